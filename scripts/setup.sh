@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install what docctl's tests need: typst-cli (pinned), CJK fonts, poppler-utils.
+# Idempotent: each step is skipped when what it installs is already there.
+set -euo pipefail
+
+TYPST_VERSION=0.15.1
+
+need_apt=()
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+[ -d /usr/share/fonts/opentype/noto ] && ls /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc >/dev/null 2>&1 || need_apt+=(fonts-noto-cjk)
+if ! typst --version 2>/dev/null | grep -q " ${TYPST_VERSION}"; then
+  command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+  dpkg -s libssl-dev >/dev/null 2>&1 || need_apt+=(libssl-dev)
+fi
+if [ "${#need_apt[@]}" -gt 0 ]; then
+  echo "setup: apt-get install ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
+fi
+
+if typst --version 2>/dev/null | grep -q " ${TYPST_VERSION}"; then
+  echo "setup: typst ${TYPST_VERSION} present"
+else
+  echo "setup: cargo install typst-cli ${TYPST_VERSION} (about 14 min on 2 cores)"
+  cargo install --locked typst-cli --version "${TYPST_VERSION}"
+fi
+typst --version

@@ -1,0 +1,65 @@
+//! The command line: clap derive types; the doc comments are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Controlled documents for ISO 9001 quality management systems: procedures (程序文件) and
+/// record forms (记录表单) kept as YAML, checked, rendered and revision-controlled.
+#[derive(Debug, Parser)]
+#[command(name = "docctl", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load and validate a documentation set: references, departments, approvals, history.
+    /// Writes nothing. Exit code 0: no errors; 1: the documents have errors; 2: docctl could not run.
+    Check(CheckArgs),
+    /// Create a new documentation set (config, one procedure, one form) that checks clean.
+    Init {
+        /// The folder to create the set in (created if missing; must not hold a docctl.yaml).
+        dir: PathBuf,
+    },
+    /// Write the JSON Schemas (draft-07) of docctl.yaml, procedures and forms to DIR/schema/,
+    /// for editors that validate YAML as you type (yaml-language-server).
+    Schema {
+        /// The documentation set's folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+}
+
+/// Arguments of `docctl check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The documentation set's folder (holding docctl.yaml).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// How to print the diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+    /// The date periodic reviews are measured against (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+}
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// rustc-style: the source line, a caret under the text, the help.
+    Human,
+    /// The JSON of DESIGN.md: {"diagnostics": [...], "summary": {...}}.
+    Json,
+    /// SARIF 2.1.0, for code-scanning UIs.
+    Sarif,
+    /// GitHub Actions workflow commands (::error file=...).
+    Github,
+}

@@ -1,0 +1,5 @@
+//! One file per subcommand, each a short script of stage calls.
+
+pub mod check;
+pub mod init;
+pub mod schema;

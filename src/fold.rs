@@ -1,0 +1,44 @@
+//! Normalisation of titles and names for comparison: NFKC, traditional → simplified Chinese,
+//! whitespace removed, case folded.
+
+use std::sync::OnceLock;
+
+use unicode_normalization::UnicodeNormalization;
+
+static T2S: OnceLock<Option<ferrous_opencc::OpenCC>> = OnceLock::new();
+
+/// Return the comparison key of a title, id or department name.
+///
+/// 《糾正與預防措施管理程序》 and 《纠正与预防措施管理程序》 give the same key, and so do OCR'd
+/// compatibility characters, full-width letters and stray spaces inside the brackets.
+pub fn key(text: &str) -> String {
+    let nfkc: String = text.nfkc().filter(|c| !c.is_whitespace()).collect();
+    let simplified = if nfkc.is_ascii() {
+        nfkc
+    } else {
+        match T2S.get_or_init(|| ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::T2s).ok()) {
+            Some(converter) => converter.convert(&nfkc),
+            None => nfkc,
+        }
+    };
+    simplified.to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key;
+
+    #[test]
+    fn folds_traditional_to_simplified() {
+        assert_eq!(key("糾正與預防措施管理程序"), key("纠正与预防措施管理程序"));
+        assert_eq!(key("客戶溝通管理程序"), key("客户沟通管理程序"));
+    }
+
+    #[test]
+    fn folds_width_space_and_compatibility_characters() {
+        assert_eq!(key("ＱＰ－８.２"), key("QP-8.2"));
+        assert_eq!(key("工藝設計管理 程序"), key("工艺设计管理程序"));
+        // U+2F08 is the Kangxi radical 人 that OCR produces; NFKC maps it to 人.
+        assert_eq!(key("\u{2F08}事"), key("人事"));
+    }
+}

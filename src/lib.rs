@@ -1,0 +1,63 @@
+//! docctl: controlled documents for ISO 9001 quality management systems.
+//!
+//! A company keeps its procedures (程序文件) and record forms (记录表单) as YAML; docctl runs
+//! them through a pipeline of stages, each with its own input and output type:
+//!
+//! ```text
+//! load ──► validate ──► render (Tera) ──► write ──► typst (PDF) ──► publish
+//! Library   Vec<Diagnostic>
+//! ```
+//!
+//! `check` is load + validate and writes nothing.
+
+pub mod cite;
+pub mod cli;
+pub mod commands;
+pub mod diagnostic;
+pub mod error;
+pub mod fold;
+pub mod load;
+pub mod model;
+pub mod settings;
+pub mod suggest;
+pub mod validate;
+pub mod write;
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+use crate::error::Error;
+
+/// Exit code when the documents have errors.
+pub const EXIT_DOCUMENT_ERRORS: u8 = 1;
+/// Exit code when docctl itself could not run.
+pub const EXIT_TOOL_FAILURE: u8 = 2;
+
+/// Run a parsed command line; return the process exit code.
+pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    match cli.command {
+        Command::Check(args) => {
+            let settings = settings::CheckSettings::from_args(&args)?;
+            let passed = commands::check::run(&settings)?;
+            Ok(if passed { ExitCode::SUCCESS } else { ExitCode::from(EXIT_DOCUMENT_ERRORS) })
+        }
+        Command::Init { dir } => {
+            let today = settings::parse_today(None)?;
+            commands::init::run(&dir, &today.to_string())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema { dir } => {
+            commands::schema::run(&dir)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Print a tool failure to stderr (with its diagnostics, when it has any).
+pub fn report_error(error: &Error) {
+    if let Error::Config { diagnostics, sources } = error {
+        let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        eprint!("{}", diagnostic::render_human(diagnostics, sources, color));
+    }
+    eprintln!("error: {error}");
+}

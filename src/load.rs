@@ -1,0 +1,275 @@
+//! Stage 1: read `docctl.yaml`, `procedures/` and `forms/` into a [`Library`]. Every file is
+//! parsed even when others fail; every value keeps its source position.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Diagnostic, Sources};
+use crate::error::Error;
+use crate::model::{Config, Document, Form, Kind, Pos, Procedure};
+
+/// Files larger than this are refused: no real procedure comes near it, and a huge file is
+/// more likely a mistake (or an attack) than a document.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// The name of the set's configuration file.
+pub const CONFIG_FILE: &str = "docctl.yaml";
+
+/// A loaded documentation set: what parsed, plus what did not.
+#[derive(Debug)]
+pub struct Library {
+    /// The set's folder.
+    pub root: PathBuf,
+    /// `docctl.yaml`.
+    pub config: Config,
+    /// Every document that parsed, in path order.
+    pub documents: Vec<Loaded>,
+    /// The text of every file read, for diagnostics.
+    pub sources: Sources,
+    /// Problems found while reading and parsing.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many document files were found, parsed or not.
+    pub files: usize,
+}
+
+/// A document with the file it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// Path relative to the set's folder, `/`-separated.
+    pub file: String,
+    /// The document.
+    pub doc: Document,
+}
+
+/// Load a documentation set from its folder.
+pub fn load(root: &Path) -> Result<Library, Error> {
+    let config_path = root.join(CONFIG_FILE);
+    if !config_path.is_file() {
+        return Err(Error::NoConfig(root.to_path_buf()));
+    }
+    let mut sources = Sources::new();
+    let config = match read_source(&config_path, CONFIG_FILE) {
+        Ok(text) => {
+            sources.insert(CONFIG_FILE.to_owned(), Arc::clone(&text));
+            match parse::<Config>(CONFIG_FILE, &text) {
+                Ok(config) => config,
+                Err(diagnostic) => {
+                    return Err(Error::Config {
+                        diagnostics: vec![diagnostic],
+                        sources,
+                    });
+                }
+            }
+        }
+        Err(diagnostic) => {
+            return Err(Error::Config {
+                diagnostics: vec![diagnostic],
+                sources,
+            });
+        }
+    };
+
+    let files = discover(root);
+    let total = files.len();
+    let results: Vec<(String, Option<Arc<str>>, Result<Document, Diagnostic>)> = files
+        .into_par_iter()
+        .map(|(kind, path, rel)| {
+            let text = match read_source(&path, &rel) {
+                Ok(text) => text,
+                Err(diagnostic) => return (rel, None, Err(diagnostic)),
+            };
+            let doc = match kind {
+                Kind::Procedure => parse::<Procedure>(&rel, &text).map(Document::Procedure),
+                Kind::Form => parse::<Form>(&rel, &text).map(Document::Form),
+            };
+            (rel, Some(text), doc)
+        })
+        .collect();
+
+    let mut documents = Vec::with_capacity(results.len());
+    let mut diagnostics = Vec::new();
+    for (file, text, doc) in results {
+        if let Some(text) = text {
+            sources.insert(file.clone(), text);
+        }
+        match doc {
+            Ok(doc) => documents.push(Loaded { file, doc }),
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    Ok(Library {
+        root: root.to_path_buf(),
+        config,
+        documents,
+        sources,
+        diagnostics,
+        files: total,
+    })
+}
+
+/// List the YAML files under `procedures/` and `forms/`, sorted, skipping hidden ones.
+fn discover(root: &Path) -> Vec<(Kind, PathBuf, String)> {
+    let mut files = Vec::new();
+    for kind in [Kind::Procedure, Kind::Form] {
+        let folder = root.join(kind.folder());
+        for entry in WalkDir::new(&folder)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+            .flatten()
+        {
+            let name = entry.file_name().to_string_lossy();
+            if entry.depth() == 0 || !(name.ends_with(".yaml") || name.ends_with(".yml")) {
+                continue;
+            }
+            let rel = relative(root, entry.path());
+            files.push((kind, entry.path().to_path_buf(), rel));
+        }
+    }
+    files
+}
+
+/// Return `path` relative to `root`, `/`-separated, for messages.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Read a file as UTF-8 text, or explain why it cannot be a document.
+fn read_source(path: &Path, rel: &str) -> Result<Arc<str>, Diagnostic> {
+    let at_start = Pos::at(1, 1);
+    let io_error = |message: String| Diagnostic::error("io-error", rel, at_start, message);
+    let meta = std::fs::metadata(path).map_err(|e| io_error(format!("cannot read `{rel}`: {}", describe_io(&e))))?;
+    if meta.is_dir() {
+        return Err(io_error(format!("`{rel}` is a directory, not a YAML file"))
+            .with_help("rename the folder so that its name does not end in .yaml"));
+    }
+    if !meta.is_file() {
+        return Err(io_error(format!("`{rel}` is not a regular file")));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(io_error(format!(
+            "`{rel}` is {:.1} MB; documents are limited to {} MB",
+            meta.len() as f64 / 1_048_576.0,
+            MAX_FILE_BYTES / 1_048_576
+        ))
+        .with_help("split the document, or move bulky content out of the YAML"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_error(format!("cannot read `{rel}`: {}", describe_io(&e))))?;
+    if bytes.contains(&0) {
+        return Err(io_error(format!("`{rel}` is a binary file (it contains NUL bytes), not YAML text")));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+            let line = valid.matches('\n').count() as u32 + 1;
+            let column = valid.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
+            return Err(Diagnostic::error(
+                "io-error",
+                rel,
+                Pos::at(line, column),
+                format!("`{rel}` is not valid UTF-8 (byte 0x{:02X})", bytes[e.valid_up_to()]),
+            )
+            .with_help("save the file as UTF-8; a GB18030 file converts with `iconv -f GB18030 -t UTF-8`"));
+        }
+    };
+    let blank = text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#') || l.trim() == "---");
+    if blank {
+        return Err(Diagnostic::error("empty-file", rel, at_start, format!("`{rel}` is empty: it holds no document")));
+    }
+    Ok(Arc::from(text))
+}
+
+fn describe_io(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "it does not exist (a broken symbolic link?)".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => e.to_string(),
+    }
+}
+
+/// Parse one YAML document, turning the parser's error into a located diagnostic.
+pub fn parse<T: serde::de::DeserializeOwned>(rel: &str, text: &str) -> Result<T, Diagnostic> {
+    let mut options = serde_saphyr::Options::default();
+    options.alias_limits.max_total_replayed_events = 100_000;
+    serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| to_diagnostic(rel, &e))
+}
+
+/// Turn a serde-saphyr error into a diagnostic with a stable code and a suggestion.
+fn to_diagnostic(rel: &str, error: &serde_saphyr::Error) -> Diagnostic {
+    let pos = error.location().map(|l| Pos::from_location(&l)).unwrap_or(Pos::at(1, 1));
+    let plain = error.without_snippet().to_string();
+    let message = strip_location(&plain);
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let known = expected_list(expected);
+        let diagnostic = Diagnostic::error("unknown-key", rel, pos, format!("unknown key `{key}`"))
+            .with_width(key.chars().count());
+        return match crate::suggest::closest(key, known.iter().map(String::as_str)) {
+            Some(best) => diagnostic.with_help(format!("did you mean `{best}`?")),
+            None => diagnostic.with_help(format!("known keys here: {}", known.join(", "))),
+        };
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let known = expected_list(expected);
+        let diagnostic = Diagnostic::error("invalid-value", rel, pos, format!("unknown value `{value}`"))
+            .with_width(value.chars().count());
+        return match crate::suggest::closest(value, known.iter().map(String::as_str)) {
+            Some(best) => diagnostic.with_help(format!("did you mean `{best}`? (one of: {})", known.join(", "))),
+            None => diagnostic.with_help(format!("expected one of: {}", known.join(", "))),
+        };
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let key = rest.split('`').next().unwrap_or(rest);
+        return Diagnostic::error("missing-key", rel, pos, format!("missing required key `{key}`"));
+    }
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(", set DuplicateKeyPolicy").next().unwrap_or(rest);
+        return Diagnostic::error("duplicate-key", rel, pos, format!("duplicate key `{key}`"))
+            .with_width(key.chars().count())
+            .with_help("a key may appear once per mapping; merge the two values");
+    }
+    let is_value_error = message.starts_with("invalid ")
+        || message.starts_with("expected ")
+        || message.contains("failed to parse")
+        || message.starts_with("data did not match");
+    if is_value_error {
+        return Diagnostic::error("invalid-value", rel, pos, message.replace("scalar", "value"));
+    }
+    let mut diagnostic = Diagnostic::error("yaml-syntax", rel, pos, message.clone());
+    if message.contains("tab") {
+        diagnostic = diagnostic.with_help("YAML indents with spaces; replace the tabs with spaces");
+    } else if message.contains("alias") || message.contains("budget") || message.contains("recursion") {
+        diagnostic = diagnostic.with_help("the file nests or repeats too deeply to be a document");
+    }
+    diagnostic
+}
+
+fn strip_location(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(", column ") => message[..i].to_owned(),
+        _ => message.to_owned(),
+    }
+}
+
+fn expected_list(expected: &str) -> Vec<String> {
+    let list = expected
+        .trim_start_matches(", ")
+        .trim_start_matches("expected one of ")
+        .trim_start_matches("expected ");
+    list.split(", ")
+        .map(|s| s.trim_matches('`').to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
+}

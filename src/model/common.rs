@@ -1,0 +1,317 @@
+//! Value types shared by procedures and forms: ids, departments, dates, versions, approvals.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::model::Sp;
+
+/// A document number (文件编号), e.g. `QP-8.2-01` or `T/NDF/TSP01`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub struct DocId(pub String);
+
+impl DocId {
+    /// Return the id made safe as a file name: `T/NDF/TSP01` → `T-NDF-TSP01`.
+    ///
+    /// Only ASCII letters, digits, `.`, `_` and `-` and non-ASCII letters survive; everything
+    /// else becomes `-`, and a leading dot is replaced, so a slug never names a parent folder.
+    pub fn slug(&self) -> String {
+        let mut slug: String = self
+            .0
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') || (!c.is_ascii() && c.is_alphanumeric()) {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        if slug.starts_with('.') {
+            slug.replace_range(0..1, "_");
+        }
+        if slug.is_empty() {
+            slug.push('_');
+        }
+        slug
+    }
+}
+
+impl fmt::Display for DocId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A department (部门) as written in a document.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub struct Department(pub String);
+
+impl fmt::Display for Department {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A version string (版本), e.g. `A/0` or `1.0`, checked against the set's scheme.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub struct Version(pub String);
+
+impl<'de> Deserialize<'de> for Version {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // `version: 1.0` is a float to YAML; accept it as the text the user wrote.
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Text(String),
+            Int(i64),
+            Float(f64),
+        }
+        Ok(Version(match Raw::deserialize(deserializer)? {
+            Raw::Text(s) => s,
+            Raw::Int(i) => i.to_string(),
+            Raw::Float(f) => {
+                let s = f.to_string();
+                if s.contains('.') { s } else { format!("{s}.0") }
+            }
+        }))
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// How versions count up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum VersionScheme {
+    /// `A/0` → `A/1` (minor) → `B/0` (major).
+    #[default]
+    LetterNumber,
+    /// `1.0` → `1.1` (minor) → `2.0` (major).
+    Numeric,
+}
+
+impl VersionScheme {
+    /// Parse a version into (major, minor) under this scheme.
+    pub fn parse(self, version: &str) -> Option<(u32, u32)> {
+        match self {
+            VersionScheme::LetterNumber => {
+                let (letter, number) = version.split_once('/')?;
+                let mut chars = letter.chars();
+                let c = chars.next()?;
+                if chars.next().is_some() || !c.is_ascii_uppercase() {
+                    return None;
+                }
+                Some((c as u32 - 'A' as u32, number.parse().ok()?))
+            }
+            VersionScheme::Numeric => {
+                let (major, minor) = version.split_once('.')?;
+                Some((major.parse().ok()?, minor.parse().ok()?))
+            }
+        }
+    }
+
+    /// Format (major, minor) under this scheme.
+    pub fn format(self, (major, minor): (u32, u32)) -> String {
+        match self {
+            VersionScheme::LetterNumber => {
+                let letter = char::from_u32('A' as u32 + major.min(25)).unwrap_or('Z');
+                format!("{letter}/{minor}")
+            }
+            VersionScheme::Numeric => format!("{major}.{minor}"),
+        }
+    }
+
+    /// Give an example of a valid version, for messages.
+    pub fn example(self) -> &'static str {
+        match self {
+            VersionScheme::LetterNumber => "A/0",
+            VersionScheme::Numeric => "1.0",
+        }
+    }
+}
+
+/// A document's life-cycle state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// 草稿: being written or revised.
+    Draft,
+    /// 受控: approved and in force.
+    Effective,
+    /// 作废: withdrawn.
+    Obsolete,
+}
+
+impl Status {
+    /// Return the lowercase name used in YAML.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Effective => "effective",
+            Status::Obsolete => "obsolete",
+        }
+    }
+}
+
+/// The language a document is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize, JsonSchema)]
+pub enum Lang {
+    /// Simplified Chinese.
+    #[default]
+    #[serde(rename = "zh-Hans")]
+    ZhHans,
+    /// Traditional Chinese.
+    #[serde(rename = "zh-Hant")]
+    ZhHant,
+    /// English.
+    #[serde(rename = "en")]
+    En,
+}
+
+/// A calendar date written `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(pub jiff::civil::Date);
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.trim()
+            .parse::<jiff::civil::Date>()
+            .map(Date)
+            .map_err(|_| serde::de::Error::custom(format!("invalid date `{text}`, expected YYYY-MM-DD")))
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+impl JsonSchema for Date {
+    fn schema_name() -> Cow<'static, str> {
+        "Date".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "string", "format": "date", "pattern": "^\\d{4}-\\d{2}-\\d{2}$"})
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// A signature: who signed and when.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Signature {
+    /// The person's name.
+    pub name: Sp<Text>,
+    /// The date of the signature.
+    pub date: Sp<Date>,
+}
+
+/// The approval block: 编制, 审核, 批准.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    /// 编制 (prepared by).
+    #[serde(default)]
+    pub prepared: Option<Sp<Signature>>,
+    /// 审核 (reviewed by).
+    #[serde(default)]
+    pub reviewed: Option<Sp<Signature>>,
+    /// 批准 (approved by).
+    #[serde(default)]
+    pub approved: Option<Sp<Signature>>,
+}
+
+/// One line of the revision history (修订记录).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryEntry {
+    /// The version this entry released.
+    pub version: Sp<Version>,
+    /// The date of the change.
+    pub date: Sp<Date>,
+    /// What changed.
+    pub change: Sp<Text>,
+    /// Who made the change.
+    #[serde(default)]
+    pub by: Option<Sp<Text>>,
+}
+
+/// Text written by the user. Unlike a plain `String`, a bare YAML number or boolean is refused
+/// (`title: 2024` is more often a slip than a title), with a hint to quote it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub struct Text(pub String);
+
+impl Text {
+    /// Return the text as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl serde::de::Visitor<'_> for TextVisitor {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("text")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Text, E> {
+                Ok(Text(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Text, E> {
+                Err(E::custom(format!("expected text, found the number {v} (write it in quotes: '{v}')")))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Text, E> {
+                Err(E::custom(format!("expected text, found the number {v} (write it in quotes: '{v}')")))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Text, E> {
+                Err(E::custom(format!("expected text, found the number {v} (write it in quotes: '{v}')")))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Text, E> {
+                Err(E::custom(format!("expected text, found the boolean {v} (write it in quotes: '{v}')")))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Text, E> {
+                Err(E::custom("expected text, found nothing (null)"))
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<Text, E> {
+                self.visit_unit()
+            }
+        }
+        deserializer.deserialize_any(TextVisitor)
+    }
+}

@@ -1,0 +1,50 @@
+//! `docctl.yaml`: the company, its departments, external documents and conventions.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::model::{Department, Lang, Sp, Text, VersionScheme};
+
+/// The set's configuration, read from `docctl.yaml`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The company name printed in every header.
+    pub company: Sp<Text>,
+    /// The line printed under the company name, e.g. 质量管理体系程序文件.
+    #[serde(default)]
+    pub system: Option<Sp<Text>>,
+    /// Every department that may own, do, keep or receive a document.
+    pub departments: Vec<Sp<Department>>,
+    /// Other names of departments, accepted with a warning: alias → canonical name.
+    #[serde(default)]
+    pub department_aliases: BTreeMap<String, Sp<Department>>,
+    /// Documents outside the set that may be cited (standards, laws, customer documents).
+    #[serde(default)]
+    pub external: Vec<External>,
+    /// How versions count up.
+    #[serde(default)]
+    pub version_scheme: VersionScheme,
+    /// Months after which an effective document is due for periodic review.
+    #[serde(default = "default_review_months")]
+    pub review_months: u32,
+    /// The default language of documents.
+    #[serde(default)]
+    pub lang: Lang,
+}
+
+fn default_review_months() -> u32 {
+    12
+}
+
+/// A document outside the set that documents may cite.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct External {
+    /// Its number, e.g. `GB/T 19001-2016`.
+    pub id: Sp<Text>,
+    /// Its title.
+    pub title: Sp<Text>,
+}

@@ -1,0 +1,157 @@
+//! A record form (记录表单): header, layout and typed fields.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::model::{Approval, Date, Department, DocId, HistoryEntry, Lang, Sp, Status, Text, Version};
+
+/// A record form, one per file under `forms/`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Form {
+    /// 表单编号, unique in the set.
+    pub id: Sp<DocId>,
+    /// Title, unique in the set.
+    pub title: Sp<Text>,
+    /// 版本.
+    pub version: Sp<Version>,
+    /// draft | effective | obsolete.
+    pub status: Sp<Status>,
+    /// 生效日期; required unless draft.
+    #[serde(default)]
+    pub effective: Option<Sp<Date>>,
+    /// 归口部门.
+    #[serde(default)]
+    pub owner: Option<Sp<Department>>,
+    /// Language: zh-Hans (default), zh-Hant or en.
+    #[serde(default)]
+    pub lang: Option<Lang>,
+    /// Former titles that still resolve (citing one warns).
+    #[serde(default)]
+    pub aliases: Vec<Sp<Text>>,
+    /// The procedure that lists this form under `records`, as a 《…》 reference.
+    #[serde(default)]
+    pub procedure: Option<Sp<Text>>,
+    /// 保存期限.
+    #[serde(default)]
+    pub retention: Option<Sp<Text>>,
+    /// register (a log table with blank rows) or sheet (one record per page).
+    #[serde(default)]
+    pub layout: Option<Sp<Layout>>,
+    /// Blank rows of a register.
+    #[serde(default)]
+    pub rows: Option<Sp<u32>>,
+    /// portrait or landscape.
+    #[serde(default)]
+    pub orientation: Option<Orientation>,
+    /// 编制/审核/批准.
+    #[serde(default)]
+    pub approval: Option<Approval>,
+    /// 分发部门.
+    #[serde(default)]
+    pub distribution: Vec<Sp<Department>>,
+    /// 填写说明: instructions printed under the form (inline Markdown).
+    #[serde(default)]
+    pub instructions: Option<Sp<Text>>,
+    /// 修订记录, newest last.
+    #[serde(default)]
+    pub history: Vec<HistoryEntry>,
+    /// The fields to fill in.
+    pub fields: Vec<Field>,
+}
+
+/// How a form is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    /// A log table with `rows` blank rows (登记表, 一览表).
+    Register,
+    /// One record per page, a label/field grid (单, 报告, 调查表).
+    Sheet,
+}
+
+/// Page orientation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Orientation {
+    /// Upright A4.
+    Portrait,
+    /// Sideways A4.
+    Landscape,
+}
+
+/// A field of a form.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// ASCII key, unique in the form; names the PDF field and the JSON record's key.
+    pub key: Sp<Text>,
+    /// The label printed on the form.
+    pub label: Sp<Text>,
+    /// What is filled in.
+    #[serde(rename = "type")]
+    pub kind: Sp<FieldType>,
+    /// Whether the field must be filled.
+    #[serde(default)]
+    pub required: bool,
+    /// The choices of a `choice` or `multichoice`.
+    #[serde(default)]
+    pub options: Option<Vec<Sp<Text>>>,
+    /// Lines of a `textarea`.
+    #[serde(default)]
+    pub lines: Option<u32>,
+    /// Unit printed after a `number`.
+    #[serde(default)]
+    pub unit: Option<Sp<Text>>,
+    /// A hint printed with the field.
+    #[serde(default)]
+    pub help: Option<Sp<Text>>,
+    /// Columns of a `table`.
+    #[serde(default)]
+    pub columns: Option<Vec<Column>>,
+    /// Rows of a `table`.
+    #[serde(default)]
+    pub rows: Option<Sp<u32>>,
+}
+
+/// A column of a `table` field.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Column {
+    /// ASCII key, unique in the table.
+    pub key: Sp<Text>,
+    /// The column heading.
+    pub label: Sp<Text>,
+    /// What is filled in (default text).
+    #[serde(rename = "type", default)]
+    pub kind: Option<Sp<FieldType>>,
+    /// The choices of a `choice` column.
+    #[serde(default)]
+    pub options: Option<Vec<Sp<Text>>>,
+}
+
+/// The type of a form field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldType {
+    /// One line of text.
+    Text,
+    /// Several lines of text.
+    Textarea,
+    /// A number.
+    Number,
+    /// A date.
+    Date,
+    /// One of `options`.
+    Choice,
+    /// Any of `options`.
+    Multichoice,
+    /// Yes or no.
+    Checkbox,
+    /// A name and signature.
+    Signature,
+    /// A grid with `columns` and `rows`.
+    Table,
+    /// A heading grouping the fields after it.
+    Section,
+}

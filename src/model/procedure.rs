@@ -1,0 +1,113 @@
+//! A procedure (程序文件): purpose, scope, responsibilities, numbered steps, references, records.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::model::{Approval, Date, Department, DocId, HistoryEntry, Lang, Sp, Status, Text, Version};
+
+/// A procedure, one per file under `procedures/`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Procedure {
+    /// 文件编号, unique in the set.
+    pub id: Sp<DocId>,
+    /// Title, unique in the set.
+    pub title: Sp<Text>,
+    /// 版本, e.g. `A/0`.
+    pub version: Sp<Version>,
+    /// draft | effective | obsolete.
+    pub status: Sp<Status>,
+    /// 生效日期; required unless draft.
+    #[serde(default)]
+    pub effective: Option<Sp<Date>>,
+    /// 归口部门.
+    #[serde(default)]
+    pub owner: Option<Sp<Department>>,
+    /// Language: zh-Hans (default), zh-Hant or en.
+    #[serde(default)]
+    pub lang: Option<Lang>,
+    /// Former titles that still resolve (citing one warns).
+    #[serde(default)]
+    pub aliases: Vec<Sp<Text>>,
+    /// ISO 9001:2015 clauses this procedure serves, e.g. "8.2.1".
+    #[serde(default)]
+    pub clauses: Vec<Sp<Text>>,
+    /// 编制/审核/批准.
+    #[serde(default)]
+    pub approval: Option<Approval>,
+    /// 分发部门.
+    #[serde(default)]
+    pub distribution: Vec<Sp<Department>>,
+    /// 目的 (inline Markdown).
+    pub purpose: Sp<Text>,
+    /// 范围 (inline Markdown).
+    pub scope: Sp<Text>,
+    /// 定义.
+    #[serde(default)]
+    pub definitions: Vec<Definition>,
+    /// 职责.
+    pub responsibilities: Vec<Responsibility>,
+    /// 工作程序, numbered by the tool.
+    pub steps: Vec<Step>,
+    /// 相关文件: 《…》 references.
+    #[serde(default)]
+    pub related: Vec<Sp<Text>>,
+    /// 记录: the forms this procedure produces.
+    #[serde(default)]
+    pub records: Vec<RecordEntry>,
+    /// 修订记录, newest last.
+    #[serde(default)]
+    pub history: Vec<HistoryEntry>,
+}
+
+/// A defined term (定义).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Definition {
+    /// The term.
+    pub term: Sp<Text>,
+    /// Its definition (inline Markdown).
+    pub text: Sp<Text>,
+}
+
+/// What one department is responsible for (职责).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Responsibility {
+    /// The department.
+    pub department: Sp<Department>,
+    /// Its duties (inline Markdown).
+    pub duties: Sp<Text>,
+}
+
+/// A step of the procedure; steps nest, and the tool numbers them 5.1, 5.1.1 ….
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// A short heading.
+    #[serde(default)]
+    pub title: Option<Sp<Text>>,
+    /// The responsible department.
+    #[serde(default)]
+    pub by: Option<Sp<Department>>,
+    /// What is done (inline Markdown).
+    #[serde(default)]
+    pub text: Option<Sp<Text>>,
+    /// Sub-steps.
+    #[serde(default)]
+    pub steps: Vec<Step>,
+}
+
+/// A record (记录) this procedure produces: a form, who keeps it and for how long.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordEntry {
+    /// The form, as a 《…》 reference.
+    pub form: Sp<Text>,
+    /// 保存部门.
+    #[serde(default)]
+    pub keeper: Option<Sp<Department>>,
+    /// 保存期限, e.g. 3年.
+    #[serde(default)]
+    pub retention: Option<Sp<Text>>,
+}

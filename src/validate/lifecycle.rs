@@ -1,0 +1,187 @@
+//! Life-cycle rules: effective documents are dated and signed in order by different people,
+//! versions follow the scheme, the history ends at the current version and never goes back,
+//! and the periodic review is not overdue.
+
+use crate::diagnostic::Diagnostic;
+use crate::fold;
+use crate::model::{Date, Header, Pos, Signature, Sp, Status, VersionScheme};
+use crate::validate::Context;
+
+/// Check approvals, versions, history and review dates of every document.
+pub(crate) fn check(context: &Context<'_>, today: Date) -> Vec<Diagnostic> {
+    let config = &context.library.config;
+    let mut out = Vec::new();
+    for loaded in &context.library.documents {
+        let header = loaded.doc.header();
+        let file = loaded.file.as_str();
+        versions(file, &header, config.version_scheme, &mut out);
+        approval(file, &header, &mut out);
+        history(file, &header, config.version_scheme, &mut out);
+        review(file, &header, config.review_months, today, &mut out);
+    }
+    out
+}
+
+fn versions(file: &str, header: &Header<'_>, scheme: VersionScheme, out: &mut Vec<Diagnostic>) {
+    let version = header.version;
+    if scheme.parse(&version.value.0).is_none() {
+        out.push(bad_version(file, version.pos, &version.value.0, scheme));
+    }
+}
+
+fn bad_version(file: &str, pos: Pos, version: &str, scheme: VersionScheme) -> Diagnostic {
+    Diagnostic::error("version-format", file, pos, format!("version `{version}` does not follow the {scheme:?} scheme"))
+        .with_width(version.chars().count())
+        .with_help(format!("write versions like `{}` (version_scheme in docctl.yaml)", scheme.example()))
+}
+
+fn approval(file: &str, header: &Header<'_>, out: &mut Vec<Diagnostic>) {
+    let status = header.status;
+    let approval = header.approval;
+    let signatures: [(&str, Option<&Sp<Signature>>); 3] = [
+        ("prepared (编制)", approval.and_then(|a| a.prepared.as_ref())),
+        ("reviewed (审核)", approval.and_then(|a| a.reviewed.as_ref())),
+        ("approved (批准)", approval.and_then(|a| a.approved.as_ref())),
+    ];
+    if status.value != Status::Draft {
+        if header.effective.is_none() {
+            out.push(
+                Diagnostic::error("approval-missing", file, status.pos, format!("a document that is {} needs an `effective` date", status.value.as_str()))
+                    .with_help("add `effective: YYYY-MM-DD` (生效日期)"),
+            );
+        }
+        for (role, signature) in &signatures {
+            if signature.is_none() {
+                out.push(
+                    Diagnostic::error("approval-missing", file, status.pos, format!("a document that is {} needs the {role} signature", status.value.as_str()))
+                        .with_help("sign it with `docctl approve`, or set `status: draft`"),
+                );
+            }
+        }
+    }
+
+    let mut previous: Option<(&str, &Sp<Date>)> = None;
+    for (role, signature) in &signatures {
+        let Some(signature) = signature else { continue };
+        if let Some((before, date)) = previous {
+            if signature.value.date.value < date.value {
+                out.push(order(file, &signature.value.date, role, before, date));
+            }
+        }
+        previous = Some((role, &signature.value.date));
+    }
+    if let (Some((before, date)), Some(effective)) = (previous, header.effective) {
+        if effective.value < date.value {
+            out.push(order(file, effective, "effective date", before, date));
+        }
+    }
+
+    if let (Some(prepared), Some(approved)) = (signatures[0].1, signatures[2].1) {
+        if fold::key(&prepared.value.name) == fold::key(&approved.value.name) {
+            out.push(
+                Diagnostic::error(
+                    "approval-separation",
+                    file,
+                    approved.value.name.pos,
+                    format!("`{}` both prepared and approved this document", approved.value.name.value),
+                )
+                .with_width(approved.value.name.chars().count())
+                .with_help("the approver (批准) must be someone other than the preparer (编制)"),
+            );
+        }
+    }
+}
+
+fn order(file: &str, date: &Sp<Date>, what: &str, before: &str, previous: &Sp<Date>) -> Diagnostic {
+    Diagnostic::error(
+        "approval-order",
+        file,
+        date.pos,
+        format!("{what} {} is earlier than {before} {}", date.value, previous.value),
+    )
+    .with_width(10)
+    .with_help("the order is prepared ≤ reviewed ≤ approved ≤ effective")
+}
+
+fn history(file: &str, header: &Header<'_>, scheme: VersionScheme, out: &mut Vec<Diagnostic>) {
+    let entries = header.history;
+    let Some(last) = entries.last() else {
+        if header.status.value != Status::Draft {
+            out.push(
+                Diagnostic::error("history-version", file, header.version.pos, "the document has no revision history (修订记录)")
+                    .with_help(format!("add `history: [{{version: {}, date: …, change: 首次发行}}]`", header.version.value)),
+            );
+        }
+        return;
+    };
+    if last.version.value != header.version.value {
+        out.push(
+            Diagnostic::error(
+                "history-version",
+                file,
+                last.version.pos,
+                format!("the last history entry is version `{}`, but the document is version `{}`", last.version.value, header.version.value),
+            )
+            .with_width(last.version.value.0.chars().count())
+            .with_help("add a history entry for the current version (docctl revise does this)"),
+        );
+    }
+    let mut previous: Option<((u32, u32), &str, &Sp<Date>)> = None;
+    for entry in entries {
+        let parsed = scheme.parse(&entry.version.value.0);
+        if parsed.is_none() {
+            out.push(bad_version(file, entry.version.pos, &entry.version.value.0, scheme));
+        }
+        if let Some((before, before_text, before_date)) = previous {
+            if let Some(now) = parsed {
+                if now <= before {
+                    out.push(
+                        Diagnostic::error(
+                            "history-order",
+                            file,
+                            entry.version.pos,
+                            format!("version `{}` follows `{before_text}`: versions must increase", entry.version.value),
+                        )
+                        .with_width(entry.version.value.0.chars().count())
+                        .with_help("the history lists versions oldest first, newest last"),
+                    );
+                }
+            }
+            if entry.date.value < before_date.value {
+                out.push(
+                    Diagnostic::error(
+                        "history-order",
+                        file,
+                        entry.date.pos,
+                        format!("{} is earlier than the entry before it ({})", entry.date.value, before_date.value),
+                    )
+                    .with_width(10)
+                    .with_help("history dates never go back"),
+                );
+            }
+        }
+        if let Some(now) = parsed {
+            previous = Some((now, &entry.version.value.0, &entry.date));
+        }
+    }
+}
+
+fn review(file: &str, header: &Header<'_>, months: u32, today: Date, out: &mut Vec<Diagnostic>) {
+    if header.status.value != Status::Effective || months == 0 {
+        return;
+    }
+    let Some(effective) = header.effective else { return };
+    let Ok(due) = effective.value.0.checked_add(jiff::Span::new().months(months as i64)) else { return };
+    if due < today.0 {
+        out.push(
+            Diagnostic::warning(
+                "review-overdue",
+                file,
+                effective.pos,
+                format!("review overdue: effective since {}, periodic review was due {due}", effective.value),
+            )
+            .with_width(10)
+            .with_help(format!("review the document (review_months: {months}); revise it or confirm it with a new approval")),
+        );
+    }
+}

@@ -1,0 +1,72 @@
+//! Stage 2: check a loaded [`Library`] against the rules of DESIGN.md and return every problem.
+//!
+//! One file per family of rules: `index` (ids, titles, uniqueness), `references`,
+//! `departments`, `lifecycle` (approval, history, versions, periodic review) and `forms`.
+
+mod departments;
+mod forms;
+mod index;
+mod lifecycle;
+mod references;
+
+use crate::diagnostic::Diagnostic;
+use crate::load::Library;
+use crate::model::{Date, Pos, Sp, Text};
+
+pub use index::{Hit, Index, Target};
+
+/// Check the set; return every diagnostic (including those of loading), sorted by place.
+pub fn validate(library: &Library, today: Date) -> Vec<Diagnostic> {
+    let mut diagnostics = library.diagnostics.clone();
+    let (index, problems) = Index::build(library);
+    diagnostics.extend(problems);
+    let context = Context { library, index: &index };
+    diagnostics.extend(departments::check(&context));
+    diagnostics.extend(references::check(&context));
+    diagnostics.extend(lifecycle::check(&context, today));
+    diagnostics.extend(forms::check(&context));
+    sort(&mut diagnostics);
+    diagnostics
+}
+
+/// Order diagnostics by file, line and column, and drop exact repeats.
+pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| {
+        (a.file.as_str(), a.line, a.column, a.code, &a.message).cmp(&(b.file.as_str(), b.line, b.column, b.code, &b.message))
+    });
+    diagnostics.dedup();
+}
+
+/// What every rule family needs: the set and its index.
+pub(crate) struct Context<'a> {
+    pub(crate) library: &'a Library,
+    pub(crate) index: &'a Index,
+}
+
+impl Context<'_> {
+    /// Find where a part of a text value sits in its file.
+    ///
+    /// `start` is a byte offset into the value; `raw` is the text found there. The value's text
+    /// may differ from its source (a folded block joins lines), so the source is searched for
+    /// `raw` from the value's start; when it cannot be found, the value's own position is used.
+    pub(crate) fn locate(&self, file: &str, value: &Sp<Text>, start: usize, raw: &str) -> Pos {
+        let fallback = value.pos;
+        let Some(source) = self.library.sources.get(file) else { return fallback };
+        let Some(offset) = value.pos.offset else { return fallback };
+        let occurrence = value.value.as_str()[..start].matches(raw).count();
+        let window_end = value
+            .pos
+            .len
+            .map_or(source.len(), |len| (offset + len * 2 + 256).min(source.len()));
+        let Some(window) = source.get(offset..window_end) else { return fallback };
+        let Some((found, _)) = window.match_indices(raw).nth(occurrence) else { return fallback };
+        let between = &window[..found];
+        match between.rfind('\n') {
+            None => Pos::at(value.pos.line, value.pos.column + between.chars().count() as u32),
+            Some(last) => Pos::at(
+                value.pos.line + between.matches('\n').count() as u32,
+                between[last + 1..].chars().count() as u32 + 1,
+            ),
+        }
+    }
+}
