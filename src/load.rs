@@ -33,6 +33,20 @@ pub struct Library {
     pub diagnostics: Vec<Diagnostic>,
     /// How many document files were found, parsed or not.
     pub files: usize,
+    /// Files that did not parse, with the id and title read off their top-level lines, so
+    /// that citing them does not add a second error to the one about the file itself.
+    pub unparsed: Vec<Unparsed>,
+}
+
+/// A document file that did not parse, and what could still be read of it.
+#[derive(Debug, Clone)]
+pub struct Unparsed {
+    /// Path relative to the set's folder.
+    pub file: String,
+    /// The `id:` line's value, if there was one.
+    pub id: Option<String>,
+    /// The `title:` line's value, if there was one.
+    pub title: Option<String>,
 }
 
 /// A document with the file it came from.
@@ -91,13 +105,18 @@ pub fn load(root: &Path) -> Result<Library, Error> {
 
     let mut documents = Vec::with_capacity(results.len());
     let mut diagnostics = Vec::new();
+    let mut unparsed = Vec::new();
     for (file, text, doc) in results {
-        if let Some(text) = text {
-            sources.insert(file.clone(), text);
-        }
         match doc {
-            Ok(doc) => documents.push(Loaded { file, doc }),
-            Err(diagnostic) => diagnostics.push(diagnostic),
+            Ok(doc) => documents.push(Loaded { file: file.clone(), doc }),
+            Err(diagnostic) => {
+                diagnostics.push(diagnostic);
+                let (id, title) = text.as_deref().map(scrape_names).unwrap_or_default();
+                unparsed.push(Unparsed { file: file.clone(), id, title });
+            }
+        }
+        if let Some(text) = text {
+            sources.insert(file, text);
         }
     }
     Ok(Library {
@@ -107,7 +126,21 @@ pub fn load(root: &Path) -> Result<Library, Error> {
         sources,
         diagnostics,
         files: total,
+        unparsed,
     })
+}
+
+/// Read `id:` and `title:` off the top-level lines of a file that did not parse.
+fn scrape_names(text: &str) -> (Option<String>, Option<String>) {
+    let value = |key: &str| {
+        text.lines().find_map(|line| {
+            let rest = line.strip_prefix(key)?.strip_prefix(':')?;
+            let rest = rest.split(" #").next().unwrap_or(rest).trim();
+            let rest = rest.trim_matches(|c| c == '"' || c == '\'');
+            (!rest.is_empty()).then(|| rest.to_owned())
+        })
+    };
+    (value("id"), value("title"))
 }
 
 /// List the YAML files under `procedures/` and `forms/`, sorted, skipping hidden ones.

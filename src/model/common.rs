@@ -131,6 +131,14 @@ impl VersionScheme {
         }
     }
 
+    /// Return the name used in docctl.yaml.
+    pub fn name(self) -> &'static str {
+        match self {
+            VersionScheme::LetterNumber => "letter-number",
+            VersionScheme::Numeric => "numeric",
+        }
+    }
+
     /// Give an example of a valid version, for messages.
     pub fn example(self) -> &'static str {
         match self {

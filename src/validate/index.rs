@@ -14,6 +14,8 @@ pub enum Target {
     Doc(usize),
     /// An external document, by its index in `Config::external`.
     External(usize),
+    /// A file that did not parse, by its index in `Library::unparsed`.
+    Unparsed(usize),
 }
 
 /// A resolved reference.
@@ -49,6 +51,12 @@ impl Index {
                 owners.insert(key, format!("{CONFIG_FILE} (external {})", external.id.value));
             }
         }
+        for (i, broken) in library.unparsed.iter().enumerate() {
+            let hit = Hit { target: Target::Unparsed(i), alias: false };
+            for name in broken.id.iter().chain(broken.title.iter()) {
+                index.keys.entry(fold::key(name)).or_insert(hit);
+            }
+        }
         for (i, loaded) in library.documents.iter().enumerate() {
             let header = loaded.doc.header();
             let file = &loaded.file;
@@ -58,7 +66,7 @@ impl Index {
             for (name, pos, what, alias) in names {
                 let key = fold::key(name);
                 if let Some(previous) = index.keys.get(&key) {
-                    if previous.target == Target::Doc(i) {
+                    if previous.target == Target::Doc(i) || matches!(previous.target, Target::Unparsed(_)) {
                         continue;
                     }
                     let code = if what == "id" { "duplicate-id" } else { "duplicate-title" };
@@ -115,6 +123,10 @@ pub(crate) fn describe(library: &Library, target: Target) -> String {
             let external = &library.config.external[i];
             format!("《{}》 ({})", external.title.value, external.id.value)
         }
+        Target::Unparsed(i) => {
+            let broken = &library.unparsed[i];
+            format!("《{}》 ({}, which did not load)", broken.title.as_deref().unwrap_or("?"), broken.file)
+        }
     }
 }
 
@@ -123,6 +135,7 @@ pub(crate) fn title(library: &Library, target: Target) -> String {
     match target {
         Target::Doc(i) => library.documents[i].doc.header().title.to_string(),
         Target::External(i) => library.config.external[i].title.to_string(),
+        Target::Unparsed(i) => library.unparsed[i].title.clone().unwrap_or_default(),
     }
 }
 
@@ -130,7 +143,7 @@ pub(crate) fn title(library: &Library, target: Target) -> String {
 pub(crate) fn status(library: &Library, target: Target) -> Status {
     match target {
         Target::Doc(i) => library.documents[i].doc.header().status.value,
-        Target::External(_) => Status::Effective,
+        Target::External(_) | Target::Unparsed(_) => Status::Effective,
     }
 }
 
@@ -138,7 +151,7 @@ pub(crate) fn status(library: &Library, target: Target) -> Status {
 pub(crate) fn document(library: &Library, target: Target) -> Option<&Document> {
     match target {
         Target::Doc(i) => Some(&library.documents[i].doc),
-        Target::External(_) => None,
+        Target::External(_) | Target::Unparsed(_) => None,
     }
 }
 
@@ -147,5 +160,6 @@ pub(crate) fn file(library: &Library, target: Target) -> &str {
     match target {
         Target::Doc(i) => &library.documents[i].file,
         Target::External(_) => CONFIG_FILE,
+        Target::Unparsed(i) => &library.unparsed[i].file,
     }
 }

@@ -30,7 +30,7 @@ fn versions(file: &str, header: &Header<'_>, scheme: VersionScheme, out: &mut Ve
 }
 
 fn bad_version(file: &str, pos: Pos, version: &str, scheme: VersionScheme) -> Diagnostic {
-    Diagnostic::error("version-format", file, pos, format!("version `{version}` does not follow the {scheme:?} scheme"))
+    Diagnostic::error("version-format", file, pos, format!("version `{version}` does not follow the {} scheme", scheme.name()))
         .with_width(version.chars().count())
         .with_help(format!("write versions like `{}` (version_scheme in docctl.yaml)", scheme.example()))
 }

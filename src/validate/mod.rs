@@ -54,10 +54,10 @@ impl Context<'_> {
         let Some(source) = self.library.sources.get(file) else { return fallback };
         let Some(offset) = value.pos.offset else { return fallback };
         let occurrence = value.value.as_str()[..start].matches(raw).count();
-        let window_end = value
-            .pos
-            .len
-            .map_or(source.len(), |len| (offset + len * 2 + 256).min(source.len()));
+        let mut window_end = value.pos.len.map_or(source.len(), |len| (offset + len * 2 + 256).min(source.len()));
+        while !source.is_char_boundary(window_end) {
+            window_end -= 1;
+        }
         let Some(window) = source.get(offset..window_end) else { return fallback };
         let Some((found, _)) = window.match_indices(raw).nth(occurrence) else { return fallback };
         let between = &window[..found];

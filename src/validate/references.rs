@@ -211,6 +211,9 @@ impl Checker<'_, '_> {
     /// A procedure's `records` entry must be a form whose `procedure` is this procedure.
     fn record_link(&mut self, target: Target, pos: Pos, p: &Procedure) {
         let library = self.context.library;
+        if matches!(target, Target::Unparsed(_)) {
+            return;
+        }
         match document(library, target) {
             Some(Document::Form(form)) => {
                 let back = form.procedure.as_ref().and_then(|r| self.resolve_entry(r));
@@ -242,6 +245,9 @@ impl Checker<'_, '_> {
         let Some(entry) = procedure else { return };
         let library = self.context.library;
         for (target, pos) in self.entry(entry) {
+            if matches!(target, Target::Unparsed(_)) {
+                continue;
+            }
             match document(library, target) {
                 Some(Document::Procedure(p)) => {
                     let lists = p.records.iter().any(|r| self.resolve_entry(&r.form) == Some(Target::Doc(self.this)));

@@ -1,0 +1,269 @@
+//! `docctl check`: one fixture folder per rule, the valid set, hostile files, output formats
+//! and exit codes.
+
+mod common;
+
+use std::fs;
+
+use common::{check_json, docctl, fixture, found, repo, Found};
+
+/// Check `tests/fixtures/invalid/<rule>/` and compare with its `expect.txt`: every expected
+/// diagnostic is reported, and the rule's code is reported nowhere else.
+fn assert_fixture(rule: &str) {
+    let dir = fixture("invalid").join(rule);
+    let expect = fs::read_to_string(dir.join("expect.txt")).expect("expect.txt");
+    let mut args = vec!["--today", "2026-11-27"];
+    if let Some(line) = expect.lines().find_map(|l| l.strip_prefix("# args:")) {
+        args = line.split_whitespace().collect();
+    }
+    let mut expected: Vec<Found> = expect
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let parts: Vec<&str> = l.split_whitespace().collect();
+            Found {
+                code: parts[0].to_owned(),
+                file: parts[1].to_owned(),
+                line: parts[2].parse().unwrap(),
+                column: parts[3].parse().unwrap(),
+            }
+        })
+        .collect();
+    expected.sort();
+    assert!(!expected.is_empty(), "{rule}: expect.txt lists nothing");
+
+    let (code, json) = check_json(&dir, &args);
+    let reported = found(&json);
+    for e in &expected {
+        assert!(reported.contains(e), "{rule}: expected {e:?}, got {reported:#?}");
+    }
+    let codes: Vec<&str> = expected.iter().map(|e| e.code.as_str()).collect();
+    let mut same_code: Vec<Found> = reported.into_iter().filter(|f| codes.contains(&f.code.as_str())).collect();
+    same_code.sort();
+    assert_eq!(same_code, expected, "{rule}: the rule's code was reported elsewhere too");
+
+    let severity = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == expected[0].code)
+        .map(|d| d["severity"].as_str().unwrap().to_owned())
+        .unwrap();
+    let want = if severity == "error" { 1 } else { 0 };
+    assert_eq!(code, want, "{rule}: exit code for a {severity}");
+}
+
+macro_rules! rule_tests {
+    ($($name:ident => $rule:literal),* $(,)?) => {
+        $(#[test] fn $name() { assert_fixture($rule); })*
+
+        #[test]
+        fn every_invalid_fixture_has_a_test() {
+            let mut listed = vec![$($rule),*];
+            listed.sort();
+            let mut folders: Vec<String> = fs::read_dir(fixture("invalid")).unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+            folders.sort();
+            assert_eq!(folders, listed);
+        }
+    };
+}
+
+rule_tests! {
+    yaml_syntax => "yaml-syntax",
+    io_error => "io-error",
+    empty_file => "empty-file",
+    unknown_key => "unknown-key",
+    missing_key => "missing-key",
+    duplicate_key => "duplicate-key",
+    invalid_value => "invalid-value",
+    ref_unresolved => "ref-unresolved",
+    ref_bracket => "ref-bracket",
+    ref_alias => "ref-alias",
+    ref_not_listed => "ref-not-listed",
+    ref_not_cited => "ref-not-cited",
+    ref_draft => "ref-draft",
+    ref_obsolete => "ref-obsolete",
+    form_link => "form-link",
+    dept_unknown => "dept-unknown",
+    dept_alias => "dept-alias",
+    approval_missing => "approval-missing",
+    approval_order => "approval-order",
+    approval_separation => "approval-separation",
+    version_format => "version-format",
+    history_version => "history-version",
+    history_order => "history-order",
+    duplicate_id => "duplicate-id",
+    duplicate_title => "duplicate-title",
+    review_overdue => "review-overdue",
+    field_options => "field-options",
+    field_duplicate => "field-duplicate",
+    register_rows => "register-rows",
+}
+
+#[test]
+fn every_code_has_a_fixture() {
+    for (code, _, _) in docctl::diagnostic::CODES {
+        assert!(fixture("invalid").join(code).is_dir(), "no fixture folder for `{code}`");
+    }
+}
+
+#[test]
+fn valid_set_reports_nothing() {
+    let (code, json) = check_json(&fixture("valid"), &["--today", "2026-11-27", "--strict"]);
+    assert_eq!(found(&json), vec![]);
+    assert_eq!(code, 0);
+    assert_eq!(json["summary"]["documents"], 3);
+}
+
+#[test]
+fn unknown_key_suggests_the_nearest_key() {
+    let (_, json) = check_json(&fixture("invalid/unknown-key"), &["--today", "2026-11-27"]);
+    let d = json["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "unknown-key").unwrap();
+    assert_eq!(d["message"], "unknown key `scoop`");
+    assert_eq!(d["help"], "did you mean `scope`?");
+}
+
+#[test]
+fn misspelt_title_gets_did_you_mean() {
+    let (_, json) = check_json(&fixture("invalid/ref-unresolved"), &["--today", "2026-11-27"]);
+    let d = json["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "ref-unresolved").unwrap();
+    // 《记录管理程序》 is two characters from 《记录控制程序》 and from 文件管理程序, the former
+    // title of 《文件控制程序》: both are offered.
+    assert_eq!(d["help"], "did you mean 《文件控制程序》 or 《记录控制程序》?");
+}
+
+#[test]
+fn traditional_chinese_citation_resolves() {
+    // The valid set cites 《記錄控制程序》 in traditional characters inside a folded block.
+    let text = fs::read_to_string(fixture("valid/procedures/QP-7.5-01.yaml")).unwrap();
+    assert!(text.contains("《記錄控制程序》"));
+    let (_, json) = check_json(&fixture("valid"), &["--today", "2026-11-27"]);
+    assert_eq!(json["summary"]["errors"], 0);
+}
+
+#[test]
+fn human_format_shows_the_line_a_caret_and_the_help() {
+    let output = docctl()
+        .args(["check", "tests/fixtures/invalid/ref-unresolved", "--today", "2026-11-27"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("error[ref-unresolved]: unresolved reference `《记录管理程序》`"), "{stderr}");
+    assert!(stderr.contains("--> procedures/QP-7.5-01.yaml:25:24"), "{stderr}");
+    assert!(stderr.contains("《记录管理程序》执行"), "{stderr}");
+    assert!(stderr.contains("^^^^"), "{stderr}");
+    assert!(stderr.contains("help: did you mean 《文件控制程序》 or 《记录控制程序》?"), "{stderr}");
+    assert!(stderr.contains("1 error(s)"), "{stderr}");
+}
+
+#[test]
+fn sarif_format_is_sarif_2_1_0() {
+    let output = docctl()
+        .args(["check", "tests/fixtures/invalid/form-link", "--format", "sarif", "--today", "2026-11-27"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "docctl");
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    for result in results {
+        assert_eq!(result["ruleId"], "form-link");
+        assert_eq!(result["level"], "error");
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], "form-link");
+    }
+    let region = &results[0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!((region["startLine"].as_u64(), region["startColumn"].as_u64()), (Some(8), Some(12)));
+}
+
+#[test]
+fn github_format_prints_workflow_commands() {
+    let output = docctl()
+        .args(["check", "tests/fixtures/invalid/dept-alias", "--format", "github", "--today", "2026-11-27"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "a warning alone passes");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let first = stdout.lines().next().unwrap();
+    assert_eq!(
+        first,
+        "::warning file=tests/fixtures/invalid/dept-alias/procedures/QP-7.5-02.yaml,line=7,col=8,title=docctl dept-alias::`品管部` is an alias of the department `品质部`%0Ahelp: write `品质部`"
+    );
+}
+
+#[test]
+fn strict_makes_warnings_fail() {
+    docctl().args(["check", "tests/fixtures/invalid/dept-alias", "--today", "2026-11-27"]).assert().code(0);
+    docctl().args(["check", "tests/fixtures/invalid/dept-alias", "--strict", "--today", "2026-11-27"]).assert().code(1);
+}
+
+#[test]
+fn tool_failures_exit_2() {
+    let empty = assert_fs::TempDir::new().unwrap();
+    let out = docctl().arg("check").arg(empty.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no docctl.yaml"));
+    docctl().args(["check", "tests/fixtures/valid", "--today", "yesterday"]).assert().code(2);
+    docctl().args(["check", "--no-such-flag"]).assert().code(2);
+}
+
+#[test]
+fn malformed_config_is_reported_at_its_line_and_exits_2() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    fs::write(dir.path().join("docctl.yaml"), "company: 某公司\ndepartements: [品质部]\n").unwrap();
+    let out = docctl().arg("check").arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("unknown key `departements`"), "{stderr}");
+    assert!(stderr.contains("docctl.yaml:2:1"), "{stderr}");
+    assert!(stderr.contains("did you mean `departments`?"), "{stderr}");
+}
+
+#[test]
+fn init_writes_a_set_that_checks_clean() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    let set = dir.path().join("qms");
+    docctl().arg("init").arg(&set).assert().success();
+    let (code, json) = check_json(&set, &["--strict"]);
+    assert_eq!(found(&json), vec![]);
+    assert_eq!(code, 0);
+    assert_eq!(json["summary"]["documents"], 2);
+    assert!(set.join("schema/procedure.schema.json").is_file());
+    // A second init refuses to overwrite the set.
+    docctl().arg("init").arg(&set).assert().code(2);
+}
+
+#[test]
+fn committed_schemas_are_up_to_date() {
+    for (name, text) in docctl::commands::schema::schemas() {
+        let committed = fs::read_to_string(repo().join("schema").join(name)).unwrap_or_default();
+        assert_eq!(committed, text, "schema/{name} is stale: run `cargo run -- schema`");
+        let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    }
+}
+
+#[test]
+fn shipped_yaml_files_name_their_schema() {
+    let mut count = 0;
+    for folder in ["procedures", "forms", "tests/fixtures/valid/procedures", "tests/fixtures/valid/forms"] {
+        for entry in fs::read_dir(repo().join(folder)).unwrap() {
+            let path = entry.unwrap().path();
+            let text = fs::read_to_string(&path).unwrap();
+            let first = text.lines().next().unwrap_or_default();
+            assert!(first.starts_with("# yaml-language-server: $schema="), "{} lacks the schema line", path.display());
+            let target = first.trim_start_matches("# yaml-language-server: $schema=");
+            assert!(path.parent().unwrap().join(target).is_file(), "{}: {target} does not exist", path.display());
+            count += 1;
+        }
+    }
+    assert!(count > 10);
+    let config = fs::read_to_string(repo().join("docctl.yaml")).unwrap();
+    assert!(config.starts_with("# yaml-language-server: $schema=schema/config.schema.json"));
+}

@@ -1,0 +1,76 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+
+/// The repository's root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture folder under tests/fixtures.
+pub fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(name)
+}
+
+/// The docctl binary, run in the repository.
+pub fn docctl() -> Command {
+    let mut cmd = Command::cargo_bin("docctl").expect("the docctl binary is built");
+    cmd.current_dir(repo());
+    cmd
+}
+
+/// Run `docctl check DIR --format json ARGS` and return the exit code and the parsed JSON.
+pub fn check_json(dir: &Path, args: &[&str]) -> (i32, serde_json::Value) {
+    let output: Output = docctl()
+        .arg("check")
+        .arg(dir)
+        .args(["--format", "json"])
+        .args(args)
+        .output()
+        .expect("docctl runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let json = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!("check --format json printed no JSON ({e}):\n{stdout}\nstderr:\n{}", String::from_utf8_lossy(&output.stderr))
+    });
+    (output.status.code().unwrap_or(-1), json)
+}
+
+/// One reported diagnostic, reduced to what tests compare.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Found {
+    pub code: String,
+    pub file: String,
+    pub line: u64,
+    pub column: u64,
+}
+
+/// Return the diagnostics of a check as `Found` values.
+pub fn found(json: &serde_json::Value) -> Vec<Found> {
+    json["diagnostics"]
+        .as_array()
+        .expect("diagnostics is an array")
+        .iter()
+        .map(|d| Found {
+            code: d["code"].as_str().unwrap_or_default().to_owned(),
+            file: d["file"].as_str().unwrap_or_default().to_owned(),
+            line: d["line"].as_u64().unwrap_or_default(),
+            column: d["column"].as_u64().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// Return whether typst is installed; fail when DOCCTL_REQUIRE_TYPST=1 demands it.
+pub fn typst_available() -> bool {
+    let ok = std::process::Command::new("typst").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !ok {
+        if std::env::var("DOCCTL_REQUIRE_TYPST").as_deref() == Ok("1") {
+            panic!("typst is not installed but DOCCTL_REQUIRE_TYPST=1: run scripts/setup.sh");
+        }
+        eprintln!("\n*** SKIPPED: typst is not installed (run scripts/setup.sh); PDF checks did not run ***\n");
+    }
+    ok
+}
