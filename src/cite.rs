@@ -80,7 +80,13 @@ pub fn scan(text: &str) -> Vec<Citation<'_>> {
 }
 
 /// Match a one-character opener at `start` with its closer.
-fn close<'a>(text: &'a str, start: usize, open_len: usize, closers: &[char], bracket: Bracket) -> Option<Citation<'a>> {
+fn close<'a>(
+    text: &'a str,
+    start: usize,
+    open_len: usize,
+    closers: &[char],
+    bracket: Bracket,
+) -> Option<Citation<'a>> {
     let from = start + open_len;
     let mut count = 0;
     for (offset, c) in text[from..].char_indices() {
@@ -127,8 +133,17 @@ fn angle(text: &str, start: usize) -> Option<Citation<'_>> {
                     end += after.len() - trimmed.len() + next.len_utf8();
                 }
             }
-            let bracket = if double { Bracket::DoubleAngle } else { Bracket::Angle };
-            return valid(inner).then_some(Citation { start, end, inner, bracket });
+            let bracket = if double {
+                Bracket::DoubleAngle
+            } else {
+                Bracket::Angle
+            };
+            return valid(inner).then_some(Citation {
+                start,
+                end,
+                inner,
+                bracket,
+            });
         }
         count += 1;
         if c == '\n' || is_open(c) || c == '《' || count > MAX_TITLE_CHARS {
@@ -147,8 +162,26 @@ fn valid(inner: &str) -> bool {
 /// in quotation marks is worth reporting.
 pub fn looks_like_title(folded: &str) -> bool {
     const SUFFIXES: &[&str] = &[
-        "程序", "表", "单", "报告", "记录", "规定", "制度", "手册", "档案", "计划", "说明", "规范", "标准",
-        "指导书", "记录本", "清单", "台账", "办法", "流程", "细则",
+        "程序",
+        "表",
+        "单",
+        "报告",
+        "记录",
+        "规定",
+        "制度",
+        "手册",
+        "档案",
+        "计划",
+        "说明",
+        "规范",
+        "标准",
+        "指导书",
+        "记录本",
+        "清单",
+        "台账",
+        "办法",
+        "流程",
+        "细则",
     ];
     SUFFIXES.iter().any(|s| folded.ends_with(s))
 }
@@ -158,14 +191,20 @@ mod tests {
     use super::*;
 
     fn inners(text: &str) -> Vec<(&str, Bracket)> {
-        scan(text).into_iter().map(|c| (c.inner, c.bracket)).collect()
+        scan(text)
+            .into_iter()
+            .map(|c| (c.inner, c.bracket))
+            .collect()
     }
 
     #[test]
     fn finds_book_titles() {
         assert_eq!(
             inners("参照《纠正与预防措施管理程序》和《文件及记录控制程序》。"),
-            vec![("纠正与预防措施管理程序", Bracket::Book), ("文件及记录控制程序", Bracket::Book)]
+            vec![
+                ("纠正与预防措施管理程序", Bracket::Book),
+                ("文件及记录控制程序", Bracket::Book)
+            ]
         );
     }
 

@@ -20,6 +20,9 @@ pub enum Command {
     /// Load and validate a documentation set: references, departments, approvals, history.
     /// Writes nothing. Exit code 0: no errors; 1: the documents have errors; 2: docctl could not run.
     Check(CheckArgs),
+    /// Check the set, then render every document into output/: controlled PDFs (through
+    /// typst), HTML pages and Markdown, plus output/manifest.json and output/index.html.
+    Build(BuildArgs),
     /// Create a new documentation set (config, one procedure, one form) that checks clean.
     Init {
         /// The folder to create the set in (created if missing; must not hold a docctl.yaml).
@@ -32,6 +35,44 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Work with the built-in templates.
+    Templates {
+        /// What to do with them.
+        #[command(subcommand)]
+        action: TemplatesAction,
+    },
+}
+
+/// `docctl templates …`.
+#[derive(Debug, Subcommand)]
+pub enum TemplatesAction {
+    /// Write the built-in templates to DIR/templates/ for editing; a file there overrides the
+    /// built-in of the same name. Existing files are kept.
+    Export {
+        /// The documentation set's folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+}
+
+/// Arguments of `docctl build`.
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// The documentation set's folder (holding docctl.yaml).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The outputs to build, comma-separated: pdf, html, md.
+    #[arg(long, value_name = "FORMATS", default_value = "pdf,html,md")]
+    pub to: String,
+    /// The output folder; default: DIR/output.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// How many typst processes run at once; default: the number of CPUs.
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+    /// The date periodic reviews are measured against (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
 }
 
 /// Arguments of `docctl check`.

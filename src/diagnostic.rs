@@ -53,7 +53,13 @@ impl Diagnostic {
         Self::new(Severity::Warning, code, file, pos, message)
     }
 
-    fn new(severity: Severity, code: &'static str, file: &str, pos: Pos, message: impl Into<String>) -> Self {
+    fn new(
+        severity: Severity,
+        code: &'static str,
+        file: &str,
+        pos: Pos,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity,
             code,
@@ -87,35 +93,139 @@ impl Diagnostic {
 /// Every code `check` can report, with its severity and a one-line summary, for the README and
 /// the SARIF rule table.
 pub const CODES: &[(&str, Severity, &str)] = &[
-    ("yaml-syntax", Severity::Error, "the file is not valid YAML (tabs, unclosed quotes, too deep, alias bombs)"),
-    ("io-error", Severity::Error, "the file cannot be read: a directory, unreadable, binary, not UTF-8 or too large"),
+    (
+        "yaml-syntax",
+        Severity::Error,
+        "the file is not valid YAML (tabs, unclosed quotes, too deep, alias bombs)",
+    ),
+    (
+        "io-error",
+        Severity::Error,
+        "the file cannot be read: a directory, unreadable, binary, not UTF-8 or too large",
+    ),
     ("empty-file", Severity::Error, "the file holds no document"),
-    ("unknown-key", Severity::Error, "a key the format does not know; the nearest known key is suggested"),
+    (
+        "unknown-key",
+        Severity::Error,
+        "a key the format does not know; the nearest known key is suggested",
+    ),
     ("missing-key", Severity::Error, "a required key is absent"),
-    ("duplicate-key", Severity::Error, "the same key twice in one mapping"),
-    ("invalid-value", Severity::Error, "a value of the wrong type or form (a date that is no date, a status that does not exist)"),
-    ("ref-unresolved", Severity::Error, "a 《…》 reference matches no procedure, form or external document"),
-    ("ref-bracket", Severity::Warning, "a known title cited in non-standard brackets (<<…>>, <…>, “…”, 【…】)"),
-    ("ref-alias", Severity::Warning, "a document cited by a former title (an alias)"),
-    ("ref-not-listed", Severity::Warning, "cited in the text but missing from related/records"),
-    ("ref-not-cited", Severity::Warning, "listed in related/records but cited nowhere in the text"),
-    ("ref-draft", Severity::Warning, "an effective document cites a draft"),
-    ("ref-obsolete", Severity::Error, "a document cites an obsolete one"),
-    ("form-link", Severity::Error, "a form's `procedure` and that procedure's `records` disagree"),
-    ("dept-unknown", Severity::Error, "a department that is not in docctl.yaml"),
-    ("dept-alias", Severity::Warning, "a department written by its alias"),
-    ("approval-missing", Severity::Error, "an effective document without its effective date or its three signatures"),
-    ("approval-order", Severity::Error, "signatures out of order: prepared ≤ reviewed ≤ approved ≤ effective"),
-    ("approval-separation", Severity::Error, "the approver is the preparer"),
-    ("version-format", Severity::Error, "a version that does not follow the set's version_scheme"),
-    ("history-version", Severity::Error, "the last history entry is not the document's version"),
-    ("history-order", Severity::Error, "history versions do not increase, or its dates go back"),
+    (
+        "duplicate-key",
+        Severity::Error,
+        "the same key twice in one mapping",
+    ),
+    (
+        "invalid-value",
+        Severity::Error,
+        "a value of the wrong type or form (a date that is no date, a status that does not exist)",
+    ),
+    (
+        "ref-unresolved",
+        Severity::Error,
+        "a 《…》 reference matches no procedure, form or external document",
+    ),
+    (
+        "ref-bracket",
+        Severity::Warning,
+        "a known title cited in non-standard brackets (<<…>>, <…>, “…”, 【…】)",
+    ),
+    (
+        "ref-alias",
+        Severity::Warning,
+        "a document cited by a former title (an alias)",
+    ),
+    (
+        "ref-not-listed",
+        Severity::Warning,
+        "cited in the text but missing from related/records",
+    ),
+    (
+        "ref-not-cited",
+        Severity::Warning,
+        "listed in related/records but cited nowhere in the text",
+    ),
+    (
+        "ref-draft",
+        Severity::Warning,
+        "an effective document cites a draft",
+    ),
+    (
+        "ref-obsolete",
+        Severity::Error,
+        "a document cites an obsolete one",
+    ),
+    (
+        "form-link",
+        Severity::Error,
+        "a form's `procedure` and that procedure's `records` disagree",
+    ),
+    (
+        "dept-unknown",
+        Severity::Error,
+        "a department that is not in docctl.yaml",
+    ),
+    (
+        "dept-alias",
+        Severity::Warning,
+        "a department written by its alias",
+    ),
+    (
+        "approval-missing",
+        Severity::Error,
+        "an effective document without its effective date or its three signatures",
+    ),
+    (
+        "approval-order",
+        Severity::Error,
+        "signatures out of order: prepared ≤ reviewed ≤ approved ≤ effective",
+    ),
+    (
+        "approval-separation",
+        Severity::Error,
+        "the approver is the preparer",
+    ),
+    (
+        "version-format",
+        Severity::Error,
+        "a version that does not follow the set's version_scheme",
+    ),
+    (
+        "history-version",
+        Severity::Error,
+        "the last history entry is not the document's version",
+    ),
+    (
+        "history-order",
+        Severity::Error,
+        "history versions do not increase, or its dates go back",
+    ),
     ("duplicate-id", Severity::Error, "two documents share an id"),
-    ("duplicate-title", Severity::Error, "two documents share a title or alias (after normalisation)"),
-    ("review-overdue", Severity::Warning, "an effective document older than review_months"),
-    ("field-options", Severity::Error, "a choice field without options"),
-    ("field-duplicate", Severity::Error, "two fields of a form share a key"),
-    ("register-rows", Severity::Error, "a register form without rows"),
+    (
+        "duplicate-title",
+        Severity::Error,
+        "two documents share a title or alias (after normalisation)",
+    ),
+    (
+        "review-overdue",
+        Severity::Warning,
+        "an effective document older than review_months",
+    ),
+    (
+        "field-options",
+        Severity::Error,
+        "a choice field without options",
+    ),
+    (
+        "field-duplicate",
+        Severity::Error,
+        "two fields of a form share a key",
+    ),
+    (
+        "register-rows",
+        Severity::Error,
+        "a register form without rows",
+    ),
 ];
 
 /// The text of every file a diagnostic may point into, keyed by relative path.
@@ -123,7 +233,10 @@ pub type Sources = HashMap<String, Arc<str>>;
 
 /// Tally errors and warnings.
 pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     (errors, diagnostics.len() - errors)
 }
 
@@ -131,7 +244,11 @@ pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
 pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> String {
     use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     let mut out = String::new();
     for d in diagnostics {
         let level = match d.severity {
@@ -139,7 +256,9 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) 
             Severity::Warning => Level::WARNING,
         };
         let title = level.primary_title(d.message.as_str()).id(d.code);
-        let line = sources.get(&d.file).and_then(|text| source_line(text, d.line));
+        let line = sources
+            .get(&d.file)
+            .and_then(|text| source_line(text, d.line));
         let mut report = Vec::new();
         match line {
             Some(line) => {
@@ -153,12 +272,15 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) 
                     ),
                 );
             }
-            None => report.push(title.element(
-                annotate_snippets::Origin::path(format!("{}:{}:{}", d.file, d.line, d.column)),
-            )),
+            None => report.push(title.element(annotate_snippets::Origin::path(format!(
+                "{}:{}:{}",
+                d.file, d.line, d.column
+            )))),
         }
         if let Some(help) = &d.help {
-            report.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
+            report.push(Group::with_title(
+                Level::HELP.secondary_title(help.as_str()),
+            ));
         }
         let _ = writeln!(out, "{}\n", renderer.render(&report));
     }
@@ -167,7 +289,9 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) 
 
 /// Find line `n` (1-based) of a text.
 fn source_line(text: &str, n: u32) -> Option<&str> {
-    text.split('\n').nth(n.saturating_sub(1) as usize).map(|l| l.trim_end_matches('\r'))
+    text.split('\n')
+        .nth(n.saturating_sub(1) as usize)
+        .map(|l| l.trim_end_matches('\r'))
 }
 
 /// Cut a long line down to a window around the column; return it with the byte range to mark.
@@ -291,7 +415,9 @@ pub fn render_github(diagnostics: &[Diagnostic], root_prefix: &str) -> String {
 }
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {

@@ -26,6 +26,10 @@ pub enum Error {
     },
     /// Bad arguments or a request that cannot be carried out.
     Usage(String),
+    /// A template does not parse or does not render.
+    Template(String),
+    /// typst is missing, the wrong version, or failed.
+    Typst(String),
 }
 
 impl Error {
@@ -51,6 +55,8 @@ impl fmt::Display for Error {
                 write!(f, "docctl.yaml has {} problem(s)", diagnostics.len())
             }
             Error::Usage(message) => f.write_str(message),
+            Error::Template(message) => f.write_str(message),
+            Error::Typst(message) => f.write_str(message),
         }
     }
 }

@@ -16,7 +16,9 @@ pub fn key(text: &str) -> String {
     let simplified = if nfkc.is_ascii() {
         nfkc
     } else {
-        match T2S.get_or_init(|| ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::T2s).ok()) {
+        match T2S.get_or_init(|| {
+            ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::T2s).ok()
+        }) {
             Some(converter) => converter.convert(&nfkc),
             None => nfkc,
         }

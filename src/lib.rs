@@ -18,8 +18,10 @@ pub mod error;
 pub mod fold;
 pub mod load;
 pub mod model;
+pub mod render;
 pub mod settings;
 pub mod suggest;
+pub mod typst;
 pub mod validate;
 pub mod write;
 
@@ -39,7 +41,36 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Check(args) => {
             let settings = settings::CheckSettings::from_args(&args)?;
             let passed = commands::check::run(&settings)?;
-            Ok(if passed { ExitCode::SUCCESS } else { ExitCode::from(EXIT_DOCUMENT_ERRORS) })
+            Ok(if passed {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_DOCUMENT_ERRORS)
+            })
+        }
+        Command::Build(args) => {
+            let settings = commands::build::BuildSettings {
+                out: args.out.clone().unwrap_or_else(|| args.dir.join("output")),
+                root: args.dir,
+                formats: render::Formats::parse(&args.to)?,
+                today: settings::parse_today(args.today.as_deref())?,
+                jobs: args
+                    .jobs
+                    .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+            };
+            let built = commands::build::run(&settings)?;
+            Ok(if built {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_DOCUMENT_ERRORS)
+            })
+        }
+        Command::Templates {
+            action: cli::TemplatesAction::Export { dir },
+        } => {
+            for path in render::templates::export(&dir)? {
+                eprintln!("wrote {}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Init { dir } => {
             let today = settings::parse_today(None)?;
@@ -55,7 +86,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
 
 /// Print a tool failure to stderr (with its diagnostics, when it has any).
 pub fn report_error(error: &Error) {
-    if let Error::Config { diagnostics, sources } = error {
+    if let Error::Config {
+        diagnostics,
+        sources,
+    } = error
+    {
         let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
         eprint!("{}", diagnostic::render_human(diagnostics, sources, color));
     }

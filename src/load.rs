@@ -58,6 +58,9 @@ pub struct Loaded {
     pub doc: Document,
 }
 
+/// One file after reading and parsing: its path, its text (when it could be read), the document.
+type FileResult = (String, Option<Arc<str>>, Result<Document, Diagnostic>);
+
 /// Load a documentation set from its folder.
 pub fn load(root: &Path) -> Result<Library, Error> {
     let config_path = root.join(CONFIG_FILE);
@@ -88,7 +91,7 @@ pub fn load(root: &Path) -> Result<Library, Error> {
 
     let files = discover(root);
     let total = files.len();
-    let results: Vec<(String, Option<Arc<str>>, Result<Document, Diagnostic>)> = files
+    let results: Vec<FileResult> = files
         .into_par_iter()
         .map(|(kind, path, rel)| {
             let text = match read_source(&path, &rel) {
@@ -108,11 +111,18 @@ pub fn load(root: &Path) -> Result<Library, Error> {
     let mut unparsed = Vec::new();
     for (file, text, doc) in results {
         match doc {
-            Ok(doc) => documents.push(Loaded { file: file.clone(), doc }),
+            Ok(doc) => documents.push(Loaded {
+                file: file.clone(),
+                doc,
+            }),
             Err(diagnostic) => {
                 diagnostics.push(diagnostic);
                 let (id, title) = text.as_deref().map(scrape_names).unwrap_or_default();
-                unparsed.push(Unparsed { file: file.clone(), id, title });
+                unparsed.push(Unparsed {
+                    file: file.clone(),
+                    id,
+                    title,
+                });
             }
         }
         if let Some(text) = text {
@@ -178,7 +188,8 @@ pub fn relative(root: &Path, path: &Path) -> String {
 fn read_source(path: &Path, rel: &str) -> Result<Arc<str>, Diagnostic> {
     let at_start = Pos::at(1, 1);
     let io_error = |message: String| Diagnostic::error("io-error", rel, at_start, message);
-    let meta = std::fs::metadata(path).map_err(|e| io_error(format!("cannot read `{rel}`: {}", describe_io(&e))))?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| io_error(format!("cannot read `{rel}`: {}", describe_io(&e))))?;
     if meta.is_dir() {
         return Err(io_error(format!("`{rel}` is a directory, not a YAML file"))
             .with_help("rename the folder so that its name does not end in .yaml"));
@@ -194,9 +205,12 @@ fn read_source(path: &Path, rel: &str) -> Result<Arc<str>, Diagnostic> {
         ))
         .with_help("split the document, or move bulky content out of the YAML"));
     }
-    let bytes = std::fs::read(path).map_err(|e| io_error(format!("cannot read `{rel}`: {}", describe_io(&e))))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| io_error(format!("cannot read `{rel}`: {}", describe_io(&e))))?;
     if bytes.contains(&0) {
-        return Err(io_error(format!("`{rel}` is a binary file (it contains NUL bytes), not YAML text")));
+        return Err(io_error(format!(
+            "`{rel}` is a binary file (it contains NUL bytes), not YAML text"
+        )));
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let text = match std::str::from_utf8(bytes) {
@@ -209,16 +223,26 @@ fn read_source(path: &Path, rel: &str) -> Result<Arc<str>, Diagnostic> {
                 "io-error",
                 rel,
                 Pos::at(line, column),
-                format!("`{rel}` is not valid UTF-8 (byte 0x{:02X})", bytes[e.valid_up_to()]),
+                format!(
+                    "`{rel}` is not valid UTF-8 (byte 0x{:02X})",
+                    bytes[e.valid_up_to()]
+                ),
             )
-            .with_help("save the file as UTF-8; a GB18030 file converts with `iconv -f GB18030 -t UTF-8`"));
+            .with_help(
+                "save the file as UTF-8; a GB18030 file converts with `iconv -f GB18030 -t UTF-8`",
+            ));
         }
     };
     let blank = text
         .lines()
         .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#') || l.trim() == "---");
     if blank {
-        return Err(Diagnostic::error("empty-file", rel, at_start, format!("`{rel}` is empty: it holds no document")));
+        return Err(Diagnostic::error(
+            "empty-file",
+            rel,
+            at_start,
+            format!("`{rel}` is empty: it holds no document"),
+        ));
     }
     Ok(Arc::from(text))
 }
@@ -240,7 +264,10 @@ pub fn parse<T: serde::de::DeserializeOwned>(rel: &str, text: &str) -> Result<T,
 
 /// Turn a serde-saphyr error into a diagnostic with a stable code and a suggestion.
 fn to_diagnostic(rel: &str, error: &serde_saphyr::Error) -> Diagnostic {
-    let pos = error.location().map(|l| Pos::from_location(&l)).unwrap_or(Pos::at(1, 1));
+    let pos = error
+        .location()
+        .map(|l| Pos::from_location(&l))
+        .unwrap_or(Pos::at(1, 1));
     let plain = error.without_snippet().to_string();
     let message = strip_location(&plain);
     if let Some(rest) = message.strip_prefix("unknown field `") {
@@ -256,19 +283,35 @@ fn to_diagnostic(rel: &str, error: &serde_saphyr::Error) -> Diagnostic {
     if let Some(rest) = message.strip_prefix("unknown variant `") {
         let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let known = expected_list(expected);
-        let diagnostic = Diagnostic::error("invalid-value", rel, pos, format!("unknown value `{value}`"))
-            .with_width(value.chars().count());
+        let diagnostic = Diagnostic::error(
+            "invalid-value",
+            rel,
+            pos,
+            format!("unknown value `{value}`"),
+        )
+        .with_width(value.chars().count());
         return match crate::suggest::closest(value, known.iter().map(String::as_str)) {
-            Some(best) => diagnostic.with_help(format!("did you mean `{best}`? (one of: {})", known.join(", "))),
+            Some(best) => diagnostic.with_help(format!(
+                "did you mean `{best}`? (one of: {})",
+                known.join(", ")
+            )),
             None => diagnostic.with_help(format!("expected one of: {}", known.join(", "))),
         };
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let key = rest.split('`').next().unwrap_or(rest);
-        return Diagnostic::error("missing-key", rel, pos, format!("missing required key `{key}`"));
+        return Diagnostic::error(
+            "missing-key",
+            rel,
+            pos,
+            format!("missing required key `{key}`"),
+        );
     }
     if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
-        let key = rest.split(", set DuplicateKeyPolicy").next().unwrap_or(rest);
+        let key = rest
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(rest);
         return Diagnostic::error("duplicate-key", rel, pos, format!("duplicate key `{key}`"))
             .with_width(key.chars().count())
             .with_help("a key may appear once per mapping; merge the two values");
@@ -278,12 +321,20 @@ fn to_diagnostic(rel: &str, error: &serde_saphyr::Error) -> Diagnostic {
         || message.contains("failed to parse")
         || message.starts_with("data did not match");
     if is_value_error {
-        return Diagnostic::error("invalid-value", rel, pos, message.replace("scalar", "value"));
+        return Diagnostic::error(
+            "invalid-value",
+            rel,
+            pos,
+            message.replace("scalar", "value"),
+        );
     }
     let mut diagnostic = Diagnostic::error("yaml-syntax", rel, pos, message.clone());
     if message.contains("tab") {
         diagnostic = diagnostic.with_help("YAML indents with spaces; replace the tabs with spaces");
-    } else if message.contains("alias") || message.contains("budget") || message.contains("recursion") {
+    } else if message.contains("alias")
+        || message.contains("budget")
+        || message.contains("recursion")
+    {
         diagnostic = diagnostic.with_help("the file nests or repeats too deeply to be a document");
     }
     diagnostic

@@ -10,14 +10,19 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 /// Distances count characters, so one missing Chinese character costs 1, as one missing Latin
 /// letter does. The allowance grows with the length: two edits for short words, four in ten
 /// for longer ones (纠正措施控制程序 → 纠正及预防措施控制程序 is three insertions).
-pub fn ranked<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>, n: usize) -> Vec<&'a str> {
+pub fn ranked<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    n: usize,
+) -> Vec<&'a str> {
     let len = word.chars().count();
     let allowance = (len * 4).div_ceil(10).max(2);
     let mut scored: Vec<(usize, &'a str)> = candidates
         .into_iter()
         .filter_map(|candidate| {
             let distance = strsim::levenshtein(word, candidate);
-            (distance <= allowance && distance < len.max(candidate.chars().count())).then_some((distance, candidate))
+            (distance <= allowance && distance < len.max(candidate.chars().count()))
+                .then_some((distance, candidate))
         })
         .collect();
     scored.sort();
@@ -32,7 +37,10 @@ mod tests {
     #[test]
     fn finds_a_missing_chinese_word() {
         let titles = ["纠正与预防措施管理程序", "文件及记录控制程序"];
-        assert_eq!(closest("纠正与预防管理程序", titles), Some("纠正与预防措施管理程序"));
+        assert_eq!(
+            closest("纠正与预防管理程序", titles),
+            Some("纠正与预防措施管理程序")
+        );
     }
 
     #[test]

@@ -8,7 +8,10 @@ use crate::error::Error;
 
 /// Write `bytes` to `path` atomically, creating parent folders.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     let mut temp = tempfile::Builder::new()
         .prefix(".docctl-")
@@ -19,4 +22,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     temp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
+}
+
+/// Move a finished file into place (atomic within one file system), creating parent folders.
+pub fn rename_into(from: &Path, to: &Path) -> Result<(), Error> {
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    std::fs::rename(from, to).map_err(|e| Error::io(to, e))
+}
+
+/// Join a `/`-separated relative path onto `base`, refusing anything that would leave it.
+pub fn inside(base: &Path, relative: &str) -> Result<std::path::PathBuf, Error> {
+    let mut path = base.to_path_buf();
+    for part in relative.split('/') {
+        if part.is_empty() || part == "." || part == ".." || part.contains('\\') {
+            return Err(Error::Usage(format!(
+                "refusing to write `{relative}`: it would leave {}",
+                base.display()
+            )));
+        }
+        path.push(part);
+    }
+    Ok(path)
 }

@@ -5,7 +5,7 @@ mod common;
 
 use std::fs;
 
-use common::{check_json, docctl, fixture, found, repo, Found};
+use common::{Found, check_json, docctl, fixture, found, repo};
 
 /// Check `tests/fixtures/invalid/<rule>/` and compare with its `expect.txt`: every expected
 /// diagnostic is reported, and the rule's code is reported nowhere else.
@@ -35,12 +35,21 @@ fn assert_fixture(rule: &str) {
     let (code, json) = check_json(&dir, &args);
     let reported = found(&json);
     for e in &expected {
-        assert!(reported.contains(e), "{rule}: expected {e:?}, got {reported:#?}");
+        assert!(
+            reported.contains(e),
+            "{rule}: expected {e:?}, got {reported:#?}"
+        );
     }
     let codes: Vec<&str> = expected.iter().map(|e| e.code.as_str()).collect();
-    let mut same_code: Vec<Found> = reported.into_iter().filter(|f| codes.contains(&f.code.as_str())).collect();
+    let mut same_code: Vec<Found> = reported
+        .into_iter()
+        .filter(|f| codes.contains(&f.code.as_str()))
+        .collect();
     same_code.sort();
-    assert_eq!(same_code, expected, "{rule}: the rule's code was reported elsewhere too");
+    assert_eq!(
+        same_code, expected,
+        "{rule}: the rule's code was reported elsewhere too"
+    );
 
     let severity = json["diagnostics"]
         .as_array()
@@ -104,7 +113,10 @@ rule_tests! {
 #[test]
 fn every_code_has_a_fixture() {
     for (code, _, _) in docctl::diagnostic::CODES {
-        assert!(fixture("invalid").join(code).is_dir(), "no fixture folder for `{code}`");
+        assert!(
+            fixture("invalid").join(code).is_dir(),
+            "no fixture folder for `{code}`"
+        );
     }
 }
 
@@ -119,18 +131,34 @@ fn valid_set_reports_nothing() {
 #[test]
 fn unknown_key_suggests_the_nearest_key() {
     let (_, json) = check_json(&fixture("invalid/unknown-key"), &["--today", "2026-11-27"]);
-    let d = json["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "unknown-key").unwrap();
+    let d = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "unknown-key")
+        .unwrap();
     assert_eq!(d["message"], "unknown key `scoop`");
     assert_eq!(d["help"], "did you mean `scope`?");
 }
 
 #[test]
 fn misspelt_title_gets_did_you_mean() {
-    let (_, json) = check_json(&fixture("invalid/ref-unresolved"), &["--today", "2026-11-27"]);
-    let d = json["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "ref-unresolved").unwrap();
+    let (_, json) = check_json(
+        &fixture("invalid/ref-unresolved"),
+        &["--today", "2026-11-27"],
+    );
+    let d = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "ref-unresolved")
+        .unwrap();
     // 《记录管理程序》 is two characters from 《记录控制程序》 and from 文件管理程序, the former
     // title of 《文件控制程序》: both are offered.
-    assert_eq!(d["help"], "did you mean 《文件控制程序》 or 《记录控制程序》?");
+    assert_eq!(
+        d["help"],
+        "did you mean 《文件控制程序》 or 《记录控制程序》?"
+    );
 }
 
 #[test]
@@ -145,23 +173,44 @@ fn traditional_chinese_citation_resolves() {
 #[test]
 fn human_format_shows_the_line_a_caret_and_the_help() {
     let output = docctl()
-        .args(["check", "tests/fixtures/invalid/ref-unresolved", "--today", "2026-11-27"])
+        .args([
+            "check",
+            "tests/fixtures/invalid/ref-unresolved",
+            "--today",
+            "2026-11-27",
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("error[ref-unresolved]: unresolved reference `《记录管理程序》`"), "{stderr}");
-    assert!(stderr.contains("--> procedures/QP-7.5-01.yaml:25:24"), "{stderr}");
+    assert!(
+        stderr.contains("error[ref-unresolved]: unresolved reference `《记录管理程序》`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--> procedures/QP-7.5-01.yaml:25:24"),
+        "{stderr}"
+    );
     assert!(stderr.contains("《记录管理程序》执行"), "{stderr}");
     assert!(stderr.contains("^^^^"), "{stderr}");
-    assert!(stderr.contains("help: did you mean 《文件控制程序》 or 《记录控制程序》?"), "{stderr}");
+    assert!(
+        stderr.contains("help: did you mean 《文件控制程序》 or 《记录控制程序》?"),
+        "{stderr}"
+    );
     assert!(stderr.contains("1 error(s)"), "{stderr}");
 }
 
 #[test]
 fn sarif_format_is_sarif_2_1_0() {
     let output = docctl()
-        .args(["check", "tests/fixtures/invalid/form-link", "--format", "sarif", "--today", "2026-11-27"])
+        .args([
+            "check",
+            "tests/fixtures/invalid/form-link",
+            "--format",
+            "sarif",
+            "--today",
+            "2026-11-27",
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
@@ -179,13 +228,23 @@ fn sarif_format_is_sarif_2_1_0() {
         assert_eq!(rules[index]["id"], "form-link");
     }
     let region = &results[0]["locations"][0]["physicalLocation"]["region"];
-    assert_eq!((region["startLine"].as_u64(), region["startColumn"].as_u64()), (Some(8), Some(12)));
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(8), Some(12))
+    );
 }
 
 #[test]
 fn github_format_prints_workflow_commands() {
     let output = docctl()
-        .args(["check", "tests/fixtures/invalid/dept-alias", "--format", "github", "--today", "2026-11-27"])
+        .args([
+            "check",
+            "tests/fixtures/invalid/dept-alias",
+            "--format",
+            "github",
+            "--today",
+            "2026-11-27",
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "a warning alone passes");
@@ -199,8 +258,25 @@ fn github_format_prints_workflow_commands() {
 
 #[test]
 fn strict_makes_warnings_fail() {
-    docctl().args(["check", "tests/fixtures/invalid/dept-alias", "--today", "2026-11-27"]).assert().code(0);
-    docctl().args(["check", "tests/fixtures/invalid/dept-alias", "--strict", "--today", "2026-11-27"]).assert().code(1);
+    docctl()
+        .args([
+            "check",
+            "tests/fixtures/invalid/dept-alias",
+            "--today",
+            "2026-11-27",
+        ])
+        .assert()
+        .code(0);
+    docctl()
+        .args([
+            "check",
+            "tests/fixtures/invalid/dept-alias",
+            "--strict",
+            "--today",
+            "2026-11-27",
+        ])
+        .assert()
+        .code(1);
 }
 
 #[test]
@@ -209,14 +285,21 @@ fn tool_failures_exit_2() {
     let out = docctl().arg("check").arg(empty.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no docctl.yaml"));
-    docctl().args(["check", "tests/fixtures/valid", "--today", "yesterday"]).assert().code(2);
+    docctl()
+        .args(["check", "tests/fixtures/valid", "--today", "yesterday"])
+        .assert()
+        .code(2);
     docctl().args(["check", "--no-such-flag"]).assert().code(2);
 }
 
 #[test]
 fn malformed_config_is_reported_at_its_line_and_exits_2() {
     let dir = assert_fs::TempDir::new().unwrap();
-    fs::write(dir.path().join("docctl.yaml"), "company: 某公司\ndepartements: [品质部]\n").unwrap();
+    fs::write(
+        dir.path().join("docctl.yaml"),
+        "company: 某公司\ndepartements: [品质部]\n",
+    )
+    .unwrap();
     let out = docctl().arg("check").arg(dir.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -243,7 +326,10 @@ fn init_writes_a_set_that_checks_clean() {
 fn committed_schemas_are_up_to_date() {
     for (name, text) in docctl::commands::schema::schemas() {
         let committed = fs::read_to_string(repo().join("schema").join(name)).unwrap_or_default();
-        assert_eq!(committed, text, "schema/{name} is stale: run `cargo run -- schema`");
+        assert_eq!(
+            committed, text,
+            "schema/{name} is stale: run `cargo run -- schema`"
+        );
         let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
     }
@@ -252,14 +338,27 @@ fn committed_schemas_are_up_to_date() {
 #[test]
 fn shipped_yaml_files_name_their_schema() {
     let mut count = 0;
-    for folder in ["procedures", "forms", "tests/fixtures/valid/procedures", "tests/fixtures/valid/forms"] {
+    for folder in [
+        "procedures",
+        "forms",
+        "tests/fixtures/valid/procedures",
+        "tests/fixtures/valid/forms",
+    ] {
         for entry in fs::read_dir(repo().join(folder)).unwrap() {
             let path = entry.unwrap().path();
             let text = fs::read_to_string(&path).unwrap();
             let first = text.lines().next().unwrap_or_default();
-            assert!(first.starts_with("# yaml-language-server: $schema="), "{} lacks the schema line", path.display());
+            assert!(
+                first.starts_with("# yaml-language-server: $schema="),
+                "{} lacks the schema line",
+                path.display()
+            );
             let target = first.trim_start_matches("# yaml-language-server: $schema=");
-            assert!(path.parent().unwrap().join(target).is_file(), "{}: {target} does not exist", path.display());
+            assert!(
+                path.parent().unwrap().join(target).is_file(),
+                "{}: {target} does not exist",
+                path.display()
+            );
             count += 1;
         }
     }

@@ -29,25 +29,49 @@ fn hostile_files_each_give_one_diagnostic_and_the_rest_is_checked() {
 
     // Nesting of the very shape the model recurses into (steps within steps), 10,000 deep in
     // flow style and 1,000 deep in block style (block indentation grows quadratically).
-    let deep_flow = format!("id: X\nsteps: {}{}\n", "[{steps: ".repeat(10_000), "]}".repeat(10_000));
-    let deep_block: String = (0..1_000).map(|i| format!("{}- steps:\n", "  ".repeat(i))).collect();
+    let deep_flow = format!(
+        "id: X\nsteps: {}{}\n",
+        "[{steps: ".repeat(10_000),
+        "]}".repeat(10_000)
+    );
+    let deep_block: String = (0..1_000)
+        .map(|i| format!("{}- steps:\n", "  ".repeat(i)))
+        .collect();
     // A billion laughs shaped like steps within steps, so that the model would expand it.
     let mut bomb = String::from("id: QP-B\nsteps:\n  - &l0 {text: lol}\n");
     for level in 1..10 {
         let inner = vec![format!("*l{}", level - 1); 10].join(", ");
         bomb.push_str(&format!("  - &l{level} {{text: lol, steps: [{inner}]}}\n"));
     }
-    let huge = format!("id: QP-H\ntitle: 大文件\npurpose: {}\n", "很长的文字".repeat(1_400_000));
+    let huge = format!(
+        "id: QP-H\ntitle: 大文件\npurpose: {}\n",
+        "很长的文字".repeat(1_400_000)
+    );
     let files: Vec<(&str, Vec<u8>)> = vec![
         ("empty.yaml", Vec::new()),
-        ("binary.yaml", vec![0x89, b'P', b'N', b'G', 0, 0, 0, 13, 0xff, 0xfe]),
-        ("gb18030.yaml", b"id: QP-G\ntitle: \xce\xc4\xbc\xfe\xbf\xd8\xd6\xc6\n".to_vec()),
-        ("tabs.yaml", b"id: QP-T\ntitle: x\napproval:\n\tprepared: {name: a, date: 2026-01-01}\n".to_vec()),
+        (
+            "binary.yaml",
+            vec![0x89, b'P', b'N', b'G', 0, 0, 0, 13, 0xff, 0xfe],
+        ),
+        (
+            "gb18030.yaml",
+            b"id: QP-G\ntitle: \xce\xc4\xbc\xfe\xbf\xd8\xd6\xc6\n".to_vec(),
+        ),
+        (
+            "tabs.yaml",
+            b"id: QP-T\ntitle: x\napproval:\n\tprepared: {name: a, date: 2026-01-01}\n".to_vec(),
+        ),
         ("deep-flow.yaml", deep_flow.into_bytes()),
-        ("deep-block.yaml", format!("id: QP-D\nsteps:\n{deep_block}").into_bytes()),
+        (
+            "deep-block.yaml",
+            format!("id: QP-D\nsteps:\n{deep_block}").into_bytes(),
+        ),
         ("alias-bomb.yaml", bomb.as_bytes().to_vec()),
         ("huge.yaml", huge.into_bytes()),
-        ("duplicate-keys.yaml", b"id: QP-K\nid: QP-K2\ntitle: x\n".to_vec()),
+        (
+            "duplicate-keys.yaml",
+            b"id: QP-K\nid: QP-K2\ntitle: x\n".to_vec(),
+        ),
         ("number.yaml", b"id: QP-N\ntitle: 123\n".to_vec()),
     ];
     for (name, bytes) in &files {
@@ -55,8 +79,12 @@ fn hostile_files_each_give_one_diagnostic_and_the_rest_is_checked() {
     }
     assert!(fs::metadata(p.join("huge.yaml")).unwrap().len() > 20_000_000);
     fs::create_dir(p.join("folder.yaml")).unwrap();
-    std::os::unix::fs::symlink(root.join("does-not-exist.yaml"), p.join("broken-link.yaml")).unwrap();
-    let fifo_ok = std::process::Command::new("mkfifo").arg(p.join("fifo.yaml")).status().is_ok_and(|s| s.success());
+    std::os::unix::fs::symlink(root.join("does-not-exist.yaml"), p.join("broken-link.yaml"))
+        .unwrap();
+    let fifo_ok = std::process::Command::new("mkfifo")
+        .arg(p.join("fifo.yaml"))
+        .status()
+        .is_ok_and(|s| s.success());
     let locked = p.join("unreadable.yaml");
     fs::write(&locked, "id: QP-U\ntitle: 锁定\npurpose: x\nscope: y\nresponsibilities: []\nsteps: []\nversion: A/0\nstatus: draft\n").unwrap();
     fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
@@ -83,27 +111,52 @@ fn hostile_files_each_give_one_diagnostic_and_the_rest_is_checked() {
         expected.push(("fifo.yaml", "io-error"));
     }
     if privileged {
-        eprintln!("note: running as root, so unreadable.yaml can be read; the permission check is skipped");
+        eprintln!(
+            "note: running as root, so unreadable.yaml can be read; the permission check is skipped"
+        );
     } else {
         expected.push(("unreadable.yaml", "io-error"));
     }
     for (name, code) in &expected {
         let file = format!("procedures/{name}");
-        let mine: Vec<_> = diagnostics.iter().filter(|d| d["file"] == file.as_str()).collect();
-        assert_eq!(mine.len(), 1, "{file}: expected one diagnostic, got {mine:#?}");
+        let mine: Vec<_> = diagnostics
+            .iter()
+            .filter(|d| d["file"] == file.as_str())
+            .collect();
+        assert_eq!(
+            mine.len(),
+            1,
+            "{file}: expected one diagnostic, got {mine:#?}"
+        );
         assert_eq!(mine[0]["code"], *code, "{file}: {:#?}", mine[0]);
         let message = mine[0]["message"].as_str().unwrap();
-        assert!(!message.is_empty() && message.len() < 300, "{file}: message {message:?}");
+        assert!(
+            !message.is_empty() && message.len() < 300,
+            "{file}: message {message:?}"
+        );
     }
     // The set's own documents were still checked, and they are fine.
     for d in diagnostics {
         let file = d["file"].as_str().unwrap();
-        assert!(!file.starts_with("procedures/QP-7.5") && !file.starts_with("forms/"), "unexpected {d:#}");
+        assert!(
+            !file.starts_with("procedures/QP-7.5") && !file.starts_with("forms/"),
+            "unexpected {d:#}"
+        );
     }
-    let gb = diagnostics.iter().find(|d| d["file"] == "procedures/gb18030.yaml").unwrap();
-    assert_eq!((gb["line"].as_u64(), gb["column"].as_u64()), (Some(2), Some(8)), "the first byte that is not UTF-8");
+    let gb = diagnostics
+        .iter()
+        .find(|d| d["file"] == "procedures/gb18030.yaml")
+        .unwrap();
+    assert_eq!(
+        (gb["line"].as_u64(), gb["column"].as_u64()),
+        (Some(2), Some(8)),
+        "the first byte that is not UTF-8"
+    );
     assert!(gb["help"].as_str().unwrap().contains("GB18030"));
-    let tabs = diagnostics.iter().find(|d| d["file"] == "procedures/tabs.yaml").unwrap();
+    let tabs = diagnostics
+        .iter()
+        .find(|d| d["file"] == "procedures/tabs.yaml")
+        .unwrap();
     assert_eq!(tabs["line"].as_u64(), Some(4));
     fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
 }

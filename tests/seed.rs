@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{check_json, fixture, found, repo, Found};
+use common::{Found, check_json, fixture, found, repo};
 
 #[test]
 fn shipped_set_checks_clean() {
@@ -10,7 +10,11 @@ fn shipped_set_checks_clean() {
     let found = found(&json);
     assert_eq!(found, vec![], "{json:#}");
     assert_eq!(code, 0);
-    assert!(json["summary"]["documents"].as_u64().unwrap() >= 50, "{}", json["summary"]);
+    assert!(
+        json["summary"]["documents"].as_u64().unwrap() >= 50,
+        "{}",
+        json["summary"]
+    );
 }
 
 #[test]
@@ -33,16 +37,39 @@ fn seed_as_is_reports_every_mistake_at_its_line() {
     reported.sort();
     assert_eq!(reported, expected);
     assert_eq!(code, 1);
-    let codes: std::collections::BTreeSet<&str> = expected.iter().map(|e| e.code.as_str()).collect();
-    for wanted in ["ref-unresolved", "ref-bracket", "ref-alias", "ref-not-listed", "dept-alias", "duplicate-title"] {
-        assert!(codes.contains(wanted), "the seed's mistakes include {wanted}");
+    let codes: std::collections::BTreeSet<&str> =
+        expected.iter().map(|e| e.code.as_str()).collect();
+    for wanted in [
+        "ref-unresolved",
+        "ref-bracket",
+        "ref-alias",
+        "ref-not-listed",
+        "dept-alias",
+        "duplicate-title",
+    ] {
+        assert!(
+            codes.contains(wanted),
+            "the seed's mistakes include {wanted}"
+        );
     }
     // The misspelt CAPA title gets a did-you-mean.
     let capa = json["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|d| d["code"] == "ref-unresolved" && d["message"].as_str().unwrap().contains("糾正與預防管理程序"))
+        .find(|d| {
+            d["code"] == "ref-unresolved"
+                && d["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("糾正與預防管理程序")
+        })
         .expect("the misspelt 糾正與預防管理程序 is reported");
-    assert!(capa["help"].as_str().unwrap().contains("纠正与预防措施管理程序"), "{capa:#}");
+    assert!(
+        capa["help"]
+            .as_str()
+            .unwrap()
+            .contains("纠正与预防措施管理程序"),
+        "{capa:#}"
+    );
 }

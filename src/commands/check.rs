@@ -29,7 +29,10 @@ impl Report {
 pub fn run(settings: &CheckSettings) -> Result<bool, Error> {
     let library = load::load(&settings.root)?;
     let diagnostics = validate::validate(&library, settings.today);
-    let report = Report { documents: library.files, diagnostics };
+    let report = Report {
+        documents: library.files,
+        diagnostics,
+    };
     print(settings, &report, &library.sources);
     Ok(!report.fails(settings.strict))
 }
@@ -41,7 +44,10 @@ fn print(settings: &CheckSettings, report: &Report, sources: &diagnostic::Source
             let color = std::io::stderr().is_terminal();
             eprint!("{}", diagnostic::render_human(diagnostics, sources, color));
             let (errors, warnings) = diagnostic::count(diagnostics);
-            eprintln!("checked {} documents: {errors} error(s), {warnings} warning(s)", report.documents);
+            eprintln!(
+                "checked {} documents: {errors} error(s), {warnings} warning(s)",
+                report.documents
+            );
         }
         Format::Json => println!("{}", diagnostic::render_json(diagnostics, report.documents)),
         Format::Sarif => println!("{}", diagnostic::render_sarif(diagnostics)),
@@ -49,7 +55,10 @@ fn print(settings: &CheckSettings, report: &Report, sources: &diagnostic::Source
             let prefix = github_prefix(&settings.root);
             print!("{}", diagnostic::render_github(diagnostics, &prefix));
             let (errors, warnings) = diagnostic::count(diagnostics);
-            println!("docctl: checked {} documents: {errors} error(s), {warnings} warning(s)", report.documents);
+            println!(
+                "docctl: checked {} documents: {errors} error(s), {warnings} warning(s)",
+                report.documents
+            );
         }
     }
 }

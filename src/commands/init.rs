@@ -15,7 +15,10 @@ pub fn run(dir: &Path, today: &str) -> Result<(), Error> {
     }
     let files = [
         ("docctl.yaml", CONFIG.to_owned()),
-        ("procedures/QP-7.5-01.yaml", PROCEDURE.replace("{today}", today)),
+        (
+            "procedures/QP-7.5-01.yaml",
+            PROCEDURE.replace("{today}", today),
+        ),
         ("forms/QR-7.5-01-01.yaml", FORM.replace("{today}", today)),
         (".gitignore", "output/\n".to_owned()),
     ];
@@ -23,7 +26,11 @@ pub fn run(dir: &Path, today: &str) -> Result<(), Error> {
         write_atomic(&dir.join(name), text.as_bytes())?;
     }
     crate::commands::schema::run(dir)?;
-    eprintln!("created a documentation set in {}; run `docctl check {}`", dir.display(), dir.display());
+    eprintln!(
+        "created a documentation set in {}; run `docctl check {}`",
+        dir.display(),
+        dir.display()
+    );
     Ok(())
 }
 

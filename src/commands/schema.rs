@@ -11,7 +11,9 @@ use crate::write::write_atomic;
 /// The schema files, by name, with their JSON text.
 pub fn schemas() -> Vec<(&'static str, String)> {
     fn one<T: schemars::JsonSchema>(title: &str) -> String {
-        let mut schema = SchemaSettings::draft07().into_generator().into_root_schema_for::<T>();
+        let mut schema = SchemaSettings::draft07()
+            .into_generator()
+            .into_root_schema_for::<T>();
         schema.insert("title".into(), title.into());
         let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
         text.push('\n');
@@ -19,7 +21,10 @@ pub fn schemas() -> Vec<(&'static str, String)> {
     }
     vec![
         ("config.schema.json", one::<Config>("docctl.yaml")),
-        ("procedure.schema.json", one::<Procedure>("docctl procedure")),
+        (
+            "procedure.schema.json",
+            one::<Procedure>("docctl procedure"),
+        ),
         ("form.schema.json", one::<Form>("docctl record form")),
     ]
 }

@@ -9,7 +9,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::model::Sp;
 
 /// A document number (文件编号), e.g. `QP-8.2-01` or `T/NDF/TSP01`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(transparent)]
 pub struct DocId(pub String);
 
@@ -23,7 +25,10 @@ impl DocId {
             .0
             .chars()
             .map(|c| {
-                if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') || (!c.is_ascii() && c.is_alphanumeric()) {
+                if c.is_ascii_alphanumeric()
+                    || matches!(c, '.' | '_' | '-')
+                    || (!c.is_ascii() && c.is_alphanumeric())
+                {
                     c
                 } else {
                     '-'
@@ -47,7 +52,9 @@ impl fmt::Display for DocId {
 }
 
 /// A department (部门) as written in a document.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(transparent)]
 pub struct Department(pub String);
 
@@ -196,7 +203,9 @@ impl<'de> Deserialize<'de> for Date {
         text.trim()
             .parse::<jiff::civil::Date>()
             .map(Date)
-            .map_err(|_| serde::de::Error::custom(format!("invalid date `{text}`, expected YYYY-MM-DD")))
+            .map_err(|_| {
+                serde::de::Error::custom(format!("invalid date `{text}`, expected YYYY-MM-DD"))
+            })
     }
 }
 
@@ -302,16 +311,24 @@ impl<'de> Deserialize<'de> for Text {
                 Ok(Text(v))
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Text, E> {
-                Err(E::custom(format!("expected text, found the number {v} (write it in quotes: '{v}')")))
+                Err(E::custom(format!(
+                    "expected text, found the number {v} (write it in quotes: '{v}')"
+                )))
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Text, E> {
-                Err(E::custom(format!("expected text, found the number {v} (write it in quotes: '{v}')")))
+                Err(E::custom(format!(
+                    "expected text, found the number {v} (write it in quotes: '{v}')"
+                )))
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Text, E> {
-                Err(E::custom(format!("expected text, found the number {v} (write it in quotes: '{v}')")))
+                Err(E::custom(format!(
+                    "expected text, found the number {v} (write it in quotes: '{v}')"
+                )))
             }
             fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Text, E> {
-                Err(E::custom(format!("expected text, found the boolean {v} (write it in quotes: '{v}')")))
+                Err(E::custom(format!(
+                    "expected text, found the boolean {v} (write it in quotes: '{v}')"
+                )))
             }
             fn visit_unit<E: serde::de::Error>(self) -> Result<Text, E> {
                 Err(E::custom("expected text, found nothing (null)"))

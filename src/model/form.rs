@@ -3,7 +3,9 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::model::{Approval, Date, Department, DocId, HistoryEntry, Lang, Sp, Status, Text, Version};
+use crate::model::{
+    Approval, Date, Department, DocId, HistoryEntry, Lang, Sp, Status, Text, Version,
+};
 
 /// A record form, one per file under `forms/`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

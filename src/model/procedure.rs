@@ -3,7 +3,9 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::model::{Approval, Date, Department, DocId, HistoryEntry, Lang, Sp, Status, Text, Version};
+use crate::model::{
+    Approval, Date, Department, DocId, HistoryEntry, Lang, Sp, Status, Text, Version,
+};
 
 /// A procedure, one per file under `procedures/`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -21,8 +21,16 @@ pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
         .iter()
         .map(|(alias, canonical)| (fold::key(alias), (alias.clone(), canonical.value.0.clone())))
         .collect();
-    let names: Vec<String> = known.values().chain(aliases.values().map(|(a, _)| a)).cloned().collect();
-    let checker = Checker { known: &known, aliases: &aliases, names: &names };
+    let names: Vec<String> = known
+        .values()
+        .chain(aliases.values().map(|(a, _)| a))
+        .cloned()
+        .collect();
+    let checker = Checker {
+        known: &known,
+        aliases: &aliases,
+        names: &names,
+    };
 
     let mut out = Vec::new();
     for canonical in config.department_aliases.values() {
@@ -39,7 +47,11 @@ pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
             fields.extend(p.records.iter().filter_map(|r| r.keeper.as_ref()));
             collect_steps(&p.steps, &mut fields);
         }
-        out.extend(fields.into_iter().filter_map(|d| checker.check(&loaded.file, d)));
+        out.extend(
+            fields
+                .into_iter()
+                .filter_map(|d| checker.check(&loaded.file, d)),
+        );
     }
     out
 }
@@ -58,9 +70,14 @@ impl Checker<'_> {
         }
         if let Some((alias, canonical)) = self.aliases.get(&key) {
             return Some(
-                Diagnostic::warning("dept-alias", file, department.pos, format!("`{alias}` is an alias of the department `{canonical}`"))
-                    .with_width(alias.chars().count())
-                    .with_help(format!("write `{canonical}`")),
+                Diagnostic::warning(
+                    "dept-alias",
+                    file,
+                    department.pos,
+                    format!("`{alias}` is an alias of the department `{canonical}`"),
+                )
+                .with_width(alias.chars().count())
+                .with_help(format!("write `{canonical}`")),
             );
         }
         Some(self.unknown(file, department))
@@ -68,11 +85,19 @@ impl Checker<'_> {
 
     fn unknown(&self, file: &str, department: &Sp<Department>) -> Diagnostic {
         let name = &department.value.0;
-        let diagnostic = Diagnostic::error("dept-unknown", file, department.pos, format!("unknown department `{name}`"))
-            .with_width(name.chars().count());
+        let diagnostic = Diagnostic::error(
+            "dept-unknown",
+            file,
+            department.pos,
+            format!("unknown department `{name}`"),
+        )
+        .with_width(name.chars().count());
         match crate::suggest::closest(name, self.names.iter().map(String::as_str)) {
-            Some(best) => diagnostic.with_help(format!("did you mean `{best}`? (departments are listed in docctl.yaml)")),
-            None => diagnostic.with_help("add it to `departments` (or `department_aliases`) in docctl.yaml"),
+            Some(best) => diagnostic.with_help(format!(
+                "did you mean `{best}`? (departments are listed in docctl.yaml)"
+            )),
+            None => diagnostic
+                .with_help("add it to `departments` (or `department_aliases`) in docctl.yaml"),
         }
     }
 }

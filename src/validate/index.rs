@@ -42,17 +42,26 @@ impl Index {
         let mut problems = Vec::new();
         let mut owners: HashMap<String, String> = HashMap::new();
         for (i, external) in library.config.external.iter().enumerate() {
-            let hit = Hit { target: Target::External(i), alias: false };
+            let hit = Hit {
+                target: Target::External(i),
+                alias: false,
+            };
             for name in [&external.id, &external.title] {
                 let key = fold::key(name);
                 if index.keys.insert(key.clone(), hit).is_none() {
                     index.titles.push((key.clone(), external.title.to_string()));
                 }
-                owners.insert(key, format!("{CONFIG_FILE} (external {})", external.id.value));
+                owners.insert(
+                    key,
+                    format!("{CONFIG_FILE} (external {})", external.id.value),
+                );
             }
         }
         for (i, broken) in library.unparsed.iter().enumerate() {
-            let hit = Hit { target: Target::Unparsed(i), alias: false };
+            let hit = Hit {
+                target: Target::Unparsed(i),
+                alias: false,
+            };
             for name in broken.id.iter().chain(broken.title.iter()) {
                 index.keys.entry(fold::key(name)).or_insert(hit);
             }
@@ -62,14 +71,25 @@ impl Index {
             let file = &loaded.file;
             let mut names = vec![(&header.id.value.0, header.id.pos, "id", false)];
             names.push((&header.title.value.0, header.title.pos, "title", false));
-            names.extend(header.aliases.iter().map(|a| (&a.value.0, a.pos, "alias", true)));
+            names.extend(
+                header
+                    .aliases
+                    .iter()
+                    .map(|a| (&a.value.0, a.pos, "alias", true)),
+            );
             for (name, pos, what, alias) in names {
                 let key = fold::key(name);
                 if let Some(previous) = index.keys.get(&key) {
-                    if previous.target == Target::Doc(i) || matches!(previous.target, Target::Unparsed(_)) {
+                    if previous.target == Target::Doc(i)
+                        || matches!(previous.target, Target::Unparsed(_))
+                    {
                         continue;
                     }
-                    let code = if what == "id" { "duplicate-id" } else { "duplicate-title" };
+                    let code = if what == "id" {
+                        "duplicate-id"
+                    } else {
+                        "duplicate-title"
+                    };
                     let other = owners.get(&key).cloned().unwrap_or_default();
                     problems.push(
                         Diagnostic::error(code, file, pos, format!("{what} `{name}` is already used by {other}"))
@@ -81,7 +101,13 @@ impl Index {
                     );
                     continue;
                 }
-                index.keys.insert(key.clone(), Hit { target: Target::Doc(i), alias });
+                index.keys.insert(
+                    key.clone(),
+                    Hit {
+                        target: Target::Doc(i),
+                        alias,
+                    },
+                );
                 if what != "id" {
                     index.titles.push((key.clone(), header.title.to_string()));
                 }
@@ -125,7 +151,11 @@ pub(crate) fn describe(library: &Library, target: Target) -> String {
         }
         Target::Unparsed(i) => {
             let broken = &library.unparsed[i];
-            format!("《{}》 ({}, which did not load)", broken.title.as_deref().unwrap_or("?"), broken.file)
+            format!(
+                "《{}》 ({}, which did not load)",
+                broken.title.as_deref().unwrap_or("?"),
+                broken.file
+            )
         }
     }
 }

@@ -30,31 +30,67 @@ fn versions(file: &str, header: &Header<'_>, scheme: VersionScheme, out: &mut Ve
 }
 
 fn bad_version(file: &str, pos: Pos, version: &str, scheme: VersionScheme) -> Diagnostic {
-    Diagnostic::error("version-format", file, pos, format!("version `{version}` does not follow the {} scheme", scheme.name()))
-        .with_width(version.chars().count())
-        .with_help(format!("write versions like `{}` (version_scheme in docctl.yaml)", scheme.example()))
+    Diagnostic::error(
+        "version-format",
+        file,
+        pos,
+        format!(
+            "version `{version}` does not follow the {} scheme",
+            scheme.name()
+        ),
+    )
+    .with_width(version.chars().count())
+    .with_help(format!(
+        "write versions like `{}` (version_scheme in docctl.yaml)",
+        scheme.example()
+    ))
 }
 
 fn approval(file: &str, header: &Header<'_>, out: &mut Vec<Diagnostic>) {
     let status = header.status;
     let approval = header.approval;
     let signatures: [(&str, Option<&Sp<Signature>>); 3] = [
-        ("prepared (编制)", approval.and_then(|a| a.prepared.as_ref())),
-        ("reviewed (审核)", approval.and_then(|a| a.reviewed.as_ref())),
-        ("approved (批准)", approval.and_then(|a| a.approved.as_ref())),
+        (
+            "prepared (编制)",
+            approval.and_then(|a| a.prepared.as_ref()),
+        ),
+        (
+            "reviewed (审核)",
+            approval.and_then(|a| a.reviewed.as_ref()),
+        ),
+        (
+            "approved (批准)",
+            approval.and_then(|a| a.approved.as_ref()),
+        ),
     ];
     if status.value != Status::Draft {
         if header.effective.is_none() {
             out.push(
-                Diagnostic::error("approval-missing", file, status.pos, format!("a document that is {} needs an `effective` date", status.value.as_str()))
-                    .with_help("add `effective: YYYY-MM-DD` (生效日期)"),
+                Diagnostic::error(
+                    "approval-missing",
+                    file,
+                    status.pos,
+                    format!(
+                        "a document that is {} needs an `effective` date",
+                        status.value.as_str()
+                    ),
+                )
+                .with_help("add `effective: YYYY-MM-DD` (生效日期)"),
             );
         }
         for (role, signature) in &signatures {
             if signature.is_none() {
                 out.push(
-                    Diagnostic::error("approval-missing", file, status.pos, format!("a document that is {} needs the {role} signature", status.value.as_str()))
-                        .with_help("sign it with `docctl approve`, or set `status: draft`"),
+                    Diagnostic::error(
+                        "approval-missing",
+                        file,
+                        status.pos,
+                        format!(
+                            "a document that is {} needs the {role} signature",
+                            status.value.as_str()
+                        ),
+                    )
+                    .with_help("sign it with `docctl approve`, or set `status: draft`"),
                 );
             }
         }
@@ -83,7 +119,10 @@ fn approval(file: &str, header: &Header<'_>, out: &mut Vec<Diagnostic>) {
                     "approval-separation",
                     file,
                     approved.value.name.pos,
-                    format!("`{}` both prepared and approved this document", approved.value.name.value),
+                    format!(
+                        "`{}` both prepared and approved this document",
+                        approved.value.name.value
+                    ),
                 )
                 .with_width(approved.value.name.chars().count())
                 .with_help("the approver (批准) must be someone other than the preparer (编制)"),
@@ -97,7 +136,10 @@ fn order(file: &str, date: &Sp<Date>, what: &str, before: &str, previous: &Sp<Da
         "approval-order",
         file,
         date.pos,
-        format!("{what} {} is earlier than {before} {}", date.value, previous.value),
+        format!(
+            "{what} {} is earlier than {before} {}",
+            date.value, previous.value
+        ),
     )
     .with_width(10)
     .with_help("the order is prepared ≤ reviewed ≤ approved ≤ effective")
@@ -108,8 +150,16 @@ fn history(file: &str, header: &Header<'_>, scheme: VersionScheme, out: &mut Vec
     let Some(last) = entries.last() else {
         if header.status.value != Status::Draft {
             out.push(
-                Diagnostic::error("history-version", file, header.version.pos, "the document has no revision history (修订记录)")
-                    .with_help(format!("add `history: [{{version: {}, date: …, change: 首次发行}}]`", header.version.value)),
+                Diagnostic::error(
+                    "history-version",
+                    file,
+                    header.version.pos,
+                    "the document has no revision history (修订记录)",
+                )
+                .with_help(format!(
+                    "add `history: [{{version: {}, date: …, change: 首次发行}}]`",
+                    header.version.value
+                )),
             );
         }
         return;
@@ -120,7 +170,10 @@ fn history(file: &str, header: &Header<'_>, scheme: VersionScheme, out: &mut Vec
                 "history-version",
                 file,
                 last.version.pos,
-                format!("the last history entry is version `{}`, but the document is version `{}`", last.version.value, header.version.value),
+                format!(
+                    "the last history entry is version `{}`, but the document is version `{}`",
+                    last.version.value, header.version.value
+                ),
             )
             .with_width(last.version.value.0.chars().count())
             .with_help("add a history entry for the current version (docctl revise does this)"),
@@ -130,7 +183,12 @@ fn history(file: &str, header: &Header<'_>, scheme: VersionScheme, out: &mut Vec
     for entry in entries {
         let parsed = scheme.parse(&entry.version.value.0);
         if parsed.is_none() {
-            out.push(bad_version(file, entry.version.pos, &entry.version.value.0, scheme));
+            out.push(bad_version(
+                file,
+                entry.version.pos,
+                &entry.version.value.0,
+                scheme,
+            ));
         }
         if let Some((before, before_text, before_date)) = previous {
             if let Some(now) = parsed {
@@ -140,7 +198,10 @@ fn history(file: &str, header: &Header<'_>, scheme: VersionScheme, out: &mut Vec
                             "history-order",
                             file,
                             entry.version.pos,
-                            format!("version `{}` follows `{before_text}`: versions must increase", entry.version.value),
+                            format!(
+                                "version `{}` follows `{before_text}`: versions must increase",
+                                entry.version.value
+                            ),
                         )
                         .with_width(entry.version.value.0.chars().count())
                         .with_help("the history lists versions oldest first, newest last"),
@@ -153,7 +214,10 @@ fn history(file: &str, header: &Header<'_>, scheme: VersionScheme, out: &mut Vec
                         "history-order",
                         file,
                         entry.date.pos,
-                        format!("{} is earlier than the entry before it ({})", entry.date.value, before_date.value),
+                        format!(
+                            "{} is earlier than the entry before it ({})",
+                            entry.date.value, before_date.value
+                        ),
                     )
                     .with_width(10)
                     .with_help("history dates never go back"),
@@ -170,8 +234,16 @@ fn review(file: &str, header: &Header<'_>, months: u32, today: Date, out: &mut V
     if header.status.value != Status::Effective || months == 0 {
         return;
     }
-    let Some(effective) = header.effective else { return };
-    let Ok(due) = effective.value.0.checked_add(jiff::Span::new().months(months as i64)) else { return };
+    let Some(effective) = header.effective else {
+        return;
+    };
+    let Ok(due) = effective
+        .value
+        .0
+        .checked_add(jiff::Span::new().months(months as i64))
+    else {
+        return;
+    };
     if due < today.0 {
         out.push(
             Diagnostic::warning(

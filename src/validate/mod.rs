@@ -13,6 +13,7 @@ use crate::diagnostic::Diagnostic;
 use crate::load::Library;
 use crate::model::{Date, Pos, Sp, Text};
 
+pub(crate) use index::title as title_of;
 pub use index::{Hit, Index, Target};
 
 /// Check the set; return every diagnostic (including those of loading), sorted by place.
@@ -20,7 +21,10 @@ pub fn validate(library: &Library, today: Date) -> Vec<Diagnostic> {
     let mut diagnostics = library.diagnostics.clone();
     let (index, problems) = Index::build(library);
     diagnostics.extend(problems);
-    let context = Context { library, index: &index };
+    let context = Context {
+        library,
+        index: &index,
+    };
     diagnostics.extend(departments::check(&context));
     diagnostics.extend(references::check(&context));
     diagnostics.extend(lifecycle::check(&context, today));
@@ -32,7 +36,13 @@ pub fn validate(library: &Library, today: Date) -> Vec<Diagnostic> {
 /// Order diagnostics by file, line and column, and drop exact repeats.
 pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.sort_by(|a, b| {
-        (a.file.as_str(), a.line, a.column, a.code, &a.message).cmp(&(b.file.as_str(), b.line, b.column, b.code, &b.message))
+        (a.file.as_str(), a.line, a.column, a.code, &a.message).cmp(&(
+            b.file.as_str(),
+            b.line,
+            b.column,
+            b.code,
+            &b.message,
+        ))
     });
     diagnostics.dedup();
 }
@@ -51,18 +61,31 @@ impl Context<'_> {
     /// `raw` from the value's start; when it cannot be found, the value's own position is used.
     pub(crate) fn locate(&self, file: &str, value: &Sp<Text>, start: usize, raw: &str) -> Pos {
         let fallback = value.pos;
-        let Some(source) = self.library.sources.get(file) else { return fallback };
-        let Some(offset) = value.pos.offset else { return fallback };
+        let Some(source) = self.library.sources.get(file) else {
+            return fallback;
+        };
+        let Some(offset) = value.pos.offset else {
+            return fallback;
+        };
         let occurrence = value.value.as_str()[..start].matches(raw).count();
-        let mut window_end = value.pos.len.map_or(source.len(), |len| (offset + len * 2 + 256).min(source.len()));
+        let mut window_end = value.pos.len.map_or(source.len(), |len| {
+            (offset + len * 2 + 256).min(source.len())
+        });
         while !source.is_char_boundary(window_end) {
             window_end -= 1;
         }
-        let Some(window) = source.get(offset..window_end) else { return fallback };
-        let Some((found, _)) = window.match_indices(raw).nth(occurrence) else { return fallback };
+        let Some(window) = source.get(offset..window_end) else {
+            return fallback;
+        };
+        let Some((found, _)) = window.match_indices(raw).nth(occurrence) else {
+            return fallback;
+        };
         let between = &window[..found];
         match between.rfind('\n') {
-            None => Pos::at(value.pos.line, value.pos.column + between.chars().count() as u32),
+            None => Pos::at(
+                value.pos.line,
+                value.pos.column + between.chars().count() as u32,
+            ),
             Some(last) => Pos::at(
                 value.pos.line + between.matches('\n').count() as u32,
                 between[last + 1..].chars().count() as u32 + 1,

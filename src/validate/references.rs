@@ -87,9 +87,15 @@ impl Checker<'_, '_> {
                         "ref-not-listed",
                         self.file,
                         pos,
-                        format!("{} is cited here but not listed in {kind}", describe(self.context.library, target)),
+                        format!(
+                            "{} is cited here but not listed in {kind}",
+                            describe(self.context.library, target)
+                        ),
                     )
-                    .with_help(format!("add 《{}》 to {kind}", title(self.context.library, target))),
+                    .with_help(format!(
+                        "add 《{}》 to {kind}",
+                        title(self.context.library, target)
+                    )),
                 );
             }
         }
@@ -100,7 +106,10 @@ impl Checker<'_, '_> {
                         "ref-not-cited",
                         self.file,
                         pos,
-                        format!("{} is listed but cited nowhere in the text", describe(self.context.library, target)),
+                        format!(
+                            "{} is listed but cited nowhere in the text",
+                            describe(self.context.library, target)
+                        ),
                     )
                     .with_help("cite it where the procedure uses it, or remove it from the list"),
                 );
@@ -113,7 +122,9 @@ impl Checker<'_, '_> {
         let citations = cite::scan(text.as_str());
         let mut found = Vec::new();
         for citation in citations {
-            let pos = self.context.locate(self.file, text, citation.start, citation.raw(text.as_str()));
+            let pos =
+                self.context
+                    .locate(self.file, text, citation.start, citation.raw(text.as_str()));
             let raw = citation.raw(text.as_str()).to_owned();
             if let Some(target) = self.citation(&citation, &raw, pos) {
                 found.push((target, pos));
@@ -128,9 +139,17 @@ impl Checker<'_, '_> {
         if cite::scan(value).is_empty() {
             let inner = value.trim();
             let start = value.len() - value.trim_start().len();
-            let citation = Citation { start, end: start + inner.len(), inner, bracket: Bracket::None };
+            let citation = Citation {
+                start,
+                end: start + inner.len(),
+                inner,
+                bracket: Bracket::None,
+            };
             let pos = self.context.locate(self.file, entry, start, inner);
-            return self.citation(&citation, inner, pos).map(|t| vec![(t, pos)]).unwrap_or_default();
+            return self
+                .citation(&citation, inner, pos)
+                .map(|t| vec![(t, pos)])
+                .unwrap_or_default();
         }
         self.body(entry)
     }
@@ -151,10 +170,14 @@ impl Checker<'_, '_> {
                 .with_width(width);
                 let suggestions = self.context.index.suggest(citation.inner);
                 if !suggestions.is_empty() {
-                    let list: Vec<String> = suggestions.iter().map(|t| format!("《{t}》")).collect();
-                    diagnostic = diagnostic.with_help(format!("did you mean {}?", list.join(" or ")));
+                    let list: Vec<String> =
+                        suggestions.iter().map(|t| format!("《{t}》")).collect();
+                    diagnostic =
+                        diagnostic.with_help(format!("did you mean {}?", list.join(" or ")));
                 } else {
-                    diagnostic = diagnostic.with_help("add the document to the set, or list it under `external` in docctl.yaml");
+                    diagnostic = diagnostic.with_help(
+                        "add the document to the set, or list it under `external` in docctl.yaml",
+                    );
                 }
                 self.out.push(diagnostic);
             }
@@ -191,12 +214,30 @@ impl Checker<'_, '_> {
             let problem = match (self.status, cited_status) {
                 (Status::Obsolete, _) => None,
                 (_, Status::Obsolete) => Some(
-                    Diagnostic::error("ref-obsolete", self.file, pos, format!("cites {}, which is obsolete (作废)", describe(library, target)))
-                        .with_help("cite the document that replaced it"),
+                    Diagnostic::error(
+                        "ref-obsolete",
+                        self.file,
+                        pos,
+                        format!(
+                            "cites {}, which is obsolete (作废)",
+                            describe(library, target)
+                        ),
+                    )
+                    .with_help("cite the document that replaced it"),
                 ),
                 (Status::Effective, Status::Draft) => Some(
-                    Diagnostic::warning("ref-draft", self.file, pos, format!("an effective document cites {}, which is still a draft", describe(library, target)))
-                        .with_help("make the cited document effective first, or cite its released version"),
+                    Diagnostic::warning(
+                        "ref-draft",
+                        self.file,
+                        pos,
+                        format!(
+                            "an effective document cites {}, which is still a draft",
+                            describe(library, target)
+                        ),
+                    )
+                    .with_help(
+                        "make the cited document effective first, or cite its released version",
+                    ),
                 ),
                 _ => None,
             };
@@ -227,15 +268,30 @@ impl Checker<'_, '_> {
                             "form-link",
                             self.file,
                             pos,
-                            format!("{} is listed under records, but its `procedure` {owner}", describe(library, target)),
+                            format!(
+                                "{} is listed under records, but its `procedure` {owner}",
+                                describe(library, target)
+                            ),
                         )
-                        .with_help(format!("set `procedure: 《{}》` in {}, or move the form to related", p.title.value, file(library, target))),
+                        .with_help(format!(
+                            "set `procedure: 《{}》` in {}, or move the form to related",
+                            p.title.value,
+                            file(library, target)
+                        )),
                     );
                 }
             }
             _ => self.out.push(
-                Diagnostic::error("form-link", self.file, pos, format!("{} is not a form; records lists forms", describe(library, target)))
-                    .with_help("list procedures and external documents under related"),
+                Diagnostic::error(
+                    "form-link",
+                    self.file,
+                    pos,
+                    format!(
+                        "{} is not a form; records lists forms",
+                        describe(library, target)
+                    ),
+                )
+                .with_help("list procedures and external documents under related"),
             ),
         }
     }
@@ -250,7 +306,10 @@ impl Checker<'_, '_> {
             }
             match document(library, target) {
                 Some(Document::Procedure(p)) => {
-                    let lists = p.records.iter().any(|r| self.resolve_entry(&r.form) == Some(Target::Doc(self.this)));
+                    let lists = p
+                        .records
+                        .iter()
+                        .any(|r| self.resolve_entry(&r.form) == Some(Target::Doc(self.this)));
                     if !lists {
                         let this = library.documents[self.this].doc.header().title.to_string();
                         self.out.push(
@@ -258,15 +317,28 @@ impl Checker<'_, '_> {
                                 "form-link",
                                 self.file,
                                 pos,
-                                format!("{} does not list this form under records", describe(library, target)),
+                                format!(
+                                    "{} does not list this form under records",
+                                    describe(library, target)
+                                ),
                             )
-                            .with_help(format!("add `{{form: 《{this}》}}` to the records of {}", file(library, target))),
+                            .with_help(format!(
+                                "add `{{form: 《{this}》}}` to the records of {}",
+                                file(library, target)
+                            )),
                         );
                     }
                 }
                 _ => self.out.push(
-                    Diagnostic::error("form-link", self.file, pos, format!("{} is not a procedure", describe(library, target)))
-                        .with_help("`procedure` names the procedure that lists this form under records"),
+                    Diagnostic::error(
+                        "form-link",
+                        self.file,
+                        pos,
+                        format!("{} is not a procedure", describe(library, target)),
+                    )
+                    .with_help(
+                        "`procedure` names the procedure that lists this form under records",
+                    ),
                 ),
             }
         }
@@ -275,7 +347,10 @@ impl Checker<'_, '_> {
     /// Resolve a `records`/`procedure` entry without reporting anything.
     fn resolve_entry(&self, entry: &Sp<Text>) -> Option<Target> {
         let value = entry.as_str();
-        let inner = cite::scan(value).first().map(|c| c.inner).unwrap_or(value.trim());
+        let inner = cite::scan(value)
+            .first()
+            .map(|c| c.inner)
+            .unwrap_or(value.trim());
         self.context.index.resolve(inner).map(|hit| hit.target)
     }
 }

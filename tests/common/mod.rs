@@ -34,7 +34,10 @@ pub fn check_json(dir: &Path, args: &[&str]) -> (i32, serde_json::Value) {
         .expect("docctl runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let json = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!("check --format json printed no JSON ({e}):\n{stdout}\nstderr:\n{}", String::from_utf8_lossy(&output.stderr))
+        panic!(
+            "check --format json printed no JSON ({e}):\n{stdout}\nstderr:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
     });
     (output.status.code().unwrap_or(-1), json)
 }
@@ -65,12 +68,17 @@ pub fn found(json: &serde_json::Value) -> Vec<Found> {
 
 /// Return whether typst is installed; fail when DOCCTL_REQUIRE_TYPST=1 demands it.
 pub fn typst_available() -> bool {
-    let ok = std::process::Command::new("typst").arg("--version").output().is_ok_and(|o| o.status.success());
+    let ok = std::process::Command::new("typst")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !ok {
         if std::env::var("DOCCTL_REQUIRE_TYPST").as_deref() == Ok("1") {
             panic!("typst is not installed but DOCCTL_REQUIRE_TYPST=1: run scripts/setup.sh");
         }
-        eprintln!("\n*** SKIPPED: typst is not installed (run scripts/setup.sh); PDF checks did not run ***\n");
+        eprintln!(
+            "\n*** SKIPPED: typst is not installed (run scripts/setup.sh); PDF checks did not run ***\n"
+        );
     }
     ok
 }

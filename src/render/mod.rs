@@ -1,0 +1,339 @@
+//! Stage 3: render every document through the Tera templates into Typst, HTML and Markdown
+//! text, plus the manifest and the portal's front page. Nothing here touches the disk.
+
+pub mod markup;
+pub mod templates;
+pub mod view;
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::load::Library;
+use crate::model::{Document, Kind};
+use crate::render::markup::Lang;
+use crate::render::templates::Templates;
+use crate::render::view::{HeaderView, ViewBuilder};
+use crate::validate::Index;
+
+/// Which outputs to produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formats {
+    /// PDF (through Typst).
+    pub pdf: bool,
+    /// HTML pages.
+    pub html: bool,
+    /// Markdown (procedures).
+    pub md: bool,
+}
+
+impl Formats {
+    /// Parse `pdf,html,md`.
+    pub fn parse(list: &str) -> Result<Formats, Error> {
+        let mut formats = Formats {
+            pdf: false,
+            html: false,
+            md: false,
+        };
+        for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            match item {
+                "pdf" => formats.pdf = true,
+                "html" => formats.html = true,
+                "md" | "markdown" => formats.md = true,
+                other => {
+                    return Err(Error::Usage(format!(
+                        "unknown output format `{other}`: use pdf, html and md"
+                    )));
+                }
+            }
+        }
+        Ok(formats)
+    }
+}
+
+/// A rendered file, by its path under `output/`.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// Path relative to the output folder, `/`-separated.
+    pub path: String,
+    /// The text.
+    pub text: String,
+}
+
+/// A Typst job: a document to compile to PDF.
+#[derive(Debug, Clone)]
+pub struct PdfJob {
+    /// The document's index in the library.
+    pub doc: usize,
+    /// `procedures` or `forms`.
+    pub kind: Kind,
+    /// The slug (file name without extension).
+    pub slug: String,
+    /// The Typst source.
+    pub source: String,
+    /// Seconds since 1970 to stamp into the PDF: the effective date, so rebuilds are identical.
+    pub timestamp: i64,
+}
+
+impl PdfJob {
+    /// The PDF's path under `output/`.
+    pub fn pdf_path(&self) -> String {
+        format!("{}/{}.pdf", self.kind.folder(), self.slug)
+    }
+}
+
+/// Everything the render stage produced.
+#[derive(Debug, Default)]
+pub struct Site {
+    /// HTML, Markdown, `.typ` sources, manifest and index.
+    pub files: Vec<Rendered>,
+    /// The PDFs to compile.
+    pub pdf_jobs: Vec<PdfJob>,
+}
+
+/// One row of the manifest and of the master list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManifestEntry {
+    /// The id.
+    pub id: String,
+    /// The title.
+    pub title: String,
+    /// procedure | form.
+    pub kind: &'static str,
+    /// The version.
+    pub version: String,
+    /// draft | effective | obsolete.
+    pub status: &'static str,
+    /// The effective date, or "".
+    pub effective: String,
+    /// The owning department, or "".
+    pub owner: String,
+    /// The source file, relative to the set.
+    pub source: String,
+    /// The outputs, relative to `output/`.
+    pub outputs: std::collections::BTreeMap<&'static str, String>,
+}
+
+/// Render every document in the requested formats.
+pub fn render(
+    library: &Library,
+    index: &Index,
+    templates: &Templates,
+    formats: Formats,
+) -> Result<Site, Error> {
+    let html = ViewBuilder::new(library, index, Lang::Html);
+    let typst = ViewBuilder::new(library, index, Lang::Typst);
+    let markdown = ViewBuilder::new(library, index, Lang::Markdown);
+    let site_view = html.site();
+    let mut site = Site::default();
+    let mut manifest = Vec::new();
+    let mut rows = Vec::new();
+
+    for (i, loaded) in library.documents.iter().enumerate() {
+        let doc = &loaded.doc;
+        let header = doc.header();
+        let kind = doc.kind();
+        let slug = header.id.value.slug();
+        let folder = kind.folder();
+        let base = format!("{folder}/{slug}");
+        let mut outputs = std::collections::BTreeMap::new();
+        let set_links = |h: &mut HeaderView| {
+            if formats.pdf {
+                h.pdf = format!("{slug}.pdf");
+            }
+        };
+
+        if formats.html {
+            let text = match doc {
+                Document::Procedure(p) => {
+                    let mut view = html.procedure(doc, p);
+                    set_links(&mut view.header);
+                    render_doc(templates, "procedure.html", &site_view, &view)?
+                }
+                Document::Form(f) => {
+                    let mut view = html.form(doc, f);
+                    set_links(&mut view.header);
+                    render_doc(templates, "form.html", &site_view, &view)?
+                }
+            };
+            site.files.push(Rendered {
+                path: format!("{base}.html"),
+                text,
+            });
+            outputs.insert("html", format!("{base}.html"));
+        }
+        if formats.md {
+            if let Document::Procedure(p) = doc {
+                let view = markdown.procedure(doc, p);
+                let text = render_doc(templates, "procedure.md", &site_view, &view)?;
+                site.files.push(Rendered {
+                    path: format!("{base}.md"),
+                    text,
+                });
+                outputs.insert("md", format!("{base}.md"));
+            }
+        }
+        if formats.pdf {
+            let source = match doc {
+                Document::Procedure(p) => render_doc(
+                    templates,
+                    "procedure.typ",
+                    &site_view,
+                    &typst.procedure(doc, p),
+                )?,
+                Document::Form(f) => {
+                    render_doc(templates, "form.typ", &site_view, &typst.form(doc, f))?
+                }
+            };
+            site.files.push(Rendered {
+                path: format!("{base}.typ"),
+                text: source.clone(),
+            });
+            outputs.insert("typ", format!("{base}.typ"));
+            outputs.insert("pdf", format!("{base}.pdf"));
+            site.pdf_jobs.push(PdfJob {
+                doc: i,
+                kind,
+                slug: slug.clone(),
+                source,
+                timestamp: timestamp(doc),
+            });
+        }
+
+        let entry = ManifestEntry {
+            id: header.id.value.to_string(),
+            title: header.title.to_string(),
+            kind: match kind {
+                Kind::Procedure => "procedure",
+                Kind::Form => "form",
+            },
+            version: header.version.value.to_string(),
+            status: header.status.value.as_str(),
+            effective: header
+                .effective
+                .map(|d| d.value.to_string())
+                .unwrap_or_default(),
+            owner: header
+                .owner
+                .map(|o| o.value.to_string())
+                .unwrap_or_default(),
+            source: loaded.file.clone(),
+            outputs,
+        };
+        rows.push(IndexRow::new(&entry, doc));
+        manifest.push(entry);
+    }
+
+    let manifest_json = serde_json::json!({
+        "company": site_view.company,
+        "generator": site_view.generator,
+        "documents": manifest,
+    });
+    site.files.push(Rendered {
+        path: "manifest.json".to_owned(),
+        text: serde_json::to_string_pretty(&manifest_json).unwrap_or_default() + "\n",
+    });
+    if formats.html {
+        let owners: BTreeSet<&str> = rows
+            .iter()
+            .map(|r| r.owner.as_str())
+            .filter(|o| !o.is_empty())
+            .collect();
+        let mut context = tera::Context::new();
+        context.insert("site", &site_view);
+        context.insert("documents", &rows);
+        context.insert("owners", &owners);
+        site.files.push(Rendered {
+            path: "index.html".to_owned(),
+            text: templates.render("index.html", &context)?,
+        });
+    }
+    Ok(site)
+}
+
+fn render_doc<T: Serialize>(
+    templates: &Templates,
+    name: &str,
+    site: &view::SiteView,
+    doc: &T,
+) -> Result<String, Error> {
+    let mut context = tera::Context::new();
+    context.insert("site", site);
+    context.insert("doc", doc);
+    templates.render(name, &context)
+}
+
+/// The PDF creation time: the effective date (or the last history date) at midnight UTC.
+fn timestamp(doc: &Document) -> i64 {
+    let header = doc.header();
+    let date = header
+        .effective
+        .map(|d| d.value.0)
+        .or_else(|| header.history.last().map(|h| h.date.value.0));
+    date.and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+        .map_or(315_532_800, |z| z.timestamp().as_second())
+}
+
+/// A row of the portal's master list.
+#[derive(Debug, Clone, Serialize)]
+struct IndexRow {
+    id: String,
+    title: String,
+    kind: &'static str,
+    version: String,
+    effective: String,
+    owner: String,
+    status: view::StatusView,
+    html: String,
+    pdf: String,
+    md: String,
+    xlsx: String,
+    /// Lower-case text searched by the portal's filter: id, title, aliases and body text.
+    search: String,
+}
+
+impl IndexRow {
+    fn new(entry: &ManifestEntry, doc: &Document) -> Self {
+        let header = doc.header();
+        let mut search = format!("{} {}", entry.id, entry.title);
+        for alias in header.aliases {
+            search.push(' ');
+            search.push_str(alias);
+        }
+        if let Document::Procedure(p) = doc {
+            for text in [&p.purpose, &p.scope] {
+                search.push(' ');
+                search.push_str(text);
+            }
+            fn steps(steps: &[crate::model::Step], out: &mut String) {
+                for s in steps {
+                    for t in s.title.iter().chain(s.text.iter()) {
+                        out.push(' ');
+                        out.push_str(t);
+                    }
+                    steps_inner(&s.steps, out);
+                }
+            }
+            fn steps_inner(s: &[crate::model::Step], out: &mut String) {
+                steps(s, out);
+            }
+            steps(&p.steps, &mut search);
+        }
+        let get = |k: &str| entry.outputs.get(k).cloned().unwrap_or_default();
+        IndexRow {
+            id: entry.id.clone(),
+            title: entry.title.clone(),
+            kind: entry.kind,
+            version: entry.version.clone(),
+            effective: entry.effective.clone(),
+            owner: entry.owner.clone(),
+            status: view::StatusView::of(header.status.value, header.lang.unwrap_or_default()),
+            html: get("html"),
+            pdf: get("pdf"),
+            md: get("md"),
+            xlsx: get("xlsx"),
+            search: search.replace('\n', " "),
+        }
+    }
+}

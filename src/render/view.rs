@@ -1,0 +1,804 @@
+//! What templates see: view structs made for them, not the model types. Every field a
+//! template may use is defined here (and listed in the README, "Templates").
+//!
+//! Plain strings are escaped by the template engine for the output language; fields whose
+//! name ends in `_html`, `_typ` or `_md` hold rich text already rendered and made safe for
+//! that language (printed with `| safe`).
+
+use serde::Serialize;
+
+use crate::load::Library;
+use crate::model::{Document, Form, Lang as DocLang, Procedure, Status, Step};
+use crate::render::markup::{self, Lang};
+use crate::validate::{Index, Target};
+
+/// The set, as every template sees it under `site`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    /// Company name.
+    pub company: String,
+    /// The line under the company name.
+    pub system: String,
+    /// The docctl version that rendered the page.
+    pub generator: String,
+}
+
+/// Fixed words of a controlled document in the document's language.
+#[derive(Debug, Clone, Serialize)]
+pub struct Labels {
+    /// 文件编号.
+    pub number: &'static str,
+    /// 版本.
+    pub version: &'static str,
+    /// 生效日期.
+    pub effective: &'static str,
+    /// 页码 (the label of the page cell).
+    pub page: &'static str,
+    /// 第 … 页 (text before the page number).
+    pub page_before: &'static str,
+    /// 页 共 … (between page number and total).
+    pub page_middle: &'static str,
+    /// 页 (after the total).
+    pub page_after: &'static str,
+    /// 编制.
+    pub prepared: &'static str,
+    /// 审核.
+    pub reviewed: &'static str,
+    /// 批准.
+    pub approved: &'static str,
+    /// 日期.
+    pub date: &'static str,
+    /// 分发部门.
+    pub distribution: &'static str,
+    /// 修订记录.
+    pub history: &'static str,
+    /// 修订内容.
+    pub change: &'static str,
+    /// 修订人.
+    pub by: &'static str,
+    /// 目的.
+    pub purpose: &'static str,
+    /// 范围.
+    pub scope: &'static str,
+    /// 职责.
+    pub responsibilities: &'static str,
+    /// 定义.
+    pub definitions: &'static str,
+    /// 无 (none).
+    pub none: &'static str,
+    /// 工作程序.
+    pub steps: &'static str,
+    /// 相关文件.
+    pub related: &'static str,
+    /// 记录.
+    pub records: &'static str,
+    /// 记录名称.
+    pub record_name: &'static str,
+    /// 表单编号.
+    pub form_number: &'static str,
+    /// 保存部门.
+    pub keeper: &'static str,
+    /// 保存期限.
+    pub retention: &'static str,
+    /// 序号.
+    pub serial: &'static str,
+    /// 负责部门.
+    pub responsible: &'static str,
+    /// 归口部门.
+    pub owner: &'static str,
+    /// The copy notice: 未经批准,不准复印.
+    pub notice: &'static str,
+    /// 受控状态.
+    pub status: &'static str,
+}
+
+const ZH_HANS: Labels = Labels {
+    number: "文件编号",
+    version: "版本",
+    effective: "生效日期",
+    page: "页码",
+    page_before: "第 ",
+    page_middle: " 页 共 ",
+    page_after: " 页",
+    prepared: "编制",
+    reviewed: "审核",
+    approved: "批准",
+    date: "日期",
+    distribution: "分发部门",
+    history: "修订记录",
+    change: "修订内容",
+    by: "修订人",
+    purpose: "目的",
+    scope: "范围",
+    responsibilities: "职责",
+    definitions: "定义",
+    none: "无",
+    steps: "工作程序",
+    related: "相关文件",
+    records: "记录",
+    record_name: "记录名称",
+    form_number: "表单编号",
+    keeper: "保存部门",
+    retention: "保存期限",
+    serial: "序号",
+    responsible: "负责部门",
+    owner: "归口部门",
+    notice: "未经批准,不准复印",
+    status: "受控状态",
+};
+
+const ZH_HANT: Labels = Labels {
+    number: "文件編號",
+    version: "版本",
+    effective: "生效日期",
+    page: "頁碼",
+    page_before: "第 ",
+    page_middle: " 頁 共 ",
+    page_after: " 頁",
+    prepared: "編制",
+    reviewed: "審核",
+    approved: "批准",
+    date: "日期",
+    distribution: "分發部門",
+    history: "修訂記錄",
+    change: "修訂內容",
+    by: "修訂人",
+    purpose: "目的",
+    scope: "範圍",
+    responsibilities: "權責",
+    definitions: "定義",
+    none: "無",
+    steps: "作業內容",
+    related: "相關文件",
+    records: "記錄",
+    record_name: "記錄名稱",
+    form_number: "表單編號",
+    keeper: "保存部門",
+    retention: "保存期限",
+    serial: "序號",
+    responsible: "負責部門",
+    owner: "歸口部門",
+    notice: "未經批准,不准複印",
+    status: "受控狀態",
+};
+
+const EN: Labels = Labels {
+    number: "Document No.",
+    version: "Revision",
+    effective: "Effective",
+    page: "Page",
+    page_before: "Page ",
+    page_middle: " of ",
+    page_after: "",
+    prepared: "Prepared",
+    reviewed: "Reviewed",
+    approved: "Approved",
+    date: "Date",
+    distribution: "Distribution",
+    history: "Revision history",
+    change: "Change",
+    by: "By",
+    purpose: "Purpose",
+    scope: "Scope",
+    responsibilities: "Responsibilities",
+    definitions: "Definitions",
+    none: "None",
+    steps: "Procedure",
+    related: "Related documents",
+    records: "Records",
+    record_name: "Record",
+    form_number: "Form No.",
+    keeper: "Kept by",
+    retention: "Retention",
+    serial: "No.",
+    responsible: "Responsible",
+    owner: "Owner",
+    notice: "Do not copy without approval",
+    status: "Status",
+};
+
+/// The status of a document as shown: word, stamp and colour.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusView {
+    /// draft | effective | obsolete.
+    pub code: &'static str,
+    /// 受控 / 草稿 / 作废 (or the English word).
+    pub label: &'static str,
+    /// The text of the stamp: 受控文件 / 草稿 / 作废.
+    pub stamp: &'static str,
+    /// The stamp's colour as hex, e.g. `#c00000`.
+    pub color: &'static str,
+}
+
+impl StatusView {
+    /// Return how a status is shown in a language.
+    pub fn of(status: Status, lang: DocLang) -> StatusView {
+        status_view(status, lang)
+    }
+}
+
+fn status_view(status: Status, lang: DocLang) -> StatusView {
+    let (label, stamp) = match (status, lang) {
+        (Status::Effective, DocLang::En) => ("Controlled", "CONTROLLED"),
+        (Status::Draft, DocLang::En) => ("Draft", "DRAFT"),
+        (Status::Obsolete, DocLang::En) => ("Obsolete", "OBSOLETE"),
+        (Status::Effective, DocLang::ZhHant) => ("受控", "受控文件"),
+        (Status::Effective, _) => ("受控", "受控文件"),
+        (Status::Draft, _) => ("草稿", "草稿"),
+        (Status::Obsolete, DocLang::ZhHant) => ("作廢", "作廢"),
+        (Status::Obsolete, _) => ("作废", "作废"),
+    };
+    let color = match status {
+        Status::Effective => "#c00000",
+        Status::Draft => "#1f4e9e",
+        Status::Obsolete => "#555555",
+    };
+    StatusView {
+        code: status.as_str(),
+        label,
+        stamp,
+        color,
+    }
+}
+
+/// A signature in the approval block; empty strings when not yet signed.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SignView {
+    /// Who signed.
+    pub name: String,
+    /// When.
+    pub date: String,
+}
+
+/// 编制/审核/批准.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ApprovalView {
+    /// 编制.
+    pub prepared: SignView,
+    /// 审核.
+    pub reviewed: SignView,
+    /// 批准.
+    pub approved: SignView,
+}
+
+/// One row of the revision history.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryView {
+    /// Version.
+    pub version: String,
+    /// Date.
+    pub date: String,
+    /// What changed.
+    pub change: String,
+    /// Who changed it.
+    pub by: String,
+}
+
+/// The header every controlled document shares.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeaderView {
+    /// procedure | form.
+    pub kind: &'static str,
+    /// 文件编号.
+    pub id: String,
+    /// The id made safe as a file name.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// 版本.
+    pub version: String,
+    /// Status word, stamp and colour.
+    pub status: StatusView,
+    /// 生效日期, or "" for drafts.
+    pub effective: String,
+    /// 归口部门.
+    pub owner: String,
+    /// BCP 47 language for HTML (`zh-CN`, `zh-TW`, `en`).
+    pub lang: &'static str,
+    /// Typst `lang` and `region` and the fonts' region suffix (`SC`, `TC`).
+    pub typst_lang: &'static str,
+    /// Typst `region`.
+    pub typst_region: &'static str,
+    /// Noto CJK variant: `SC` or `TC`.
+    pub cjk: &'static str,
+    /// Fixed words in the document's language.
+    pub labels: Labels,
+    /// 编制/审核/批准.
+    pub approval: ApprovalView,
+    /// 分发部门.
+    pub distribution: Vec<String>,
+    /// 修订记录, oldest first.
+    pub history: Vec<HistoryView>,
+    /// ISO 9001 clauses.
+    pub clauses: Vec<String>,
+    /// The address of this document's PDF from its HTML page, or "" when no PDF is built.
+    pub pdf: String,
+    /// The address of this form's Excel sheet from its HTML page, or "".
+    pub xlsx: String,
+}
+
+/// A definition.
+#[derive(Debug, Clone, Serialize)]
+pub struct DefinitionView {
+    /// The term.
+    pub term: String,
+    /// Its definition, rendered.
+    pub text: String,
+}
+
+/// A responsibility.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponsibilityView {
+    /// Its number, e.g. `3.1`.
+    pub number: String,
+    /// The department.
+    pub department: String,
+    /// The duties, rendered.
+    pub duties: String,
+}
+
+/// A step, flattened: the tool numbers it (5.1, 5.1.1 …) and gives its depth.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepView {
+    /// Its number, e.g. `5.2.1`.
+    pub number: String,
+    /// 1 for 5.x, 2 for 5.x.y …
+    pub depth: usize,
+    /// The heading, rendered (may be empty).
+    pub title: String,
+    /// The responsible department (may be empty).
+    pub by: String,
+    /// The text, rendered (may be empty).
+    pub text: String,
+}
+
+/// A cited document in 相关文件.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    /// Its number, e.g. `6.1`.
+    pub number: String,
+    /// The citation as written, rendered as a link when it resolves.
+    pub text: String,
+    /// The cited document's id, or "".
+    pub id: String,
+    /// The address of its page in this output, or "".
+    pub href: String,
+}
+
+/// A record (记录) in the records table.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordView {
+    /// 序号.
+    pub number: usize,
+    /// The form's title.
+    pub title: String,
+    /// The form's id, or "".
+    pub id: String,
+    /// The address of the form in this output, or "".
+    pub href: String,
+    /// 保存部门.
+    pub keeper: String,
+    /// 保存期限.
+    pub retention: String,
+}
+
+/// A procedure as its templates see it, under `doc`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProcedureView {
+    /// The header.
+    #[serde(flatten)]
+    pub header: HeaderView,
+    /// 目的, rendered.
+    pub purpose: String,
+    /// 范围, rendered.
+    pub scope: String,
+    /// 职责.
+    pub responsibilities: Vec<ResponsibilityView>,
+    /// 定义.
+    pub definitions: Vec<DefinitionView>,
+    /// 工作程序, flattened and numbered.
+    pub steps: Vec<StepView>,
+    /// 相关文件.
+    pub related: Vec<LinkView>,
+    /// 记录.
+    pub records: Vec<RecordView>,
+}
+
+/// A form field as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldView {
+    /// The key (names the PDF field and the JSON entry).
+    pub key: String,
+    /// The label.
+    pub label: String,
+    /// text | textarea | number | date | choice | multichoice | checkbox | signature | table | section.
+    pub kind: &'static str,
+    /// Whether it must be filled.
+    pub required: bool,
+    /// Choices.
+    pub options: Vec<String>,
+    /// Lines of a textarea (default 3).
+    pub lines: u32,
+    /// Unit of a number.
+    pub unit: String,
+    /// A hint, rendered.
+    pub help: String,
+    /// Columns of a table.
+    pub columns: Vec<ColumnView>,
+    /// Rows of a table.
+    pub rows: u32,
+}
+
+/// A column of a table field.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnView {
+    /// The key.
+    pub key: String,
+    /// The heading.
+    pub label: String,
+    /// Its type (default text).
+    pub kind: &'static str,
+    /// Choices.
+    pub options: Vec<String>,
+}
+
+/// A form as its templates see it, under `doc`.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormView {
+    /// The header.
+    #[serde(flatten)]
+    pub header: HeaderView,
+    /// The procedure that owns the form, rendered as a link.
+    pub procedure: String,
+    /// 保存期限.
+    pub retention: String,
+    /// register | sheet.
+    pub layout: &'static str,
+    /// Blank rows of a register.
+    pub rows: u32,
+    /// Whether the page is landscape.
+    pub landscape: bool,
+    /// 填写说明, rendered.
+    pub instructions: String,
+    /// The fields in order.
+    pub fields: Vec<FieldView>,
+}
+
+/// Builds views for one output language, resolving citations to links.
+pub struct ViewBuilder<'a> {
+    library: &'a Library,
+    index: &'a Index,
+    lang: Lang,
+}
+
+impl<'a> ViewBuilder<'a> {
+    /// Create a builder for one output language.
+    pub fn new(library: &'a Library, index: &'a Index, lang: Lang) -> Self {
+        ViewBuilder {
+            library,
+            index,
+            lang,
+        }
+    }
+
+    /// Return the site view.
+    pub fn site(&self) -> SiteView {
+        let config = &self.library.config;
+        SiteView {
+            company: config.company.to_string(),
+            system: config
+                .system
+                .as_ref()
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+            generator: format!("docctl {}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+
+    /// Return the address of a document from a page of the same output folder level.
+    pub fn href(&self, target: Target) -> Option<String> {
+        let Target::Doc(i) = target else { return None };
+        let doc = &self.library.documents[i].doc;
+        let extension = match (self.lang, doc) {
+            (Lang::Typst, _) => "pdf",
+            (Lang::Html, _) => "html",
+            (Lang::Markdown, _) => "md",
+        };
+        Some(format!(
+            "../{}/{}.{extension}",
+            doc.kind().folder(),
+            doc.header().id.value.slug()
+        ))
+    }
+
+    fn link(&self, cited: &str) -> Option<String> {
+        self.index
+            .resolve(cited)
+            .and_then(|hit| self.href(hit.target))
+    }
+
+    /// Render a text field.
+    pub fn rich(&self, text: &str) -> String {
+        markup::rich(text, self.lang, &|cited| self.link(cited))
+    }
+
+    fn header(&self, doc: &Document) -> HeaderView {
+        let header = doc.header();
+        let lang = header.lang.unwrap_or(self.library.config.lang);
+        let (html_lang, typst_lang, typst_region, cjk, labels) = match lang {
+            DocLang::ZhHans => ("zh-CN", "zh", "cn", "SC", ZH_HANS),
+            DocLang::ZhHant => ("zh-TW", "zh", "tw", "TC", ZH_HANT),
+            DocLang::En => ("en", "en", "gb", "SC", EN),
+        };
+        let sign = |s: Option<&crate::model::Sp<crate::model::Signature>>| {
+            s.map(|s| SignView {
+                name: s.value.name.to_string(),
+                date: s.value.date.value.to_string(),
+            })
+            .unwrap_or_default()
+        };
+        let approval = header.approval.map(|a| ApprovalView {
+            prepared: sign(a.prepared.as_ref()),
+            reviewed: sign(a.reviewed.as_ref()),
+            approved: sign(a.approved.as_ref()),
+        });
+        let clauses = match doc {
+            Document::Procedure(p) => p.clauses.iter().map(|c| c.to_string()).collect(),
+            Document::Form(_) => Vec::new(),
+        };
+        HeaderView {
+            kind: match doc.kind() {
+                crate::model::Kind::Procedure => "procedure",
+                crate::model::Kind::Form => "form",
+            },
+            id: header.id.value.to_string(),
+            slug: header.id.value.slug(),
+            title: header.title.to_string(),
+            version: header.version.value.to_string(),
+            status: status_view(header.status.value, lang),
+            effective: header
+                .effective
+                .map(|d| d.value.to_string())
+                .unwrap_or_default(),
+            owner: header
+                .owner
+                .map(|o| o.value.to_string())
+                .unwrap_or_default(),
+            lang: html_lang,
+            typst_lang,
+            typst_region,
+            cjk,
+            labels,
+            approval: approval.unwrap_or_default(),
+            distribution: header
+                .distribution
+                .iter()
+                .map(|d| d.value.to_string())
+                .collect(),
+            history: header
+                .history
+                .iter()
+                .map(|h| HistoryView {
+                    version: h.version.value.to_string(),
+                    date: h.date.value.to_string(),
+                    change: h.change.to_string(),
+                    by: h.by.as_ref().map(|b| b.to_string()).unwrap_or_default(),
+                })
+                .collect(),
+            clauses,
+            pdf: String::new(),
+            xlsx: String::new(),
+        }
+    }
+
+    /// Return the view of a procedure.
+    pub fn procedure(&self, doc: &Document, p: &Procedure) -> ProcedureView {
+        let mut steps = Vec::new();
+        self.steps(&p.steps, "5", 1, &mut steps);
+        let related = p
+            .related
+            .iter()
+            .enumerate()
+            .map(|(n, entry)| {
+                let hit = self.resolve_entry(entry);
+                LinkView {
+                    number: format!("6.{}", n + 1),
+                    text: self.rich(&bracketed(entry)),
+                    id: hit.map(|t| self.target_id(t)).unwrap_or_default(),
+                    href: hit.and_then(|t| self.href(t)).unwrap_or_default(),
+                }
+            })
+            .collect();
+        let records = p
+            .records
+            .iter()
+            .enumerate()
+            .map(|(n, record)| {
+                let hit = self.resolve_entry(&record.form);
+                RecordView {
+                    number: n + 1,
+                    title: hit
+                        .map(|t| crate::validate::title_of(self.library, t))
+                        .unwrap_or_else(|| unbracket(&record.form)),
+                    id: hit.map(|t| self.target_id(t)).unwrap_or_default(),
+                    href: hit.and_then(|t| self.href(t)).unwrap_or_default(),
+                    keeper: record
+                        .keeper
+                        .as_ref()
+                        .map(|k| k.value.to_string())
+                        .unwrap_or_default(),
+                    retention: record
+                        .retention
+                        .as_ref()
+                        .map(|r| r.to_string())
+                        .unwrap_or_default(),
+                }
+            })
+            .collect();
+        ProcedureView {
+            header: self.header(doc),
+            purpose: self.rich(&p.purpose),
+            scope: self.rich(&p.scope),
+            responsibilities: p
+                .responsibilities
+                .iter()
+                .enumerate()
+                .map(|(n, r)| ResponsibilityView {
+                    number: format!("3.{}", n + 1),
+                    department: r.department.value.to_string(),
+                    duties: self.rich(&r.duties),
+                })
+                .collect(),
+            definitions: p
+                .definitions
+                .iter()
+                .map(|d| DefinitionView {
+                    term: d.term.to_string(),
+                    text: self.rich(&d.text),
+                })
+                .collect(),
+            steps,
+            related,
+            records,
+        }
+    }
+
+    fn steps(&self, steps: &[Step], prefix: &str, depth: usize, out: &mut Vec<StepView>) {
+        for (n, step) in steps.iter().enumerate() {
+            let number = format!("{prefix}.{}", n + 1);
+            out.push(StepView {
+                number: number.clone(),
+                depth,
+                title: step
+                    .title
+                    .as_ref()
+                    .map(|t| self.rich(t))
+                    .unwrap_or_default(),
+                by: step
+                    .by
+                    .as_ref()
+                    .map(|b| b.value.to_string())
+                    .unwrap_or_default(),
+                text: step.text.as_ref().map(|t| self.rich(t)).unwrap_or_default(),
+            });
+            self.steps(&step.steps, &number, depth + 1, out);
+        }
+    }
+
+    /// Return the view of a form.
+    pub fn form(&self, doc: &Document, f: &Form) -> FormView {
+        let field_kind = |k: crate::model::FieldType| -> &'static str {
+            use crate::model::FieldType::*;
+            match k {
+                Text => "text",
+                Textarea => "textarea",
+                Number => "number",
+                Date => "date",
+                Choice => "choice",
+                Multichoice => "multichoice",
+                Checkbox => "checkbox",
+                Signature => "signature",
+                Table => "table",
+                Section => "section",
+            }
+        };
+        let options = |o: &Option<Vec<crate::model::Sp<crate::model::Text>>>| {
+            o.iter()
+                .flatten()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+        };
+        let layout = match f.layout.as_ref().map(|l| l.value) {
+            Some(crate::model::Layout::Register) => "register",
+            _ => "sheet",
+        };
+        FormView {
+            header: self.header(doc),
+            procedure: f
+                .procedure
+                .as_ref()
+                .map(|p| self.rich(&bracketed(p)))
+                .unwrap_or_default(),
+            retention: f
+                .retention
+                .as_ref()
+                .map(|r| r.to_string())
+                .unwrap_or_default(),
+            layout,
+            rows: f.rows.as_ref().map_or(0, |r| r.value),
+            landscape: f.orientation == Some(crate::model::Orientation::Landscape),
+            instructions: f
+                .instructions
+                .as_ref()
+                .map(|i| self.rich(i))
+                .unwrap_or_default(),
+            fields: f
+                .fields
+                .iter()
+                .map(|field| FieldView {
+                    key: field.key.to_string(),
+                    label: field.label.to_string(),
+                    kind: field_kind(field.kind.value),
+                    required: field.required,
+                    options: options(&field.options),
+                    lines: field.lines.unwrap_or(3),
+                    unit: field
+                        .unit
+                        .as_ref()
+                        .map(|u| u.to_string())
+                        .unwrap_or_default(),
+                    help: field
+                        .help
+                        .as_ref()
+                        .map(|h| self.rich(h))
+                        .unwrap_or_default(),
+                    columns: field
+                        .columns
+                        .iter()
+                        .flatten()
+                        .map(|c| ColumnView {
+                            key: c.key.to_string(),
+                            label: c.label.to_string(),
+                            kind: c.kind.as_ref().map_or("text", |k| field_kind(k.value)),
+                            options: options(&c.options),
+                        })
+                        .collect(),
+                    rows: field.rows.as_ref().map_or(3, |r| r.value),
+                })
+                .collect(),
+        }
+    }
+
+    fn resolve_entry(&self, entry: &str) -> Option<Target> {
+        let inner = crate::cite::scan(entry)
+            .first()
+            .map(|c| c.inner.to_owned())
+            .unwrap_or_else(|| entry.trim().to_owned());
+        self.index.resolve(&inner).map(|hit| hit.target)
+    }
+
+    fn target_id(&self, target: Target) -> String {
+        match target {
+            Target::Doc(i) => self.library.documents[i].doc.header().id.value.to_string(),
+            Target::External(i) => self.library.config.external[i].id.to_string(),
+            Target::Unparsed(_) => String::new(),
+        }
+    }
+}
+
+/// Write a `related` entry with book-title marks, whether or not it had them.
+fn bracketed(entry: &str) -> String {
+    if crate::cite::scan(entry).is_empty() {
+        format!("《{}》", entry.trim())
+    } else {
+        entry.to_owned()
+    }
+}
+
+/// Take the title out of 《…》.
+fn unbracket(entry: &str) -> String {
+    crate::cite::scan(entry)
+        .first()
+        .map(|c| c.inner.to_owned())
+        .unwrap_or_else(|| entry.trim().to_owned())
+}

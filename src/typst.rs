@@ -1,0 +1,210 @@
+//! Stage 5: the one wrapper around the typst program. It checks the pinned version, gives
+//! typst a private font folder with only the Noto CJK fonts, compiles each document in a fresh
+//! job folder under a timeout, and treats any warning (a missing font above all) as an error.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::error::Error;
+
+/// The typst version docctl is built and tested with (scripts/setup.sh installs it).
+pub const TYPST_VERSION: &str = "0.15.1";
+
+/// The fonts a controlled document uses, by file name, as Debian's fonts-noto-cjk ships them.
+pub const FONT_FILES: &[&str] = &[
+    "NotoSerifCJK-Regular.ttc",
+    "NotoSerifCJK-Bold.ttc",
+    "NotoSansCJK-Regular.ttc",
+    "NotoSansCJK-Bold.ttc",
+];
+
+/// Folders searched for the Noto CJK fonts, after `$DOCCTL_FONT_DIR`.
+const FONT_DIRS: &[&str] = &[
+    "/usr/share/fonts/opentype/noto",
+    "/usr/share/fonts/noto-cjk",
+    "/usr/share/fonts/google-noto-cjk",
+    "/usr/share/fonts/opentype/noto-cjk",
+    "/usr/local/share/fonts",
+];
+
+/// A located, checked typst installation with its private font folder.
+#[derive(Debug, Clone)]
+pub struct Typst {
+    program: PathBuf,
+    /// What `typst --version` printed.
+    pub version: String,
+    fonts: PathBuf,
+    /// What identifies the fonts (names and sizes), for the build cache.
+    pub fonts_fingerprint: String,
+    timeout: Duration,
+}
+
+impl Typst {
+    /// Find typst (`$DOCCTL_TYPST` or `typst` on the PATH), check its version and prepare the
+    /// font folder under `work`.
+    pub fn locate(work: &Path) -> Result<Typst, Error> {
+        let program = std::env::var_os("DOCCTL_TYPST")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("typst"));
+        let output = Command::new(&program).arg("--version").output().map_err(|e| {
+            Error::Typst(format!(
+                "typst not found ({e}): PDF output needs typst {TYPST_VERSION}.\n  install it with `cargo install --locked typst-cli --version {TYPST_VERSION}` (or run scripts/setup.sh),\n  or build without PDF: `docctl build --to html,md`"
+            ))
+        })?;
+        let version = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+        let pinned = version.split_whitespace().nth(1) == Some(TYPST_VERSION);
+        if !pinned && std::env::var_os("DOCCTL_TYPST_ANY_VERSION").is_none() {
+            return Err(Error::Typst(format!(
+                "docctl needs typst {TYPST_VERSION}, found `{version}`: install it with `cargo install --locked typst-cli --version {TYPST_VERSION}` (set DOCCTL_TYPST_ANY_VERSION=1 to try this one anyway)"
+            )));
+        }
+        let (fonts, fonts_fingerprint) = prepare_fonts(&work.join("fonts"))?;
+        let timeout = std::env::var("DOCCTL_TYPST_TIMEOUT")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .map_or(Duration::from_secs(120), Duration::from_secs);
+        Ok(Typst {
+            program,
+            version,
+            fonts,
+            fonts_fingerprint,
+            timeout,
+        })
+    }
+
+    /// Compile `main.typ` in a fresh job folder to `pdf`. `name` names the document in messages.
+    pub fn compile(
+        &self,
+        job: &Path,
+        source: &str,
+        pdf: &Path,
+        timestamp: i64,
+        name: &str,
+    ) -> Result<(), Error> {
+        if job.exists() {
+            std::fs::remove_dir_all(job).map_err(|e| Error::io(job, e))?;
+        }
+        std::fs::create_dir_all(job).map_err(|e| Error::io(job, e))?;
+        let main = job.join("main.typ");
+        std::fs::write(&main, source).map_err(|e| Error::io(&main, e))?;
+        let out = job.join("out.pdf");
+        let log_path = job.join("typst.log");
+        let log = std::fs::File::create(&log_path).map_err(|e| Error::io(&log_path, e))?;
+        let mut child = Command::new(&self.program)
+            .arg("compile")
+            .arg("--root")
+            .arg(job)
+            .arg("--ignore-system-fonts")
+            .arg("--font-path")
+            .arg(&self.fonts)
+            .args(["--diagnostic-format", "short"])
+            .arg("--creation-timestamp")
+            .arg(timestamp.to_string())
+            .arg(&main)
+            .arg(&out)
+            .env("TYPST_PACKAGE_PATH", job.join("no-packages"))
+            .env("TYPST_PACKAGE_CACHE_PATH", job.join("no-packages"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .map_err(|e| Error::Typst(format!("{name}: cannot run typst: {e}")))?;
+        let started = Instant::now();
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break status,
+                Ok(None) if started.elapsed() > self.timeout => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(Error::Typst(format!(
+                        "{name}: typst took longer than {} s and was stopped",
+                        self.timeout.as_secs()
+                    )));
+                }
+                Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+                Err(e) => return Err(Error::Typst(format!("{name}: {e}"))),
+            }
+        };
+        let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+        let problems: Vec<&str> = log
+            .lines()
+            .filter(|l| l.contains("error") || l.contains("warning"))
+            .collect();
+        if !status.success() || !problems.is_empty() {
+            let detail = if log.trim().is_empty() {
+                format!("typst exited with {status}")
+            } else {
+                log.trim().to_owned()
+            };
+            let hint = if log.contains("unknown font family") {
+                "\n  the Noto CJK fonts are missing: install them with `apt-get install fonts-noto-cjk` (or set DOCCTL_FONT_DIR)"
+            } else {
+                ""
+            };
+            return Err(Error::Typst(format!(
+                "{name}: typst failed (job in {}):\n{detail}{hint}",
+                job.display()
+            )));
+        }
+        crate::write::rename_into(&out, pdf)?;
+        Ok(())
+    }
+
+    /// Evaluate a Typst expression against a compiled document (`typst eval … --in`); used to
+    /// read back where the form fields were laid out.
+    pub fn eval(&self, job: &Path, expression: &str, name: &str) -> Result<String, Error> {
+        let output = Command::new(&self.program)
+            .arg("eval")
+            .arg(expression)
+            .arg("--in")
+            .arg(job.join("main.typ"))
+            .arg("--root")
+            .arg(job)
+            .arg("--ignore-system-fonts")
+            .arg("--font-path")
+            .arg(&self.fonts)
+            .args(["--diagnostic-format", "short"])
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| Error::Typst(format!("{name}: cannot run typst eval: {e}")))?;
+        if !output.status.success() {
+            return Err(Error::Typst(format!(
+                "{name}: typst eval failed:\n{}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            )));
+        }
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    }
+}
+
+/// Link the Noto CJK fonts into a private folder, so typst sees exactly these.
+fn prepare_fonts(folder: &Path) -> Result<(PathBuf, String), Error> {
+    let mut dirs: Vec<PathBuf> = std::env::var_os("DOCCTL_FONT_DIR")
+        .map(PathBuf::from)
+        .into_iter()
+        .collect();
+    dirs.extend(FONT_DIRS.iter().map(PathBuf::from));
+    let source = dirs.iter().find(|d| FONT_FILES.iter().all(|f| d.join(f).is_file())).ok_or_else(|| {
+        Error::Typst(format!(
+            "the Noto CJK fonts ({}) were not found in {}: install them with `apt-get install fonts-noto-cjk`, or point DOCCTL_FONT_DIR at them",
+            FONT_FILES.join(", "),
+            dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
+        ))
+    })?;
+    std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
+    let mut fingerprint = String::new();
+    for file in FONT_FILES {
+        let from = source.join(file);
+        let to = folder.join(file);
+        let size = std::fs::metadata(&from)
+            .map_err(|e| Error::io(&from, e))?
+            .len();
+        fingerprint.push_str(&format!("{file}:{size};"));
+        if std::fs::read_link(&to).ok().as_deref() != Some(from.as_path()) {
+            let _ = std::fs::remove_file(&to);
+            std::os::unix::fs::symlink(&from, &to).map_err(|e| Error::io(&to, e))?;
+        }
+    }
+    Ok((folder.to_path_buf(), fingerprint))
+}
