@@ -58,8 +58,10 @@ for i in range(args.procedures):
         for d in depts[:3]:
             f.write(f"  - {{department: {d}, duties: 负责本部门相关工作。}}\n")
         f.write("steps:\n" + "\n".join(steps) + "\n")
-        f.write("related: [" + ", ".join(f"《{titles[c]}》" for c in cited) + "]\n")
-        f.write("records:\n" + "".join(f"  - {{form: 《{ftitles[j]}》, keeper: 品质部, retention: 3年}}\n" for j in own))
+        if cited:
+            f.write("related: [" + ", ".join(f"《{titles[c]}》" for c in cited) + "]\n")
+        if own:
+            f.write("records:\n" + "".join(f"  - {{form: 《{ftitles[j]}》, keeper: 品质部, retention: 3年}}\n" for j in own))
         f.write("history:\n  - {version: A/0, date: 2026-09-01, change: 首次发行, by: 张三}\n")
 for j in range(args.forms):
     with open(f"{out}/forms/f/QR-{j:04d}.yaml", "w") as f:
