@@ -21,7 +21,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     temp.write_all(bytes).map_err(|e| Error::io(path, e))?;
     // Temporary files are private (0600); a document is for reading: keep the old file's
     // permissions, or use rw-r--r--.
-    let mode = std::fs::metadata(path).map_or(0o644, |m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()));
+    let mode = std::fs::metadata(path).map_or(0o644, |m| {
+        std::os::unix::fs::PermissionsExt::mode(&m.permissions())
+    });
     temp.as_file()
         .set_permissions(std::os::unix::fs::PermissionsExt::from_mode(mode))
         .map_err(|e| Error::io(path, e))?;

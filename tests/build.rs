@@ -15,7 +15,17 @@ fn render_fixture(name: &str) -> Vec<(String, String)> {
     let library = docctl::load::load(&root).unwrap();
     let (index, _) = docctl::validate::Index::build(&library);
     let templates = render::templates::Templates::load(&root).unwrap();
-    let site = render::render(&library, &index, &templates, Formats { pdf: true, html: true, md: true }).unwrap();
+    let site = render::render(
+        &library,
+        &index,
+        &templates,
+        Formats {
+            pdf: true,
+            html: true,
+            md: true,
+        },
+    )
+    .unwrap();
     site.files.into_iter().map(|f| (f.path, f.text)).collect()
 }
 
@@ -23,7 +33,11 @@ fn render_fixture(name: &str) -> Vec<(String, String)> {
 fn snapshots_of_generated_sources() {
     let files = render_fixture("valid");
     for (path, text) in &files {
-        if path.ends_with(".typ") || path.ends_with(".html") || path.ends_with(".md") || path == "manifest.json" {
+        if path.ends_with(".typ")
+            || path.ends_with(".html")
+            || path.ends_with(".md")
+            || path == "manifest.json"
+        {
             let name = path.replace('/', "__");
             insta::assert_snapshot!(name, text);
         }
@@ -38,38 +52,77 @@ fn snapshots_of_generated_sources() {
         "manifest.json",
         "index.html",
     ] {
-        assert!(paths.contains(&expected), "{expected} not rendered: {paths:?}");
+        assert!(
+            paths.contains(&expected),
+            "{expected} not rendered: {paths:?}"
+        );
     }
 }
 
 #[test]
 fn steps_are_numbered_by_the_tool_and_citations_are_links() {
     let files = render_fixture("valid");
-    let html = &files.iter().find(|(p, _)| p == "procedures/QP-7.5-01.html").unwrap().1;
+    let html = &files
+        .iter()
+        .find(|(p, _)| p == "procedures/QP-7.5-01.html")
+        .unwrap()
+        .1;
     assert!(html.contains(r#"<span class="num">5.1</span>"#), "{html}");
     assert!(html.contains(r#"<span class="num">5.1.1</span>"#), "{html}");
-    assert!(html.contains(r#"<a class="cite" href="../forms/QR-7.5-01-01.html">《文件发放登记表》</a>"#), "{html}");
+    assert!(
+        html.contains(
+            r#"<a class="cite" href="../forms/QR-7.5-01-01.html">《文件发放登记表》</a>"#
+        ),
+        "{html}"
+    );
     // Cited in traditional characters, linked to the simplified title's page.
-    assert!(html.contains(r#"<a class="cite" href="../procedures/QP-7.5-02.html">《記錄控制程序》</a>"#), "{html}");
-    let typ = &files.iter().find(|(p, _)| p == "procedures/QP-7.5-01.typ").unwrap().1;
-    assert!(typ.contains(r#"#link("../forms/QR-7.5-01-01.pdf")[《文件发放登记表》]"#), "{typ}");
+    assert!(
+        html.contains(
+            r#"<a class="cite" href="../procedures/QP-7.5-02.html">《記錄控制程序》</a>"#
+        ),
+        "{html}"
+    );
+    let typ = &files
+        .iter()
+        .find(|(p, _)| p == "procedures/QP-7.5-01.typ")
+        .unwrap()
+        .1;
+    assert!(
+        typ.contains(r#"#link("../forms/QR-7.5-01-01.pdf")[《文件发放登记表》]"#),
+        "{typ}"
+    );
 }
 
 #[test]
 fn injection_text_is_escaped_in_html_and_typst_sources() {
     let files = render_fixture("injection");
-    let html = &files.iter().find(|(p, _)| p.ends_with(".html") && p.starts_with("procedures/")).unwrap().1;
+    let html = &files
+        .iter()
+        .find(|(p, _)| p.ends_with(".html") && p.starts_with("procedures/"))
+        .unwrap()
+        .1;
     assert!(!html.contains("<script>alert"), "{html}");
     assert!(!html.contains("<img src=x"), "{html}");
     assert!(!html.contains("href=\"javascript"), "{html}");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-    let typ = &files.iter().find(|(p, _)| p.ends_with(".typ") && p.starts_with("procedures/")).unwrap().1;
+    let typ = &files
+        .iter()
+        .find(|(p, _)| p.ends_with(".typ") && p.starts_with("procedures/"))
+        .unwrap()
+        .1;
     for line in typ.lines().filter(|l| l.contains("passwd")) {
-        assert!(line.contains(r#"\#read\(\"\/etc\/passwd\"\)"#) || line.contains(r##""#read(\"/etc/passwd\") 注入测试""##), "unescaped: {line}");
+        assert!(
+            line.contains(r#"\#read\(\"\/etc\/passwd\"\)"#)
+                || line.contains(r##""#read(\"/etc/passwd\") 注入测试""##),
+            "unescaped: {line}"
+        );
     }
     // The id is made safe: no path leaves output/.
     for (path, _) in &files {
-        assert!(!path.contains("..") || !path.split('/').any(|part| part == ".."), "{path}");
+        assert!(
+            !path.contains("..") || !path.split('/').any(|part| part == ".."),
+            "{path}"
+        );
         assert!(!path.starts_with('/'), "{path}");
     }
 }
@@ -79,15 +132,28 @@ fn pdftotext(pdf: &Path, page: Option<usize>) -> String {
     if let Some(page) = page {
         cmd.args(["-f", &page.to_string(), "-l", &page.to_string()]);
     }
-    let out = cmd.arg(pdf).arg("-").output().expect("pdftotext (poppler-utils) is installed");
-    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
+    let out = cmd
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
 fn pages(pdf: &Path) -> usize {
     let out = Command::new("pdfinfo").arg(pdf).output().unwrap();
     let info = String::from_utf8_lossy(&out.stdout);
-    info.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap()
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
 }
 
 fn squash(text: &str) -> String {
@@ -95,7 +161,15 @@ fn squash(text: &str) -> String {
 }
 
 fn build(set: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    docctl().arg("build").arg(set).arg("--out").arg(out).args(["--today", "2026-11-27"]).args(extra).output().unwrap()
+    docctl()
+        .arg("build")
+        .arg(set)
+        .arg("--out")
+        .arg(out)
+        .args(["--today", "2026-11-27"])
+        .args(extra)
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -105,32 +179,70 @@ fn pdf_carries_title_number_steps_and_page_x_of_y() {
     }
     let out = assert_fs::TempDir::new().unwrap();
     let result = build(&fixture("valid"), out.path(), &[]);
-    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
     let pdf = out.path().join("procedures/QP-7.5-01.pdf");
     let text = squash(&pdftotext(&pdf, None));
-    for needle in ["文件控制程序", "QP-7.5-01", "A/1", "2026-09-01", "未经批准,不准复印", "受控文件", "编制", "张三", "王五", "修订记录", "增加作废文件回收"] {
-        assert!(text.contains(&squash(needle)), "{needle} missing from the PDF");
+    for needle in [
+        "文件控制程序",
+        "QP-7.5-01",
+        "A/1",
+        "2026-09-01",
+        "未经批准,不准复印",
+        "受控文件",
+        "编制",
+        "张三",
+        "王五",
+        "修订记录",
+        "增加作废文件回收",
+    ] {
+        assert!(
+            text.contains(&squash(needle)),
+            "{needle} missing from the PDF"
+        );
     }
     let source = fs::read_to_string(fixture("valid/procedures/QP-7.5-01.yaml")).unwrap();
     let yaml: serde_json::Value = serde_json::to_value(
-        docctl::load::parse::<docctl::model::Procedure>("x", &source).map(|p| {
-            p.steps.iter().flat_map(|s| std::iter::once(s).chain(s.steps.iter())).filter_map(|s| s.text.as_ref().map(|t| t.to_string())).collect::<Vec<_>>()
-        }).unwrap(),
+        docctl::load::parse::<docctl::model::Procedure>("x", &source)
+            .map(|p| {
+                p.steps
+                    .iter()
+                    .flat_map(|s| std::iter::once(s).chain(s.steps.iter()))
+                    .filter_map(|s| s.text.as_ref().map(|t| t.to_string()))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap(),
     )
     .unwrap();
     for step in yaml.as_array().unwrap() {
-        assert!(text.contains(&squash(step.as_str().unwrap())), "step text missing from the PDF: {step}");
+        assert!(
+            text.contains(&squash(step.as_str().unwrap())),
+            "step text missing from the PDF: {step}"
+        );
     }
-    assert!(text.contains("5.1") && text.contains("5.1.1"), "steps are numbered");
+    assert!(
+        text.contains("5.1") && text.contains("5.1.1"),
+        "steps are numbered"
+    );
     let n = pages(&pdf);
     for page in 1..=n {
         let page_text = squash(&pdftotext(&pdf, Some(page)));
-        assert!(page_text.contains(&format!("第{page}页共{n}页")), "page {page} lacks 第 {page} 页 共 {n} 页");
+        assert!(
+            page_text.contains(&format!("第{page}页共{n}页")),
+            "page {page} lacks 第 {page} 页 共 {n} 页"
+        );
     }
     let fonts = Command::new("pdffonts").arg(&pdf).output().unwrap();
     let fonts = String::from_utf8_lossy(&fonts.stdout);
     let cjk: Vec<&str> = fonts.lines().filter(|l| l.contains("CJK")).collect();
-    assert!(cjk.iter().any(|l| l.contains("NotoSerifCJK")) && cjk.iter().any(|l| l.contains("NotoSansCJK")), "{fonts}");
+    assert!(
+        cjk.iter().any(|l| l.contains("NotoSerifCJK"))
+            && cjk.iter().any(|l| l.contains("NotoSansCJK")),
+        "{fonts}"
+    );
     for line in &cjk {
         let columns: Vec<&str> = line.split_whitespace().collect();
         let emb = columns[columns.len() - 5];
@@ -138,8 +250,15 @@ fn pdf_carries_title_number_steps_and_page_x_of_y() {
     }
     // The form PDF and the portal exist too, and the manifest lists the outputs.
     assert!(pages(&out.path().join("forms/QR-7.5-01-01.pdf")) >= 1);
-    let manifest: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.path().join("manifest.json")).unwrap()).unwrap();
-    let entry = manifest["documents"].as_array().unwrap().iter().find(|d| d["id"] == "QP-7.5-01").unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.path().join("manifest.json")).unwrap())
+            .unwrap();
+    let entry = manifest["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "QP-7.5-01")
+        .unwrap();
     assert_eq!(entry["outputs"]["pdf"], "procedures/QP-7.5-01.pdf");
     assert_eq!(entry["status"], "effective");
 }
@@ -151,8 +270,16 @@ fn hostile_text_prints_literally_in_the_pdf() {
     }
     let out = assert_fs::TempDir::new().unwrap();
     let result = build(&fixture("injection"), out.path(), &[]);
-    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
-    let pdf = fs::read_dir(out.path().join("procedures")).unwrap().map(|e| e.unwrap().path()).find(|p| p.extension().is_some_and(|e| e == "pdf")).unwrap();
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let pdf = fs::read_dir(out.path().join("procedures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .unwrap();
     let text = squash(&pdftotext(&pdf, None));
     for literal in [
         r#"#read("/etc/passwd")"#,
@@ -170,10 +297,17 @@ fn hostile_text_prints_literally_in_the_pdf() {
         "<i>张三</i>",
         r#"#{panic("boom")}"#,
     ] {
-        assert!(text.contains(&squash(literal)), "`{literal}` did not print literally:\n{text}");
+        assert!(
+            text.contains(&squash(literal)),
+            "`{literal}` did not print literally:\n{text}"
+        );
     }
-    let info = String::from_utf8(Command::new("pdfinfo").arg(&pdf).output().unwrap().stdout).unwrap();
-    assert!(info.contains("(A4)"), "#set page in the text changed the page: {info}");
+    let info =
+        String::from_utf8(Command::new("pdfinfo").arg(&pdf).output().unwrap().stdout).unwrap();
+    assert!(
+        info.contains("(A4)"),
+        "#set page in the text changed the page: {info}"
+    );
     // Nothing was written outside the output folder.
     for entry in walkdir::WalkDir::new(out.path()) {
         let entry = entry.unwrap();
@@ -191,7 +325,11 @@ fn two_builds_are_byte_identical_and_the_second_compiles_nothing() {
     let b = assert_fs::TempDir::new().unwrap();
     assert!(build(&fixture("valid"), a.path(), &[]).status.success());
     assert!(build(&fixture("valid"), b.path(), &[]).status.success());
-    for pdf in ["procedures/QP-7.5-01.pdf", "procedures/QP-7.5-02.pdf", "forms/QR-7.5-01-01.pdf"] {
+    for pdf in [
+        "procedures/QP-7.5-01.pdf",
+        "procedures/QP-7.5-02.pdf",
+        "forms/QR-7.5-01-01.pdf",
+    ] {
         let first = fs::read(a.path().join(pdf)).unwrap();
         let second = fs::read(b.path().join(pdf)).unwrap();
         assert!(first == second, "{pdf} differs between two builds");
@@ -209,10 +347,21 @@ fn english_documents_build() {
     }
     let out = assert_fs::TempDir::new().unwrap();
     let result = build(&fixture("english"), out.path(), &[]);
-    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
     let pdf = out.path().join("procedures/QP-10.2.pdf");
     let text = squash(&pdftotext(&pdf, None));
-    for needle in ["Corrective Action Procedure", "Document No.", "Page 1 of 1", "Revision history", "5.1.1", "Do not copy without approval"] {
+    for needle in [
+        "Corrective Action Procedure",
+        "Document No.",
+        "Page 1 of 1",
+        "Revision history",
+        "5.1.1",
+        "Do not copy without approval",
+    ] {
         assert!(text.contains(&squash(needle)), "{needle} missing:\n{text}");
     }
 }
@@ -231,7 +380,10 @@ fn missing_typst_explains_and_html_still_builds() {
     assert_eq!(result.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(stderr.contains("typst not found"), "{stderr}");
-    assert!(stderr.contains("cargo install --locked typst-cli --version 0.15.1"), "{stderr}");
+    assert!(
+        stderr.contains("cargo install --locked typst-cli --version 0.15.1"),
+        "{stderr}"
+    );
     assert!(out.path().join("procedures/QP-7.5-01.html").is_file());
     assert!(out.path().join("index.html").is_file());
 }
@@ -239,9 +391,16 @@ fn missing_typst_explains_and_html_still_builds() {
 #[test]
 fn build_refuses_a_set_with_errors_and_writes_nothing() {
     let out = assert_fs::TempDir::new().unwrap();
-    let result = build(&fixture("invalid/ref-unresolved"), out.path(), &["--to", "html"]);
+    let result = build(
+        &fixture("invalid/ref-unresolved"),
+        out.path(),
+        &["--to", "html"],
+    );
     assert_eq!(result.status.code(), Some(1));
-    assert!(fs::read_dir(out.path()).unwrap().next().is_none(), "nothing is written");
+    assert!(
+        fs::read_dir(out.path()).unwrap().next().is_none(),
+        "nothing is written"
+    );
 }
 
 #[test]
@@ -249,14 +408,20 @@ fn templates_export_and_override() {
     let dir = assert_fs::TempDir::new().unwrap();
     for entry in walkdir::WalkDir::new(fixture("valid")) {
         let entry = entry.unwrap();
-        let target = dir.path().join(entry.path().strip_prefix(fixture("valid")).unwrap());
+        let target = dir
+            .path()
+            .join(entry.path().strip_prefix(fixture("valid")).unwrap());
         if entry.file_type().is_dir() {
             fs::create_dir_all(&target).unwrap();
         } else {
             fs::copy(entry.path(), &target).unwrap();
         }
     }
-    docctl().args(["templates", "export"]).arg(dir.path()).assert().success();
+    docctl()
+        .args(["templates", "export"])
+        .arg(dir.path())
+        .assert()
+        .success();
     let template = dir.path().join("templates/procedure.md.tera");
     assert!(template.is_file());
     let text = fs::read_to_string(&template).unwrap();

@@ -392,8 +392,15 @@ mod tests {
 
     #[test]
     fn typst_code_prints_literally() {
-        let out = rich(r#"#read("/etc/passwd") $x$ @ref <label> \ 2 * 3 snake_case"#, Lang::Typst, &none);
-        assert_eq!(out, r#"\#read\(\"\/etc\/passwd\"\) \$x\$ \@ref \<label\> \\ 2 \* 3 snake\_case"#);
+        let out = rich(
+            r#"#read("/etc/passwd") $x$ @ref <label> \ 2 * 3 snake_case"#,
+            Lang::Typst,
+            &none,
+        );
+        assert_eq!(
+            out,
+            r#"\#read\(\"\/etc\/passwd\"\) \$x\$ \@ref \<label\> \\ 2 \* 3 snake\_case"#
+        );
         // Markdown emphasis is the author's markup, rendered as Typst functions.
         assert_eq!(rich("*a* **b**", Lang::Typst, &none), "#emph[a] #strong[b]");
     }
