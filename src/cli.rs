@@ -35,11 +35,48 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Work with filled-in records: the JSON a form's HTML page saves.
+    Record {
+        /// What to do with the record.
+        #[command(subcommand)]
+        action: RecordAction,
+    },
     /// Work with the built-in templates.
     Templates {
         /// What to do with them.
         #[command(subcommand)]
         action: TemplatesAction,
+    },
+}
+
+/// `docctl record …`.
+#[derive(Debug, Subcommand)]
+pub enum RecordAction {
+    /// Check a record against its form: field names, types, options, required fields.
+    Check {
+        /// The form, by id or title.
+        form: String,
+        /// The record (JSON saved by the form's HTML page).
+        record: PathBuf,
+        /// The documentation set's folder.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Write a record into the form's fillable PDF, so that it can be printed and archived.
+    Fill {
+        /// The form, by id or title.
+        form: String,
+        /// The record (JSON saved by the form's HTML page).
+        record: PathBuf,
+        /// Where to write the filled PDF.
+        #[arg(short, long)]
+        out: PathBuf,
+        /// The documentation set's folder.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        /// The empty form PDF; default: DIR/output/forms/<slug>.pdf.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
     },
 }
 

@@ -10,6 +10,7 @@
 //!
 //! `check` is load + validate and writes nothing.
 
+pub mod acroform;
 pub mod cite;
 pub mod cli;
 pub mod commands;
@@ -18,6 +19,7 @@ pub mod error;
 pub mod fold;
 pub mod load;
 pub mod model;
+pub mod record;
 pub mod render;
 pub mod settings;
 pub mod suggest;
@@ -59,6 +61,25 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             };
             let built = commands::build::run(&settings)?;
             Ok(if built {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_DOCUMENT_ERRORS)
+            })
+        }
+        Command::Record { action } => {
+            let passed = match action {
+                cli::RecordAction::Check { form, record, dir } => {
+                    commands::record::check(&dir, &form, &record)?
+                }
+                cli::RecordAction::Fill {
+                    form,
+                    record,
+                    out,
+                    dir,
+                    pdf,
+                } => commands::record::fill(&dir, &form, &record, &out, pdf.as_deref())?,
+            };
+            Ok(if passed {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(EXIT_DOCUMENT_ERRORS)

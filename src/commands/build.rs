@@ -149,7 +149,29 @@ fn compile_one(typst: &Typst, job: &PdfJob, out: &Path, work: &Path) -> Result<b
         return Ok(false);
     }
     let job_dir = work.join("jobs").join(&name);
-    typst.compile(&job_dir, &job.source, &pdf, job.timestamp, &job.pdf_path())?;
+    match &job.form_fields {
+        None => typst.compile(&job_dir, &job.source, &pdf, job.timestamp, &job.pdf_path())?,
+        Some(labels) => {
+            // A form: compile, read back where typst put each input box, add the fields there.
+            let plain = work.join("plain").join(format!("{name}.pdf"));
+            typst.compile(
+                &job_dir,
+                &job.source,
+                &plain,
+                job.timestamp,
+                &job.pdf_path(),
+            )?;
+            let boxes = typst.eval(
+                &job_dir,
+                "query(<form-field>).map(m => m.value)",
+                &job.pdf_path(),
+            )?;
+            let boxes = crate::acroform::parse_boxes(&boxes)?;
+            let bytes = std::fs::read(&plain).map_err(|e| Error::io(&plain, e))?;
+            let filled = crate::acroform::add_fields(&bytes, &boxes, labels)?;
+            write_atomic(&pdf, &filled)?;
+        }
+    }
     write_atomic(&key_path, key.as_bytes())?;
     Ok(true)
 }
@@ -165,5 +187,13 @@ fn cache_key(typst: &Typst, job: &PdfJob) -> String {
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     hasher.update([0]);
     hasher.update(job.source.as_bytes());
+    if let Some(fields) = &job.form_fields {
+        for (key, label) in fields {
+            hasher.update(key.as_bytes());
+            hasher.update([0]);
+            hasher.update(label.as_bytes());
+            hasher.update([0]);
+        }
+    }
     format!("{:x}", hasher.finalize())
 }

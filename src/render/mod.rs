@@ -74,6 +74,8 @@ pub struct PdfJob {
     pub source: String,
     /// Seconds since 1970 to stamp into the PDF: the effective date, so rebuilds are identical.
     pub timestamp: i64,
+    /// For a form: each field key with its label, to become fillable PDF fields.
+    pub form_fields: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl PdfJob {
@@ -192,12 +194,22 @@ pub fn render(
             });
             outputs.insert("typ", format!("{base}.typ"));
             outputs.insert("pdf", format!("{base}.pdf"));
+            let form_fields = match doc {
+                Document::Form(f) => Some(
+                    f.fields
+                        .iter()
+                        .map(|field| (field.key.to_string(), field.label.to_string()))
+                        .collect(),
+                ),
+                Document::Procedure(_) => None,
+            };
             site.pdf_jobs.push(PdfJob {
                 doc: i,
                 kind,
                 slug: slug.clone(),
                 source,
                 timestamp: timestamp(doc),
+                form_fields,
             });
         }
 
