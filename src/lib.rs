@@ -26,6 +26,7 @@ pub mod suggest;
 pub mod typst;
 pub mod validate;
 pub mod write;
+pub mod xlsx;
 
 use std::process::ExitCode;
 

@@ -66,6 +66,9 @@ pub fn run(settings: &BuildSettings) -> Result<bool, Error> {
     for file in &site.files {
         write_atomic(&inside(&settings.out, &file.path)?, file.text.as_bytes())?;
     }
+    for (path, bytes) in &site.binaries {
+        write_atomic(&inside(&settings.out, path)?, bytes)?;
+    }
     let mut summary = Summary {
         documents: library.documents.len(),
         ..Summary::default()

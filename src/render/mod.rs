@@ -26,6 +26,8 @@ pub struct Formats {
     pub html: bool,
     /// Markdown (procedures).
     pub md: bool,
+    /// Excel workbooks (forms).
+    pub xlsx: bool,
 }
 
 impl Formats {
@@ -35,15 +37,17 @@ impl Formats {
             pdf: false,
             html: false,
             md: false,
+            xlsx: false,
         };
         for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             match item {
                 "pdf" => formats.pdf = true,
                 "html" => formats.html = true,
                 "md" | "markdown" => formats.md = true,
+                "xlsx" => formats.xlsx = true,
                 other => {
                     return Err(Error::Usage(format!(
-                        "unknown output format `{other}`: use pdf, html and md"
+                        "unknown output format `{other}`: use pdf, html, md and xlsx"
                     )));
                 }
             }
@@ -92,6 +96,8 @@ pub struct Site {
     pub files: Vec<Rendered>,
     /// The PDFs to compile.
     pub pdf_jobs: Vec<PdfJob>,
+    /// Binary files (Excel workbooks), by path under `output/`.
+    pub binaries: Vec<(String, Vec<u8>)>,
 }
 
 /// One row of the manifest and of the master list.
@@ -140,11 +146,22 @@ pub fn render(
         let folder = kind.folder();
         let base = format!("{folder}/{slug}");
         let mut outputs = std::collections::BTreeMap::new();
+        let is_form = kind == Kind::Form;
         let set_links = |h: &mut HeaderView| {
             if formats.pdf {
                 h.pdf = format!("{slug}.pdf");
             }
+            if formats.xlsx && is_form {
+                h.xlsx = format!("{slug}.xlsx");
+            }
         };
+        if formats.xlsx {
+            if let Document::Form(f) = doc {
+                let bytes = crate::xlsx::form_workbook(&site_view, &html.form(doc, f))?;
+                site.binaries.push((format!("{base}.xlsx"), bytes));
+                outputs.insert("xlsx", format!("{base}.xlsx"));
+            }
+        }
 
         if formats.html {
             let text = match doc {
