@@ -15,6 +15,8 @@ if ! typst --version 2>/dev/null | grep -q " ${TYPST_VERSION}"; then
   command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
   dpkg -s libssl-dev >/dev/null 2>&1 || need_apt+=(libssl-dev)
 fi
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "setup: apt-get install ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -29,3 +31,10 @@ else
   cargo install --locked typst-cli --version "${TYPST_VERSION}"
 fi
 typst --version
+
+# The browser tests drive Debian's chromium with playwright-core (no browser download).
+here=$(cd "$(dirname "$0")/.." && pwd)
+if [ ! -d "$here/tests/browser/node_modules/playwright-core" ]; then
+  echo "setup: npm ci in tests/browser"
+  (cd "$here/tests/browser" && npm ci --no-audit --no-fund)
+fi

@@ -239,7 +239,7 @@ fn validate(
         "choice" if !field.options.is_empty() => Some(
             DataValidation::new()
                 .allow_list_strings(&field.options.iter().map(String::as_str).collect::<Vec<_>>())?
-                .set_error_message(&format!("请选择: {}", field.options.join("、")))?,
+                .set_error_message(format!("请选择: {}", field.options.join("、")))?,
         ),
         "checkbox" => Some(DataValidation::new().allow_list_strings(&["是", "否"])?),
         "date" => Some(
@@ -259,7 +259,7 @@ fn validate(
         "multichoice" if !field.options.is_empty() => Some(
             DataValidation::new()
                 .allow_any_value()
-                .set_input_message(&format!("可多选: {}", field.options.join("、")))?,
+                .set_input_message(format!("可多选: {}", field.options.join("、")))?,
         ),
         _ => None,
     };

@@ -23,6 +23,7 @@ fn render_fixture(name: &str) -> Vec<(String, String)> {
             pdf: true,
             html: true,
             md: true,
+            xlsx: false,
         },
     )
     .unwrap();
