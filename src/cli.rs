@@ -35,6 +35,25 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// What a document cites and what cites it (被引用), directly and transitively, with the
+    /// section of each citation; `--impact` for a change request; `--graph` for the whole graph.
+    Refs {
+        /// The document, by id or title (optional with --graph).
+        document: Option<String>,
+        /// The documentation set's folder.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// List every document and form that must be re-reviewed if the document changes.
+        #[arg(long)]
+        impact: bool,
+        /// Write the whole reference graph as references.dot and references.svg into
+        /// DIR/output/graph (or the folder given).
+        #[arg(long, value_name = "FOLDER", num_args = 0..=1, default_missing_value = "-")]
+        graph: Option<PathBuf>,
+    },
     /// Work with filled-in records: the JSON a form's HTML page saves.
     Record {
         /// What to do with the record.

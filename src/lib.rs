@@ -14,9 +14,11 @@ pub mod acroform;
 pub mod cite;
 pub mod cli;
 pub mod commands;
+pub mod coverage;
 pub mod diagnostic;
 pub mod error;
 pub mod fold;
+pub mod graph;
 pub mod load;
 pub mod model;
 pub mod record;
@@ -66,6 +68,29 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             } else {
                 ExitCode::from(EXIT_DOCUMENT_ERRORS)
             })
+        }
+        Command::Refs {
+            document,
+            dir,
+            json,
+            impact,
+            graph,
+        } => {
+            let graph = graph.map(|g| {
+                if g.as_os_str() == "-" {
+                    dir.join("output/graph")
+                } else {
+                    g
+                }
+            });
+            commands::refs::run(&commands::refs::RefsSettings {
+                root: dir,
+                target: document,
+                json,
+                impact,
+                graph,
+            })?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Record { action } => {
             let passed = match action {

@@ -4,4 +4,5 @@ pub mod build;
 pub mod check;
 pub mod init;
 pub mod record;
+pub mod refs;
 pub mod schema;

@@ -1,6 +1,7 @@
 //! Stage 3: render every document through the Tera templates into Typst, HTML and Markdown
 //! text, plus the manifest and the portal's front page. Nothing here touches the disk.
 
+pub mod graph;
 pub mod markup;
 pub mod templates;
 pub mod view;

@@ -3,6 +3,7 @@
 //! One file per family of rules: `index` (ids, titles, uniqueness), `references`,
 //! `departments`, `lifecycle` (approval, history, versions, periodic review) and `forms`.
 
+mod clauses;
 mod departments;
 mod forms;
 mod index;
@@ -29,6 +30,7 @@ pub fn validate(library: &Library, today: Date) -> Vec<Diagnostic> {
     diagnostics.extend(references::check(&context));
     diagnostics.extend(lifecycle::check(&context, today));
     diagnostics.extend(forms::check(&context));
+    diagnostics.extend(clauses::check(&context));
     sort(&mut diagnostics);
     diagnostics
 }
