@@ -54,15 +54,20 @@ pub fn run(settings: &BuildSettings) -> Result<bool, Error> {
         );
     }
     let (errors, _) = diagnostic::count(&diagnostics);
-    if errors > 0 {
-        eprintln!(
-            "build stopped: {errors} error(s) in the documents; nothing was written (run `docctl check`)"
-        );
-        return Ok(false);
-    }
+    // With errors, the portal (HTML, Markdown) is still built, so that everyone can see the
+    // problems where they are; controlled copies (PDF, Excel) are not.
+    let formats = if errors > 0 {
+        render::Formats {
+            pdf: false,
+            xlsx: false,
+            ..settings.formats
+        }
+    } else {
+        settings.formats
+    };
     let (index, _) = Index::build(&library);
     let templates = Templates::load(&settings.root)?;
-    let site = render::render(&library, &index, &templates, settings.formats)?;
+    let site = render::render(&library, &index, &templates, formats, &diagnostics)?;
     for file in &site.files {
         write_atomic(&inside(&settings.out, &file.path)?, file.text.as_bytes())?;
     }
@@ -73,7 +78,14 @@ pub fn run(settings: &BuildSettings) -> Result<bool, Error> {
         documents: library.documents.len(),
         ..Summary::default()
     };
-    if settings.formats.pdf {
+    if errors > 0 {
+        eprintln!(
+            "{errors} error(s) in the documents: the portal in {} shows them; no PDF or Excel was built (run `docctl check`)",
+            settings.out.display()
+        );
+        return Ok(false);
+    }
+    if formats.pdf {
         let typst = Typst::locate(&settings.out.join(".docctl"))?;
         let (compiled, unchanged) = compile_all(&typst, &site.pdf_jobs, settings)?;
         summary.compiled = compiled;
