@@ -6,8 +6,19 @@ use std::path::Path;
 
 use crate::error::Error;
 
-/// Write `bytes` to `path` atomically, creating parent folders.
+/// Write `bytes` to `path` atomically, creating parent folders: readers see the old file or
+/// the new one, never half of one. Generated output needs no more; see [`write_durable`].
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    write(path, bytes, false)
+}
+
+/// Write atomically and flush to disk before the rename, so that after a crash the file is
+/// either the old one or complete: for the archive of released revisions and its ledger.
+pub fn write_durable(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    write(path, bytes, true)
+}
+
+fn write(path: &Path, bytes: &[u8], durable: bool) -> Result<(), Error> {
     let parent = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -27,7 +38,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     temp.as_file()
         .set_permissions(std::os::unix::fs::PermissionsExt::from_mode(mode))
         .map_err(|e| Error::io(path, e))?;
-    temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    if durable {
+        temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    }
     temp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }

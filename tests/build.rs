@@ -15,20 +15,24 @@ fn render_fixture(name: &str) -> Vec<(String, String)> {
     let library = docctl::load::load(&root).unwrap();
     let (index, _) = docctl::validate::Index::build(&library);
     let templates = render::templates::Templates::load(&root).unwrap();
-    let site = render::render(
-        &library,
-        &index,
-        &templates,
-        Formats {
-            pdf: true,
-            html: true,
-            md: true,
-            xlsx: false,
-        },
-        &[],
-    )
-    .unwrap();
-    site.files.into_iter().map(|f| (f.path, f.text)).collect()
+    let files = std::sync::Mutex::new(Vec::new());
+    let sink = |path: &str, bytes: &[u8]| {
+        files
+            .lock()
+            .unwrap()
+            .push((path.to_owned(), String::from_utf8_lossy(bytes).into_owned()));
+        Ok(())
+    };
+    let formats = Formats {
+        pdf: true,
+        html: true,
+        md: true,
+        xlsx: false,
+    };
+    render::render(&library, &index, &templates, formats, &[], &sink).unwrap();
+    let mut files = files.into_inner().unwrap();
+    files.sort();
+    files
 }
 
 #[test]

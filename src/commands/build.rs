@@ -67,13 +67,9 @@ pub fn run(settings: &BuildSettings) -> Result<bool, Error> {
     };
     let (index, _) = Index::build(&library);
     let templates = Templates::load(&settings.root)?;
-    let site = render::render(&library, &index, &templates, formats, &diagnostics)?;
-    for file in &site.files {
-        write_atomic(&inside(&settings.out, &file.path)?, file.text.as_bytes())?;
-    }
-    for (path, bytes) in &site.binaries {
-        write_atomic(&inside(&settings.out, path)?, bytes)?;
-    }
+    let out = &settings.out;
+    let sink = |path: &str, bytes: &[u8]| write_atomic(&inside(out, path)?, bytes);
+    let site = render::render(&library, &index, &templates, formats, &diagnostics, &sink)?;
     let mut summary = Summary {
         documents: library.documents.len(),
         ..Summary::default()

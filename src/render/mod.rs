@@ -6,8 +6,6 @@ pub mod markup;
 pub mod templates;
 pub mod view;
 
-use std::collections::BTreeSet;
-
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
@@ -19,7 +17,9 @@ use crate::render::markup::Lang;
 use crate::render::templates::Templates;
 use crate::render::view::{HeaderView, ViewBuilder};
 use crate::validate::{Index, Target};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
 
 /// Which outputs to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,15 +60,6 @@ impl Formats {
     }
 }
 
-/// A rendered file, by its path under `output/`.
-#[derive(Debug, Clone)]
-pub struct Rendered {
-    /// Path relative to the output folder, `/`-separated.
-    pub path: String,
-    /// The text.
-    pub text: String,
-}
-
 /// A Typst job: a document to compile to PDF.
 #[derive(Debug, Clone)]
 pub struct PdfJob {
@@ -93,15 +84,11 @@ impl PdfJob {
     }
 }
 
-/// Everything the render stage produced.
+/// What the render stage leaves for the typst stage.
 #[derive(Debug, Default)]
 pub struct Site {
-    /// HTML, Markdown, `.typ` sources, manifest and index.
-    pub files: Vec<Rendered>,
     /// The PDFs to compile.
     pub pdf_jobs: Vec<PdfJob>,
-    /// Binary files (Excel workbooks), by path under `output/`.
-    pub binaries: Vec<(String, Vec<u8>)>,
 }
 
 /// One row of the manifest and of the master list.
@@ -127,16 +114,34 @@ pub struct ManifestEntry {
     pub outputs: std::collections::BTreeMap<&'static str, String>,
 }
 
-/// Render every document in the requested formats; `diagnostics` (from `check`) are shown in
-/// the portal next to the documents they concern.
+/// Where rendered files go: a path under `output/` and its bytes. Called from several threads.
+pub type Sink<'a> = &'a (dyn Fn(&str, &[u8]) -> Result<(), Error> + Sync);
+
+/// What every document's rendering shares.
+struct Shared<'a> {
+    library: &'a Library,
+    templates: &'a Templates,
+    formats: Formats,
+    graph: Graph,
+    problems: BTreeMap<&'a str, Vec<view::ProblemView>>,
+    html: ViewBuilder<'a>,
+    typst: ViewBuilder<'a>,
+    markdown: ViewBuilder<'a>,
+    site_view: view::SiteView,
+}
+
+/// Render every document in the requested formats and hand each file to `sink` as soon as it
+/// is ready (documents render in parallel, so memory holds only those in flight);
+/// `diagnostics` (from `check`) are shown in the portal next to the documents they concern.
+/// Return the PDFs still to compile.
 pub fn render(
     library: &Library,
     index: &Index,
     templates: &Templates,
     formats: Formats,
     diagnostics: &[Diagnostic],
+    sink: Sink<'_>,
 ) -> Result<Site, Error> {
-    let graph = Graph::build(library, index);
     let mut problems: BTreeMap<&str, Vec<view::ProblemView>> = BTreeMap::new();
     for d in diagnostics {
         problems
@@ -145,161 +150,39 @@ pub fn render(
             .push(view::ProblemView::of(d));
     }
     let html = ViewBuilder::new(library, index, Lang::Html);
-    let typst = ViewBuilder::new(library, index, Lang::Typst);
-    let markdown = ViewBuilder::new(library, index, Lang::Markdown);
-    let site_view = html.site();
+    let shared = Shared {
+        library,
+        templates,
+        formats,
+        graph: Graph::build(library, index),
+        problems,
+        site_view: html.site(),
+        html,
+        typst: ViewBuilder::new(library, index, Lang::Typst),
+        markdown: ViewBuilder::new(library, index, Lang::Markdown),
+    };
+    let results: Vec<(ManifestEntry, IndexRow, Option<PdfJob>)> = (0..library.documents.len())
+        .into_par_iter()
+        .map(|i| render_one(&shared, i, sink))
+        .collect::<Result<_, Error>>()?;
     let mut site = Site::default();
-    let mut manifest = Vec::new();
-    let mut rows = Vec::new();
-
-    for (i, loaded) in library.documents.iter().enumerate() {
-        let doc = &loaded.doc;
-        let header = doc.header();
-        let kind = doc.kind();
-        let slug = header.id.value.slug();
-        let folder = kind.folder();
-        let base = format!("{folder}/{slug}");
-        let mut outputs = std::collections::BTreeMap::new();
-        let is_form = kind == Kind::Form;
-        let set_links = |h: &mut HeaderView| {
-            if formats.pdf {
-                h.pdf = format!("{slug}.pdf");
-            }
-            if formats.xlsx && is_form {
-                h.xlsx = format!("{slug}.xlsx");
-            }
-            h.cited_by = graph
-                .cited_by_grouped(i)
-                .into_iter()
-                .map(|(from, sections)| {
-                    let citing = &library.documents[from].doc;
-                    let header = citing.header();
-                    view::CitedByView {
-                        id: header.id.value.to_string(),
-                        title: header.title.to_string(),
-                        kind: match citing.kind() {
-                            Kind::Procedure => "procedure",
-                            Kind::Form => "form",
-                        },
-                        status: header.status.value.as_str(),
-                        href: html.href(Target::Doc(from)).unwrap_or_default(),
-                        sections: sections.join(", "),
-                    }
-                })
-                .collect();
-            h.problems = problems
-                .get(loaded.file.as_str())
-                .cloned()
-                .unwrap_or_default();
-        };
-        if formats.xlsx {
-            if let Document::Form(f) = doc {
-                let bytes = crate::xlsx::form_workbook(&site_view, &html.form(doc, f))?;
-                site.binaries.push((format!("{base}.xlsx"), bytes));
-                outputs.insert("xlsx", format!("{base}.xlsx"));
-            }
-        }
-
-        if formats.html {
-            let text = match doc {
-                Document::Procedure(p) => {
-                    let mut view = html.procedure(doc, p);
-                    set_links(&mut view.header);
-                    render_doc(templates, "procedure.html", &site_view, &view)?
-                }
-                Document::Form(f) => {
-                    let mut view = html.form(doc, f);
-                    set_links(&mut view.header);
-                    render_doc(templates, "form.html", &site_view, &view)?
-                }
-            };
-            site.files.push(Rendered {
-                path: format!("{base}.html"),
-                text,
-            });
-            outputs.insert("html", format!("{base}.html"));
-        }
-        if formats.md {
-            if let Document::Procedure(p) = doc {
-                let view = markdown.procedure(doc, p);
-                let text = render_doc(templates, "procedure.md", &site_view, &view)?;
-                site.files.push(Rendered {
-                    path: format!("{base}.md"),
-                    text,
-                });
-                outputs.insert("md", format!("{base}.md"));
-            }
-        }
-        if formats.pdf {
-            let source = match doc {
-                Document::Procedure(p) => render_doc(
-                    templates,
-                    "procedure.typ",
-                    &site_view,
-                    &typst.procedure(doc, p),
-                )?,
-                Document::Form(f) => {
-                    render_doc(templates, "form.typ", &site_view, &typst.form(doc, f))?
-                }
-            };
-            site.files.push(Rendered {
-                path: format!("{base}.typ"),
-                text: source.clone(),
-            });
-            outputs.insert("typ", format!("{base}.typ"));
-            outputs.insert("pdf", format!("{base}.pdf"));
-            let form_fields = match doc {
-                Document::Form(f) => Some(
-                    f.fields
-                        .iter()
-                        .map(|field| (field.key.to_string(), field.label.to_string()))
-                        .collect(),
-                ),
-                Document::Procedure(_) => None,
-            };
-            site.pdf_jobs.push(PdfJob {
-                doc: i,
-                kind,
-                slug: slug.clone(),
-                source,
-                timestamp: timestamp(doc),
-                form_fields,
-            });
-        }
-
-        let entry = ManifestEntry {
-            id: header.id.value.to_string(),
-            title: header.title.to_string(),
-            kind: match kind {
-                Kind::Procedure => "procedure",
-                Kind::Form => "form",
-            },
-            version: header.version.value.to_string(),
-            status: header.status.value.as_str(),
-            effective: header
-                .effective
-                .map(|d| d.value.to_string())
-                .unwrap_or_default(),
-            owner: header
-                .owner
-                .map(|o| o.value.to_string())
-                .unwrap_or_default(),
-            source: loaded.file.clone(),
-            outputs,
-        };
-        rows.push(IndexRow::new(&entry, doc));
+    let mut manifest = Vec::with_capacity(results.len());
+    let mut rows = Vec::with_capacity(results.len());
+    for (entry, row, job) in results {
         manifest.push(entry);
+        rows.push(row);
+        site.pdf_jobs.extend(job);
     }
-
+    let site_view = &shared.site_view;
     let manifest_json = serde_json::json!({
         "company": site_view.company,
         "generator": site_view.generator,
         "documents": manifest,
     });
-    site.files.push(Rendered {
-        path: "manifest.json".to_owned(),
-        text: serde_json::to_string_pretty(&manifest_json).unwrap_or_default() + "\n",
-    });
+    sink(
+        "manifest.json",
+        (serde_json::to_string_pretty(&manifest_json).unwrap_or_default() + "\n").as_bytes(),
+    )?;
     if formats.html {
         let owners: BTreeSet<&str> = rows
             .iter()
@@ -307,25 +190,173 @@ pub fn render(
             .filter(|o| !o.is_empty())
             .collect();
         let mut context = tera::Context::new();
-        context.insert("site", &site_view);
+        context.insert("site", site_view);
         context.insert("documents", &rows);
         context.insert("owners", &owners);
         context.insert("problem_count", &diagnostics.len());
-        site.files.push(Rendered {
-            path: "index.html".to_owned(),
-            text: templates.render("index.html", &context)?,
-        });
+        sink(
+            "index.html",
+            templates.render("index.html", &context)?.as_bytes(),
+        )?;
         portal_pages(
             library,
             index,
-            &graph,
+            &shared.graph,
             templates,
-            &site_view,
+            site_view,
             diagnostics,
-            &mut site,
+            sink,
         )?;
     }
     Ok(site)
+}
+
+/// Render one document in every requested format.
+fn render_one(
+    shared: &Shared<'_>,
+    i: usize,
+    sink: Sink<'_>,
+) -> Result<(ManifestEntry, IndexRow, Option<PdfJob>), Error> {
+    let Shared {
+        library,
+        templates,
+        formats,
+        graph,
+        problems,
+        html,
+        typst,
+        markdown,
+        site_view,
+    } = shared;
+    let loaded = &library.documents[i];
+    let doc = &loaded.doc;
+    let header = doc.header();
+    let kind = doc.kind();
+    let slug = header.id.value.slug();
+    let base = format!("{}/{slug}", kind.folder());
+    let mut outputs = BTreeMap::new();
+    let decorate = |h: &mut HeaderView| {
+        if formats.pdf {
+            h.pdf = format!("{slug}.pdf");
+        }
+        if formats.xlsx && kind == Kind::Form {
+            h.xlsx = format!("{slug}.xlsx");
+        }
+        h.cited_by = graph
+            .cited_by_grouped(i)
+            .into_iter()
+            .map(|(from, sections)| {
+                let citing = &library.documents[from].doc;
+                let header = citing.header();
+                view::CitedByView {
+                    id: header.id.value.to_string(),
+                    title: header.title.to_string(),
+                    kind: match citing.kind() {
+                        Kind::Procedure => "procedure",
+                        Kind::Form => "form",
+                    },
+                    status: header.status.value.as_str(),
+                    href: html.href(Target::Doc(from)).unwrap_or_default(),
+                    sections: sections.join(", "),
+                }
+            })
+            .collect();
+        h.problems = problems
+            .get(loaded.file.as_str())
+            .cloned()
+            .unwrap_or_default();
+    };
+    if formats.xlsx {
+        if let Document::Form(f) = doc {
+            sink(
+                &format!("{base}.xlsx"),
+                &crate::xlsx::form_workbook(site_view, &html.form(doc, f))?,
+            )?;
+            outputs.insert("xlsx", format!("{base}.xlsx"));
+        }
+    }
+    if formats.html {
+        let text = match doc {
+            Document::Procedure(p) => {
+                let mut view = html.procedure(doc, p);
+                decorate(&mut view.header);
+                render_doc(templates, "procedure.html", site_view, &view)?
+            }
+            Document::Form(f) => {
+                let mut view = html.form(doc, f);
+                decorate(&mut view.header);
+                render_doc(templates, "form.html", site_view, &view)?
+            }
+        };
+        sink(&format!("{base}.html"), text.as_bytes())?;
+        outputs.insert("html", format!("{base}.html"));
+    }
+    if formats.md {
+        if let Document::Procedure(p) = doc {
+            let text = render_doc(
+                templates,
+                "procedure.md",
+                site_view,
+                &markdown.procedure(doc, p),
+            )?;
+            sink(&format!("{base}.md"), text.as_bytes())?;
+            outputs.insert("md", format!("{base}.md"));
+        }
+    }
+    let mut job = None;
+    if formats.pdf {
+        let source = match doc {
+            Document::Procedure(p) => render_doc(
+                templates,
+                "procedure.typ",
+                site_view,
+                &typst.procedure(doc, p),
+            )?,
+            Document::Form(f) => render_doc(templates, "form.typ", site_view, &typst.form(doc, f))?,
+        };
+        sink(&format!("{base}.typ"), source.as_bytes())?;
+        outputs.insert("typ", format!("{base}.typ"));
+        outputs.insert("pdf", format!("{base}.pdf"));
+        let form_fields = match doc {
+            Document::Form(f) => Some(
+                f.fields
+                    .iter()
+                    .map(|field| (field.key.to_string(), field.label.to_string()))
+                    .collect(),
+            ),
+            Document::Procedure(_) => None,
+        };
+        job = Some(PdfJob {
+            doc: i,
+            kind,
+            slug: slug.clone(),
+            source,
+            timestamp: timestamp(doc),
+            form_fields,
+        });
+    }
+    let entry = ManifestEntry {
+        id: header.id.value.to_string(),
+        title: header.title.to_string(),
+        kind: match kind {
+            Kind::Procedure => "procedure",
+            Kind::Form => "form",
+        },
+        version: header.version.value.to_string(),
+        status: header.status.value.as_str(),
+        effective: header
+            .effective
+            .map(|d| d.value.to_string())
+            .unwrap_or_default(),
+        owner: header
+            .owner
+            .map(|o| o.value.to_string())
+            .unwrap_or_default(),
+        source: loaded.file.clone(),
+        outputs,
+    };
+    let row = IndexRow::new(&entry, doc);
+    Ok((entry, row, job))
 }
 
 fn render_doc<T: Serialize>(
@@ -423,7 +454,7 @@ fn portal_pages(
     templates: &Templates,
     site_view: &view::SiteView,
     diagnostics: &[Diagnostic],
-    site: &mut Site,
+    sink: Sink<'_>,
 ) -> Result<(), Error> {
     let page_href = |t: Target| match t {
         Target::Doc(i) => {
@@ -452,20 +483,20 @@ fn portal_pages(
     context.insert("svg", &svg);
     context.insert("edges", &graph.edges.len());
     context.insert("unresolved", &unresolved);
-    site.files.push(Rendered {
-        path: "graph.html".to_owned(),
-        text: templates.render("graph.html", &context)?,
-    });
-    site.files.push(Rendered {
-        path: "graph/references.svg".to_owned(),
-        text: svg
-            .replace("href=\"procedures/", "href=\"../procedures/")
-            .replace("href=\"forms/", "href=\"../forms/"),
-    });
-    site.files.push(Rendered {
-        path: "graph/references.dot".to_owned(),
-        text: graph::dot(library, graph),
-    });
+    sink(
+        "graph.html",
+        templates.render("graph.html", &context)?.as_bytes(),
+    )?;
+    sink(
+        "graph/references.svg",
+        svg.replace("href=\"procedures/", "href=\"../procedures/")
+            .replace("href=\"forms/", "href=\"../forms/")
+            .as_bytes(),
+    )?;
+    sink(
+        "graph/references.dot",
+        graph::dot(library, graph).as_bytes(),
+    )?;
 
     let matrix = crate::coverage::matrix(library);
     let mut context = tera::Context::new();
@@ -479,14 +510,11 @@ fn portal_pages(
         .map(|(i, l)| serde_json::json!({"id": l.doc.header().id.value.0, "title": l.doc.header().title.value.0, "href": page_href(Target::Doc(i)).unwrap_or_default()}))
         .collect();
     context.insert("columns", &columns);
-    site.files.push(Rendered {
-        path: "coverage.html".to_owned(),
-        text: templates.render("coverage.html", &context)?,
-    });
-    site.files.push(Rendered {
-        path: "coverage.csv".to_owned(),
-        text: crate::coverage::csv(&matrix),
-    });
+    sink(
+        "coverage.html",
+        templates.render("coverage.html", &context)?.as_bytes(),
+    )?;
+    sink("coverage.csv", crate::coverage::csv(&matrix).as_bytes())?;
 
     let by_file: BTreeMap<&str, String> = library
         .documents
@@ -512,9 +540,9 @@ fn portal_pages(
     let mut context = tera::Context::new();
     context.insert("site", site_view);
     context.insert("problems", &problems);
-    site.files.push(Rendered {
-        path: "problems.html".to_owned(),
-        text: templates.render("problems.html", &context)?,
-    });
+    sink(
+        "problems.html",
+        templates.render("problems.html", &context)?.as_bytes(),
+    )?;
     Ok(())
 }
