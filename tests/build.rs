@@ -453,3 +453,101 @@ fn templates_export_and_override() {
     let md = fs::read_to_string(out.join("procedures/QP-7.5-01.md")).unwrap();
     assert!(md.starts_with("OVERRIDDEN QP-7.5-01"), "{md}");
 }
+
+/// Copy the valid fixture into a temporary folder, with one template overridden.
+fn valid_with_template(name: &str, text: &str) -> assert_fs::TempDir {
+    let dir = assert_fs::TempDir::new().unwrap();
+    for entry in walkdir::WalkDir::new(fixture("valid")) {
+        let entry = entry.unwrap();
+        let target = dir
+            .path()
+            .join(entry.path().strip_prefix(fixture("valid")).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    fs::create_dir_all(dir.path().join("templates")).unwrap();
+    fs::write(dir.path().join("templates").join(name), text).unwrap();
+    dir
+}
+
+#[test]
+fn a_missing_font_is_an_error_not_a_pdf_of_boxes() {
+    if !typst_available() {
+        return;
+    }
+    let template = render::templates::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == "procedure.typ.tera")
+        .unwrap()
+        .1;
+    let broken = template.replace(
+        "#let serif = (\"Noto Serif CJK {{ doc.cjk }}\",)",
+        "#let serif = (\"No Such Font\",)",
+    );
+    assert_ne!(broken, template);
+    let dir = valid_with_template("procedure.typ.tera", &broken);
+    let out = dir.path().join("output");
+    let result = build(dir.path(), &out, &["--to", "pdf"]);
+    assert_eq!(result.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.contains("procedures/QP-7.5-01.pdf: typst failed"),
+        "the document is named: {stderr}"
+    );
+    assert!(
+        stderr.contains("unknown font family: no such font"),
+        "typst's own diagnostic passes through: {stderr}"
+    );
+    assert!(
+        !out.join("procedures/QP-7.5-01.pdf").exists(),
+        "no PDF full of boxes"
+    );
+}
+
+#[test]
+fn templates_may_not_import_preview_packages() {
+    let dir = valid_with_template(
+        "procedure.typ.tera",
+        "#import \"@preview/cetz:0.3.0\": canvas\n{{ doc.title }}\n",
+    );
+    let result = build(dir.path(), &dir.path().join("output"), &["--to", "pdf"]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&result.stderr).contains("must not import `@preview` packages")
+    );
+}
+
+#[test]
+fn typst_errors_name_the_document_and_keep_the_previous_pdf() {
+    if !typst_available() {
+        return;
+    }
+    let dir = valid_with_template("procedure.md.tera", "{{ doc.id }}\n");
+    let out = dir.path().join("output");
+    assert!(build(dir.path(), &out, &["--to", "pdf"]).status.success());
+    let before = fs::read(out.join("procedures/QP-7.5-01.pdf")).unwrap();
+    fs::write(
+        dir.path().join("templates/procedure.typ.tera"),
+        "#let x = (\n{{ doc.title }}\n",
+    )
+    .unwrap();
+    let result = build(dir.path(), &out, &["--to", "pdf"]);
+    assert_eq!(result.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.contains("procedures/QP-7.5-01.pdf: typst failed"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("main.typ:"),
+        "typst's diagnostic with its position: {stderr}"
+    );
+    assert_eq!(
+        fs::read(out.join("procedures/QP-7.5-01.pdf")).unwrap(),
+        before,
+        "the released PDF is untouched"
+    );
+}

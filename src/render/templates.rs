@@ -71,6 +71,12 @@ impl Templates {
             } else {
                 (*text).to_owned()
             };
+            if text.contains("@preview/") {
+                return Err(Error::Template(format!(
+                    "{}: templates must not import `@preview` packages: typst would download them from the network at build time; copy what you need into the template",
+                    path.display()
+                )));
+            }
             sources.push((file.trim_end_matches(".tera").to_owned(), text));
         }
         let engine = |suffix: &'static str, escape: tera::EscapeFn| -> Result<Tera, Error> {
