@@ -313,23 +313,24 @@ pub fn append_to_sequence(
         let new = format!("{}- {}", " ".repeat(unit), entry[0]);
         return Ok(lines.splice(range.end..range.end, &[new]));
     };
-    let item_indent = indent(lines.content(last));
-    let after_dash = lines.content(last).trim_start()[1..].trim_start();
-    let style = if after_dash.starts_with('{') {
-        Style::Flow
+    let line = lines.content(last);
+    let item_indent = indent(line);
+    let after_dash = line.trim_start()[1..].trim_start();
+    // `-   version: …` puts the keys 4 columns after the dash: the new entry does the same.
+    let key_column = line.len() - after_dash.len();
+    let dash = format!(
+        "{}-{}",
+        " ".repeat(item_indent),
+        " ".repeat(key_column - item_indent - 1)
+    );
+    let new = if after_dash.starts_with('{') {
+        vec![format!("{dash}{}", mapping(pairs, Style::Flow, 0)[0])]
     } else {
-        Style::Block
-    };
-    let pad = " ".repeat(item_indent);
-    let new = match style {
-        Style::Flow => vec![format!("{pad}- {}", mapping(pairs, style, 0)[0])],
-        Style::Block => {
-            let mut block = mapping(pairs, style, item_indent + 2);
-            if let Some(first) = block.first_mut() {
-                *first = format!("{pad}- {}", first.trim_start());
-            }
-            block
+        let mut block = mapping(pairs, Style::Block, key_column);
+        if let Some(first) = block.first_mut() {
+            *first = format!("{dash}{}", first.trim_start());
         }
+        block
     };
     Ok(lines.splice(range.end..range.end, &new))
 }
@@ -355,22 +356,31 @@ pub struct SignatureText {
 pub const ROLES: [&str; 3] = ["prepared", "reviewed", "approved"];
 
 /// Replace the approval block with `signatures` (in role order), keeping the block's place,
-/// indentation and entry style; an empty list writes `approval: {}`. When the block is
-/// absent it is inserted after the first of `after` that exists.
-pub fn set_approval(text: &str, signatures: &[SignatureText], after: &[&str]) -> String {
+/// indentation and entry style; an empty list writes `approval: {}`. In a block-style
+/// approval, the lines of every role other than `changed` are kept as they are (comments
+/// included). When the block is absent it is inserted after the first of `after` that exists.
+pub fn set_approval(
+    text: &str,
+    signatures: &[SignatureText],
+    changed: Option<&str>,
+    after: &[&str],
+) -> String {
     let lines = Lines::of(text);
     let unit = lines.indent_unit();
     let range = lines.top_level("approval");
     // Learn the style from the block itself, else from the history entries.
     let mut child_indent = unit;
     let mut style = Style::Flow;
-    if let Some(range) = &range {
-        if let Some(child) = (range.start + 1..range.end).find(|&i| !lines.is_filler(i)) {
-            child_indent = indent(lines.content(child));
-            if lines.inline_value(child).is_empty() {
-                style = Style::Block;
-            }
+    let mut kept: Vec<(&str, Range<usize>)> = Vec::new();
+    let first_child = range
+        .as_ref()
+        .and_then(|r| (r.start + 1..r.end).find(|&i| !lines.is_filler(i)));
+    if let (Some(range), Some(child)) = (&range, first_child) {
+        child_indent = indent(lines.content(child));
+        if lines.inline_value(child).is_empty() {
+            style = Style::Block;
         }
+        kept = children(&lines, range, child_indent);
     } else if let Some(history) = lines.top_level("history") {
         let block_items = (history.start + 1..history.end).any(|i| {
             let line = lines.content(i).trim_start();
@@ -386,6 +396,11 @@ pub fn set_approval(text: &str, signatures: &[SignatureText], after: &[&str]) ->
         let mut block = vec!["approval:".to_owned()];
         let pad = " ".repeat(child_indent);
         for s in signatures {
+            let verbatim = kept.iter().find(|(role, _)| *role == s.role);
+            if let (Some((_, lines_of_role)), false) = (verbatim, changed == Some(s.role)) {
+                block.extend(lines_of_role.clone().map(|i| lines.content(i).to_owned()));
+                continue;
+            }
             let pairs = [("name", s.name.clone()), ("date", s.date.clone())];
             match style {
                 Style::Flow => {
@@ -401,8 +416,7 @@ pub fn set_approval(text: &str, signatures: &[SignatureText], after: &[&str]) ->
     };
     match range {
         Some(range) => {
-            // Keep the inner lines that are comments out of the way: a regenerated block
-            // cannot place them faithfully, but the key's own trailing comment survives.
+            // The key's own trailing comment survives; so do the lines of unchanged roles.
             let comment = comment_of(lines.content(range.start));
             let mut new = new;
             if let Some(first) = new.first_mut() {
@@ -415,6 +429,40 @@ pub fn set_approval(text: &str, signatures: &[SignatureText], after: &[&str]) ->
             lines.splice(at..at, &new)
         }
     }
+}
+
+/// The roles written as children of a block-style approval, each with its lines.
+fn children<'a>(
+    lines: &Lines<'a>,
+    range: &Range<usize>,
+    child_indent: usize,
+) -> Vec<(&'static str, Range<usize>)> {
+    let mut found: Vec<(&'static str, Range<usize>)> = Vec::new();
+    for i in range.start + 1..range.end {
+        let line = lines.content(i);
+        if lines.is_filler(i) || indent(line) > child_indent {
+            if let Some((_, r)) = found.last_mut() {
+                r.end = i + 1;
+            }
+            continue;
+        }
+        let key = line
+            .trim_start()
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .trim();
+        if let Some(role) = ROLES.iter().find(|r| **r == key) {
+            found.push((role, i..i + 1));
+        }
+    }
+    // Trailing comments of the last child stay with it only when indented under it.
+    for (_, r) in &mut found {
+        while r.end > r.start + 1 && lines.is_filler(r.end - 1) {
+            r.end -= 1;
+        }
+    }
+    found
 }
 
 #[cfg(test)]
@@ -507,7 +555,7 @@ history:
 
     #[test]
     fn clearing_and_setting_the_approval_block() {
-        let cleared = set_approval(DOC, &[], &[]);
+        let cleared = set_approval(DOC, &[], None, &[]);
         assert!(cleared.contains("\napproval: {}\npurpose:"), "{cleared}");
         let signed = set_approval(
             &cleared,
@@ -516,6 +564,7 @@ history:
                 name: "赵六".into(),
                 date: "2026-02-01".into(),
             }],
+            Some("prepared"),
             &[],
         );
         assert!(
@@ -526,7 +575,7 @@ history:
 
     #[test]
     fn block_style_signatures_stay_block_style() {
-        let doc = "status: draft\napproval:\n    prepared:\n        name: 张三\n        date: 2026-01-01\npurpose: x\n";
+        let doc = "status: draft\napproval:\n    prepared:   # on paper\n        name: 张三\n        date: '2026-01-01'\npurpose: x\n";
         let out = set_approval(
             doc,
             &[
@@ -541,11 +590,12 @@ history:
                     date: "2026-01-02".into(),
                 },
             ],
+            Some("reviewed"),
             &[],
         );
         assert_eq!(
             out,
-            "status: draft\napproval:\n    prepared:\n        name: 张三\n        date: 2026-01-01\n    reviewed:\n        name: 李四\n        date: 2026-01-02\npurpose: x\n"
+            "status: draft\napproval:\n    prepared:   # on paper\n        name: 张三\n        date: '2026-01-01'\n    reviewed:\n        name: 李四\n        date: 2026-01-02\npurpose: x\n"
         );
     }
 

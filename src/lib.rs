@@ -79,6 +79,38 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             commands::init::run(&dir, &today.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Revise(args) => {
+            commands::revise::run(&commands::revise::ReviseSettings {
+                date: commands::revise::parse_date("--date", args.date.as_deref())?,
+                root: args.dir,
+                id: args.id,
+                major: args.major,
+                message: args.message,
+                by: args.by,
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Approve(args) => {
+            commands::approve::run(&commands::approve::ApproveSettings {
+                date: commands::revise::parse_date("--date", args.date.as_deref())?,
+                effective: match args.effective.as_deref() {
+                    Some(d) => Some(commands::revise::parse_date("--effective", Some(d))?),
+                    None => None,
+                },
+                root: args.dir,
+                id: args.id,
+                role: match args.role {
+                    cli::Role::Prepared => "prepared",
+                    cli::Role::Reviewed => "reviewed",
+                    cli::Role::Approved => "approved",
+                },
+                name: args.name,
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Publish(_) | Command::Ack(_) | Command::Diff(_) | Command::List(_) => {
+            Err(Error::Usage("WIP".into()))
+        }
         Command::Schema { dir } => {
             commands::schema::run(&dir)?;
             Ok(ExitCode::SUCCESS)

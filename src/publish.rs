@@ -228,6 +228,11 @@ pub fn canonical_value(doc: &Document) -> serde_json::Value {
     serde_json::from_str(&canonical(doc)).unwrap_or_default()
 }
 
+/// Drop the empty values of a value tree, as the canonical content does.
+pub fn normalize(value: serde_json::Value) -> serde_json::Value {
+    prune(value).unwrap_or_default()
+}
+
 /// Return the SHA-256 of a document's canonical content.
 pub fn content_hash(doc: &Document) -> String {
     sha256(canonical(doc).as_bytes())

@@ -1,6 +1,8 @@
 //! One file per subcommand, each a short script of stage calls.
 
+pub mod approve;
 pub mod build;
 pub mod check;
 pub mod init;
+pub mod revise;
 pub mod schema;
