@@ -108,9 +108,29 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             })?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Publish(_) | Command::Ack(_) | Command::Diff(_) | Command::List(_) => {
-            Err(Error::Usage("WIP".into()))
+        Command::Publish(args) => {
+            let published = commands::publish::run(&commands::publish::PublishSettings {
+                date: commands::revise::parse_date("--date", args.date.as_deref())?,
+                root: args.dir,
+                verify: args.verify,
+            })?;
+            Ok(if published {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_DOCUMENT_ERRORS)
+            })
         }
+        Command::Ack(args) => {
+            commands::ack::run(&commands::ack::AckSettings {
+                date: commands::revise::parse_date("--date", args.date.as_deref())?,
+                root: args.dir,
+                id: args.id,
+                of: args.of,
+                by: args.by,
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Diff(_) | Command::List(_) => Err(Error::Usage("WIP".into())),
         Command::Schema { dir } => {
             commands::schema::run(&dir)?;
             Ok(ExitCode::SUCCESS)

@@ -1,8 +1,10 @@
 //! One file per subcommand, each a short script of stage calls.
 
+pub mod ack;
 pub mod approve;
 pub mod build;
 pub mod check;
 pub mod init;
+pub mod publish;
 pub mod revise;
 pub mod schema;

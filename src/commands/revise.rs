@@ -197,7 +197,7 @@ impl Source {
         let body = if bom { &bytes[3..] } else { &bytes[..] };
         let text = String::from_utf8(body.to_vec())
             .map_err(|_| Error::Usage(format!("{rel} is not UTF-8 text")))?;
-        let doc = parse(kind, rel, &text).map_err(|d| {
+        let doc = parse_as(kind, rel, &text).map_err(|d| {
             Error::Usage(format!(
                 "{rel}:{}:{}: {} — fix it before editing (run `docctl check`)",
                 d.line, d.column, d.message
@@ -222,7 +222,7 @@ impl Source {
                 self.rel
             ))
         };
-        let edited = parse(self.kind, &self.rel, text).map_err(|d| {
+        let edited = parse_as(self.kind, &self.rel, text).map_err(|d| {
             refuse(format!(
                 "the edited text would not parse ({}:{}: {})",
                 d.line, d.column, d.message
@@ -243,7 +243,12 @@ impl Source {
     }
 }
 
-fn parse(kind: Kind, rel: &str, text: &str) -> Result<Document, crate::diagnostic::Diagnostic> {
+/// Parse a document of a known kind from its text.
+pub(crate) fn parse_as(
+    kind: Kind,
+    rel: &str,
+    text: &str,
+) -> Result<Document, crate::diagnostic::Diagnostic> {
     match kind {
         Kind::Procedure => load::parse::<Procedure>(rel, text).map(Document::Procedure),
         Kind::Form => load::parse::<Form>(rel, text).map(Document::Form),
