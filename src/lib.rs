@@ -20,6 +20,7 @@ pub mod fold;
 pub mod load;
 pub mod model;
 pub mod publish;
+pub mod redline;
 pub mod render;
 pub mod settings;
 pub mod suggest;
@@ -130,7 +131,24 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             })?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Diff(_) | Command::List(_) => Err(Error::Usage("WIP".into())),
+        Command::Diff(args) => {
+            let formats: Vec<&str> = args.formats.split(',').map(str::trim).collect();
+            if let Some(other) = formats.iter().find(|f| !matches!(**f, "pdf" | "html")) {
+                return Err(Error::Usage(format!(
+                    "unknown diff format `{other}`: use pdf and html"
+                )));
+            }
+            commands::diff::run(&commands::diff::DiffSettings {
+                root: args.dir,
+                id: args.id,
+                from: args.from,
+                to: args.to,
+                pdf: formats.contains(&"pdf"),
+                html: formats.contains(&"html"),
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::List(_) => Err(Error::Usage("WIP".into())),
         Command::Schema { dir } => {
             commands::schema::run(&dir)?;
             Ok(ExitCode::SUCCESS)

@@ -4,6 +4,7 @@ pub mod ack;
 pub mod approve;
 pub mod build;
 pub mod check;
+pub mod diff;
 pub mod init;
 pub mod publish;
 pub mod revise;

@@ -265,7 +265,7 @@ fn render_doc<T: Serialize>(
 }
 
 /// The PDF creation time: the effective date (or the last history date) at midnight UTC.
-fn timestamp(doc: &Document) -> i64 {
+pub fn timestamp(doc: &Document) -> i64 {
     let header = doc.header();
     let date = header
         .effective
