@@ -148,7 +148,15 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             })?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::List(_) => Err(Error::Usage("WIP".into())),
+        Command::List(args) => {
+            commands::list::run(&commands::list::ListSettings {
+                root: args.dir,
+                from_ledger: args.from_ledger,
+                date: settings::parse_today(None)?,
+                formats: args.to.split(',').map(|f| f.trim().to_owned()).collect(),
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Schema { dir } => {
             commands::schema::run(&dir)?;
             Ok(ExitCode::SUCCESS)

@@ -6,6 +6,7 @@ pub mod build;
 pub mod check;
 pub mod diff;
 pub mod init;
+pub mod list;
 pub mod publish;
 pub mod revise;
 pub mod schema;
