@@ -296,3 +296,24 @@ fn publishing_again_is_a_no_op_and_a_changed_release_is_refused() {
         "the lock outlived a refusal"
     );
 }
+
+#[test]
+fn a_malformed_ledger_stops_check_with_exit_2() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    let set = dir.path().join("qms");
+    docctl().arg("init").arg(&set).assert().success();
+    fs::create_dir_all(set.join("published")).unwrap();
+    fs::write(
+        set.join("published/ledger.json"),
+        "{\"format\": 1,\n<<<<<<< HEAD\n",
+    )
+    .unwrap();
+    let out = docctl().arg("check").arg(&set).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("ledger.json:2:1: the ledger is not valid"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("restore it from git"), "{stderr}");
+}

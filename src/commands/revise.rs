@@ -265,3 +265,44 @@ pub fn parse_date(flag: &str, text: Option<&str>) -> Result<Date, Error> {
         None => crate::settings::parse_today(None),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_edit_that_does_not_hold_the_intended_values_is_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let rel = "procedures/QP-1.yaml";
+        let text = "id: QP-1\ntitle: 文件控制程序\nversion: A/0\nstatus: draft\npurpose: 目的。\nscope: 范围。\nresponsibilities: []\nsteps: []\n";
+        std::fs::create_dir_all(dir.path().join("procedures")).unwrap();
+        std::fs::write(dir.path().join(rel), text).unwrap();
+        let source = Source::read(dir.path(), rel, Kind::Procedure).unwrap();
+        let mut expected = publish::canonical_value(&source.doc);
+        expected["document"]["version"] = json!("A/1");
+        // The text says A/2 where A/1 was meant: refused.
+        let wrong = text.replace("A/0", "A/2");
+        let error = source.write_verified(&wrong, expected.clone()).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("does not hold the intended values")
+        );
+        // Text that does not parse: refused.
+        let broken = text.replace("steps: []", "steps: [");
+        let error = source
+            .write_verified(&broken, expected.clone())
+            .unwrap_err();
+        assert!(error.to_string().contains("would not parse"));
+        assert_eq!(std::fs::read_to_string(dir.path().join(rel)).unwrap(), text);
+        // The right text is written.
+        source
+            .write_verified(&text.replace("A/0", "A/1"), expected)
+            .unwrap();
+        assert!(
+            std::fs::read_to_string(dir.path().join(rel))
+                .unwrap()
+                .contains("version: A/1")
+        );
+    }
+}
