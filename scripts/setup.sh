@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install what docctl's tests need: typst-cli (pinned), CJK fonts, poppler-utils.
+# Install what docctl's tests need: typst-cli (pinned), CJK fonts, poppler-utils and
+# poppler-data, Chromium for the browser tests.
 # Idempotent: each step is skipped when what it installs is already there.
 set -euo pipefail
 
@@ -7,11 +8,15 @@ TYPST_VERSION=0.15.1
 
 need_apt=()
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+# poppler-data holds the Adobe CJK CMaps that the fillable forms' Chinese font resource uses.
+dpkg -s poppler-data >/dev/null 2>&1 || need_apt+=(poppler-data)
 [ -d /usr/share/fonts/opentype/noto ] && ls /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc >/dev/null 2>&1 || need_apt+=(fonts-noto-cjk)
 if ! typst --version 2>/dev/null | grep -q " ${TYPST_VERSION}"; then
   command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
   dpkg -s libssl-dev >/dev/null 2>&1 || need_apt+=(libssl-dev)
 fi
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "setup: apt-get install ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -26,3 +31,10 @@ else
   cargo install --locked typst-cli --version "${TYPST_VERSION}"
 fi
 typst --version
+
+# The browser tests drive Debian's chromium with playwright-core (no browser download).
+here=$(cd "$(dirname "$0")/.." && pwd)
+if [ ! -d "$here/tests/browser/node_modules/playwright-core" ]; then
+  echo "setup: npm ci in tests/browser"
+  (cd "$here/tests/browser" && npm ci --no-audit --no-fund)
+fi

@@ -55,11 +55,67 @@ pub enum Command {
     /// Write the master lists — 受控文件清单 and 记录清单 — as PDF, HTML, CSV and XLSX into
     /// output/lists/, from the working set or (--from-ledger) from the released revisions.
     List(ListArgs),
+    /// What a document cites and what cites it (被引用), directly and transitively, with the
+    /// section of each citation; `--impact` for a change request; `--graph` for the whole graph.
+    Refs {
+        /// The document, by id or title (optional with --graph).
+        document: Option<String>,
+        /// The documentation set's folder.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// List every document and form that must be re-reviewed if the document changes.
+        #[arg(long)]
+        impact: bool,
+        /// Write the whole reference graph as references.dot and references.svg into
+        /// DIR/output/graph (or the folder given).
+        #[arg(long, value_name = "FOLDER", num_args = 0..=1, default_missing_value = "-")]
+        graph: Option<PathBuf>,
+    },
+    /// Work with filled-in records: the JSON a form's HTML page saves.
+    Record {
+        /// What to do with the record.
+        #[command(subcommand)]
+        action: RecordAction,
+    },
     /// Work with the built-in templates.
     Templates {
         /// What to do with them.
         #[command(subcommand)]
         action: TemplatesAction,
+    },
+}
+
+/// `docctl record …`.
+#[derive(Debug, Subcommand)]
+pub enum RecordAction {
+    /// Check a record against its form: field names, types, options, required fields.
+    Check {
+        /// The form, by id or title.
+        form: String,
+        /// The record (JSON saved by the form's HTML page).
+        record: PathBuf,
+        /// The documentation set's folder.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Write a record into the form's fillable PDF, so that it can be printed and archived.
+    Fill {
+        /// The form, by id or title.
+        form: String,
+        /// The record (JSON saved by the form's HTML page).
+        record: PathBuf,
+        /// Where to write the filled PDF.
+        #[arg(short, long)]
+        out: PathBuf,
+        /// The documentation set's folder.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        /// The empty form PDF; default: DIR/output/forms/<slug>.pdf.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
     },
 }
 
@@ -81,8 +137,8 @@ pub struct BuildArgs {
     /// The documentation set's folder (holding docctl.yaml).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
-    /// The outputs to build, comma-separated: pdf, html, md.
-    #[arg(long, value_name = "FORMATS", default_value = "pdf,html,md")]
+    /// The outputs to build, comma-separated: pdf, html, md, xlsx (forms).
+    #[arg(long, value_name = "FORMATS", default_value = "pdf,html,md,xlsx")]
     pub to: String,
     /// The output folder; default: DIR/output.
     #[arg(long, value_name = "DIR")]

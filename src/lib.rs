@@ -10,16 +10,20 @@
 //!
 //! `check` is load + validate and writes nothing.
 
+pub mod acroform;
 pub mod cite;
 pub mod cli;
 pub mod commands;
+pub mod coverage;
 pub mod diagnostic;
 pub mod edit;
 pub mod error;
 pub mod fold;
+pub mod graph;
 pub mod load;
 pub mod model;
 pub mod publish;
+pub mod record;
 pub mod redline;
 pub mod render;
 pub mod settings;
@@ -27,6 +31,7 @@ pub mod suggest;
 pub mod typst;
 pub mod validate;
 pub mod write;
+pub mod xlsx;
 
 use std::process::ExitCode;
 
@@ -62,6 +67,48 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             };
             let built = commands::build::run(&settings)?;
             Ok(if built {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_DOCUMENT_ERRORS)
+            })
+        }
+        Command::Refs {
+            document,
+            dir,
+            json,
+            impact,
+            graph,
+        } => {
+            let graph = graph.map(|g| {
+                if g.as_os_str() == "-" {
+                    dir.join("output/graph")
+                } else {
+                    g
+                }
+            });
+            commands::refs::run(&commands::refs::RefsSettings {
+                root: dir,
+                target: document,
+                json,
+                impact,
+                graph,
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Record { action } => {
+            let passed = match action {
+                cli::RecordAction::Check { form, record, dir } => {
+                    commands::record::check(&dir, &form, &record)?
+                }
+                cli::RecordAction::Fill {
+                    form,
+                    record,
+                    out,
+                    dir,
+                    pdf,
+                } => commands::record::fill(&dir, &form, &record, &out, pdf.as_deref())?,
+            };
+            Ok(if passed {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(EXIT_DOCUMENT_ERRORS)

@@ -5,6 +5,13 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // `docctl refs X | head` must end quietly when the reader goes away, as other Unix tools do,
+    // not panic on a broken pipe.
+    #[cfg(unix)]
+    // SAFETY: restoring the default SIGPIPE disposition at start-up, before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = docctl::cli::Cli::parse();
     match docctl::run(cli) {
         Ok(code) => code,

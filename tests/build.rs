@@ -23,7 +23,9 @@ fn render_fixture(name: &str) -> Vec<(String, String)> {
             pdf: true,
             html: true,
             md: true,
+            xlsx: false,
         },
+        &[],
     )
     .unwrap();
     site.files.into_iter().map(|f| (f.path, f.text)).collect()
@@ -389,17 +391,33 @@ fn missing_typst_explains_and_html_still_builds() {
 }
 
 #[test]
-fn build_refuses_a_set_with_errors_and_writes_nothing() {
+fn a_set_with_errors_gets_its_portal_with_the_problems_but_no_pdf() {
     let out = assert_fs::TempDir::new().unwrap();
-    let result = build(
-        &fixture("invalid/ref-unresolved"),
-        out.path(),
-        &["--to", "html"],
-    );
+    let result = build(&fixture("invalid/ref-unresolved"), out.path(), &[]);
     assert_eq!(result.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(stderr.contains("no PDF or Excel was built"), "{stderr}");
     assert!(
-        fs::read_dir(out.path()).unwrap().next().is_none(),
-        "nothing is written"
+        !out.path().join("procedures/QP-7.5-01.pdf").exists(),
+        "no controlled PDF from a set with errors"
+    );
+    assert!(!out.path().join("forms/QR-7.5-01-01.xlsx").exists());
+    let page = fs::read_to_string(out.path().join("procedures/QP-7.5-01.html")).unwrap();
+    assert!(page.contains(r#"<span class="unresolved" title="未找到此文件 (unresolved reference)">《记录管理程序》</span>"#), "{page}");
+    assert!(
+        page.contains("[ref-unresolved] 25:24"),
+        "the page lists its problems"
+    );
+    let problems = fs::read_to_string(out.path().join("problems.html")).unwrap();
+    assert!(
+        problems.contains("ref-unresolved")
+            && problems.contains("procedures/QP-7.5-01.yaml</a>:25:24"),
+        "{problems}"
+    );
+    let graph = fs::read_to_string(out.path().join("graph.html")).unwrap();
+    assert!(
+        graph.contains("《记录管理程序》") && graph.contains("#c00000"),
+        "unresolved references are red in the graph"
     );
 }
 

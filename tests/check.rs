@@ -105,6 +105,7 @@ rule_tests! {
     duplicate_id => "duplicate-id",
     duplicate_title => "duplicate-title",
     review_overdue => "review-overdue",
+    clause_unknown => "clause-unknown",
     field_options => "field-options",
     field_duplicate => "field-duplicate",
     register_rows => "register-rows",

@@ -54,23 +54,38 @@ pub fn run(settings: &BuildSettings) -> Result<bool, Error> {
         );
     }
     let (errors, _) = diagnostic::count(&diagnostics);
-    if errors > 0 {
-        eprintln!(
-            "build stopped: {errors} error(s) in the documents; nothing was written (run `docctl check`)"
-        );
-        return Ok(false);
-    }
+    // With errors, the portal (HTML, Markdown) is still built, so that everyone can see the
+    // problems where they are; controlled copies (PDF, Excel) are not.
+    let formats = if errors > 0 {
+        render::Formats {
+            pdf: false,
+            xlsx: false,
+            ..settings.formats
+        }
+    } else {
+        settings.formats
+    };
     let (index, _) = Index::build(&library);
     let templates = Templates::load(&settings.root)?;
-    let site = render::render(&library, &index, &templates, settings.formats)?;
+    let site = render::render(&library, &index, &templates, formats, &diagnostics)?;
     for file in &site.files {
         write_atomic(&inside(&settings.out, &file.path)?, file.text.as_bytes())?;
+    }
+    for (path, bytes) in &site.binaries {
+        write_atomic(&inside(&settings.out, path)?, bytes)?;
     }
     let mut summary = Summary {
         documents: library.documents.len(),
         ..Summary::default()
     };
-    if settings.formats.pdf {
+    if errors > 0 {
+        eprintln!(
+            "{errors} error(s) in the documents: the portal in {} shows them; no PDF or Excel was built (run `docctl check`)",
+            settings.out.display()
+        );
+        return Ok(false);
+    }
+    if formats.pdf {
         let typst = Typst::locate(&settings.out.join(".docctl"))?;
         let (compiled, unchanged) = compile_all(&typst, &site.pdf_jobs, settings)?;
         summary.compiled = compiled;
@@ -148,10 +163,45 @@ fn compile_one(typst: &Typst, job: &PdfJob, out: &Path, work: &Path) -> Result<b
     if cached && pdf.is_file() {
         return Ok(false);
     }
-    let job_dir = work.join("jobs").join(&name);
-    typst.compile(&job_dir, &job.source, &pdf, job.timestamp, &job.pdf_path())?;
+    compile_pdf(typst, job, &pdf, work)?;
     write_atomic(&key_path, key.as_bytes())?;
     Ok(true)
+}
+
+/// Compile one document's PDF to `pdf`, with a form's fields added (no cache); `publish`
+/// archives PDFs made by this same function.
+pub(crate) fn compile_pdf(
+    typst: &Typst,
+    job: &PdfJob,
+    pdf: &Path,
+    work: &Path,
+) -> Result<(), Error> {
+    let name = format!("{}-{}", job.kind.folder(), job.slug);
+    let job_dir = work.join("jobs").join(&name);
+    match &job.form_fields {
+        None => typst.compile(&job_dir, &job.source, pdf, job.timestamp, &job.pdf_path())?,
+        Some(labels) => {
+            // A form: compile, read back where typst put each input box, add the fields there.
+            let plain = work.join("plain").join(format!("{name}.pdf"));
+            typst.compile(
+                &job_dir,
+                &job.source,
+                &plain,
+                job.timestamp,
+                &job.pdf_path(),
+            )?;
+            let boxes = typst.eval(
+                &job_dir,
+                "query(<form-field>).map(m => m.value)",
+                &job.pdf_path(),
+            )?;
+            let boxes = crate::acroform::parse_boxes(&boxes)?;
+            let bytes = std::fs::read(&plain).map_err(|e| Error::io(&plain, e))?;
+            let filled = crate::acroform::add_fields(&bytes, &boxes, labels)?;
+            write_atomic(pdf, &filled)?;
+        }
+    }
+    Ok(())
 }
 
 /// The build cache key: everything typst's output depends on.
@@ -165,5 +215,13 @@ fn cache_key(typst: &Typst, job: &PdfJob) -> String {
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     hasher.update([0]);
     hasher.update(job.source.as_bytes());
+    if let Some(fields) = &job.form_fields {
+        for (key, label) in fields {
+            hasher.update(key.as_bytes());
+            hasher.update([0]);
+            hasher.update(label.as_bytes());
+            hasher.update([0]);
+        }
+    }
     format!("{:x}", hasher.finalize())
 }

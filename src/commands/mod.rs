@@ -8,5 +8,7 @@ pub mod diff;
 pub mod init;
 pub mod list;
 pub mod publish;
+pub mod record;
+pub mod refs;
 pub mod revise;
 pub mod schema;

@@ -172,8 +172,10 @@ fn stage_and_move(
         pdf: true,
         html: true,
         md: false,
+        xlsx: false,
     };
-    let site = render::render(library, index, &templates, formats)?;
+    // The archived pages show the document as released, without the check's notes.
+    let site = render::render(library, index, &templates, formats, &[])?;
     let work = settings.root.join("output").join(".docctl");
     let typst = Typst::locate(&work)?;
     let staging = tempfile::Builder::new()
@@ -213,10 +215,7 @@ fn stage_and_move(
             .ok_or_else(|| Error::Typst(format!("{}: no PDF was rendered", header.id.value)))?;
         let pdf = dir.join(format!("{slug}.pdf"));
         faults.before_write(&pdf)?;
-        let job_dir = work
-            .join("jobs")
-            .join(format!("publish-{}-{slug}", loaded.doc.kind().folder()));
-        typst.compile(&job_dir, &job.source, &pdf, job.timestamp, &job.pdf_path())?;
+        crate::commands::build::compile_pdf(&typst, job, &pdf, &work.join("publish"))?;
         let bytes = std::fs::read(&pdf).map_err(|e| Error::io(&pdf, e))?;
         files.insert(format!("{slug}.pdf"), publish::sha256(&bytes));
 

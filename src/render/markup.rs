@@ -96,9 +96,20 @@ pub fn escape(text: &str, lang: Lang) -> String {
     }
 }
 
-/// Render a text field (inline Markdown) for one output language; `link` gives the address of
-/// a cited title, or `None` when it cites nothing linkable.
-pub fn rich(text: &str, lang: Lang, link: &dyn Fn(&str) -> Option<String>) -> String {
+/// What a cited title leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cited {
+    /// A page of this output, by its address.
+    Page(String),
+    /// A known document without a page here (an external standard).
+    NoPage,
+    /// Nothing: the reference does not resolve (shown in red in HTML).
+    Unresolved,
+}
+
+/// Render a text field (inline Markdown) for one output language; `link` says where each
+/// cited title leads.
+pub fn rich(text: &str, lang: Lang, link: &dyn Fn(&str) -> Cited) -> String {
     let mut writer = Writer {
         lang,
         link,
@@ -117,7 +128,7 @@ pub fn rich(text: &str, lang: Lang, link: &dyn Fn(&str) -> Option<String>) -> St
 
 struct Writer<'a> {
     lang: Lang,
-    link: &'a dyn Fn(&str) -> Option<String>,
+    link: &'a dyn Fn(&str) -> Cited,
     out: String,
     /// For each open list: ordered, and the next number.
     lists: Vec<(bool, u64)>,
@@ -346,8 +357,20 @@ impl Writer<'_> {
         let lang = self.lang;
         let mut rest = 0;
         for citation in cite::scan(text) {
-            let Some(href) = (self.link)(citation.inner) else {
-                continue;
+            let href = match (self.link)(citation.inner) {
+                Cited::Page(href) => href,
+                Cited::Unresolved if lang == Lang::Html && citation.bracket.is_certain() => {
+                    self.out
+                        .push_str(&escape(&text[rest..citation.start], lang));
+                    let _ = write!(
+                        self.out,
+                        "<span class=\"unresolved\" title=\"未找到此文件 (unresolved reference)\">{}</span>",
+                        html_escape(citation.raw(text))
+                    );
+                    rest = citation.end;
+                    continue;
+                }
+                _ => continue,
             };
             self.out
                 .push_str(&escape(&text[rest..citation.start], lang));
@@ -382,12 +405,25 @@ fn is_safe_url(url: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn none(_: &str) -> Option<String> {
-        None
+    fn none(_: &str) -> Cited {
+        Cited::NoPage
     }
 
-    fn link(inner: &str) -> Option<String> {
-        (inner == "纠正与预防措施管理程序").then(|| "QP-10.2-01.pdf".to_owned())
+    fn link(inner: &str) -> Cited {
+        if inner == "纠正与预防措施管理程序" {
+            Cited::Page("QP-10.2-01.pdf".to_owned())
+        } else {
+            Cited::Unresolved
+        }
+    }
+
+    #[test]
+    fn unresolved_citations_are_marked_in_html_only() {
+        assert_eq!(
+            rich("见《无此程序》", Lang::Html, &link),
+            "见<span class=\"unresolved\" title=\"未找到此文件 (unresolved reference)\">《无此程序》</span>"
+        );
+        assert_eq!(rich("见《无此程序》", Lang::Typst, &link), "见《无此程序》");
     }
 
     #[test]

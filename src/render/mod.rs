@@ -1,6 +1,7 @@
 //! Stage 3: render every document through the Tera templates into Typst, HTML and Markdown
 //! text, plus the manifest and the portal's front page. Nothing here touches the disk.
 
+pub mod graph;
 pub mod markup;
 pub mod templates;
 pub mod view;
@@ -9,13 +10,16 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use crate::diagnostic::Diagnostic;
 use crate::error::Error;
+use crate::graph::Graph;
 use crate::load::Library;
 use crate::model::{Document, Kind};
 use crate::render::markup::Lang;
 use crate::render::templates::Templates;
 use crate::render::view::{HeaderView, ViewBuilder};
-use crate::validate::Index;
+use crate::validate::{Index, Target};
+use std::collections::BTreeMap;
 
 /// Which outputs to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +30,8 @@ pub struct Formats {
     pub html: bool,
     /// Markdown (procedures).
     pub md: bool,
+    /// Excel workbooks (forms).
+    pub xlsx: bool,
 }
 
 impl Formats {
@@ -35,15 +41,17 @@ impl Formats {
             pdf: false,
             html: false,
             md: false,
+            xlsx: false,
         };
         for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             match item {
                 "pdf" => formats.pdf = true,
                 "html" => formats.html = true,
                 "md" | "markdown" => formats.md = true,
+                "xlsx" => formats.xlsx = true,
                 other => {
                     return Err(Error::Usage(format!(
-                        "unknown output format `{other}`: use pdf, html and md"
+                        "unknown output format `{other}`: use pdf, html, md and xlsx"
                     )));
                 }
             }
@@ -74,6 +82,8 @@ pub struct PdfJob {
     pub source: String,
     /// Seconds since 1970 to stamp into the PDF: the effective date, so rebuilds are identical.
     pub timestamp: i64,
+    /// For a form: each field key with its label, to become fillable PDF fields.
+    pub form_fields: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl PdfJob {
@@ -90,6 +100,8 @@ pub struct Site {
     pub files: Vec<Rendered>,
     /// The PDFs to compile.
     pub pdf_jobs: Vec<PdfJob>,
+    /// Binary files (Excel workbooks), by path under `output/`.
+    pub binaries: Vec<(String, Vec<u8>)>,
 }
 
 /// One row of the manifest and of the master list.
@@ -115,13 +127,23 @@ pub struct ManifestEntry {
     pub outputs: std::collections::BTreeMap<&'static str, String>,
 }
 
-/// Render every document in the requested formats.
+/// Render every document in the requested formats; `diagnostics` (from `check`) are shown in
+/// the portal next to the documents they concern.
 pub fn render(
     library: &Library,
     index: &Index,
     templates: &Templates,
     formats: Formats,
+    diagnostics: &[Diagnostic],
 ) -> Result<Site, Error> {
+    let graph = Graph::build(library, index);
+    let mut problems: BTreeMap<&str, Vec<view::ProblemView>> = BTreeMap::new();
+    for d in diagnostics {
+        problems
+            .entry(d.file.as_str())
+            .or_default()
+            .push(view::ProblemView::of(d));
+    }
     let html = ViewBuilder::new(library, index, Lang::Html);
     let typst = ViewBuilder::new(library, index, Lang::Typst);
     let markdown = ViewBuilder::new(library, index, Lang::Markdown);
@@ -138,11 +160,45 @@ pub fn render(
         let folder = kind.folder();
         let base = format!("{folder}/{slug}");
         let mut outputs = std::collections::BTreeMap::new();
+        let is_form = kind == Kind::Form;
         let set_links = |h: &mut HeaderView| {
             if formats.pdf {
                 h.pdf = format!("{slug}.pdf");
             }
+            if formats.xlsx && is_form {
+                h.xlsx = format!("{slug}.xlsx");
+            }
+            h.cited_by = graph
+                .cited_by_grouped(i)
+                .into_iter()
+                .map(|(from, sections)| {
+                    let citing = &library.documents[from].doc;
+                    let header = citing.header();
+                    view::CitedByView {
+                        id: header.id.value.to_string(),
+                        title: header.title.to_string(),
+                        kind: match citing.kind() {
+                            Kind::Procedure => "procedure",
+                            Kind::Form => "form",
+                        },
+                        status: header.status.value.as_str(),
+                        href: html.href(Target::Doc(from)).unwrap_or_default(),
+                        sections: sections.join(", "),
+                    }
+                })
+                .collect();
+            h.problems = problems
+                .get(loaded.file.as_str())
+                .cloned()
+                .unwrap_or_default();
         };
+        if formats.xlsx {
+            if let Document::Form(f) = doc {
+                let bytes = crate::xlsx::form_workbook(&site_view, &html.form(doc, f))?;
+                site.binaries.push((format!("{base}.xlsx"), bytes));
+                outputs.insert("xlsx", format!("{base}.xlsx"));
+            }
+        }
 
         if formats.html {
             let text = match doc {
@@ -192,12 +248,22 @@ pub fn render(
             });
             outputs.insert("typ", format!("{base}.typ"));
             outputs.insert("pdf", format!("{base}.pdf"));
+            let form_fields = match doc {
+                Document::Form(f) => Some(
+                    f.fields
+                        .iter()
+                        .map(|field| (field.key.to_string(), field.label.to_string()))
+                        .collect(),
+                ),
+                Document::Procedure(_) => None,
+            };
             site.pdf_jobs.push(PdfJob {
                 doc: i,
                 kind,
                 slug: slug.clone(),
                 source,
                 timestamp: timestamp(doc),
+                form_fields,
             });
         }
 
@@ -244,10 +310,20 @@ pub fn render(
         context.insert("site", &site_view);
         context.insert("documents", &rows);
         context.insert("owners", &owners);
+        context.insert("problem_count", &diagnostics.len());
         site.files.push(Rendered {
             path: "index.html".to_owned(),
             text: templates.render("index.html", &context)?,
         });
+        portal_pages(
+            library,
+            index,
+            &graph,
+            templates,
+            &site_view,
+            diagnostics,
+            &mut site,
+        )?;
     }
     Ok(site)
 }
@@ -342,4 +418,109 @@ impl IndexRow {
             search: search.replace('\n', " "),
         }
     }
+}
+
+/// The portal's pages beyond the documents: the reference graph, the clause matrix and the
+/// list of problems.
+fn portal_pages(
+    library: &Library,
+    index: &Index,
+    graph: &Graph,
+    templates: &Templates,
+    site_view: &view::SiteView,
+    diagnostics: &[Diagnostic],
+    site: &mut Site,
+) -> Result<(), Error> {
+    let page_href = |t: Target| match t {
+        Target::Doc(i) => {
+            let doc = &library.documents[i].doc;
+            Some(format!(
+                "{}/{}.html",
+                doc.kind().folder(),
+                doc.header().id.value.slug()
+            ))
+        }
+        _ => None,
+    };
+    let svg = graph::svg(library, index, graph, &page_href);
+    let unresolved: Vec<serde_json::Value> = graph
+        .edges
+        .iter()
+        .filter(|e| e.to.is_none())
+        .map(|e| {
+            let header = library.documents[e.from].doc.header();
+            serde_json::json!({"id": header.id.value.0, "title": header.title.value.0, "section": e.section, "cited": e.cited,
+                "href": page_href(Target::Doc(e.from)).unwrap_or_default()})
+        })
+        .collect();
+    let mut context = tera::Context::new();
+    context.insert("site", site_view);
+    context.insert("svg", &svg);
+    context.insert("edges", &graph.edges.len());
+    context.insert("unresolved", &unresolved);
+    site.files.push(Rendered {
+        path: "graph.html".to_owned(),
+        text: templates.render("graph.html", &context)?,
+    });
+    site.files.push(Rendered {
+        path: "graph/references.svg".to_owned(),
+        text: svg
+            .replace("href=\"procedures/", "href=\"../procedures/")
+            .replace("href=\"forms/", "href=\"../forms/"),
+    });
+    site.files.push(Rendered {
+        path: "graph/references.dot".to_owned(),
+        text: graph::dot(library, graph),
+    });
+
+    let matrix = crate::coverage::matrix(library);
+    let mut context = tera::Context::new();
+    context.insert("site", site_view);
+    context.insert("matrix", &matrix);
+    let columns: Vec<serde_json::Value> = library
+        .documents
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| matches!(l.doc, Document::Procedure(_)))
+        .map(|(i, l)| serde_json::json!({"id": l.doc.header().id.value.0, "title": l.doc.header().title.value.0, "href": page_href(Target::Doc(i)).unwrap_or_default()}))
+        .collect();
+    context.insert("columns", &columns);
+    site.files.push(Rendered {
+        path: "coverage.html".to_owned(),
+        text: templates.render("coverage.html", &context)?,
+    });
+    site.files.push(Rendered {
+        path: "coverage.csv".to_owned(),
+        text: crate::coverage::csv(&matrix),
+    });
+
+    let by_file: BTreeMap<&str, String> = library
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            (
+                l.file.as_str(),
+                page_href(Target::Doc(i)).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let problems: Vec<serde_json::Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let mut v = serde_json::to_value(view::ProblemView::of(d)).unwrap_or_default();
+            v["href"] = serde_json::Value::String(
+                by_file.get(d.file.as_str()).cloned().unwrap_or_default(),
+            );
+            v
+        })
+        .collect();
+    let mut context = tera::Context::new();
+    context.insert("site", site_view);
+    context.insert("problems", &problems);
+    site.files.push(Rendered {
+        path: "problems.html".to_owned(),
+        text: templates.render("problems.html", &context)?,
+    });
+    Ok(())
 }

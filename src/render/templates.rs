@@ -32,6 +32,18 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/index.html.tera"),
     ),
     (
+        "graph.html.tera",
+        include_str!("../../templates/graph.html.tera"),
+    ),
+    (
+        "coverage.html.tera",
+        include_str!("../../templates/coverage.html.tera"),
+    ),
+    (
+        "problems.html.tera",
+        include_str!("../../templates/problems.html.tera"),
+    ),
+    (
         "style.css.tera",
         include_str!("../../templates/style.css.tera"),
     ),

@@ -315,6 +315,64 @@ pub struct HeaderView {
     pub pdf: String,
     /// The address of this form's Excel sheet from its HTML page, or "".
     pub xlsx: String,
+    /// Who cites this document (被引用), with the sections of the citations (portal pages).
+    pub cited_by: Vec<CitedByView>,
+    /// What `check` found in this document's file (portal pages).
+    pub problems: Vec<ProblemView>,
+}
+
+/// A document that cites this one.
+#[derive(Debug, Clone, Serialize)]
+pub struct CitedByView {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// procedure | form.
+    pub kind: &'static str,
+    /// draft | effective | obsolete.
+    pub status: &'static str,
+    /// The address of its page.
+    pub href: String,
+    /// Where it cites this document: `5.2, 6.1`.
+    pub sections: String,
+}
+
+/// A problem `check` found, for the portal.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProblemView {
+    /// error | warning.
+    pub severity: &'static str,
+    /// The stable code.
+    pub code: &'static str,
+    /// The message.
+    pub message: String,
+    /// The help, or "".
+    pub help: String,
+    /// The file, relative to the set.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+}
+
+impl ProblemView {
+    /// Describe a diagnostic.
+    pub fn of(d: &crate::diagnostic::Diagnostic) -> Self {
+        ProblemView {
+            severity: match d.severity {
+                crate::diagnostic::Severity::Error => "error",
+                crate::diagnostic::Severity::Warning => "warning",
+            },
+            code: d.code,
+            message: d.message.clone(),
+            help: d.help.clone().unwrap_or_default(),
+            file: d.file.clone(),
+            line: d.line,
+            column: d.column,
+        }
+    }
 }
 
 /// A definition.
@@ -511,10 +569,13 @@ impl<'a> ViewBuilder<'a> {
         ))
     }
 
-    fn link(&self, cited: &str) -> Option<String> {
-        self.index
-            .resolve(cited)
-            .and_then(|hit| self.href(hit.target))
+    fn link(&self, cited: &str) -> markup::Cited {
+        match self.index.resolve(cited) {
+            Some(hit) => self
+                .href(hit.target)
+                .map_or(markup::Cited::NoPage, markup::Cited::Page),
+            None => markup::Cited::Unresolved,
+        }
     }
 
     /// Render a text field.
@@ -588,6 +649,8 @@ impl<'a> ViewBuilder<'a> {
             clauses,
             pdf: String::new(),
             xlsx: String::new(),
+            cited_by: Vec::new(),
+            problems: Vec::new(),
         }
     }
 

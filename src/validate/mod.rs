@@ -4,6 +4,7 @@
 //! `departments`, `lifecycle` (approval, history, versions, periodic review), `forms` and
 //! `revisions` (the ledger: changed released revisions, suspect references).
 
+mod clauses;
 mod departments;
 mod forms;
 mod index;
@@ -33,6 +34,7 @@ pub fn validate(library: &Library, today: Date) -> Vec<Diagnostic> {
     diagnostics.extend(lifecycle::check(&context, today));
     diagnostics.extend(forms::check(&context));
     diagnostics.extend(revisions::check(&context));
+    diagnostics.extend(clauses::check(&context));
     sort(&mut diagnostics);
     diagnostics
 }

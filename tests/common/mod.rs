@@ -82,3 +82,47 @@ pub fn typst_available() -> bool {
     }
     ok
 }
+
+/// Return whether the browser tests can run (node, chromium and tests/browser/node_modules);
+/// fail when DOCCTL_REQUIRE_BROWSER=1 demands them.
+pub fn browser_available() -> bool {
+    let node = std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let chromium = std::path::Path::new(
+        &std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned()),
+    )
+    .is_file();
+    let modules = repo()
+        .join("tests/browser/node_modules/playwright-core")
+        .is_dir();
+    let ok = node && chromium && modules;
+    if !ok {
+        if std::env::var("DOCCTL_REQUIRE_BROWSER").as_deref() == Ok("1") {
+            panic!(
+                "browser tests need node, /usr/bin/chromium and tests/browser/node_modules (run scripts/setup.sh); DOCCTL_REQUIRE_BROWSER=1"
+            );
+        }
+        eprintln!(
+            "\n*** SKIPPED: browser tests need node, chromium and `npm ci` in tests/browser (run scripts/setup.sh) ***\n"
+        );
+    }
+    ok
+}
+
+/// Run a script of tests/browser with node; panic with its output when it fails.
+pub fn run_browser_script(script: &str, args: &[&std::ffi::OsStr]) -> String {
+    let out = std::process::Command::new("node")
+        .arg(repo().join("tests/browser").join(script))
+        .args(args)
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{script} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}

@@ -1,0 +1,163 @@
+//! ISO 9001:2015 clause coverage: which procedures serve which clause (from `clauses`), and
+//! which clauses no procedure serves. The clause list (4–10, with short Chinese titles) is
+//! shipped as data in `data/iso9001-2015.tsv`.
+
+use serde::Serialize;
+
+use crate::load::Library;
+use crate::model::Document;
+
+/// The clauses of ISO 9001:2015 with their short Chinese titles.
+pub const CLAUSES: &str = include_str!("../data/iso9001-2015.tsv");
+
+/// A clause.
+#[derive(Debug, Clone, Serialize)]
+pub struct Clause {
+    /// Its number, e.g. `8.2` or `8.2.1`.
+    pub number: String,
+    /// Its short title, e.g. 产品和服务的要求.
+    pub title: String,
+}
+
+/// Every clause, in order.
+pub fn clauses() -> Vec<Clause> {
+    CLAUSES
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(n, t)| Clause {
+            number: n.trim().to_owned(),
+            title: t.trim().to_owned(),
+        })
+        .collect()
+}
+
+/// Return whether a clause number exists in ISO 9001:2015.
+pub fn is_clause(number: &str) -> bool {
+    clauses().iter().any(|c| c.number == number)
+}
+
+/// One row of the matrix: a clause and, per procedure, whether it serves it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// The clause.
+    #[serde(flatten)]
+    pub clause: Clause,
+    /// 1 for a main clause (4 … 10), 2 for a sub-clause (4.1 …).
+    pub level: usize,
+    /// Per procedure (in `Matrix::procedures` order), whether it serves this clause.
+    pub cells: Vec<bool>,
+    /// Whether no procedure serves it (sub-clauses only).
+    pub uncovered: bool,
+}
+
+/// The clause × procedure matrix.
+#[derive(Debug, Clone, Serialize)]
+pub struct Matrix {
+    /// The procedures (id, title), as columns.
+    pub procedures: Vec<(String, String)>,
+    /// Clauses 4–10 and their sub-clauses, as rows.
+    pub rows: Vec<Row>,
+    /// How many sub-clauses no procedure serves.
+    pub uncovered: usize,
+}
+
+/// Build the matrix at the level of sub-clauses (4.1 … 10.3); a procedure listing `8.2.1`
+/// serves `8.2` (and `8`).
+pub fn matrix(library: &Library) -> Matrix {
+    let procedures: Vec<(&Document, Vec<String>)> = library
+        .documents
+        .iter()
+        .filter_map(|l| match &l.doc {
+            Document::Procedure(p) => {
+                Some((&l.doc, p.clauses.iter().map(|c| c.to_string()).collect()))
+            }
+            Document::Form(_) => None,
+        })
+        .collect();
+    let serves = |listed: &[String], number: &str| {
+        listed
+            .iter()
+            .any(|c| c == number || c.starts_with(&format!("{number}.")))
+    };
+    let rows: Vec<Row> = clauses()
+        .into_iter()
+        .filter(|c| c.number.matches('.').count() <= 1)
+        .map(|clause| {
+            let level = clause.number.matches('.').count() + 1;
+            let cells: Vec<bool> = procedures
+                .iter()
+                .map(|(_, listed)| serves(listed, &clause.number))
+                .collect();
+            let uncovered = level == 2 && !cells.iter().any(|c| *c);
+            Row {
+                clause,
+                level,
+                cells,
+                uncovered,
+            }
+        })
+        .collect();
+    Matrix {
+        procedures: procedures
+            .iter()
+            .map(|(doc, _)| {
+                (
+                    doc.header().id.value.to_string(),
+                    doc.header().title.to_string(),
+                )
+            })
+            .collect(),
+        uncovered: rows.iter().filter(|r| r.uncovered).count(),
+        rows,
+    }
+}
+
+/// The matrix as CSV (UTF-8 with a byte-order mark, so that Excel reads the Chinese).
+pub fn csv(matrix: &Matrix) -> String {
+    let quote = |s: &str| {
+        if s.contains([',', '"', '\n']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_owned()
+        }
+    };
+    let mut out = String::from("\u{feff}条款,标题");
+    for (id, _) in &matrix.procedures {
+        out.push(',');
+        out.push_str(&quote(id));
+    }
+    out.push_str(",覆盖\n");
+    for row in &matrix.rows {
+        out.push_str(&quote(&row.clause.number));
+        out.push(',');
+        out.push_str(&quote(&row.clause.title));
+        for cell in &row.cells {
+            out.push_str(if *cell { ",●" } else { "," });
+        }
+        let status = match (row.level, row.uncovered) {
+            (1, _) => "",
+            (_, true) => "未覆盖",
+            _ => "已覆盖",
+        };
+        out.push(',');
+        out.push_str(status);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clause_data_is_complete() {
+        let all = clauses();
+        for number in ["4", "4.1", "7.5.3", "8.2.1", "8.7", "9.3.3", "10.3"] {
+            assert!(all.iter().any(|c| c.number == number), "{number}");
+        }
+        assert!(!is_clause("8.2.7"));
+        assert_eq!(all.iter().filter(|c| !c.number.contains('.')).count(), 7);
+    }
+}
