@@ -10,3 +10,10 @@ bin=target/release/docctl
 measure() { /usr/bin/time -f "  %e s wall, %M KB peak" "$@" >/dev/null 2>/tmp/docctl-bench.err || true; tail -1 /tmp/docctl-bench.err; }
 echo "check (3 runs):"
 for _ in 1 2 3; do measure $bin check "$corpus" --today 2026-11-27 --format json; done
+# The CI gate: the same set with a ledger that releases every document as it is, so that
+# `check` hashes the canonical content of all 3,000 and compares it with the ledger.
+cargo build --release -q --example bench_ledger
+target/release/examples/bench_ledger "$corpus"
+echo "check with a ledger of 3,000 releases (3 runs):"
+for _ in 1 2 3; do measure $bin check "$corpus" --today 2026-11-27 --format json; done
+rm -f "$corpus/published/ledger.json"

@@ -35,6 +35,26 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Start the next revision of an effective document: the next version (A/0 → A/1 with
+    /// --minor, → B/0 with --major), a history entry, status back to draft, approvals and
+    /// effective date cleared. Edits the YAML in place; comments and formatting stay.
+    Revise(ReviseArgs),
+    /// Sign a draft as prepared (编制), reviewed (审核) or approved (批准), in that order; the
+    /// approval makes it effective. Edits the YAML in place.
+    Approve(ApproveArgs),
+    /// Archive every effective revision not yet released into published/<id>/<version>/ (PDF,
+    /// HTML and the YAML as released) and record it in published/ledger.json. A released
+    /// revision is never rewritten. Exit 1 when a released version's content changed.
+    Publish(PublishArgs),
+    /// Record that a document was reviewed against the new revision of a document it cites,
+    /// which silences the `ref-suspect` warning.
+    Ack(AckArgs),
+    /// Redline between two revisions of a document, by section and step, as HTML and PDF with
+    /// a 修订对照表, into output/diff/. Default: last released → working copy.
+    Diff(DiffArgs),
+    /// Write the master lists — 受控文件清单 and 记录清单 — as PDF, HTML, CSV and XLSX into
+    /// output/lists/, from the working set or (--from-ledger) from the released revisions.
+    List(ListArgs),
     /// What a document cites and what cites it (被引用), directly and transitively, with the
     /// section of each citation; `--impact` for a change request; `--graph` for the whole graph.
     Refs {
@@ -159,4 +179,132 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (::error file=...).
     Github,
+}
+
+/// Arguments of `docctl revise`.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("bump").required(true).args(["major", "minor"])))]
+pub struct ReviseArgs {
+    /// The document's id (文件编号) or title.
+    pub id: String,
+    /// A major revision: A/1 → B/0, 1.1 → 2.0.
+    #[arg(long)]
+    pub major: bool,
+    /// A minor revision: A/0 → A/1, 1.0 → 1.1.
+    #[arg(long)]
+    pub minor: bool,
+    /// What changes (修订内容), for the history entry.
+    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    pub message: String,
+    /// Who makes the change (修订人).
+    #[arg(long, value_name = "NAME")]
+    pub by: String,
+    /// The date of the history entry (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// The documentation set's folder.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// The signatures of the approval block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Role {
+    /// 编制.
+    Prepared,
+    /// 审核.
+    Reviewed,
+    /// 批准: the last signature; the document becomes effective.
+    Approved,
+}
+
+/// Arguments of `docctl approve`.
+#[derive(Debug, clap::Args)]
+pub struct ApproveArgs {
+    /// The document's id (文件编号) or title.
+    pub id: String,
+    /// Which signature.
+    #[arg(long = "as", value_enum, value_name = "ROLE")]
+    pub role: Role,
+    /// Who signs.
+    #[arg(long, value_name = "NAME")]
+    pub name: String,
+    /// The date of the signature (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// With `--as approved`: the effective date (生效日期), to schedule it; default: the
+    /// approval date.
+    #[arg(long, value_name = "DATE")]
+    pub effective: Option<String>,
+    /// The documentation set's folder.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// Arguments of `docctl publish`.
+#[derive(Debug, clap::Args)]
+pub struct PublishArgs {
+    /// The documentation set's folder (holding docctl.yaml).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The release date recorded in the ledger (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// Publish nothing: check that every archived file still hashes to the ledger.
+    #[arg(long)]
+    pub verify: bool,
+}
+
+/// Arguments of `docctl ack`.
+#[derive(Debug, clap::Args)]
+pub struct AckArgs {
+    /// The citing document's id or title.
+    pub id: String,
+    /// The cited document (id or title) whose new revision was reviewed.
+    #[arg(long, value_name = "ID")]
+    pub of: String,
+    /// Who reviewed it.
+    #[arg(long, value_name = "NAME", default_value = "")]
+    pub by: String,
+    /// The date of the review (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// The documentation set's folder.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// Arguments of `docctl diff`.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The document's id (文件编号) or title.
+    pub id: String,
+    /// The older revision: a released version (A/0), `git:REV`, or `working`; default: the
+    /// last released version.
+    #[arg(long, value_name = "V")]
+    pub from: Option<String>,
+    /// The newer revision, as --from; default: the working copy.
+    #[arg(long, value_name = "V")]
+    pub to: Option<String>,
+    /// The outputs: pdf, html.
+    #[arg(long = "format", value_name = "FORMATS", default_value = "pdf,html")]
+    pub formats: String,
+    /// The documentation set's folder.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// Arguments of `docctl list`.
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// The documentation set's folder (holding docctl.yaml).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// List the released revisions of the ledger (superseded ones marked 作废) instead of the
+    /// working set.
+    #[arg(long)]
+    pub from_ledger: bool,
+    /// The outputs, comma-separated: pdf, html, csv, xlsx.
+    #[arg(long, value_name = "FORMATS", default_value = "pdf,html,csv,xlsx")]
+    pub to: String,
 }

@@ -226,6 +226,16 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         Severity::Error,
         "a register form without rows",
     ),
+    (
+        "changed-without-revision",
+        Severity::Error,
+        "an effective document differs from its released version in the ledger",
+    ),
+    (
+        "ref-suspect",
+        Severity::Warning,
+        "cites a document released since in a new version; review, then revise or `docctl ack`",
+    ),
 ];
 
 /// The text of every file a diagnostic may point into, keyed by relative path.

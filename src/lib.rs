@@ -16,12 +16,15 @@ pub mod cli;
 pub mod commands;
 pub mod coverage;
 pub mod diagnostic;
+pub mod edit;
 pub mod error;
 pub mod fold;
 pub mod graph;
 pub mod load;
 pub mod model;
+pub mod publish;
 pub mod record;
+pub mod redline;
 pub mod render;
 pub mod settings;
 pub mod suggest;
@@ -122,6 +125,83 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Init { dir } => {
             let today = settings::parse_today(None)?;
             commands::init::run(&dir, &today.to_string())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Revise(args) => {
+            commands::revise::run(&commands::revise::ReviseSettings {
+                date: commands::revise::parse_date("--date", args.date.as_deref())?,
+                root: args.dir,
+                id: args.id,
+                major: args.major,
+                message: args.message,
+                by: args.by,
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Approve(args) => {
+            commands::approve::run(&commands::approve::ApproveSettings {
+                date: commands::revise::parse_date("--date", args.date.as_deref())?,
+                effective: match args.effective.as_deref() {
+                    Some(d) => Some(commands::revise::parse_date("--effective", Some(d))?),
+                    None => None,
+                },
+                root: args.dir,
+                id: args.id,
+                role: match args.role {
+                    cli::Role::Prepared => "prepared",
+                    cli::Role::Reviewed => "reviewed",
+                    cli::Role::Approved => "approved",
+                },
+                name: args.name,
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Publish(args) => {
+            let published = commands::publish::run(&commands::publish::PublishSettings {
+                date: commands::revise::parse_date("--date", args.date.as_deref())?,
+                root: args.dir,
+                verify: args.verify,
+            })?;
+            Ok(if published {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_DOCUMENT_ERRORS)
+            })
+        }
+        Command::Ack(args) => {
+            commands::ack::run(&commands::ack::AckSettings {
+                date: commands::revise::parse_date("--date", args.date.as_deref())?,
+                root: args.dir,
+                id: args.id,
+                of: args.of,
+                by: args.by,
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Diff(args) => {
+            let formats: Vec<&str> = args.formats.split(',').map(str::trim).collect();
+            if let Some(other) = formats.iter().find(|f| !matches!(**f, "pdf" | "html")) {
+                return Err(Error::Usage(format!(
+                    "unknown diff format `{other}`: use pdf and html"
+                )));
+            }
+            commands::diff::run(&commands::diff::DiffSettings {
+                root: args.dir,
+                id: args.id,
+                from: args.from,
+                to: args.to,
+                pdf: formats.contains(&"pdf"),
+                html: formats.contains(&"html"),
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::List(args) => {
+            commands::list::run(&commands::list::ListSettings {
+                root: args.dir,
+                from_ledger: args.from_ledger,
+                date: settings::parse_today(None)?,
+                formats: args.to.split(',').map(|f| f.trim().to_owned()).collect(),
+            })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema { dir } => {

@@ -36,6 +36,8 @@ pub struct Library {
     /// Files that did not parse, with the id and title read off their top-level lines, so
     /// that citing them does not add a second error to the one about the file itself.
     pub unparsed: Vec<Unparsed>,
+    /// The archive's ledger (`published/ledger.json`); empty when nothing was published.
+    pub ledger: crate::publish::Ledger,
 }
 
 /// A document file that did not parse, and what could still be read of it.
@@ -89,6 +91,7 @@ pub fn load(root: &Path) -> Result<Library, Error> {
         }
     };
 
+    let ledger = crate::publish::Ledger::load(root)?;
     let files = discover(root);
     let total = files.len();
     let results: Vec<FileResult> = files
@@ -137,6 +140,7 @@ pub fn load(root: &Path) -> Result<Library, Error> {
         diagnostics,
         files: total,
         unparsed,
+        ledger,
     })
 }
 

@@ -109,6 +109,8 @@ rule_tests! {
     field_options => "field-options",
     field_duplicate => "field-duplicate",
     register_rows => "register-rows",
+    changed_without_revision => "changed-without-revision",
+    ref_suspect => "ref-suspect",
 }
 
 #[test]

@@ -159,9 +159,23 @@ fn compile_one(typst: &Typst, job: &PdfJob, out: &Path, work: &Path) -> Result<b
     if cached && pdf.is_file() {
         return Ok(false);
     }
+    compile_pdf(typst, job, &pdf, work)?;
+    write_atomic(&key_path, key.as_bytes())?;
+    Ok(true)
+}
+
+/// Compile one document's PDF to `pdf`, with a form's fields added (no cache); `publish`
+/// archives PDFs made by this same function.
+pub(crate) fn compile_pdf(
+    typst: &Typst,
+    job: &PdfJob,
+    pdf: &Path,
+    work: &Path,
+) -> Result<(), Error> {
+    let name = format!("{}-{}", job.kind.folder(), job.slug);
     let job_dir = work.join("jobs").join(&name);
     match &job.form_fields {
-        None => typst.compile(&job_dir, &job.source, &pdf, job.timestamp, &job.pdf_path())?,
+        None => typst.compile(&job_dir, &job.source, pdf, job.timestamp, &job.pdf_path())?,
         Some(labels) => {
             // A form: compile, read back where typst put each input box, add the fields there.
             let plain = work.join("plain").join(format!("{name}.pdf"));
@@ -180,11 +194,10 @@ fn compile_one(typst: &Typst, job: &PdfJob, out: &Path, work: &Path) -> Result<b
             let boxes = crate::acroform::parse_boxes(&boxes)?;
             let bytes = std::fs::read(&plain).map_err(|e| Error::io(&plain, e))?;
             let filled = crate::acroform::add_fields(&bytes, &boxes, labels)?;
-            write_atomic(&pdf, &filled)?;
+            write_atomic(pdf, &filled)?;
         }
     }
-    write_atomic(&key_path, key.as_bytes())?;
-    Ok(true)
+    Ok(())
 }
 
 /// The build cache key: everything typst's output depends on.

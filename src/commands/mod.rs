@@ -1,8 +1,14 @@
 //! One file per subcommand, each a short script of stage calls.
 
+pub mod ack;
+pub mod approve;
 pub mod build;
 pub mod check;
+pub mod diff;
 pub mod init;
+pub mod list;
+pub mod publish;
 pub mod record;
 pub mod refs;
+pub mod revise;
 pub mod schema;

@@ -231,7 +231,7 @@ impl fmt::Display for Date {
 }
 
 /// A signature: who signed and when.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Signature {
     /// The person's name.
@@ -241,7 +241,7 @@ pub struct Signature {
 }
 
 /// The approval block: 编制, 审核, 批准.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Approval {
     /// 编制 (prepared by).
@@ -256,7 +256,7 @@ pub struct Approval {
 }
 
 /// One line of the revision history (修订记录).
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryEntry {
     /// The version this entry released.

@@ -1,14 +1,14 @@
 //! A record form (记录表单): header, layout and typed fields.
 
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{
     Approval, Date, Department, DocId, HistoryEntry, Lang, Sp, Status, Text, Version,
 };
 
 /// A record form, one per file under `forms/`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Form {
     /// 表单编号, unique in the set.
@@ -63,7 +63,7 @@ pub struct Form {
 }
 
 /// How a form is laid out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Layout {
     /// A log table with `rows` blank rows (登记表, 一览表).
@@ -73,7 +73,7 @@ pub enum Layout {
 }
 
 /// Page orientation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Orientation {
     /// Upright A4.
@@ -83,7 +83,7 @@ pub enum Orientation {
 }
 
 /// A field of a form.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
     /// ASCII key, unique in the form; names the PDF field and the JSON record's key.
@@ -117,7 +117,7 @@ pub struct Field {
 }
 
 /// A column of a `table` field.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Column {
     /// ASCII key, unique in the table.
@@ -133,7 +133,7 @@ pub struct Column {
 }
 
 /// The type of a form field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FieldType {
     /// One line of text.

@@ -1,14 +1,14 @@
 //! A procedure (程序文件): purpose, scope, responsibilities, numbered steps, references, records.
 
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{
     Approval, Date, Department, DocId, HistoryEntry, Lang, Sp, Status, Text, Version,
 };
 
 /// A procedure, one per file under `procedures/`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Procedure {
     /// 文件编号, unique in the set.
@@ -63,7 +63,7 @@ pub struct Procedure {
 }
 
 /// A defined term (定义).
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Definition {
     /// The term.
@@ -73,7 +73,7 @@ pub struct Definition {
 }
 
 /// What one department is responsible for (职责).
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Responsibility {
     /// The department.
@@ -83,7 +83,7 @@ pub struct Responsibility {
 }
 
 /// A step of the procedure; steps nest, and the tool numbers them 5.1, 5.1.1 ….
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     /// A short heading.
@@ -101,7 +101,7 @@ pub struct Step {
 }
 
 /// A record (记录) this procedure produces: a form, who keeps it and for how long.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecordEntry {
     /// The form, as a 《…》 reference.

@@ -80,6 +80,14 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
     }
 }
 
+/// Serialize only the value: positions are where a value was written, not what it is, so the
+/// canonical content of a document (see `crate::publish`) ignores them.
+impl<T: serde::Serialize> serde::Serialize for Sp<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
+}
+
 impl<T: schemars::JsonSchema> schemars::JsonSchema for Sp<T> {
     fn inline_schema() -> bool {
         T::inline_schema()

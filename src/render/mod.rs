@@ -372,13 +372,19 @@ fn render_doc<T: Serialize>(
 }
 
 /// The PDF creation time: the effective date (or the last history date) at midnight UTC.
-fn timestamp(doc: &Document) -> i64 {
+pub fn timestamp(doc: &Document) -> i64 {
     let header = doc.header();
     let date = header
         .effective
         .map(|d| d.value.0)
         .or_else(|| header.history.last().map(|h| h.date.value.0));
-    date.and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+    date.map_or(315_532_800, |d| timestamp_of(crate::model::Date(d)))
+}
+
+/// A date at midnight UTC as seconds since 1970, for `typst --creation-timestamp`.
+pub fn timestamp_of(date: crate::model::Date) -> i64 {
+    date.0
+        .to_zoned(jiff::tz::TimeZone::UTC)
         .map_or(315_532_800, |z| z.timestamp().as_second())
 }
 

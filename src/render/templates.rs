@@ -51,6 +51,22 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "procedure.md.tera",
         include_str!("../../templates/procedure.md.tera"),
     ),
+    (
+        "redline.typ.tera",
+        include_str!("../../templates/redline.typ.tera"),
+    ),
+    (
+        "redline.html.tera",
+        include_str!("../../templates/redline.html.tera"),
+    ),
+    (
+        "list.typ.tera",
+        include_str!("../../templates/list.typ.tera"),
+    ),
+    (
+        "list.html.tera",
+        include_str!("../../templates/list.html.tera"),
+    ),
 ];
 
 /// The template engines, one per output language.

@@ -865,3 +865,58 @@ fn unbracket(entry: &str) -> String {
         .map(|c| c.inner.to_owned())
         .unwrap_or_else(|| entry.trim().to_owned())
 }
+
+/// A redline between two revisions, under `doc` in `redline.typ` and `redline.html`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RedlineView {
+    /// 文件编号.
+    pub id: String,
+    /// The newer revision's title.
+    pub title: String,
+    /// The older version, e.g. `A/0`.
+    pub from: String,
+    /// The newer version.
+    pub to: String,
+    /// Where the older revision came from: `published/QP-1/A-0`, `git:HEAD~1`, `工作副本`.
+    pub from_source: String,
+    /// Where the newer revision came from.
+    pub to_source: String,
+    /// 修订内容: the newer revision's last history entry.
+    pub change: String,
+    /// 修订人.
+    pub by: String,
+    /// The date of that entry.
+    pub date: String,
+    /// The sections that differ, in the newer revision's order (修订对照表 rows).
+    pub sections: Vec<crate::redline::SectionChange>,
+}
+
+/// A master list, under `doc` in `list.typ` and `list.html`; the same rows go to CSV and XLSX.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListView {
+    /// 受控文件清单 or 记录清单.
+    pub title: String,
+    /// What the list is made from: 工作副本 or 发行记录 (published/ledger.json).
+    pub source: String,
+    /// The date of the list.
+    pub date: String,
+    /// Column headings.
+    pub columns: Vec<String>,
+    /// Relative column widths for the PDF.
+    pub widths: Vec<u32>,
+    /// Whether rows link to an archived PDF.
+    pub links: bool,
+    /// The rows.
+    pub rows: Vec<ListRow>,
+}
+
+/// A row of a master list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListRow {
+    /// One text per column.
+    pub cells: Vec<String>,
+    /// Whether the row is superseded or obsolete (作废), printed struck through.
+    pub obsolete: bool,
+    /// The address of the row's PDF from the list's folder, or "".
+    pub href: String,
+}

@@ -1,7 +1,8 @@
 //! Stage 2: check a loaded [`Library`] against the rules of DESIGN.md and return every problem.
 //!
 //! One file per family of rules: `index` (ids, titles, uniqueness), `references`,
-//! `departments`, `lifecycle` (approval, history, versions, periodic review) and `forms`.
+//! `departments`, `lifecycle` (approval, history, versions, periodic review), `forms` and
+//! `revisions` (the ledger: changed released revisions, suspect references).
 
 mod clauses;
 mod departments;
@@ -9,6 +10,7 @@ mod forms;
 mod index;
 mod lifecycle;
 mod references;
+mod revisions;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::Library;
@@ -16,6 +18,7 @@ use crate::model::{Date, Pos, Sp, Text};
 
 pub(crate) use index::title as title_of;
 pub use index::{Hit, Index, Target};
+pub(crate) use revisions::citations;
 
 /// Check the set; return every diagnostic (including those of loading), sorted by place.
 pub fn validate(library: &Library, today: Date) -> Vec<Diagnostic> {
@@ -30,6 +33,7 @@ pub fn validate(library: &Library, today: Date) -> Vec<Diagnostic> {
     diagnostics.extend(references::check(&context));
     diagnostics.extend(lifecycle::check(&context, today));
     diagnostics.extend(forms::check(&context));
+    diagnostics.extend(revisions::check(&context));
     diagnostics.extend(clauses::check(&context));
     sort(&mut diagnostics);
     diagnostics

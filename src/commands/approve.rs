@@ -1,0 +1,152 @@
+//! `docctl approve ID --as ROLE`: record a signature (编制, 审核, 批准) in a draft's YAML in
+//! place; the third, in order, makes the document effective.
+
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use crate::commands::revise::{Source, find_document};
+use crate::edit::{self, ROLES, SignatureText};
+use crate::error::Error;
+use crate::load;
+use crate::model::{Date, Signature, Sp, Status};
+
+/// What `approve` needs to run.
+#[derive(Debug, Clone)]
+pub struct ApproveSettings {
+    /// The set's folder.
+    pub root: PathBuf,
+    /// The document's id or title.
+    pub id: String,
+    /// `prepared`, `reviewed` or `approved`.
+    pub role: &'static str,
+    /// Who signs.
+    pub name: String,
+    /// When.
+    pub date: Date,
+    /// The effective date, when the approval makes the document effective (default: `date`).
+    pub effective: Option<Date>,
+}
+
+/// Keys after which a new approval block goes, nearest first: it belongs before
+/// `distribution` in the documented key order.
+const APPROVAL_AFTER: &[&str] = &["clauses", "aliases", "lang", "owner", "effective", "status"];
+
+/// Run `docctl approve`.
+pub fn run(settings: &ApproveSettings) -> Result<(), Error> {
+    let library = load::load(&settings.root)?;
+    let found = find_document(&library, &settings.id)?;
+    let loaded = &library.documents[found];
+    let file = Source::read(&settings.root, &loaded.file, loaded.doc.kind())?;
+    let header = file.doc.header();
+    let id = header.id.value.to_string();
+    let version = header.version.value.to_string();
+    if header.status.value != Status::Draft {
+        return Err(Error::Usage(format!(
+            "{id} {version} is {}: only a draft is signed; start a new revision with `docctl revise {id} --minor -m … --by …`",
+            header.status.value.as_str()
+        )));
+    }
+    if let Some(release) = library.ledger.release(&id, &version) {
+        return Err(Error::Usage(format!(
+            "{id} {version} was already released on {}: a released revision is never signed again; run `docctl revise {id}` for the next version",
+            release.released
+        )));
+    }
+    let role = settings.role;
+    let position = ROLES.iter().position(|r| *r == role).unwrap_or(0);
+    let signed: Vec<Option<&Sp<Signature>>> = {
+        let a = header.approval;
+        vec![
+            a.and_then(|a| a.prepared.as_ref()),
+            a.and_then(|a| a.reviewed.as_ref()),
+            a.and_then(|a| a.approved.as_ref()),
+        ]
+    };
+    if position > 0 && signed[position - 1].is_none() {
+        return Err(Error::Usage(format!(
+            "{id} is not yet signed as {}: the signatures go prepared (编制) → reviewed (审核) → approved (批准)",
+            ROLES[position - 1]
+        )));
+    }
+    if let Some(later) = (position + 1..3).find(|&p| signed[p].is_some()) {
+        return Err(Error::Usage(format!(
+            "{id} is already signed as {}: a signature before it cannot change any more",
+            ROLES[later]
+        )));
+    }
+    if let Some(previous) = position.checked_sub(1).and_then(|p| signed[p]) {
+        if settings.date.0 < previous.value.date.value.0 {
+            return Err(Error::Usage(format!(
+                "the {role} date {} is earlier than the {} date {}: signatures are dated in order",
+                settings.date,
+                ROLES[position - 1],
+                previous.value.date.value
+            )));
+        }
+    }
+    if role == "approved" {
+        if let Some(prepared) = signed[0] {
+            if crate::fold::key(&prepared.value.name) == crate::fold::key(&settings.name) {
+                return Err(Error::Usage(format!(
+                    "`{}` prepared {id}: the approver (批准) must be someone else",
+                    settings.name
+                )));
+            }
+        }
+    }
+    let effective = match (role, settings.effective) {
+        ("approved", Some(date)) if date.0 < settings.date.0 => {
+            return Err(Error::Usage(format!(
+                "--effective {date} is before the approval ({})",
+                settings.date
+            )));
+        }
+        ("approved", date) => Some(date.unwrap_or(settings.date)),
+        (_, Some(_)) => {
+            return Err(Error::Usage(
+                "--effective goes with the last signature, `--as approved`".to_owned(),
+            ));
+        }
+        (_, None) => None,
+    };
+
+    let mut signatures = Vec::new();
+    let mut expected = crate::publish::canonical_value(&file.doc);
+    for (n, existing) in signed.iter().enumerate().take(position + 1) {
+        let (name, date) = match (n == position, existing) {
+            (true, _) => (settings.name.clone(), settings.date.to_string()),
+            (false, Some(s)) => (s.value.name.to_string(), s.value.date.value.to_string()),
+            (false, None) => continue,
+        };
+        expected["document"]["approval"][ROLES[n]] = json!({"name": name, "date": date});
+        signatures.push(SignatureText {
+            role: ROLES[n],
+            name: edit::scalar(&name),
+            date,
+        });
+    }
+    let mut text = file.text.clone();
+    if let Some(date) = effective {
+        text = edit::replace_scalar(&text, &header.status.pos, Status::Effective.as_str())?;
+        text = edit::set_key_line(&text, "effective", &date.to_string(), &["status"]);
+        expected["document"]["status"] = json!("effective");
+        expected["document"]["effective"] = json!(date.to_string());
+    }
+    text = edit::set_approval(&text, &signatures, Some(role), APPROVAL_AFTER);
+    file.write_verified(&text, expected)?;
+    match effective {
+        Some(date) => eprintln!(
+            "approved {id} {version} ({}): effective from {date}; archive it with `docctl publish`",
+            file.rel
+        ),
+        None => eprintln!(
+            "signed {id} {version} as {role} by {} on {} ({}); next: --as {}",
+            settings.name,
+            settings.date,
+            file.rel,
+            ROLES[position + 1]
+        ),
+    }
+    Ok(())
+}

@@ -1,0 +1,432 @@
+//! `docctl list`: the master lists — 受控文件清单 (every controlled document) and 记录清单
+//! (every record form) — as PDF, HTML, CSV and XLSX in `output/lists/`, made from the working
+//! set or, with `--from-ledger`, from the released revisions (superseded ones marked 作废).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::commands::publish::parse_archived;
+use crate::error::Error;
+use crate::fold;
+use crate::load::{self, Library};
+use crate::model::{Date, Document, Form, Procedure};
+use crate::publish::ARCHIVE;
+use crate::render::markup::Lang;
+use crate::render::templates::Templates;
+use crate::render::view::{ListRow, ListView, StatusView, ViewBuilder};
+use crate::typst::Typst;
+use crate::validate::Index;
+use crate::write::write_atomic;
+
+/// What `list` needs to run.
+#[derive(Debug, Clone)]
+pub struct ListSettings {
+    /// The set's folder.
+    pub root: PathBuf,
+    /// List the released revisions instead of the working set.
+    pub from_ledger: bool,
+    /// The date printed on the lists.
+    pub date: Date,
+    /// Which outputs: pdf, html, csv, xlsx.
+    pub formats: Vec<String>,
+}
+
+const DOCUMENT_COLUMNS: [&str; 8] = [
+    "序号",
+    "文件编号",
+    "文件名称",
+    "版本",
+    "生效日期",
+    "归口部门",
+    "状态",
+    "分发部门",
+];
+const DOCUMENT_WIDTHS: [u32; 8] = [2, 5, 8, 2, 3, 3, 4, 8];
+const RECORD_COLUMNS: [&str; 6] = [
+    "序号",
+    "表单编号",
+    "记录名称",
+    "所属程序",
+    "保存部门",
+    "保存期限",
+];
+const RECORD_WIDTHS: [u32; 6] = [2, 5, 7, 8, 3, 3];
+
+/// Run `docctl list`; return the paths written.
+pub fn run(settings: &ListSettings) -> Result<Vec<PathBuf>, Error> {
+    for format in &settings.formats {
+        if !matches!(format.as_str(), "pdf" | "html" | "csv" | "xlsx") {
+            return Err(Error::Usage(format!(
+                "unknown list format `{format}`: use pdf, html, csv and xlsx"
+            )));
+        }
+    }
+    let library = load::load(&settings.root)?;
+    let date = settings.date.to_string();
+    let (source, documents, records, folder) = if settings.from_ledger {
+        let (documents, records) = from_ledger(&library)?;
+        (
+            "发行记录 published/ledger.json",
+            documents,
+            records,
+            "lists/released",
+        )
+    } else {
+        let (documents, records) = from_working_set(&library);
+        ("工作副本", documents, records, "lists")
+    };
+    let lists = [
+        ListView {
+            title: "受控文件清单".to_owned(),
+            source: source.to_owned(),
+            date: date.clone(),
+            columns: DOCUMENT_COLUMNS.map(str::to_owned).to_vec(),
+            widths: DOCUMENT_WIDTHS.to_vec(),
+            links: settings.from_ledger,
+            rows: documents,
+        },
+        ListView {
+            title: "记录清单".to_owned(),
+            source: source.to_owned(),
+            date,
+            columns: RECORD_COLUMNS.map(str::to_owned).to_vec(),
+            widths: RECORD_WIDTHS.to_vec(),
+            links: false,
+            rows: records,
+        },
+    ];
+    let out = settings.root.join("output").join(folder);
+    let (index, _) = Index::build(&library);
+    let site = ViewBuilder::new(&library, &index, Lang::Html).site();
+    let templates = Templates::load(&settings.root)?;
+    let wants = |f: &str| settings.formats.iter().any(|x| x == f);
+    let mut written = Vec::new();
+    let mut pdf_jobs = Vec::new();
+    for list in &lists {
+        let base = out.join(&list.title);
+        let mut context = tera::Context::new();
+        context.insert("site", &site);
+        context.insert("doc", list);
+        if wants("csv") {
+            written.push(write(&base, "csv", &csv(list))?);
+        }
+        if wants("xlsx") {
+            written.push(write(&base, "xlsx", &xlsx(list)?)?);
+        }
+        if wants("html") {
+            let html = templates.render("list.html", &context)?;
+            written.push(write(&base, "html", html.as_bytes())?);
+        }
+        if wants("pdf") {
+            pdf_jobs.push((base, templates.render("list.typ", &context)?));
+        }
+    }
+    // PDFs last: without typst the other formats are still written.
+    if !pdf_jobs.is_empty() {
+        let work = settings.root.join("output").join(".docctl");
+        let typst = Typst::locate(&work)?;
+        let timestamp = crate::render::timestamp_of(settings.date);
+        for (base, source) in pdf_jobs {
+            let path = base.with_extension("pdf");
+            let name = base
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            let job = work
+                .join("jobs")
+                .join(format!("list-{}", folder.replace('/', "-")));
+            typst.compile(
+                &job,
+                &source,
+                &path,
+                timestamp,
+                &format!("{folder}/{name}.pdf"),
+            )?;
+            written.push(path);
+        }
+    }
+    for path in &written {
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(written)
+}
+
+fn write(base: &Path, extension: &str, bytes: &[u8]) -> Result<PathBuf, Error> {
+    let path = base.with_extension(extension);
+    write_atomic(&path, bytes)?;
+    Ok(path)
+}
+
+/// Number the rows 1, 2, 3 … in their first cell.
+fn numbered(rows: Vec<(Vec<String>, bool, String)>) -> Vec<ListRow> {
+    rows.into_iter()
+        .enumerate()
+        .map(|(n, (mut cells, obsolete, href))| {
+            cells.insert(0, (n + 1).to_string());
+            ListRow {
+                cells,
+                obsolete,
+                href,
+            }
+        })
+        .collect()
+}
+
+/// The rows of a document: id, title, version, effective, owner, (status), distribution.
+fn document_cells(doc: &Document) -> Vec<String> {
+    let h = doc.header();
+    vec![
+        h.id.value.to_string(),
+        h.title.value.to_string(),
+        h.version.value.to_string(),
+        h.effective.map(|d| d.value.to_string()).unwrap_or_default(),
+        h.owner.map(|o| o.value.to_string()).unwrap_or_default(),
+        String::new(),
+        h.distribution
+            .iter()
+            .map(|d| d.value.0.as_str())
+            .collect::<Vec<_>>()
+            .join("、"),
+    ]
+}
+
+/// Order procedures before forms, each by id.
+fn ordered<'a>(docs: impl Iterator<Item = &'a Document>) -> Vec<&'a Document> {
+    let mut docs: Vec<&Document> = docs.collect();
+    docs.sort_by(|a, b| {
+        (
+            a.kind() != crate::model::Kind::Procedure,
+            &a.header().id.value,
+        )
+            .cmp(&(
+                b.kind() != crate::model::Kind::Procedure,
+                &b.header().id.value,
+            ))
+    });
+    docs
+}
+
+/// The procedure that lists a form, its keeper and retention, from a set of procedures.
+fn record_cells<'a>(
+    form: &Form,
+    procedures: impl Iterator<Item = &'a Procedure> + Clone,
+) -> Vec<String> {
+    let title_key = fold::key(&form.title.value);
+    let id_key = fold::key(&form.id.value.0);
+    let inner = |entry: &str| {
+        let cited = crate::cite::scan(entry)
+            .first()
+            .map(|c| c.inner.to_owned())
+            .unwrap_or_else(|| entry.trim().to_owned());
+        fold::key(&cited)
+    };
+    let owner = procedures.clone().find_map(|p| {
+        p.records
+            .iter()
+            .find(|r| {
+                let key = inner(&r.form.value);
+                key == title_key || key == id_key
+            })
+            .map(|r| (p, r))
+    });
+    let procedure = match (&owner, &form.procedure) {
+        (Some((p, _)), _) => format!("{} 《{}》", p.id.value, p.title.value),
+        (None, Some(named)) => named.value.to_string(),
+        (None, None) => String::new(),
+    };
+    let keeper = owner
+        .and_then(|(_, r)| r.keeper.as_ref())
+        .map(|k| k.value.to_string())
+        .unwrap_or_default();
+    let retention = form
+        .retention
+        .as_ref()
+        .map(|r| r.value.to_string())
+        .or_else(|| {
+            owner
+                .and_then(|(_, r)| r.retention.as_ref())
+                .map(|r| r.value.to_string())
+        })
+        .unwrap_or_default();
+    vec![
+        form.id.value.to_string(),
+        form.title.value.to_string(),
+        procedure,
+        keeper,
+        retention,
+    ]
+}
+
+fn from_working_set(library: &Library) -> (Vec<ListRow>, Vec<ListRow>) {
+    let lang = library.config.lang;
+    let docs = ordered(library.documents.iter().map(|l| &l.doc));
+    let documents = docs
+        .iter()
+        .map(|doc| {
+            let status = doc.header().status.value;
+            let mut cells = document_cells(doc);
+            cells[5] = StatusView::of(status, lang).label.to_owned();
+            (
+                cells,
+                status == crate::model::Status::Obsolete,
+                String::new(),
+            )
+        })
+        .collect();
+    let procedures = library.documents.iter().filter_map(|l| match &l.doc {
+        Document::Procedure(p) => Some(p),
+        Document::Form(_) => None,
+    });
+    let records = docs
+        .iter()
+        .filter_map(|doc| match doc {
+            Document::Form(f) => Some((
+                record_cells(f, procedures.clone()),
+                f.status.value == crate::model::Status::Obsolete,
+                String::new(),
+            )),
+            Document::Procedure(_) => None,
+        })
+        .collect();
+    (numbered(documents), numbered(records))
+}
+
+fn from_ledger(library: &Library) -> Result<(Vec<ListRow>, Vec<ListRow>), Error> {
+    let archive = library.root.join(ARCHIVE);
+    let mut released: Vec<(Document, bool, String, String)> = Vec::new();
+    for (id, doc, release) in library.ledger.releases() {
+        let path = archive
+            .join(&release.path)
+            .join(format!("{}.yaml", doc.slug));
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let parsed =
+            parse_archived(&doc.kind, &path.to_string_lossy(), &text).ok_or_else(|| {
+                Error::Usage(format!(
+                    "{}: the archived YAML of {id} {} does not load",
+                    path.display(),
+                    release.version
+                ))
+            })?;
+        let status = match &release.superseded {
+            Some(s) => match &s.by {
+                Some(by) => format!("作废 superseded by {by} ({})", s.date),
+                None => format!("作废 withdrawn ({})", s.date),
+            },
+            None => "受控 current".to_owned(),
+        };
+        let href = format!("../../../{ARCHIVE}/{}/{}.pdf", release.path, doc.slug);
+        released.push((parsed, release.superseded.is_some(), status, href));
+    }
+    let order: BTreeMap<(bool, String, (u32, u32), String), usize> = released
+        .iter()
+        .enumerate()
+        .map(|(n, (doc, _, _, _))| {
+            let h = doc.header();
+            let version = library
+                .config
+                .version_scheme
+                .parse(&h.version.value.0)
+                .unwrap_or_default();
+            (
+                (
+                    doc.kind() != crate::model::Kind::Procedure,
+                    h.id.value.0.clone(),
+                    version,
+                    h.version.value.0.clone(),
+                ),
+                n,
+            )
+        })
+        .collect();
+    let documents = order
+        .values()
+        .map(|&n| {
+            let (doc, obsolete, status, href) = &released[n];
+            let mut cells = document_cells(doc);
+            cells[5] = status.clone();
+            (cells, *obsolete, href.clone())
+        })
+        .collect();
+    let current_procedures: Vec<&Procedure> = released
+        .iter()
+        .filter(|(_, obsolete, _, _)| !obsolete)
+        .filter_map(|(doc, _, _, _)| match doc {
+            Document::Procedure(p) => Some(p),
+            Document::Form(_) => None,
+        })
+        .collect();
+    let records = order
+        .values()
+        .filter_map(|&n| match &released[n] {
+            (Document::Form(f), obsolete, _, href) => {
+                let mut cells = record_cells(f, current_procedures.iter().copied());
+                cells[0] = format!("{} {}", cells[0], f.version.value);
+                Some((cells, *obsolete, href.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    Ok((numbered(documents), numbered(records)))
+}
+
+/// CSV as Excel opens it: UTF-8 with a byte-order mark, CRLF line ends, quoted when needed.
+fn csv(list: &ListView) -> Vec<u8> {
+    let mut out = String::from("\u{feff}");
+    let mut line = |cells: &[String]| {
+        let quoted: Vec<String> = cells
+            .iter()
+            .map(|c| {
+                if c.contains([',', '"', '\n', '\r']) {
+                    format!("\"{}\"", c.replace('"', "\"\""))
+                } else {
+                    c.clone()
+                }
+            })
+            .collect();
+        out.push_str(&quoted.join(","));
+        out.push_str("\r\n");
+    };
+    line(&list.columns);
+    for row in &list.rows {
+        line(&row.cells);
+    }
+    out.into_bytes()
+}
+
+/// An Excel workbook of one sheet: bold header, sized columns, 作废 rows grey and struck.
+fn xlsx(list: &ListView) -> Result<Vec<u8>, Error> {
+    use rust_xlsxwriter::{Format, FormatBorder, Workbook};
+    let failed = |e: rust_xlsxwriter::XlsxError| {
+        Error::Usage(format!("cannot write {}.xlsx: {e}", list.title))
+    };
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(&list.title).map_err(failed)?;
+    let header = Format::new()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_background_color("#F0F0F0");
+    let normal = Format::new().set_border(FormatBorder::Thin).set_text_wrap();
+    let obsolete = normal
+        .clone()
+        .set_font_strikethrough()
+        .set_font_color("#777777");
+    for (c, (title, width)) in list.columns.iter().zip(&list.widths).enumerate() {
+        let c = c as u16;
+        sheet
+            .write_string_with_format(0, c, title, &header)
+            .map_err(failed)?;
+        sheet
+            .set_column_width(c, f64::from(*width) * 3.2)
+            .map_err(failed)?;
+    }
+    for (r, row) in list.rows.iter().enumerate() {
+        let format = if row.obsolete { &obsolete } else { &normal };
+        for (c, cell) in row.cells.iter().enumerate() {
+            sheet
+                .write_string_with_format(r as u32 + 1, c as u16, cell, format)
+                .map_err(failed)?;
+        }
+    }
+    sheet.set_freeze_panes(1, 0).map_err(failed)?;
+    workbook.save_to_buffer().map_err(failed)
+}
