@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::load;
 use crate::model::Date;
 use crate::publish::{self, Acknowledgement, Lock};
-use crate::write::write_atomic;
+use crate::write::write_durable;
 
 /// What `ack` needs to run.
 #[derive(Debug, Clone)]
@@ -70,7 +70,7 @@ pub fn run(settings: &AckSettings) -> Result<(), Error> {
         date: settings.date.to_string(),
     });
     ledger.acknowledgements.sort();
-    write_atomic(
+    write_durable(
         &publish::ledger_path(&settings.root),
         ledger.to_json().as_bytes(),
     )?;

@@ -17,7 +17,7 @@ use crate::publish::{
 use crate::render::{self, Formats, templates::Templates};
 use crate::typst::Typst;
 use crate::validate::{self, Context, Index, Target};
-use crate::write::write_atomic;
+use crate::write::write_durable;
 
 /// What `publish` needs to run.
 #[derive(Debug, Clone)]
@@ -89,7 +89,7 @@ pub fn run(settings: &PublishSettings) -> Result<bool, Error> {
     let ledger = updated_ledger(&library, &index, &plan, releases.entries, settings.date);
     let ledger_path = publish::ledger_path(&settings.root);
     faults.before_write(&ledger_path)?;
-    write_atomic(&ledger_path, ledger.to_json().as_bytes())?;
+    write_durable(&ledger_path, ledger.to_json().as_bytes())?;
     let mut moved = releases.moved;
     moved.commit();
     for (id, release) in &releases.summary {
@@ -175,7 +175,17 @@ fn stage_and_move(
         xlsx: false,
     };
     // The archived pages show the document as released, without the check's notes.
-    let site = render::render(library, index, &templates, formats, &[])?;
+    let pages = std::sync::Mutex::new(BTreeMap::<String, Vec<u8>>::new());
+    let keep = |path: &str, bytes: &[u8]| {
+        if path.ends_with(".html") {
+            if let Ok(mut pages) = pages.lock() {
+                pages.insert(path.to_owned(), bytes.to_vec());
+            }
+        }
+        Ok(())
+    };
+    let site = render::render(library, index, &templates, formats, &[], &keep)?;
+    let pages = pages.into_inner().unwrap_or_default();
     let work = settings.root.join("output").join(".docctl");
     let typst = Typst::locate(&work)?;
     let staging = tempfile::Builder::new()
@@ -194,18 +204,14 @@ fn stage_and_move(
 
         let source = library.sources.get(&loaded.file).map_or("", |s| s.as_ref());
         let html_path = format!("{}/{slug}.html", loaded.doc.kind().folder());
-        let html = site
-            .files
-            .iter()
-            .find(|f| f.path == html_path)
-            .map_or("", |f| f.text.as_str());
+        let html = pages.get(&html_path).map_or(&[][..], Vec::as_slice);
         for (name, bytes) in [
             (format!("{slug}.yaml"), source.as_bytes()),
-            (format!("{slug}.html"), html.as_bytes()),
+            (format!("{slug}.html"), html),
         ] {
             let file = dir.join(&name);
             faults.before_write(&file)?;
-            write_atomic(&file, bytes)?;
+            write_durable(&file, bytes)?;
             files.insert(name, publish::sha256(bytes));
         }
         let job = site
@@ -216,6 +222,10 @@ fn stage_and_move(
         let pdf = dir.join(format!("{slug}.pdf"));
         faults.before_write(&pdf)?;
         crate::commands::build::compile_pdf(&typst, job, &pdf, &work.join("publish"))?;
+        // The archive must survive a crash: flush the PDF before the folder is renamed in.
+        std::fs::File::open(&pdf)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| Error::io(&pdf, e))?;
         let bytes = std::fs::read(&pdf).map_err(|e| Error::io(&pdf, e))?;
         files.insert(format!("{slug}.pdf"), publish::sha256(&bytes));
 
