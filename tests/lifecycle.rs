@@ -226,6 +226,35 @@ fn a_revision_from_init_to_the_archive() {
         "{list_pdf}"
     );
 
+    // The portal shows both releases: A/1 current, A/0 作废, each linking to its archived PDF.
+    run(&set, &["build", "--to", "html", "--today", &d4]);
+    let page_dir = set.join("output/procedures");
+    let page = fs::read_to_string(page_dir.join("QP-7.5-01.html")).unwrap();
+    assert!(
+        page.contains("<tr class=\"current\"><td>A/1</td>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<tr class=\"superseded\"><td>A/0</td>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<span class=\"void\">作废</span> · superseded by A/1"),
+        "{page}"
+    );
+    let a0_href = page
+        .split("<tr class=\"superseded\">")
+        .nth(1)
+        .and_then(|row| row.split("<a href=\"").nth(1))
+        .and_then(|rest| rest.split('"').next())
+        .unwrap();
+    assert_eq!(a0_href, "../../published/QP-7.5-01/A-0/QP-7.5-01.pdf");
+    assert_eq!(
+        fs::read(page_dir.join(a0_href)).unwrap(),
+        a0_pdf,
+        "the link opens the released A/0 PDF"
+    );
+
     // Publishing A/1 again with other content is refused; nothing is written.
     let ledger_before = fs::read(set.join("published/ledger.json")).unwrap();
     let text = fs::read_to_string(&file).unwrap();

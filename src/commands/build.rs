@@ -69,7 +69,16 @@ pub fn run(settings: &BuildSettings) -> Result<bool, Error> {
     let templates = Templates::load(&settings.root)?;
     let out = &settings.out;
     let sink = |path: &str, bytes: &[u8]| write_atomic(&inside(out, path)?, bytes);
-    let site = render::render(&library, &index, &templates, formats, &diagnostics, &sink)?;
+    let archive = archive_href(&settings.root, &settings.out);
+    let site = render::render(
+        &library,
+        &index,
+        &templates,
+        formats,
+        &diagnostics,
+        archive.as_deref(),
+        &sink,
+    )?;
     let mut summary = Summary {
         documents: library.documents.len(),
         ..Summary::default()
@@ -220,4 +229,22 @@ fn cache_key(typst: &Typst, job: &PdfJob) -> String {
         }
     }
     format!("{:x}", hasher.finalize())
+}
+
+/// The address of the set's `published/` folder from a document page in `out/<kind>/`: a
+/// relative path when both are on the same tree (the default `DIR/output`), else absolute.
+fn archive_href(root: &Path, out: &Path) -> Option<String> {
+    let published = root.join(crate::publish::ARCHIVE);
+    if !published.is_dir() {
+        return None;
+    }
+    let published = published.canonicalize().ok()?;
+    std::fs::create_dir_all(out).ok()?;
+    let page_dir = out.canonicalize().ok()?.join("procedures");
+    let common = page_dir.ancestors().find(|a| published.starts_with(a))?;
+    let ups = page_dir.strip_prefix(common).ok()?.components().count();
+    let down = published.strip_prefix(common).ok()?;
+    let mut href = "../".repeat(ups);
+    href.push_str(&down.to_string_lossy());
+    Some(href)
 }

@@ -184,7 +184,7 @@ fn stage_and_move(
         }
         Ok(())
     };
-    let site = render::render(library, index, &templates, formats, &[], &keep)?;
+    let site = render::render(library, index, &templates, formats, &[], None, &keep)?;
     let pages = pages.into_inner().unwrap_or_default();
     let work = settings.root.join("output").join(".docctl");
     let typst = Typst::locate(&work)?;

@@ -128,11 +128,14 @@ struct Shared<'a> {
     typst: ViewBuilder<'a>,
     markdown: ViewBuilder<'a>,
     site_view: view::SiteView,
+    archive: Option<&'a str>,
 }
 
 /// Render every document in the requested formats and hand each file to `sink` as soon as it
 /// is ready (documents render in parallel, so memory holds only those in flight);
-/// `diagnostics` (from `check`) are shown in the portal next to the documents they concern.
+/// `diagnostics` (from `check`) are shown in the portal next to the documents they concern;
+/// `archive` is the address of `published/` from a document's page, to link its released
+/// revisions (superseded ones marked 作废).
 /// Return the PDFs still to compile.
 pub fn render(
     library: &Library,
@@ -140,6 +143,7 @@ pub fn render(
     templates: &Templates,
     formats: Formats,
     diagnostics: &[Diagnostic],
+    archive: Option<&str>,
     sink: Sink<'_>,
 ) -> Result<Site, Error> {
     let mut problems: BTreeMap<&str, Vec<view::ProblemView>> = BTreeMap::new();
@@ -160,6 +164,7 @@ pub fn render(
         html,
         typst: ViewBuilder::new(library, index, Lang::Typst),
         markdown: ViewBuilder::new(library, index, Lang::Markdown),
+        archive,
     };
     let results: Vec<(ManifestEntry, IndexRow, Option<PdfJob>)> = (0..library.documents.len())
         .into_par_iter()
@@ -227,6 +232,7 @@ fn render_one(
         typst,
         markdown,
         site_view,
+        archive,
     } = shared;
     let loaded = &library.documents[i];
     let doc = &loaded.doc;
@@ -265,6 +271,26 @@ fn render_one(
             .get(loaded.file.as_str())
             .cloned()
             .unwrap_or_default();
+        if let (Some(archive), Some(released)) =
+            (archive, library.ledger.documents.get(&header.id.value.0))
+        {
+            h.releases = released
+                .releases
+                .iter()
+                .rev()
+                .map(|r| view::ReleaseView {
+                    version: r.version.clone(),
+                    effective: r.effective.clone(),
+                    released: r.released.clone(),
+                    superseded: r.superseded.as_ref().map(|s| match &s.by {
+                        Some(by) => format!("{by} ({})", s.date),
+                        None => format!("withdrawn ({})", s.date),
+                    }),
+                    pdf: format!("{archive}/{}/{slug}.pdf", r.path),
+                    html: format!("{archive}/{}/{slug}.html", r.path),
+                })
+                .collect();
+        }
     };
     if formats.xlsx {
         if let Document::Form(f) = doc {

@@ -319,6 +319,25 @@ pub struct HeaderView {
     pub cited_by: Vec<CitedByView>,
     /// What `check` found in this document's file (portal pages).
     pub problems: Vec<ProblemView>,
+    /// The released revisions in the archive, newest first (portal pages).
+    pub releases: Vec<ReleaseView>,
+}
+
+/// A released revision of a document, from the archive's ledger.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReleaseView {
+    /// Its version.
+    pub version: String,
+    /// Its effective date.
+    pub effective: String,
+    /// The day it was published.
+    pub released: String,
+    /// By what and when it was replaced (作废), or none while it is the current release.
+    pub superseded: Option<String>,
+    /// The archived PDF.
+    pub pdf: String,
+    /// The archived HTML page.
+    pub html: String,
 }
 
 /// A document that cites this one.
@@ -651,6 +670,7 @@ impl<'a> ViewBuilder<'a> {
             xlsx: String::new(),
             cited_by: Vec::new(),
             problems: Vec::new(),
+            releases: Vec::new(),
         }
     }
 
