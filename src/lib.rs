@@ -16,6 +16,7 @@ pub mod commands;
 pub mod diagnostic;
 pub mod error;
 pub mod fold;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod render;
@@ -59,6 +60,15 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             };
             let built = commands::build::run(&settings)?;
             Ok(if built {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_DOCUMENT_ERRORS)
+            })
+        }
+        Command::Import(args) => {
+            let settings = commands::import::ImportSettings::from_args(&args)?;
+            let imported = commands::import::run(&settings)?;
+            Ok(if imported {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(EXIT_DOCUMENT_ERRORS)
