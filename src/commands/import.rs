@@ -128,6 +128,14 @@ pub fn run(settings: &ImportSettings) -> Result<bool, Error> {
             });
         }
     }
+    let mut drafts: Vec<&mut Draft> = planned
+        .iter_mut()
+        .filter_map(|p| match &mut p.outcome {
+            Outcome::Procedure(draft) => Some(draft.as_mut()),
+            Outcome::Skipped(_) => None,
+        })
+        .collect();
+    structure::mark_copies(&mut drafts);
     assign_files(settings, &sources, &mut planned)?;
     let targets: Vec<&Path> = planned
         .iter()

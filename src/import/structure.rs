@@ -879,14 +879,14 @@ impl Builder<'_> {
                 None
             }
             _ if has_stops && !text.ends_with(SENTENCE_ENDS) => Some(format!(
-                "「{}」 stops mid-sentence: 「…{}」",
+                "「{}」 stops mid-sentence: 「{}」",
                 self.draft.title,
-                tail(text, 12)
+                last_words(text)
             )),
             _ => None,
         };
         if let Some(message) = why {
-            let at = text.len().saturating_sub(tail(text, 1).len());
+            let at = text.char_indices().next_back().map_or(0, |(i, _)| i);
             let pos = self.body.pos(at);
             self.draft.problems.push(
                 Diagnostic::warning("import-truncated", self.file, pos, message)
@@ -904,6 +904,46 @@ impl Builder<'_> {
             };
             self.note(0, format!("the text is in {name}"));
             self.draft.lang = Some(lang);
+        }
+    }
+}
+
+/// Note drafts that repeat an earlier draft's text (web copies hold the same procedure
+/// twice, or a translation of it): most of their sentences, folded, are the same.
+pub fn mark_copies(drafts: &mut [&mut Draft]) {
+    fn sentences_of(draft: &Draft) -> std::collections::BTreeSet<String> {
+        fn walk(steps: &[DraftStep], out: &mut Vec<String>) {
+            for step in steps {
+                out.extend(step.text.iter().cloned());
+                walk(&step.steps, out);
+            }
+        }
+        let mut texts = vec![draft.purpose.clone(), draft.scope.clone()];
+        texts.extend(draft.responsibilities.iter().map(|(_, d)| d.clone()));
+        walk(&draft.steps, &mut texts);
+        texts
+            .iter()
+            .map(|t| fold::key(t))
+            .filter(|k| k.chars().count() >= 8)
+            .collect()
+    }
+    let sets: Vec<_> = drafts.iter().map(|d| sentences_of(d)).collect();
+    for later in 1..drafts.len() {
+        for earlier in 0..later {
+            let (a, b) = (&sets[earlier], &sets[later]);
+            let shared = a.intersection(b).count();
+            if shared >= 3 && shared * 2 >= a.len().min(b.len()) {
+                let (title, lines) = (drafts[earlier].title.clone(), drafts[earlier].lines);
+                let draft = &mut drafts[later];
+                draft.notes.push(Note {
+                    line: draft.lines.0,
+                    text: format!(
+                        "{shared} of its passages are also in 「{title}」 (lines {}–{}): the same document twice? merge them by hand",
+                        lines.0, lines.1
+                    ),
+                });
+                break;
+            }
         }
     }
 }
@@ -1117,6 +1157,14 @@ fn department(text: &str, known: &[String]) -> (String, bool) {
     let body = text.trim();
     let body = body.strip_prefix('由').unwrap_or(body);
     let punct = [',', '，', '。', ';', '；', '!', '?'];
+    let head = [":", "：", "负责", "負責"].iter().find_map(|marker| {
+        let head = body[..body.find(marker)?].trim();
+        ((1..=20).contains(&head.chars().count()) && !head.contains(punct)).then_some(head)
+    });
+    // `品管部、生产部:负责…`: several departments share the duty; keep them together.
+    if let Some(head) = head.filter(|h| h.contains(['、', '和', '及', '与', '/'])) {
+        return (head.to_owned(), true);
+    }
     if let Some(name) = known
         .iter()
         .filter(|d| {
@@ -1127,13 +1175,8 @@ fn department(text: &str, known: &[String]) -> (String, bool) {
     {
         return (name.clone(), true);
     }
-    for marker in [":", "：", "负责", "負責"] {
-        if let Some(i) = body.find(marker) {
-            let head = body[..i].trim();
-            if (1..=20).contains(&head.chars().count()) && !head.contains(punct) {
-                return (head.to_owned(), true);
-            }
-        }
+    if let Some(head) = head {
+        return (head.to_owned(), true);
     }
     if let Some(c) = LEADING_ORG.captures(body) {
         // 内部沟通, 外部沟通: 内部/外部 is no department.
@@ -1292,11 +1335,15 @@ fn short(text: &str) -> String {
     format!("{head}…")
 }
 
-fn tail(text: &str, n: usize) -> &str {
-    let count = text.chars().count();
-    let skip = count.saturating_sub(n);
-    let at = text.char_indices().nth(skip).map_or(0, |(i, _)| i);
-    &text[at..]
+/// The end of a text for a message: its last phrase, at most 20 characters.
+fn last_words(text: &str) -> String {
+    let phrase = text.rsplit(char::is_whitespace).next().unwrap_or(text);
+    let skip = phrase.chars().count().saturating_sub(20);
+    let mut out: String = phrase.chars().skip(skip).collect();
+    if skip > 0 || phrase.len() < text.len() {
+        out.insert(0, '…');
+    }
+    out
 }
 
 #[cfg(test)]
@@ -1326,6 +1373,8 @@ mod tests {
         );
         assert_eq!(d("销售部归口管理与顾客的沟通,其它部门配合。").0, "销售部");
         assert_eq!(d("相关部门配合分析。").0, "相关部门");
+        assert_eq!(d("品质部、生产部:负责分析。").0, "品质部、生产部");
+        assert_eq!(d("管代/HACCP小组长负责审批。").0, "管代/HACCP小组长");
         assert_eq!(d("接收與評估訂單."), ("接收與評估訂單".to_owned(), false));
         assert_eq!(d("外部溝通."), ("外部溝通".to_owned(), false));
     }
