@@ -556,6 +556,19 @@ fn import_one(path: &Path) -> (String, BTreeMap<String, String>) {
     (stderr, files)
 }
 
+/// Write a file of this name into a fresh folder and import it.
+fn import_text(name: &str, contents: &str) -> BTreeMap<String, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    fs::write(&path, contents).unwrap();
+    import_one(&path).1
+}
+
+/// Parse a draft.
+fn procedure(text: &str) -> Procedure {
+    docctl::load::parse("draft.yaml", text).unwrap_or_else(|d| panic!("{d:?}\n{text}"))
+}
+
 #[test]
 fn a_docx_imports_like_its_text() {
     let lines = seed_lines();
@@ -603,16 +616,11 @@ fn a_gb18030_text_imports_like_its_utf8() {
 
 #[test]
 fn markdown_headings_lists_and_record_tables() {
-    let dir = tempfile::tempdir().unwrap();
-    let md = dir.path().join("采购.md");
-    fs::write(
-        &md,
+    let files = import_text(
+        "采购.md",
         "# 采购控制程序\n\n文件编号:QP-7.4-09 版本:A1\n\n## 1 目的\n\n确保采购的产品符合要求。\n\n## 2 范围\n\n适用于生产物料的采购。\n\n## 3 职责\n\n- 采购部负责供方的选择。\n- 品质部负责进货检验。\n\n## 4 工作程序\n\n### 4.1 供方选择\n\n采购部按《供方评价程序》评价供方。\n\n### 4.2 进货检验\n\n品质部检验,填写《进货检验记录》。\n\n## 5 记录\n\n| 记录名称 | 保存部门 | 保存期限 |\n|---|---|---|\n| 《进货检验记录》 | 品质部 | 3年 |\n",
-    )
-    .unwrap();
-    let (_, files) = import_one(&md);
-    let text = &files["QP-7.4-09.yaml"];
-    let p: Procedure = docctl::load::parse("x.yaml", text).unwrap();
+    );
+    let p = procedure(&files["QP-7.4-09.yaml"]);
     assert_eq!(p.title.as_str(), "采购控制程序");
     assert_eq!(p.version.0, "A/1");
     let duties: Vec<(&str, &str)> = p
@@ -641,29 +649,22 @@ fn markdown_headings_lists_and_record_tables() {
 
 #[test]
 fn english_and_chinese_numbering_styles() {
-    let dir = tempfile::tempdir().unwrap();
-    let en = dir.path().join("complaints.txt");
-    fs::write(
-        &en,
+    let files = import_text(
+        "complaints.txt",
         "Complaint Handling Procedure\n\n1. Purpose\nTo handle customer complaints.\n2. Scope\nAll products.\n3. Responsibilities\n3.1 Sales department: receives complaints.\n4. Procedure\n4.1 Receive the complaint.\na) Record it in <Complaint Log>.\nb) Reply within 2 days.\n4.2 Close the complaint.\n5. Records\n<Complaint Log>\n",
-    )
-    .unwrap();
-    let (_, files) = import_one(&en);
-    let p: Procedure = docctl::load::parse("x.yaml", &files["IMP-001.yaml"]).unwrap();
+    );
+    let p = procedure(&files["IMP-001.yaml"]);
     assert_eq!(p.purpose.as_str(), "To handle customer complaints.");
     assert_eq!(p.responsibilities[0].department.0, "Sales department");
     assert_eq!(p.steps[0].steps.len(), 2);
     assert_eq!(p.records[0].form.as_str(), "<Complaint Log>");
     assert!(files["IMP-001.yaml"].contains("lang: en"));
 
-    let zh = dir.path().join("chinese.txt");
-    fs::write(
-        &zh,
+    let files = import_text(
+        "chinese.txt",
         "仓库管理规定\n\n一、目的\n规范仓库管理。\n二、范围\n适用于仓库。\n三、职责\n仓库负责收发。\n四、工作程序\n(一)入库\n1.核对单据。\n2.清点数量。\n(二)出库\n1.凭单发料。\n五、记录\n《入库单》、《出库单》\n",
-    )
-    .unwrap();
-    let (_, files) = import_one(&zh);
-    let p: Procedure = docctl::load::parse("x.yaml", &files["IMP-001.yaml"]).unwrap();
+    );
+    let p = procedure(&files["IMP-001.yaml"]);
     assert_eq!(p.steps.len(), 2);
     assert_eq!(p.steps[0].title.as_ref().unwrap().as_str(), "入库");
     assert_eq!(p.steps[0].steps.len(), 2);

@@ -336,8 +336,8 @@ fn print_procedure(draft: &Draft, file: Option<&(PathBuf, String, String)>, dry_
     }
 }
 
-/// `warning[code] file:line:column: message`, then the source around the column with the
-/// offending text marked, then the help.
+/// Print a problem of the source: `warning[code] file:line:column: message`, the source
+/// around the column with the offending text marked, and the help.
 fn print_diagnostic(d: &Diagnostic, source: &Source) {
     let severity = match d.severity {
         diagnostic::Severity::Error => "error",

@@ -177,12 +177,14 @@ fn value(
                 .captures(region)
                 .filter(|c| c.get(0).is_some_and(|m| m.start() == lead))
             {
-                let whole = date.get(0).map_or(0, |m| m.end());
-                header.effective = Some(Piece {
-                    text: iso_date(&date),
-                    at: at + token_start,
-                });
-                return key.end() + whole;
+                if let Some(iso) = iso_date(&date) {
+                    let whole = date.get(0).map_or(0, |m| m.end());
+                    header.effective = Some(Piece {
+                        text: iso,
+                        at: at + token_start,
+                    });
+                    return key.end() + whole;
+                }
             }
         }
         "受控状态" | "受控狀態" => {
@@ -204,16 +206,19 @@ fn value(
                 let person = &token[..name_len];
                 let date = DATE
                     .captures(&text[token_start..limit])
-                    .filter(|c| c.get(0).is_some_and(|m| m.start() <= name_len + 2));
-                let end = date
-                    .as_ref()
-                    .and_then(|c| c.get(0))
-                    .map_or(token_start + token_len, |m| token_start + m.end());
+                    .filter(|c| c.get(0).is_some_and(|m| m.start() <= name_len + 2))
+                    .and_then(|c| Some((iso_date(&c)?, c.get(0)?.end())));
+                let rest_blank = token[name_len..].chars().all(|c| c == '_' || c == '/');
+                let end = match &date {
+                    Some((_, date_end)) => token_start + date_end,
+                    None if rest_blank => token_start + token_len,
+                    None => token_start + name_len,
+                };
                 if !person.is_empty() && !DATE.is_match(person) {
                     header.signatures.push(Signature {
                         role,
                         name: person.to_owned(),
-                        date: date.as_ref().map(iso_date),
+                        date: date.map(|(d, _)| d),
                         at: at + token_start,
                     });
                     return end;
@@ -231,12 +236,12 @@ fn value(
     key.end()
 }
 
-fn iso_date(c: &regex::Captures<'_>) -> String {
-    let n = |i: usize| {
-        c.get(i)
-            .map_or(0, |m| m.as_str().parse::<u32>().unwrap_or(0))
-    };
-    format!("{:04}-{:02}-{:02}", n(1), n(2), n(3))
+/// Write a matched date as `YYYY-MM-DD`, if it is a real date (not 2024-13-45).
+fn iso_date(c: &regex::Captures<'_>) -> Option<String> {
+    let n = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<i16>().ok());
+    let (year, month, day) = (n(1)?, n(2)?, n(3)?);
+    let date = jiff::civil::Date::new(year, i8::try_from(month).ok()?, i8::try_from(day).ok()?);
+    date.ok().map(|d| d.to_string())
 }
 
 /// Classify text that no key claimed: titles, the system line, or text for a step.
@@ -281,8 +286,8 @@ fn leftover(header: &mut Header, text: &str, at: usize, start: usize, end: usize
     flush(header, &mut rest);
 }
 
-/// `程序文件`, `质量管理体系程序文件`, `物业公司程序文件`: the line every page of the manual
-/// carries (`system` in docctl.yaml), not a title.
+/// Return whether a phrase is the line every page of the manual carries (`程序文件`,
+/// `质量管理体系程序文件`, `物业公司程序文件`: `system` in docctl.yaml), not a title.
 fn is_system_line(phrase: &str) -> bool {
     phrase == "程序文件"
         || [
@@ -296,8 +301,8 @@ fn is_system_line(phrase: &str) -> bool {
         .any(|s| phrase.ends_with(s))
 }
 
-/// Does a phrase look like a document's title (ends in 程序, 规定 …, after a trailing
-/// bracket like `(完整版)` or `[59560]`)?
+/// Return whether a phrase looks like a document's title (ends in 程序, 规定 …, after a
+/// trailing bracket like `(完整版)` or `[59560]`).
 pub(crate) fn is_title(phrase: &str) -> bool {
     let core = strip_brackets(phrase);
     !core.is_empty()
@@ -387,6 +392,11 @@ mod tests {
             ]
         );
         assert_eq!(h.effective.unwrap().text, "2024-03-10");
+        let h = scan("编制: 张三2024-13-45 生效日期: 2024.2.30", 0);
+        assert_eq!(h.signatures[0].date, None);
+        assert!(h.effective.is_none());
+        let rest: Vec<&str> = h.rest.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(rest, ["2024-13-45", "2024.2.30"]);
     }
 
     #[test]

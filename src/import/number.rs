@@ -88,7 +88,7 @@ pub(crate) fn scan(text: &str, locate: &dyn Fn(usize) -> String) -> Scanned {
     }
 }
 
-/// Whether the text numbers its items without dots (`3 2 1`, `321`), as OCR or a careless
+/// Return whether the text numbers its items without dots (`3 2 1`, `321`), as OCR or a careless
 /// export leaves them; only then are digit groups split into levels.
 fn is_dotless(text: &str) -> bool {
     static DOTTED: LazyLock<Regex> = LazyLock::new(|| {
@@ -193,7 +193,7 @@ impl Scanner<'_> {
         self.text[..i].chars().next_back()
     }
 
-    /// Can a number start at `i`: start of text, after a space or a punctuation mark?
+    /// Return whether a number can start at `i`: at the start, after a space or a punctuation mark.
     fn boundary(&self, i: usize) -> bool {
         match self.prev(i) {
             None => true,
@@ -206,7 +206,7 @@ impl Scanner<'_> {
         }
     }
 
-    /// Does a sentence start at `i` (after a full stop and a space, or at a line start)?
+    /// Return whether a sentence starts at `i` (after a full stop and a space, or a line start).
     fn sentence_start(&self, i: usize) -> bool {
         let before = &self.text[..i];
         let trimmed = before.trim_end();
@@ -220,7 +220,7 @@ impl Scanner<'_> {
             && trimmed.ends_with(['.', '。', '!', '?', '！', '？', ';', '；'])
     }
 
-    /// A section name without a number: at the start of the text or of a sentence.
+    /// Match a section name without a number, at the start of the text or of a sentence.
     fn unnumbered(&mut self, i: usize) -> Option<(Event, usize)> {
         let first_heading = self.top == 0 && self.boundary(i);
         if !(first_heading || self.sentence_start(i)) {
@@ -299,7 +299,7 @@ impl Scanner<'_> {
         None
     }
 
-    /// A single number: a section heading, an item of an open list, or the start of a list.
+    /// Read a single number: a section heading, an item of an open list, or a list's start.
     fn top_level(
         &mut self,
         i: usize,
@@ -415,8 +415,8 @@ impl Scanner<'_> {
         (event, end)
     }
 
-    /// Is a dotted number the next one: the first child of the current item, or the next
-    /// sibling of it or of one of its parents?
+    /// Return whether a dotted number is the next one: the first child of the current item,
+    /// or the next sibling of it or of one of its parents.
     fn expected(&self, comps: &[u32]) -> bool {
         let p = &self.path;
         if self.style == Some(TopStyle::Chinese) {
@@ -620,7 +620,7 @@ fn arabic(rest: &str) -> Option<Arabic> {
     })
 }
 
-/// `3 2 1 进行`: single digits separated by single spaces (the dots were lost).
+/// Read `3 2 1 进行`: single digits separated by single spaces (the dots were lost).
 fn spaced(rest: &str) -> Option<(Vec<u32>, usize)> {
     let bytes = rest.as_bytes();
     let mut comps = Vec::new();
@@ -641,7 +641,7 @@ fn spaced(rest: &str) -> Option<(Vec<u32>, usize)> {
     (comps.len() >= 2 && (next == ' ' || is_han(next))).then_some((comps, i))
 }
 
-/// `321进行`: two to four digits glued to the text (the dots and the spaces were lost).
+/// Read `321进行`: two to four digits glued to the text (the dots and the spaces were lost).
 fn glued(rest: &str) -> Option<(Vec<u32>, usize)> {
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     if !(2..=4).contains(&digits) || rest.as_bytes()[..digits].contains(&b'0') {
@@ -683,7 +683,7 @@ fn chinese_value(numeral: &str) -> Option<u32> {
     }
 }
 
-/// `一、` (a section or a list), `第一章` (a section), `(一)`, `(1)`, `(a)`.
+/// Read `一、` (a section or a list), `第一章` (a section), `(一)`, `(1)`, `(a)`.
 fn chinese(rest: &str) -> Option<(u32, Option<ListStyle>, usize)> {
     let numeral_len = |s: &str| {
         s.char_indices()
@@ -702,7 +702,9 @@ fn chinese(rest: &str) -> Option<(u32, Option<ListStyle>, usize)> {
     }
     if let Some(after) = rest.strip_prefix(['(', '（']) {
         let open = rest.len() - after.len();
-        let inner_len = after.find([')', '）'])?;
+        // A marker is short: do not look for its closing bracket further than a few letters.
+        let window = after.char_indices().nth(6).map_or(after.len(), |(i, _)| i);
+        let inner_len = after[..window].find([')', '）'])?;
         let inner = &after[..inner_len];
         let close = after[inner_len..].chars().next().map_or(1, char::len_utf8);
         let end = open + inner_len + close;
@@ -727,7 +729,7 @@ fn chinese(rest: &str) -> Option<(u32, Option<ListStyle>, usize)> {
         .then_some((value, None, len + '、'.len_utf8()))
 }
 
-/// `a)`, `a.`, `a、`, `A)`: a letter list marker, not the start of a word (`e.g.`).
+/// Read `a)`, `a.`, `a、`, `A)`: a letter list marker, not the start of a word (`e.g.`).
 fn letter(rest: &str) -> Option<(u32, ListStyle, usize)> {
     let mut chars = rest.chars();
     let c = chars.next()?;
@@ -750,8 +752,8 @@ fn letter(rest: &str) -> Option<(u32, ListStyle, usize)> {
     Some((value, style, end))
 }
 
-/// Words that, right after a number, make it a quantity (`5日`, `2小时`, `3个月`), not a
-/// section number.
+/// Return whether the words after a number make it a quantity (`5日`, `2小时`, `3个月`),
+/// not a section number.
 fn unit_follows(after: &str) -> bool {
     const UNITS: &[&str] = &[
         "年", "个月", "月", "日", "天", "周", "小时", "分钟", "秒", "个", "次", "份", "件", "台",
@@ -761,7 +763,8 @@ fn unit_follows(after: &str) -> bool {
     !NOT_UNITS.iter().any(|w| after.starts_with(w)) && UNITS.iter().any(|w| after.starts_with(w))
 }
 
-/// A short heading word after a number (`4 基本流程`): 2 to 12 letters up to a space.
+/// Find a short heading word after a number (`4 基本流程`): 2 to 12 letters up to a space;
+/// return where it ends.
 fn heading_word(text: &str, at: usize) -> Option<usize> {
     let rest = &text[at..];
     if unit_follows(rest) {

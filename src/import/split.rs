@@ -81,9 +81,9 @@ pub fn split(lines: &[String]) -> Vec<Passage> {
             };
             match action {
                 Action::Furniture => cur.passage.furniture.extend(para.iter().cloned()),
-                Action::Header => cur.passage.lines.extend(para.iter().cloned()),
+                Action::Header => cur.push(para),
                 Action::Body => {
-                    cur.passage.lines.extend(para.iter().cloned());
+                    cur.push(para);
                     cur.set_body();
                 }
                 Action::New => {
@@ -96,14 +96,14 @@ pub fn split(lines: &[String]) -> Vec<Passage> {
         }
         let split_here = cur.has_body
             && inline_title(&para[0].text).is_some_and(|(phrase, keyword)| {
-                (keyword || last_section(cur).is_none()) && !similar_text(phrase, cur)
+                (keyword || cur.last.is_none()) && !similar_text(phrase, cur)
             });
         if split_here {
             if let Some(done) = current.replace(Current::start(para)) {
                 passages.push(done.passage);
             }
         } else {
-            cur.passage.lines.extend(para.iter().cloned());
+            cur.push(para);
             cur.set_body();
         }
     }
@@ -121,6 +121,9 @@ enum Action {
 struct Current {
     passage: Passage,
     has_body: bool,
+    /// The kind of the last section heading so far (kept up to date as lines come, so that
+    /// a long document is not read again for every paragraph).
+    last: Option<SectionKind>,
 }
 
 impl Current {
@@ -131,42 +134,55 @@ impl Current {
                 .iter()
                 .cloned()
                 .partition(|l| same_text(&l.text, &para[0].text));
-            return Current {
+            let mut current = Current {
                 passage: Passage {
                     title: Some(para[0].clone()),
-                    lines,
                     furniture: repeats,
-                    has_body: false,
+                    ..Passage::default()
                 },
                 has_body: false,
+                last: None,
             };
+            current.push(&lines);
+            return current;
         }
         let first = &para[0];
-        let mut passage = Passage {
+        let mut current = Current {
+            passage: Passage {
+                has_body: true,
+                ..Passage::default()
+            },
             has_body: true,
-            ..Passage::default()
+            last: None,
         };
         match inline_title(&first.text) {
             Some((phrase, _)) => {
                 let rest = first.text[phrase.len()..].trim_start();
                 let skipped = first.text.len() - rest.len();
-                passage.title = Some(Line {
+                current.passage.title = Some(Line {
                     number: first.number,
                     column: first.column,
                     text: phrase.to_owned(),
                 });
-                passage.lines.push(Line {
+                current.push(&[Line {
                     number: first.number,
                     column: first.column + first.text[..skipped].chars().count(),
                     text: rest.to_owned(),
-                });
+                }]);
             }
-            None => passage.lines.push(first.clone()),
+            None => current.push(&para[..1]),
         }
-        passage.lines.extend(para[1..].iter().cloned());
-        Current {
-            passage,
-            has_body: true,
+        current.push(&para[1..]);
+        current
+    }
+
+    /// Add lines to the passage, noting the last section heading among them.
+    fn push(&mut self, lines: &[Line]) {
+        for line in lines {
+            if let Some(kind) = last_section(&line.text) {
+                self.last = Some(kind);
+            }
+            self.passage.lines.push(line.clone());
         }
     }
 
@@ -219,7 +235,7 @@ static HEADER_KEY: LazyLock<Regex> = LazyLock::new(|| {
         .expect("a valid regex")
 });
 
-/// A short line that can be a title: no sentence punctuation, no leading section number.
+/// Return whether a line can be a title: short, no sentence punctuation, no section number.
 fn title_like(line: &str) -> bool {
     let line = line.trim();
     line.chars().count() <= 50
@@ -241,8 +257,8 @@ fn is_header(para: &[Line]) -> bool {
     para.iter().any(|l| HEADER_KEY.is_match(&l.text))
 }
 
-/// Does a paragraph begin a document: a header field, the first section, or a title run into
-/// the first section?
+/// Return whether a paragraph begins a document: a header field, the first section, or a
+/// title run into the first section.
 fn restarts(para: &[Line]) -> bool {
     let text = para[0].text.trim();
     is_header(para)
@@ -251,7 +267,7 @@ fn restarts(para: &[Line]) -> bool {
         || inline_title(text).is_some()
 }
 
-/// Does the text start with the first section number: 1, 1., 1.0, 1、, 一、, 第一章?
+/// Return whether the text starts with the first section number: 1, 1., 1.0, 1、, 一、, 第一章.
 fn first_section(text: &str) -> bool {
     if text.starts_with("一、") || text.starts_with("第一章") {
         return true;
@@ -267,7 +283,7 @@ fn first_section(text: &str) -> bool {
     }
 }
 
-/// A title run into the first line: `顾客沟通程序 1 目的 …`, `记住…! 1.好了`. Returns the
+/// Find a title run into the first line: `顾客沟通程序 1 目的 …`, `记住…! 1.好了`. Returns the
 /// title and whether a section name follows the number.
 fn inline_title(text: &str) -> Option<(&str, bool)> {
     let end = text.find(char::is_whitespace)?;
@@ -295,34 +311,26 @@ fn inline_title(text: &str) -> Option<(&str, bool)> {
     Some((phrase, keyword))
 }
 
-/// The kind of the last numbered section heading in the passage so far, if any.
-fn last_section(cur: &Current) -> Option<SectionKind> {
+/// Return the kind of the last section heading in a line, if any.
+fn last_section(line: &str) -> Option<SectionKind> {
     static HEADING: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?:^|[\s。.;；])(?:\d{1,2}(?:\.0)?[.、]?|[一二三四五六七八九十]+、)\s*")
             .expect("a valid regex")
     });
-    let mut last = None;
-    for line in &cur.passage.lines {
-        if let Some(found) = keywords::match_at(&line.text, 0, false) {
+    let mut last = keywords::match_at(line, 0, false).map(|f| f.kind);
+    for m in HEADING.find_iter(line) {
+        if let Some(found) = keywords::match_at(line, m.end(), true) {
             last = Some(found.kind);
-        }
-        for m in HEADING.find_iter(&line.text) {
-            if let Some(found) = keywords::match_at(&line.text, m.end(), true) {
-                last = Some(found.kind);
-            }
         }
     }
     last
 }
 
-/// Should a title block start a new passage, judging by its words and what follows?
+/// Return whether a title block starts a new passage, judging by its words and what follows.
 fn starts_new(para: &[Line], next: Option<&Vec<Line>>, cur: &Current) -> bool {
     let text = para[0].text.trim();
     let bracketed = para.len() == 1 && is_one_citation(text);
-    let listing = matches!(
-        last_section(cur),
-        Some(SectionKind::Related | SectionKind::Records)
-    );
+    let listing = matches!(cur.last, Some(SectionKind::Related | SectionKind::Records));
     if next.is_some_and(|n| restarts(n)) {
         return true;
     }
@@ -344,7 +352,8 @@ fn same(a: &[Line], b: &[Line]) -> bool {
     same_text(&a[0].text, &b[0].text)
 }
 
-/// The same title, give or take spaces, width, brackets and traditional characters.
+/// Return whether two lines are the same title, give or take spaces, width, brackets and
+/// traditional characters.
 fn same_text(a: &str, b: &str) -> bool {
     let key = |t: &str| fold::key(t).trim_matches(['《', '》']).to_owned();
     key(a) == key(b)
@@ -354,7 +363,8 @@ fn similar_title(para: &[Line], cur: &Current) -> bool {
     similar_text(&para[0].text, cur)
 }
 
-/// Does a line share a good part of the current title (a repeated or longer form of it)?
+/// Return whether a line shares a good part of the current title (a repeated or longer
+/// form of it).
 fn similar_text(text: &str, cur: &Current) -> bool {
     let title = fold::key(cur.title());
     let text = fold::key(text);

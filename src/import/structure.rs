@@ -281,7 +281,7 @@ impl Builder<'_> {
         clean(&self.body.text[start..end])
     }
 
-    /// A passage with sections: header, then each section to its field.
+    /// Read a passage with sections: the header, then each section into its field.
     fn structured(&mut self, first: usize, title_line: &str, stem: &str) {
         let events = &self.scanned.events;
         let first_at = match &events[first] {
@@ -348,7 +348,8 @@ impl Builder<'_> {
         }
     }
 
-    /// A passage without sections whose title names a document: every sentence becomes a step.
+    /// Read a passage without sections whose title names a document: every sentence becomes a
+    /// step.
     fn unstructured(&mut self, title_line: &str) {
         self.draft.title = title_line.to_owned();
         self.draft.version = default_version(self.settings.scheme);
@@ -704,7 +705,7 @@ impl Builder<'_> {
         leftovers
     }
 
-    /// The text of a list section (相关文件, 记录) line by line: there a line is an entry.
+    /// Split the text of a list section (相关文件, 记录) into lines: there a line is an entry.
     fn lines_of(&self, section: &Section) -> Vec<(String, usize)> {
         fn walk(node: &Node, out: &mut Vec<(usize, usize)>) {
             out.extend(&node.ranges);
@@ -730,7 +731,7 @@ impl Builder<'_> {
         out
     }
 
-    /// 目的范围 in one section: the sentence that starts 本程序适用于 … begins the scope.
+    /// Split a 目的范围 section: the sentence that starts 本程序适用于 … begins the scope.
     fn purpose_scope(&mut self, section: &Section, text: &str) {
         const STARTS: &[&str] = &[
             "本程序适用于",
@@ -768,7 +769,7 @@ impl Builder<'_> {
         }
     }
 
-    /// Responsibilities of an item: a department heading with sub-items, or a duty sentence.
+    /// Add the responsibilities of an item: a department heading with sub-items, or a duty.
     fn duties(&mut self, node: &Node, inherited: Option<&str>) {
         if !node.children.is_empty() && is_heading(&node.text) {
             let department = node
@@ -805,7 +806,8 @@ impl Builder<'_> {
         department
     }
 
-    /// A numbered item → a step: a short heading becomes its title, sub-items its sub-steps.
+    /// Turn a numbered item into a step: a short heading becomes its title, sub-items its
+    /// sub-steps.
     fn step(&self, node: &Node) -> DraftStep {
         let (title, text) = heading_split(&node.text, !node.children.is_empty(), node.dotted);
         let mut step = DraftStep {
@@ -953,7 +955,7 @@ const SENTENCE_ENDS: &[char] = &[
     '。', '.', '!', '?', '！', '？', ')', '）', '”', '」', '》', '>',
 ];
 
-/// `4 基本流程`, `6、记录`, `目的`: a section's number and heading as written.
+/// Write a section's number and heading as written: `4 基本流程`, `6、记录`, `目的`.
 fn section_name(section: &Section) -> String {
     let space = if section.number.ends_with(|c: char| c.is_ascii_digit()) {
         " "
@@ -1071,7 +1073,7 @@ fn sentences(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// Is the text a "none" (无, (無), N/A, 不适用)?
+/// Return whether the text says "none" (无, (無), N/A, 不适用).
 fn is_none(text: &str) -> bool {
     let core = text
         .trim()
@@ -1084,7 +1086,7 @@ fn is_none(text: &str) -> bool {
     )
 }
 
-/// `TERM:text` or `TERM是指…`.
+/// Split a definition into its term and text: `TERM:text` or `TERM是指…`.
 fn split_definition(text: &str) -> Option<(String, String)> {
     let colon = text
         .char_indices()
@@ -1109,7 +1111,8 @@ fn split_definition(text: &str) -> Option<(String, String)> {
     ok.then(|| (term.to_owned(), rest.to_owned()))
 }
 
-/// A short heading: one phrase, no sentence punctuation but a trailing colon or stop.
+/// Return whether a text is a short heading: one phrase, no sentence punctuation but a
+/// trailing colon or stop.
 fn is_heading(text: &str) -> bool {
     let core = text.trim().trim_end_matches([':', '：', '.', '。']);
     let count = core.chars().count();
@@ -1150,7 +1153,7 @@ fn names_own_department(text: &str) -> bool {
     text.contains("负责") && !text.trim_start().starts_with("负责")
 }
 
-/// The department a duty belongs to: a known department at its start, the words before
+/// Find the department a duty belongs to: a known department at its start, the words before
 /// `:` or `负责`, an organisation word (…部, …中心, …组), or else the whole phrase. Returns
 /// whether one was recognised.
 fn department(text: &str, known: &[String]) -> (String, bool) {
@@ -1193,7 +1196,7 @@ fn department(text: &str, known: &[String]) -> (String, bool) {
     )
 }
 
-/// The entries of a 相关文件/记录 text: its citations as written, or its pieces when it has
+/// Read the entries of a 相关文件/记录 text: its citations as written, or its pieces when it has
 /// none; a citation with other words around it is kept whole. Returns how it was read when
 /// that is a guess.
 fn entries(text: &str) -> (Vec<String>, Option<&'static str>) {
@@ -1228,7 +1231,7 @@ static RETENTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:\d+\s*(?:年|个月|月|天)|永久|长期)$").expect("a valid regex")
 });
 
-/// A record entry: the form, and the keeper and retention when the entry lists them
+/// Read a record entry: the form, and the keeper and retention when the entry lists them
 /// (`《顾客投诉记录表》 品质部 3年`).
 fn record(entry: &str) -> RecordDraft {
     let words: Vec<&str> = entry.split_whitespace().collect();
@@ -1325,7 +1328,7 @@ pub fn normalise_version(written: &str, scheme: VersionScheme) -> Option<String>
     })
 }
 
-/// The first characters of a text, for the report.
+/// Shorten a text to its first characters, for the report.
 fn short(text: &str) -> String {
     const MAX: usize = 24;
     if text.chars().count() <= MAX {
@@ -1335,7 +1338,7 @@ fn short(text: &str) -> String {
     format!("{head}…")
 }
 
-/// The end of a text for a message: its last phrase, at most 20 characters.
+/// Return the end of a text for a message: its last phrase, at most 20 characters.
 fn last_words(text: &str) -> String {
     let phrase = text.rsplit(char::is_whitespace).next().unwrap_or(text);
     let skip = phrase.chars().count().saturating_sub(20);

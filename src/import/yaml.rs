@@ -228,13 +228,13 @@ impl Yaml {
     }
 }
 
-/// Characters YAML or a reader may take as a line break.
+/// Return whether YAML or a reader may take a character as a line break.
 fn is_break(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 
-/// Can a value be written as a one-line folded block scalar: it has no line break, no control
-/// character, and no leading or trailing space (a block scalar would lose or change those)?
+/// Return whether a value can be written as a one-line folded block scalar: no line break,
+/// no control character, no leading or trailing space (a block scalar would change those).
 fn block_safe(value: &str) -> bool {
     value == value.trim()
         && !value
@@ -275,8 +275,8 @@ fn double_quoted(value: &str) -> String {
     out
 }
 
-/// Would YAML read this plain scalar back as this exact text (not a number, boolean, null,
-/// date, alias, tag, anchor, comment, flow collection or block indicator)?
+/// Return whether YAML reads this plain scalar back as this exact text (not a number,
+/// boolean, null, date, alias, tag, anchor, comment, flow collection or block indicator).
 fn plain_safe(value: &str) -> bool {
     let Some(first) = value.chars().next() else {
         return false;
