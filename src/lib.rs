@@ -8,7 +8,8 @@
 //! Library   Vec<Diagnostic>
 //! ```
 //!
-//! `check` is load + validate and writes nothing.
+//! `check` is load + validate and writes nothing. `import` ([`import`]) turns legacy .docx, .md
+//! and .txt procedures into draft YAML for the set.
 
 pub mod cite;
 pub mod cli;

@@ -598,11 +598,12 @@ fn a_docx_imports_like_its_text() {
 
 #[test]
 fn a_gb18030_text_imports_like_its_utf8() {
-    let lines = seed_lines();
-    let passage = lines[91..96].join("\n");
-    let (bytes, _, unmappable) = encoding_rs::GB18030.encode(&passage);
-    assert!(!unmappable);
+    // tests/fixtures/import/gb18030.txt is the seed's lines 92–96 converted by iconv.
+    let bytes = fs::read(fixture("import").join("gb18030.txt")).unwrap();
     assert!(std::str::from_utf8(&bytes).is_err(), "really not UTF-8");
+    let passage = seed_lines()[91..96].join("\n") + "\n";
+    let (decoded, _, _) = encoding_rs::GB18030.decode(&bytes);
+    assert_eq!(decoded, passage, "the fixture is the seed's text");
     let gb = tempfile::tempdir().unwrap();
     let utf8 = tempfile::tempdir().unwrap();
     fs::write(gb.path().join("顾客沟通控制程序.txt"), &bytes).unwrap();

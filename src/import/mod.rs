@@ -11,6 +11,7 @@
 //! the source is a diagnostic pointing at its line, and text that fits no field is kept in a
 //! step marked with a `# import:` comment, so that nothing of the source is lost.
 
+mod guess;
 mod header;
 mod keywords;
 mod number;

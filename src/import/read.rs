@@ -136,6 +136,8 @@ fn decode(bytes: &[u8], display: &str) -> Result<(&'static str, String), Error> 
 /// tabs and other control characters become spaces.
 fn split_lines(text: &str) -> Vec<String> {
     let text = text.replace("\r\n", "\n").replace(['\r', '\u{c}'], "\n");
+    // A final line break ends the last line; it does not start another.
+    let text = text.strip_suffix('\n').unwrap_or(&text);
     text.split('\n').map(clean_line).collect()
 }
 
