@@ -23,6 +23,11 @@ pub enum Command {
     /// Check the set, then render every document into output/: controlled PDFs (through
     /// typst), HTML pages and Markdown, plus output/manifest.json and output/index.html.
     Build(BuildArgs),
+    /// Turn legacy procedure documents (.docx, .md, .txt in UTF-8 or GB18030) into draft
+    /// procedure YAML: one file per procedure found (a text file may hold several), with a
+    /// report on stderr of what was guessed, the passages skipped and the numbering errors of
+    /// the source. Exit code 0: procedures written; 1: none found; 2: a file could not be read.
+    Import(ImportArgs),
     /// Create a new documentation set (config, one procedure, one form) that checks clean.
     Init {
         /// The folder to create the set in (created if missing; must not hold a docctl.yaml).
@@ -149,6 +154,29 @@ pub struct BuildArgs {
     /// The date periodic reviews are measured against (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,
+}
+
+/// Arguments of `docctl import`.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The files to import: .docx, .md or .txt.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// The folder to write the procedures to; the set's docctl.yaml (in a folder above it)
+    /// gives the version scheme and the department names.
+    #[arg(
+        short = 'o',
+        long = "out",
+        value_name = "DIR",
+        default_value = "procedures"
+    )]
+    pub out: PathBuf,
+    /// Overwrite files that already exist in the output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Print the report without writing any file.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// Arguments of `docctl check`.

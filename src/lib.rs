@@ -8,7 +8,8 @@
 //! Library   Vec<Diagnostic>
 //! ```
 //!
-//! `check` is load + validate and writes nothing.
+//! `check` is load + validate and writes nothing. `import` ([`import`]) turns legacy .docx, .md
+//! and .txt procedures into draft YAML for the set.
 
 pub mod acroform;
 pub mod cite;
@@ -20,6 +21,7 @@ pub mod edit;
 pub mod error;
 pub mod fold;
 pub mod graph;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod publish;
@@ -109,6 +111,15 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 } => commands::record::fill(&dir, &form, &record, &out, pdf.as_deref())?,
             };
             Ok(if passed {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_DOCUMENT_ERRORS)
+            })
+        }
+        Command::Import(args) => {
+            let settings = commands::import::ImportSettings::from_args(&args)?;
+            let imported = commands::import::run(&settings)?;
+            Ok(if imported {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(EXIT_DOCUMENT_ERRORS)

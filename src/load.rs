@@ -145,7 +145,7 @@ pub fn load(root: &Path) -> Result<Library, Error> {
 }
 
 /// Read `id:` and `title:` off the top-level lines of a file that did not parse.
-fn scrape_names(text: &str) -> (Option<String>, Option<String>) {
+pub fn scrape_names(text: &str) -> (Option<String>, Option<String>) {
     let value = |key: &str| {
         text.lines().find_map(|line| {
             let rest = line.strip_prefix(key)?.strip_prefix(':')?;

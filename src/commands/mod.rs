@@ -5,6 +5,7 @@ pub mod approve;
 pub mod build;
 pub mod check;
 pub mod diff;
+pub mod import;
 pub mod init;
 pub mod list;
 pub mod publish;

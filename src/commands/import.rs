@@ -1,0 +1,373 @@
+//! `docctl import`: read legacy files, split them into documents, draft a procedure for each,
+//! make sure every draft loads, write them, and report what was guessed.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::cli::ImportArgs;
+use crate::diagnostic::{self, Diagnostic};
+use crate::error::Error;
+use crate::import::{self, Draft, Note, Outcome, Source, structure, yaml};
+use crate::load::{self, CONFIG_FILE};
+use crate::model::{Config, DocId, Procedure};
+use crate::write::write_atomic;
+
+/// What `import` needs to run.
+#[derive(Debug, Clone)]
+pub struct ImportSettings {
+    /// The files to import.
+    pub files: Vec<PathBuf>,
+    /// Where the procedures go.
+    pub out: PathBuf,
+    /// Overwrite existing files.
+    pub force: bool,
+    /// Report only.
+    pub dry_run: bool,
+    /// Version scheme and department names of the set the output folder belongs to.
+    pub structure: structure::Settings,
+    /// The schema path written in each file's first line.
+    pub schema: String,
+    /// Ids already used by the files in the output folder.
+    pub taken: BTreeSet<String>,
+    /// Drafts in the output folder that an earlier import made from the same files.
+    pub previous: Vec<PathBuf>,
+    /// What was noticed while resolving the settings (a docctl.yaml that does not load).
+    pub warnings: Vec<String>,
+}
+
+impl ImportSettings {
+    /// Resolve `import`'s arguments and the docctl.yaml of the set the output folder is in.
+    pub fn from_args(args: &ImportArgs) -> Result<Self, Error> {
+        let mut settings = ImportSettings {
+            files: args.files.clone(),
+            out: args.out.clone(),
+            force: args.force,
+            dry_run: args.dry_run,
+            structure: structure::Settings::default(),
+            schema: "../schema/procedure.schema.json".to_owned(),
+            taken: BTreeSet::new(),
+            previous: Vec::new(),
+            warnings: Vec::new(),
+        };
+        let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
+        let out = cwd.join(&args.out);
+        if let Some(root) = out.ancestors().find(|d| d.join(CONFIG_FILE).is_file()) {
+            let depth = out
+                .strip_prefix(root)
+                .map_or(1, |rel| rel.components().count());
+            settings.schema = format!("{}schema/procedure.schema.json", "../".repeat(depth));
+            let path = root.join(CONFIG_FILE);
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            match load::parse::<Config>(CONFIG_FILE, &text) {
+                Ok(config) => {
+                    settings.structure.scheme = config.version_scheme;
+                    let mut names: Vec<String> = config
+                        .departments
+                        .iter()
+                        .map(|d| d.value.0.clone())
+                        .collect();
+                    names.extend(config.department_aliases.keys().cloned());
+                    settings.structure.departments = names;
+                }
+                Err(d) => settings.warnings.push(format!(
+                    "{} does not load ({}); importing with the default version scheme",
+                    path.display(),
+                    d.message
+                )),
+            }
+        }
+        // The drafts of an earlier import of the same files are replaced (with --force) or
+        // protected (without); their ids are free again. Every other id stays taken.
+        let sources: Vec<String> = args
+            .files
+            .iter()
+            .filter_map(|f| f.file_name())
+            .map(|n| format!("{} {} lines", yaml::DRAFTED_FROM, n.to_string_lossy()))
+            .collect();
+        if out.is_dir() {
+            for entry in walkdir::WalkDir::new(&out).into_iter().flatten() {
+                let name = entry.file_name().to_string_lossy();
+                if !(name.ends_with(".yaml") || name.ends_with(".yml")) {
+                    continue;
+                }
+                let Ok(text) = std::fs::read_to_string(entry.path()) else {
+                    continue;
+                };
+                if sources.iter().any(|s| text.contains(s.as_str())) {
+                    settings.previous.push(entry.path().to_path_buf());
+                    continue;
+                }
+                settings.taken.extend(load::scrape_names(&text).0);
+            }
+        }
+        Ok(settings)
+    }
+}
+
+/// One passage of a source, after the structure stage (and, for procedures, with its file).
+struct Planned {
+    source: usize,
+    outcome: Outcome,
+    file: Option<(PathBuf, String, String)>,
+}
+
+/// Run `docctl import`; return whether any procedure was found.
+pub fn run(settings: &ImportSettings) -> Result<bool, Error> {
+    let sources: Vec<Source> = settings
+        .files
+        .iter()
+        .map(|f| import::read(f))
+        .collect::<Result<_, _>>()?;
+    let mut planned = Vec::new();
+    for (index, source) in sources.iter().enumerate() {
+        for passage in import::split(&source.lines) {
+            planned.push(Planned {
+                source: index,
+                outcome: import::build(&passage, source, &settings.structure),
+                file: None,
+            });
+        }
+    }
+    let mut drafts: Vec<&mut Draft> = planned
+        .iter_mut()
+        .filter_map(|p| match &mut p.outcome {
+            Outcome::Procedure(draft) => Some(draft.as_mut()),
+            Outcome::Skipped(_) => None,
+        })
+        .collect();
+    structure::mark_copies(&mut drafts);
+    assign_files(settings, &sources, &mut planned)?;
+    let targets: Vec<&Path> = planned
+        .iter()
+        .filter_map(|p| p.file.as_ref().map(|(path, _, _)| path.as_path()))
+        .collect();
+    let mut existing: Vec<&Path> = targets.iter().copied().filter(|p| p.exists()).collect();
+    existing.extend(settings.previous.iter().map(PathBuf::as_path));
+    existing.sort();
+    existing.dedup();
+    if !existing.is_empty() && !settings.force && !settings.dry_run {
+        let list: Vec<String> = existing.iter().map(|p| p.display().to_string()).collect();
+        return Err(Error::Usage(format!(
+            "not overwriting {} (drafts of an earlier import, or files in the way): use --force to replace them, or import into another folder with -o",
+            list.join(", ")
+        )));
+    }
+    if !settings.dry_run {
+        for (path, text, _) in planned.iter().filter_map(|p| p.file.as_ref()) {
+            write_atomic(path, text.as_bytes())?;
+        }
+        // An earlier draft of the same file that this import did not write again is stale.
+        for stale in settings
+            .previous
+            .iter()
+            .filter(|p| !targets.contains(&p.as_path()))
+        {
+            std::fs::remove_file(stale).map_err(|e| Error::io(stale, e))?;
+            eprintln!(
+                "removed {} (an earlier draft of the same file)",
+                stale.display()
+            );
+        }
+    }
+    print(settings, &sources, &planned);
+    Ok(planned
+        .iter()
+        .any(|p| matches!(p.outcome, Outcome::Procedure(_))))
+}
+
+/// Give every draft an id (its 文件编号, or `IMP-001` …, never one already used), render it,
+/// and make sure it loads as a procedure.
+fn assign_files(
+    settings: &ImportSettings,
+    sources: &[Source],
+    planned: &mut [Planned],
+) -> Result<(), Error> {
+    let mut taken: BTreeSet<String> = settings.taken.clone();
+    let mut files: BTreeSet<String> = BTreeSet::new();
+    let mut next = 1;
+    for plan in planned.iter_mut() {
+        let Outcome::Procedure(draft) = &mut plan.outcome else {
+            continue;
+        };
+        let own = draft
+            .id
+            .clone()
+            .filter(|id| !taken.contains(id) && !files.contains(&DocId(id.clone()).slug()));
+        if let (Some(id), None) = (&draft.id, &own) {
+            draft.notes.push(Note {
+                line: draft.lines.0,
+                text: format!("文件编号 {id} is already used: a new id instead"),
+            });
+        }
+        let id = match own {
+            Some(id) => id,
+            None => loop {
+                let id = format!("IMP-{next:03}");
+                next += 1;
+                if !taken.contains(&id) && !files.contains(&DocId(id.clone()).slug()) {
+                    break id;
+                }
+            },
+        };
+        taken.insert(id.clone());
+        let slug = DocId(id.clone()).slug();
+        files.insert(slug.clone());
+        let source = &sources[plan.source];
+        let name = source.path.file_name().map_or_else(
+            || source.display.clone(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let text = yaml::render(
+            draft,
+            yaml::Frame {
+                id: &id,
+                schema: &settings.schema,
+                source: &format!("{name} lines {}–{}", draft.lines.0, draft.lines.1),
+            },
+        );
+        let path = settings.out.join(format!("{slug}.yaml"));
+        let rel = path.display().to_string();
+        if let Err(d) = load::parse::<Procedure>(&rel, &text) {
+            return Err(Error::Usage(format!(
+                "docctl import drafted YAML that does not load ({rel}:{}:{}: {}); this is a bug, please report it with the source file",
+                d.line, d.column, d.message
+            )));
+        }
+        plan.file = Some((path, text, id));
+    }
+    Ok(())
+}
+
+/// Print the report: per source, per passage what became of it, the guesses, and the
+/// problems of the source with their file, line and column.
+fn print(settings: &ImportSettings, sources: &[Source], planned: &[Planned]) {
+    for warning in &settings.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let mut imported = 0;
+    let mut skipped = 0;
+    let mut problems = 0;
+    for (index, source) in sources.iter().enumerate() {
+        let plans: Vec<&Planned> = planned.iter().filter(|p| p.source == index).collect();
+        let procedures = plans
+            .iter()
+            .filter(|p| matches!(p.outcome, Outcome::Procedure(_)))
+            .count();
+        eprintln!(
+            "import {} ({}, {} {}): {procedures} procedure(s), {} passage(s) skipped",
+            source.display,
+            source.encoding,
+            source.lines.len(),
+            if source.kind == import::SourceKind::Docx {
+                "paragraphs"
+            } else {
+                "lines"
+            },
+            plans.len() - procedures
+        );
+        for plan in plans {
+            let diagnostics: &[Diagnostic] = match &plan.outcome {
+                Outcome::Procedure(draft) => {
+                    imported += 1;
+                    print_procedure(draft, plan.file.as_ref(), settings.dry_run);
+                    &draft.problems
+                }
+                Outcome::Skipped(s) => {
+                    skipped += 1;
+                    let title = if s.title.is_empty() {
+                        "(untitled)"
+                    } else {
+                        &s.title
+                    };
+                    eprintln!(
+                        "  lines {:>3}–{:<3}  skipped  {title}",
+                        s.lines.0, s.lines.1
+                    );
+                    std::slice::from_ref(&s.diagnostic)
+                }
+            };
+            for d in diagnostics {
+                if d.code != "import-skipped" {
+                    problems += 1;
+                }
+                print_diagnostic(d, source);
+            }
+        }
+    }
+    let verb = if settings.dry_run {
+        "would import"
+    } else {
+        "imported"
+    };
+    eprintln!(
+        "{verb} {imported} procedure(s) into {}, skipped {skipped} passage(s); {problems} problem(s) in the source",
+        settings.out.display()
+    );
+}
+
+fn print_procedure(draft: &Draft, file: Option<&(PathBuf, String, String)>, dry_run: bool) {
+    let (path, id) = file.map_or(("?".to_owned(), "?"), |(p, _, id)| {
+        (p.display().to_string(), id.as_str())
+    });
+    eprintln!(
+        "  lines {:>3}–{:<3}  {id}  {} {} {path} ({} responsibilities, {} steps, {} related, {} records)",
+        draft.lines.0,
+        draft.lines.1,
+        draft.title,
+        if dry_run { "(not written)" } else { "→" },
+        draft.responsibilities.len(),
+        count_steps(&draft.steps),
+        draft.related.len(),
+        draft.records.len(),
+    );
+    let mut notes: Vec<&Note> = draft.notes.iter().collect();
+    notes.sort_by_key(|n| n.line);
+    for note in notes {
+        eprintln!("      line {}: {}", note.line, note.text);
+    }
+    let departments: BTreeSet<&str> = draft
+        .responsibilities
+        .iter()
+        .map(|(d, _)| d.as_str())
+        .collect();
+    if !departments.is_empty() {
+        let list: Vec<&str> = departments.into_iter().collect();
+        eprintln!("      departments: {}", list.join(", "));
+    }
+}
+
+/// Print a problem of the source: `warning[code] file:line:column: message`, the source
+/// around the column with the offending text marked, and the help.
+fn print_diagnostic(d: &Diagnostic, source: &Source) {
+    let severity = match d.severity {
+        diagnostic::Severity::Error => "error",
+        diagnostic::Severity::Warning => "warning",
+    };
+    eprintln!(
+        "    {severity}[{}] {}:{}:{}: {}",
+        d.code, d.file, d.line, d.column, d.message
+    );
+    if let Some(line) = source.lines.get(d.line as usize - 1) {
+        let chars: Vec<char> = line.chars().collect();
+        let at = (d.column as usize - 1).min(chars.len());
+        let end = (at + d.width).min(chars.len());
+        let from = at.saturating_sub(30);
+        let to = (end + 30).min(chars.len());
+        let text = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
+        eprintln!(
+            "      {}{}⟦{}⟧{}{}",
+            if from > 0 { "…" } else { "" },
+            text(from, at),
+            text(at, end),
+            text(end, to),
+            if to < chars.len() { "…" } else { "" }
+        );
+    }
+    if let Some(help) = &d.help {
+        eprintln!("      help: {help}");
+    }
+}
+
+fn count_steps(steps: &[structure::DraftStep]) -> usize {
+    steps.iter().map(|s| 1 + count_steps(&s.steps)).sum()
+}

@@ -1,0 +1,56 @@
+//! `docctl import`: legacy procedure documents (.docx, .md, .txt) → draft procedure YAML.
+//!
+//! ```text
+//! read ──► split ──► number ──► structure ──► yaml
+//! Source   Passage   Scanned    Outcome       String (checked by load::parse before writing)
+//! lines    per doc   sections,  Draft or
+//!                    items      Skipped
+//! ```
+//!
+//! The import guesses; every guess is a [`Note`] in the report, every wrong section number in
+//! the source is a diagnostic pointing at its line, and text that fits no field is kept in a
+//! step marked with a `# import:` comment, so that nothing of the source is lost.
+
+mod guess;
+mod header;
+mod keywords;
+mod number;
+pub mod read;
+pub mod split;
+pub mod structure;
+pub mod yaml;
+
+use crate::diagnostic::Severity;
+
+pub use read::{Source, SourceKind, read};
+pub use split::{Line, Passage, split};
+pub use structure::{Draft, DraftStep, Outcome, RecordDraft, Settings, Skipped, build};
+
+/// The codes of the import's own diagnostics (they concern the source file, not the set, so
+/// they are not among `check`'s codes).
+pub const IMPORT_CODES: &[(&str, Severity, &str)] = &[
+    (
+        "import-numbering",
+        Severity::Warning,
+        "a section number used twice, skipped, or under the wrong parent in the source",
+    ),
+    (
+        "import-skipped",
+        Severity::Warning,
+        "a passage of the source that is not a procedure (no recognisable sections, or no text)",
+    ),
+    (
+        "import-truncated",
+        Severity::Warning,
+        "a procedure whose text stops mid-sentence or under a heading: the source may be cut off",
+    ),
+];
+
+/// A guess the import made, for the report: where in the source, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// 1-based line of the source (paragraph, for .docx).
+    pub line: usize,
+    /// What was guessed.
+    pub text: String,
+}

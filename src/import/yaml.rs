@@ -1,0 +1,446 @@
+//! Stage 4 of the import: a draft → procedure YAML in the DESIGN.md layout, formatted by hand
+//! (block scalars for long text, `# import:` comments where the import guessed) and quoted
+//! wherever YAML would misread a value.
+
+use std::fmt::Write as _;
+
+use crate::import::structure::{Draft, DraftStep, RecordDraft};
+use crate::model::Lang;
+
+/// What goes into the first lines of the file besides the draft.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame<'a> {
+    /// The id to write.
+    pub id: &'a str,
+    /// The schema path for yaml-language-server, relative to the file.
+    pub schema: &'a str,
+    /// Where the text came from (`seed.txt lines 8–12`).
+    pub source: &'a str,
+}
+
+/// The words of the second line that say where a draft came from (`… from seed.txt lines
+/// 8–12`); a forced import replaces the drafts it made from the same file.
+pub const DRAFTED_FROM: &str = "drafted by `docctl import` from";
+
+/// Texts longer than this are written as folded block scalars (`>-`).
+const BLOCK_AFTER: usize = 40;
+
+/// Write a draft as procedure YAML.
+pub fn render(draft: &Draft, frame: Frame<'_>) -> String {
+    let mut y = Yaml::default();
+    y.line(
+        0,
+        &format!("# yaml-language-server: $schema={}", frame.schema),
+    );
+    y.comment(
+        0,
+        &format!(
+            "import: {DRAFTED_FROM} {}; review it, then set status: effective",
+            frame.source
+        ),
+    );
+    y.field(0, "id", frame.id);
+    y.field(0, "title", &draft.title);
+    y.comments(0, draft, "version");
+    y.line(0, &format!("version: {}", scalar(&draft.version)));
+    y.comments(0, draft, "status");
+    y.line(0, "status: draft");
+    if let Some(effective) = &draft.effective {
+        y.line(0, &format!("effective: {}", scalar(effective)));
+    }
+    match draft.lang {
+        Some(Lang::ZhHant) => y.line(0, "lang: zh-Hant"),
+        Some(Lang::En) => y.line(0, "lang: en"),
+        _ => {}
+    }
+    if !draft.aliases.is_empty() {
+        y.line(0, "aliases:");
+        for alias in &draft.aliases {
+            y.item(2, alias);
+        }
+    }
+    y.comments(0, draft, "approval");
+    if !draft.approval.is_empty() {
+        y.line(0, "approval:");
+        for (role, name, date) in &draft.approval {
+            y.line(2, &format!("{role}:"));
+            y.field(4, "name", name);
+            y.line(4, &format!("date: {}", scalar(date)));
+        }
+    }
+    y.comments(0, draft, "purpose");
+    y.field(0, "purpose", &draft.purpose);
+    y.comments(0, draft, "scope");
+    y.field(0, "scope", &draft.scope);
+    y.comments(0, draft, "definitions");
+    if !draft.definitions.is_empty() {
+        y.line(0, "definitions:");
+        for (term, text) in &draft.definitions {
+            y.entry(2, &[("term", Some(term)), ("text", Some(text))]);
+        }
+    }
+    y.comments(0, draft, "responsibilities");
+    y.list_key(0, "responsibilities", draft.responsibilities.is_empty());
+    for (department, duties) in &draft.responsibilities {
+        y.entry(
+            2,
+            &[("department", Some(department)), ("duties", Some(duties))],
+        );
+    }
+    y.comments(0, draft, "steps");
+    y.list_key(0, "steps", draft.steps.is_empty());
+    for step in &draft.steps {
+        y.step(2, step);
+    }
+    if !draft.related.is_empty() {
+        y.line(0, "related:");
+        for entry in &draft.related {
+            y.item(2, entry);
+        }
+    }
+    if !draft.records.is_empty() {
+        y.line(0, "records:");
+        for RecordDraft {
+            form,
+            keeper,
+            retention,
+        } in &draft.records
+        {
+            y.entry(
+                2,
+                &[
+                    ("form", Some(form)),
+                    ("keeper", keeper.as_ref()),
+                    ("retention", retention.as_ref()),
+                ],
+            );
+        }
+    }
+    y.out
+}
+
+#[derive(Default)]
+struct Yaml {
+    out: String,
+}
+
+impl Yaml {
+    fn line(&mut self, indent: usize, text: &str) {
+        let _ = writeln!(self.out, "{:indent$}{text}", "");
+    }
+
+    fn comment(&mut self, indent: usize, text: &str) {
+        // A comment is one line: a line break in it would end the comment and start YAML.
+        let one_line: String = text
+            .chars()
+            .map(|c| {
+                if c.is_control() || is_break(c) {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect();
+        self.line(indent, &format!("# {one_line}"));
+    }
+
+    fn comments(&mut self, indent: usize, draft: &Draft, field: &str) {
+        for (f, text) in &draft.comments {
+            if *f == field {
+                self.comment(indent, text);
+            }
+        }
+    }
+
+    fn list_key(&mut self, indent: usize, key: &str, empty: bool) {
+        self.line(indent, &format!("{key}:{}", if empty { " []" } else { "" }));
+    }
+
+    /// `key: value`, with the value as a block scalar when it is long.
+    fn field(&mut self, indent: usize, key: &str, value: &str) {
+        self.value(indent, &format!("{key}: "), value);
+    }
+
+    /// `- value` in a sequence.
+    fn item(&mut self, indent: usize, value: &str) {
+        self.value(indent, "- ", value);
+    }
+
+    fn value(&mut self, indent: usize, prefix: &str, value: &str) {
+        if value.chars().count() > BLOCK_AFTER && block_safe(value) {
+            // The text sits deeper than the key it belongs to: past the `- ` of an entry.
+            let key_column = indent + if prefix.starts_with("- ") { 2 } else { 0 };
+            self.line(indent, &format!("{prefix}>-"));
+            self.line(key_column + 2, value);
+        } else {
+            self.line(indent, &format!("{prefix}{}", scalar(value)));
+        }
+    }
+
+    /// A mapping in a sequence: `- key: value` then the other keys under it.
+    fn entry(&mut self, indent: usize, fields: &[(&str, Option<&String>)]) {
+        let mut first = true;
+        for (key, value) in fields {
+            let Some(value) = value else { continue };
+            if first {
+                self.value(indent, &format!("- {key}: "), value);
+                first = false;
+            } else {
+                self.field(indent + 2, key, value);
+            }
+        }
+    }
+
+    fn step(&mut self, indent: usize, step: &DraftStep) {
+        for comment in &step.comments {
+            self.comment(indent, comment);
+        }
+        let mut prefix = "- ";
+        let field = |y: &mut Self, key: &str, value: &str, prefix: &mut &str| {
+            let at = if prefix.is_empty() {
+                indent + 2
+            } else {
+                indent
+            };
+            y.value(at, &format!("{prefix}{key}: "), value);
+            *prefix = "";
+        };
+        if let Some(title) = &step.title {
+            field(self, "title", title, &mut prefix);
+        }
+        if let Some(text) = &step.text {
+            field(self, "text", text, &mut prefix);
+        }
+        if !step.steps.is_empty() {
+            let at = if prefix.is_empty() {
+                indent + 2
+            } else {
+                indent
+            };
+            self.line(at, &format!("{prefix}steps:"));
+            for child in &step.steps {
+                self.step(indent + 4, child);
+            }
+        } else if !prefix.is_empty() {
+            // A step with nothing in it still needs a mapping.
+            self.line(indent, "- {}");
+        }
+    }
+}
+
+/// Return whether YAML or a reader may take a character as a line break.
+fn is_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+/// Return whether a value can be written as a one-line folded block scalar: no line break,
+/// no control character, no leading or trailing space (a block scalar would change those).
+fn block_safe(value: &str) -> bool {
+    value == value.trim()
+        && !value
+            .chars()
+            .any(|c| c.is_control() || is_break(c) || c == '\u{feff}')
+}
+
+/// Write a one-line value: plain when YAML reads it back as the same text, else single-quoted
+/// (inner `'` doubled), else double-quoted with escapes (control characters, line breaks).
+pub fn scalar(value: &str) -> String {
+    if value
+        .chars()
+        .any(|c| c.is_control() || is_break(c) || c == '\u{feff}')
+    {
+        return double_quoted(value);
+    }
+    if plain_safe(value) {
+        return value.to_owned();
+    }
+    format!("'{}'", value.replace('\'', "''"))
+}
+
+fn double_quoted(value: &str) -> String {
+    let mut out = String::from("\"");
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || is_break(c) || c == '\u{feff}' => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Return whether YAML reads this plain scalar back as this exact text (not a number,
+/// boolean, null, date, alias, tag, anchor, comment, flow collection or block indicator).
+fn plain_safe(value: &str) -> bool {
+    let Some(first) = value.chars().next() else {
+        return false;
+    };
+    if value != value.trim() || first.is_ascii_digit() {
+        return false;
+    }
+    if "-?:,[]{}#&*!|>'\"%@`<=~+.".contains(first) {
+        return false;
+    }
+    if value.contains(": ") || value.contains(" #") || value.ends_with(':') || value.contains('\t')
+    {
+        return false;
+    }
+    let lower = value.to_ascii_lowercase();
+    !matches!(
+        lower.as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | ".inf" | ".nan"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+    use crate::model::Text;
+
+    #[derive(Deserialize)]
+    struct One {
+        v: Text,
+        list: Vec<Text>,
+    }
+
+    const HOSTILE: &[&str] = &[
+        "-",
+        "- 甲",
+        "-1",
+        "*ref",
+        "&anchor",
+        "!tag",
+        "%YAML",
+        "@user",
+        "`code`",
+        "{a: 1}",
+        "[1, 2]",
+        "# not a comment",
+        ": colon",
+        "a: b",
+        "a #b",
+        "ends:",
+        "> folded",
+        "| literal",
+        "123",
+        "1.0",
+        "0x1F",
+        "+1",
+        ".5",
+        "1e3",
+        "2024-01-01",
+        "yes",
+        "No",
+        "TRUE",
+        "false",
+        "on",
+        "off",
+        "y",
+        "n",
+        "null",
+        "~",
+        "",
+        " lead",
+        "trail ",
+        "it's",
+        "''",
+        "\"q\"",
+        "<<工藝設計管理程序>>",
+        "<<內部溝通管理程序> >",
+        "《纠正与预防措施管理程序》",
+        "“顾客信息反馈表”",
+        "a\\b",
+        "tab\there",
+        "line\nbreak",
+        "nel\u{85}x",
+        "ls\u{2028}x",
+        "bom\u{feff}x",
+        "bell\u{7}",
+        "销售部:负责",
+        "销售部: 负责",
+        "管代/HACCP小组长",
+        "?",
+        "?x",
+        "=",
+        "=x",
+        ",x",
+        ".inf",
+        "NaN",
+    ];
+
+    #[test]
+    fn every_value_reads_back_as_written() {
+        for value in HOSTILE {
+            let long = format!("{value}{}", "甲".repeat(50));
+            for v in [(*value).to_owned(), long] {
+                let mut y = Yaml::default();
+                y.field(0, "v", &v);
+                y.line(0, "list:");
+                y.item(2, &v);
+                let parsed: One = serde_saphyr::from_str(&y.out)
+                    .unwrap_or_else(|e| panic!("{v:?} → {}\n{e}", y.out));
+                assert_eq!(parsed.v.as_str(), v, "{}", y.out);
+                assert_eq!(parsed.list[0].as_str(), v, "{}", y.out);
+            }
+        }
+    }
+
+    #[test]
+    fn a_draft_loads_as_a_procedure() {
+        let draft = Draft {
+            title: "顾客沟通程序".to_owned(),
+            aliases: vec!["顾客沟通程序[59560]".to_owned()],
+            version: "A/0".to_owned(),
+            purpose: "有效地处理顾客投诉,防止同类问题再次发生,并使顾客满意。".repeat(2),
+            scope: String::new(),
+            responsibilities: vec![("业务部".to_owned(), "业务部负责收集信息。".to_owned())],
+            steps: vec![DraftStep {
+                title: Some("售前".to_owned()),
+                comments: vec!["import: numbered `4.2` twice\nsecond line".to_owned()],
+                steps: vec![
+                    DraftStep {
+                        text: Some("- 一".to_owned()),
+                        ..DraftStep::default()
+                    },
+                    DraftStep::default(),
+                ],
+                ..DraftStep::default()
+            }],
+            related: vec!["<<工藝設計管理程序>>".to_owned()],
+            records: vec![RecordDraft {
+                form: "《顾客投诉记录表》".to_owned(),
+                keeper: Some("品质部".to_owned()),
+                retention: Some("3年".to_owned()),
+            }],
+            approval: vec![("prepared", "张三".to_owned(), "2024-03-01".to_owned())],
+            comments: vec![("scope", "import: no 范围".to_owned())],
+            ..Draft::default()
+        };
+        let text = render(
+            &draft,
+            Frame {
+                id: "IMP-001",
+                schema: "../schema/procedure.schema.json",
+                source: "seed.txt lines 1–2",
+            },
+        );
+        let p: crate::model::Procedure =
+            crate::load::parse("x.yaml", &text).unwrap_or_else(|d| panic!("{d:?}\n{text}"));
+        assert_eq!(p.steps[0].steps[0].text.as_ref().unwrap().as_str(), "- 一");
+        assert_eq!(p.related[0].as_str(), "<<工藝設計管理程序>>");
+        assert_eq!(p.aliases[0].as_str(), "顾客沟通程序[59560]");
+        assert_eq!(p.scope.as_str(), "");
+        assert!(text.contains("# import: numbered `4.2` twice second line"));
+        assert!(
+            text.starts_with("# yaml-language-server: $schema=../schema/procedure.schema.json\n")
+        );
+    }
+}
