@@ -218,10 +218,6 @@ pub fn add_fields(
         page.set("Tabs", Object::Name(b"R".to_vec()));
     }
 
-    let mut fonts = Dictionary::new();
-    fonts.set(FONT, Object::Reference(font));
-    let mut resources = Dictionary::new();
-    resources.set("Font", Object::Dictionary(fonts));
     let mut acroform = Dictionary::new();
     acroform.set(
         "Fields",
@@ -235,7 +231,7 @@ pub fn add_fields(
             StringFormat::Literal,
         ),
     );
-    acroform.set("DR", Object::Dictionary(resources));
+    acroform.set("DR", Object::Dictionary(font_resources(font)));
     let acroform = doc.add_object(acroform);
     doc.catalog_mut()
         .map_err(pdf_error)?
@@ -392,23 +388,8 @@ fn check_appearance(doc: &mut Document, on: &str, w: f64, h: f64, round: bool) -
             h - inset
         )
     };
-    let stream = |content: String| {
-        let mut dict = Dictionary::new();
-        dict.set("Type", Object::Name(b"XObject".to_vec()));
-        dict.set("Subtype", Object::Name(b"Form".to_vec()));
-        dict.set(
-            "BBox",
-            Object::Array(vec![
-                0.into(),
-                0.into(),
-                Object::Real(w as f32),
-                Object::Real(h as f32),
-            ]),
-        );
-        Stream::new(dict, content.into_bytes())
-    };
-    let on_id = doc.add_object(stream(mark));
-    let off_id = doc.add_object(stream(String::new()));
+    let on_id = doc.add_object(form_xobject(w, h, None, mark));
+    let off_id = doc.add_object(form_xobject(w, h, None, String::new()));
     let mut normal = Dictionary::new();
     normal.set(on, Object::Reference(on_id));
     normal.set("Off", Object::Reference(off_id));
@@ -479,15 +460,7 @@ fn page_height(doc: &Document, page: ObjectId) -> f64 {
         .and_then(|d| d.get(b"MediaBox").ok())
         .and_then(|b| b.as_array().ok());
     match media {
-        Some(values) if values.len() == 4 => {
-            let number = |o: &Object| {
-                o.as_float()
-                    .map(f64::from)
-                    .or_else(|_| o.as_i64().map(|v| v as f64))
-                    .unwrap_or(0.0)
-            };
-            number(&values[3]) - number(&values[1])
-        }
+        Some(values) if values.len() == 4 => number(&values[3]) - number(&values[1]),
         _ => 841.89,
     }
 }
@@ -622,12 +595,6 @@ fn walk(
         .is_ok_and(|n| n == b"Widget");
     let rect = |d: &Dictionary| -> Option<(u32, [f64; 4])> {
         let values = d.get(b"Rect").ok()?.as_array().ok()?;
-        let n = |o: &Object| {
-            o.as_float()
-                .map(f64::from)
-                .or_else(|_| o.as_i64().map(|v| v as f64))
-                .unwrap_or(0.0)
-        };
         let page = d
             .get(b"P")
             .ok()
@@ -636,7 +603,12 @@ fn walk(
             .unwrap_or(0);
         Some((
             page,
-            [n(&values[0]), n(&values[1]), n(&values[2]), n(&values[3])],
+            [
+                number(&values[0]),
+                number(&values[1]),
+                number(&values[2]),
+                number(&values[3]),
+            ],
         ))
     };
     let kid_widgets: Vec<(u32, [f64; 4])> = kids
@@ -773,15 +745,9 @@ fn rect_size(dict: &Dictionary) -> (f64, f64) {
     if values.len() != 4 {
         return (100.0, 14.0);
     }
-    let n = |o: &Object| {
-        o.as_float()
-            .map(f64::from)
-            .or_else(|_| o.as_i64().map(|v| v as f64))
-            .unwrap_or(0.0)
-    };
     (
-        (n(&values[2]) - n(&values[0])).abs(),
-        (n(&values[3]) - n(&values[1])).abs(),
+        (number(&values[2]) - number(&values[0])).abs(),
+        (number(&values[3]) - number(&values[1])).abs(),
     )
 }
 
@@ -887,25 +853,43 @@ fn text_appearance(
         content.push_str(&format!("<{hex}> Tj "));
     }
     content.push_str("ET Q EMC");
+    let id = doc.add_object(form_xobject(w, h, Some(font_resources(font)), content));
+    let mut normal = Dictionary::new();
+    normal.set("N", Object::Reference(id));
+    Object::Dictionary(normal)
+}
+
+/// The default resources of the form: the CJK font under its resource name.
+fn font_resources(font: ObjectId) -> Dictionary {
     let mut fonts = Dictionary::new();
     fonts.set(FONT, Object::Reference(font));
     let mut resources = Dictionary::new();
     resources.set("Font", Object::Dictionary(fonts));
+    resources
+}
+
+/// An appearance stream: a form XObject of `w` × `h` points drawing `content`.
+fn form_xobject(w: f64, h: f64, resources: Option<Dictionary>, content: String) -> Stream {
     let mut dict = Dictionary::new();
     dict.set("Type", Object::Name(b"XObject".to_vec()));
     dict.set("Subtype", Object::Name(b"Form".to_vec()));
-    dict.set(
-        "BBox",
-        Object::Array(vec![
-            0.into(),
-            0.into(),
-            Object::Real(w as f32),
-            Object::Real(h as f32),
-        ]),
-    );
-    dict.set("Resources", Object::Dictionary(resources));
-    let id = doc.add_object(Stream::new(dict, content.into_bytes()));
-    let mut normal = Dictionary::new();
-    normal.set("N", Object::Reference(id));
-    Object::Dictionary(normal)
+    let corners = vec![
+        0.into(),
+        0.into(),
+        Object::Real(w as f32),
+        Object::Real(h as f32),
+    ];
+    dict.set("BBox", Object::Array(corners));
+    if let Some(resources) = resources {
+        dict.set("Resources", Object::Dictionary(resources));
+    }
+    Stream::new(dict, content.into_bytes())
+}
+
+/// Read a PDF number, integer or real.
+fn number(o: &Object) -> f64 {
+    o.as_float()
+        .map(f64::from)
+        .or_else(|_| o.as_i64().map(|v| v as f64))
+        .unwrap_or(0.0)
 }

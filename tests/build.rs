@@ -428,17 +428,7 @@ fn a_set_with_errors_gets_its_portal_with_the_problems_but_no_pdf() {
 #[test]
 fn templates_export_and_override() {
     let dir = assert_fs::TempDir::new().unwrap();
-    for entry in walkdir::WalkDir::new(fixture("valid")) {
-        let entry = entry.unwrap();
-        let target = dir
-            .path()
-            .join(entry.path().strip_prefix(fixture("valid")).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    common::copy_dir(&fixture("valid"), dir.path());
     docctl()
         .args(["templates", "export"])
         .arg(dir.path())
@@ -457,17 +447,7 @@ fn templates_export_and_override() {
 /// Copy the valid fixture into a temporary folder, with one template overridden.
 fn valid_with_template(name: &str, text: &str) -> assert_fs::TempDir {
     let dir = assert_fs::TempDir::new().unwrap();
-    for entry in walkdir::WalkDir::new(fixture("valid")) {
-        let entry = entry.unwrap();
-        let target = dir
-            .path()
-            .join(entry.path().strip_prefix(fixture("valid")).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    common::copy_dir(&fixture("valid"), dir.path());
     fs::create_dir_all(dir.path().join("templates")).unwrap();
     fs::write(dir.path().join("templates").join(name), text).unwrap();
     dir

@@ -4,27 +4,14 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 
 use common::{check_json, fixture};
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 #[test]
 fn hostile_files_each_give_one_diagnostic_and_the_rest_is_checked() {
     let dir = assert_fs::TempDir::new().unwrap();
     let root = dir.path();
-    copy_dir(&fixture("valid"), root);
+    common::copy_dir(&fixture("valid"), root);
     let p = root.join("procedures");
 
     // Nesting of the very shape the model recurses into (steps within steps), 10,000 deep in

@@ -126,3 +126,16 @@ pub fn run_browser_script(script: &str, args: &[&std::ffi::OsStr]) -> String {
     );
     stdout
 }
+
+/// Copy a folder (a fixture set) into another.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
