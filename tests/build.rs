@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use common::{docctl, fixture, typst_available};
+use common::{build, docctl, fixture, typst_available};
 use docctl::render::{self, Formats};
 
 fn render_fixture(name: &str) -> Vec<(String, String)> {
@@ -164,18 +164,6 @@ fn pages(pdf: &Path) -> usize {
 
 fn squash(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-fn build(set: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    docctl()
-        .arg("build")
-        .arg(set)
-        .arg("--out")
-        .arg(out)
-        .args(["--today", "2026-11-27"])
-        .args(extra)
-        .output()
-        .unwrap()
 }
 
 #[test]

@@ -17,14 +17,7 @@ const MULTILINE: i64 = 1 << 12;
 const RADIO: i64 = 1 << 15;
 
 fn build_forms(out: &Path) {
-    let result = docctl()
-        .arg("build")
-        .arg(fixture("forms"))
-        .arg("--out")
-        .arg(out)
-        .args(["--today", "2026-11-27"])
-        .output()
-        .unwrap();
+    let result = common::build(&fixture("forms"), out, &[]);
     assert!(
         result.status.success(),
         "{}",
@@ -278,14 +271,7 @@ fn a_filled_form_shows_its_values_to_pdftotext() {
 #[test]
 fn excel_form_locks_all_but_the_inputs_and_validates_them() {
     let out = assert_fs::TempDir::new().unwrap();
-    let result = docctl()
-        .arg("build")
-        .arg(fixture("forms"))
-        .arg("--out")
-        .arg(out.path())
-        .args(["--to", "xlsx", "--today", "2026-11-27"])
-        .output()
-        .unwrap();
+    let result = common::build(&fixture("forms"), out.path(), &["--to", "xlsx"]);
     assert!(
         result.status.success(),
         "{}",
@@ -427,14 +413,7 @@ fn html_form_fills_in_chromium_and_saves_a_valid_record() {
         return;
     }
     let out = assert_fs::TempDir::new().unwrap();
-    let result = docctl()
-        .arg("build")
-        .arg(fixture("forms"))
-        .arg("--out")
-        .arg(out.path())
-        .args(["--to", "html", "--today", "2026-11-27"])
-        .output()
-        .unwrap();
+    let result = common::build(&fixture("forms"), out.path(), &["--to", "html"]);
     assert!(result.status.success());
     let html = out.path().join("forms/QR-8.2-01-01.html");
     let record = out.path().join("record.json");

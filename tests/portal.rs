@@ -159,14 +159,7 @@ fn unresolved_and_draft_documents_are_marked_in_the_graph() {
 fn clause_matrix_flags_uncovered_clauses() {
     let dir = assert_fs::TempDir::new().unwrap();
     let out = dir.path().join("out");
-    let result = docctl()
-        .arg("build")
-        .arg(repo())
-        .arg("--out")
-        .arg(&out)
-        .args(["--to", "html", "--today", "2026-11-27"])
-        .output()
-        .unwrap();
+    let result = common::build(&repo(), &out, &["--to", "html"]);
     assert!(result.status.success());
     let csv = fs::read_to_string(out.join("coverage.csv")).unwrap();
     assert!(csv.starts_with("\u{feff}条款,标题,QP-10.2-01,"));
@@ -217,14 +210,7 @@ fn portal_works_in_chromium() {
     }
     let dir = assert_fs::TempDir::new().unwrap();
     let out = dir.path().join("out");
-    let result = docctl()
-        .arg("build")
-        .arg(repo())
-        .arg("--out")
-        .arg(&out)
-        .args(["--today", "2026-11-27"])
-        .output()
-        .unwrap();
+    let result = common::build(&repo(), &out, &[]);
     assert!(
         result.status.success(),
         "{}",

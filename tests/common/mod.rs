@@ -139,3 +139,16 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Run `docctl build SET --out OUT --today 2026-11-27 EXTRA…`.
+pub fn build(set: &Path, out: &Path, extra: &[&str]) -> Output {
+    docctl()
+        .arg("build")
+        .arg(set)
+        .arg("--out")
+        .arg(out)
+        .args(["--today", "2026-11-27"])
+        .args(extra)
+        .output()
+        .unwrap()
+}
