@@ -187,18 +187,38 @@ fn searchable(doc: &Document) -> String {
     for a in header.aliases {
         text.push_str(a);
     }
-    if let Document::Procedure(p) = doc {
-        text.push_str(&p.purpose);
-        text.push_str(&p.scope);
-        fn walk(steps: &[Step], out: &mut String) {
-            for s in steps {
-                for t in s.title.iter().chain(s.text.iter()) {
-                    out.push_str(t);
+    match doc {
+        Document::Procedure(p) => {
+            text.push_str(&p.purpose);
+            text.push_str(&p.scope);
+            for r in &p.responsibilities {
+                text.push_str(&r.duties);
+            }
+            for d in &p.definitions {
+                text.push_str(&d.term);
+                text.push_str(&d.text);
+            }
+            fn walk(steps: &[Step], out: &mut String) {
+                for s in steps {
+                    for t in s.title.iter().chain(s.text.iter()) {
+                        out.push_str(t);
+                    }
+                    walk(&s.steps, out);
                 }
-                walk(&s.steps, out);
+            }
+            walk(&p.steps, &mut text);
+        }
+        Document::Form(f) => {
+            for t in f.instructions.iter() {
+                text.push_str(t);
+            }
+            for field in &f.fields {
+                text.push_str(&field.label);
+                for h in field.help.iter() {
+                    text.push_str(h);
+                }
             }
         }
-        walk(&p.steps, &mut text);
     }
     text
 }
@@ -216,7 +236,7 @@ fn portal_works_in_chromium() {
         "{}",
         String::from_utf8_lossy(&result.stderr)
     );
-    let words = ["回收率", "投诉", "QP-8.7"];
+    let words = ["回收率", "投诉", "QP-8.7", "订单号码"];
     let seen = common::run_browser_script(
         "portal.mjs",
         &[

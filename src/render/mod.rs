@@ -440,24 +440,9 @@ impl IndexRow {
             search.push(' ');
             search.push_str(alias);
         }
-        if let Document::Procedure(p) = doc {
-            for text in [&p.purpose, &p.scope] {
-                search.push(' ');
-                search.push_str(text);
-            }
-            fn steps(steps: &[crate::model::Step], out: &mut String) {
-                for s in steps {
-                    for t in s.title.iter().chain(s.text.iter()) {
-                        out.push(' ');
-                        out.push_str(t);
-                    }
-                    steps_inner(&s.steps, out);
-                }
-            }
-            fn steps_inner(s: &[crate::model::Step], out: &mut String) {
-                steps(s, out);
-            }
-            steps(&p.steps, &mut search);
+        for text in searchable_text(doc) {
+            search.push(' ');
+            search.push_str(text);
         }
         let get = |k: &str| entry.outputs.get(k).cloned().unwrap_or_default();
         IndexRow {
@@ -577,4 +562,37 @@ fn portal_pages(
         templates.render("problems.html", &context)?.as_bytes(),
     )?;
     Ok(())
+}
+
+/// The text fields the portal's search covers, besides id, title and aliases: a procedure's
+/// purpose, scope, duties, definitions and steps; a form's field labels, help and instructions.
+fn searchable_text(doc: &Document) -> Vec<&str> {
+    fn steps<'a>(list: &'a [crate::model::Step], out: &mut Vec<&'a str>) {
+        for s in list {
+            out.extend(s.title.iter().chain(s.text.iter()).map(|t| t.as_str()));
+            steps(&s.steps, out);
+        }
+    }
+    let mut out = Vec::new();
+    match doc {
+        Document::Procedure(p) => {
+            out.push(p.purpose.as_str());
+            out.push(p.scope.as_str());
+            out.extend(p.responsibilities.iter().map(|r| r.duties.as_str()));
+            out.extend(
+                p.definitions
+                    .iter()
+                    .flat_map(|d| [d.term.as_str(), d.text.as_str()]),
+            );
+            steps(&p.steps, &mut out);
+        }
+        Document::Form(f) => {
+            out.extend(f.instructions.iter().map(|t| t.as_str()));
+            for field in &f.fields {
+                out.push(field.label.as_str());
+                out.extend(field.help.iter().map(|t| t.as_str()));
+            }
+        }
+    }
+    out
 }
