@@ -254,10 +254,12 @@ pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
 pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> String {
     use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
+    // annotate-snippets trims long lines itself to this width and keeps the column in the
+    // `-->` line true, which a line cut by hand would not.
     let renderer = if color {
-        Renderer::styled()
+        Renderer::styled().term_width(140)
     } else {
-        Renderer::plain()
+        Renderer::plain().term_width(140)
     };
     let mut out = String::new();
     for d in diagnostics {
@@ -272,7 +274,11 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) 
         let mut report = Vec::new();
         match line {
             Some(line) => {
-                let (excerpt, start, end) = excerpt(line, d.column as usize, d.width);
+                let (excerpt, start, end) = if line.len() <= MAX_SHOWN_LINE {
+                    whole_line(line, d.column as usize, d.width)
+                } else {
+                    excerpt(line, d.column as usize, d.width)
+                };
                 report.push(
                     title.element(
                         Snippet::source(excerpt)
@@ -302,6 +308,22 @@ fn source_line(text: &str, n: u32) -> Option<&str> {
     text.split('\n')
         .nth(n.saturating_sub(1) as usize)
         .map(|l| l.trim_end_matches('\r'))
+}
+
+/// Lines up to this many bytes are handed over whole; longer ones (a megabyte on one line) are
+/// cut to a window around the column first, at the cost of the column shown in `-->`.
+const MAX_SHOWN_LINE: usize = 20_000;
+
+/// Return a line with the byte range of `width` characters from the 1-based `column`.
+fn whole_line(line: &str, column: usize, width: usize) -> (String, usize, usize) {
+    let byte_at = |chars: usize| {
+        line.char_indices()
+            .nth(chars)
+            .map_or(line.len(), |(i, _)| i)
+    };
+    let start = byte_at(column.saturating_sub(1));
+    let end = byte_at(column.saturating_sub(1) + width).max(start);
+    (line.to_owned(), start, end)
 }
 
 /// Cut a long line down to a window around the column; return it with the byte range to mark.

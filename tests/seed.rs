@@ -73,3 +73,27 @@ fn seed_as_is_reports_every_mistake_at_its_line() {
         "{capa:#}"
     );
 }
+
+#[test]
+fn human_output_gives_true_columns_on_long_lines() {
+    // Line 41 of this file is 260 characters long and cites the same form twice; the `-->` line
+    // must give each citation's own column, not one inside a shortened excerpt.
+    let out = common::docctl()
+        .args([
+            "check",
+            "tests/fixtures/seed-as-is",
+            "--today",
+            "2026-11-27",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("--> procedures/QP-8.2-01.yaml:41:68"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--> procedures/QP-8.2-01.yaml:41:174"),
+        "{stderr}"
+    );
+}
