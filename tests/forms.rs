@@ -437,3 +437,24 @@ fn html_form_fills_in_chromium_and_saves_a_valid_record() {
         .assert()
         .success();
 }
+
+#[test]
+fn register_columns_stand_under_their_section() {
+    // 客户登记表 groups its S/O/A/P columns under the section 来人分析.
+    let out = assert_fs::TempDir::new().unwrap();
+    let result = common::build(&common::repo(), out.path(), &["--to", "html"]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let html = fs::read_to_string(out.path().join("forms/QR-8.2-10-01.html")).unwrap();
+    assert!(html.contains(r#"<th rowspan="2">来访日期</th>"#), "{html}");
+    assert!(html.contains(r#"<th colspan="4">来人分析</th>"#), "{html}");
+    let head = html.split("<thead>").nth(1).unwrap();
+    let second_row = head.split("</tr>\n<tr>").nth(1).unwrap();
+    assert!(
+        second_row.starts_with("<th>S(客户需求、预算、得知媒体、家庭状况)</th>"),
+        "{second_row}"
+    );
+}

@@ -506,6 +506,15 @@ pub struct FieldView {
     pub rows: u32,
 }
 
+/// Columns of a register under one heading.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnGroup {
+    /// The section's label, or "" for the columns before the first section.
+    pub label: String,
+    /// The columns' labels (with their unit, if any).
+    pub columns: Vec<String>,
+}
+
 /// A column of a table field.
 #[derive(Debug, Clone, Serialize)]
 pub struct ColumnView {
@@ -537,6 +546,9 @@ pub struct FormView {
     pub landscape: bool,
     /// 填写说明, rendered.
     pub instructions: String,
+    /// A register's columns grouped under the `section` fields that head them; columns before
+    /// the first section form a group without a label. Empty when the form has no section.
+    pub groups: Vec<ColumnGroup>,
     /// The fields in order.
     pub fields: Vec<FieldView>,
 }
@@ -815,6 +827,7 @@ impl<'a> ViewBuilder<'a> {
                 .as_ref()
                 .map(|i| self.rich(i))
                 .unwrap_or_default(),
+            groups: column_groups(f),
             fields: f
                 .fields
                 .iter()
@@ -939,4 +952,40 @@ pub struct ListRow {
     pub obsolete: bool,
     /// The address of the row's PDF from the list's folder, or "".
     pub href: String,
+}
+
+/// Group a register's columns under the sections that head them.
+fn column_groups(form: &Form) -> Vec<ColumnGroup> {
+    use crate::model::FieldType;
+    if !form
+        .fields
+        .iter()
+        .any(|f| f.kind.value == FieldType::Section)
+    {
+        return Vec::new();
+    }
+    let mut groups = vec![ColumnGroup {
+        label: String::new(),
+        columns: Vec::new(),
+    }];
+    for field in &form.fields {
+        match field.kind.value {
+            FieldType::Section => groups.push(ColumnGroup {
+                label: field.label.to_string(),
+                columns: Vec::new(),
+            }),
+            FieldType::Table => {}
+            _ => {
+                let label = match &field.unit {
+                    Some(unit) => format!("{} ({})", field.label.value, unit.value),
+                    None => field.label.to_string(),
+                };
+                if let Some(group) = groups.last_mut() {
+                    group.columns.push(label);
+                }
+            }
+        }
+    }
+    groups.retain(|g| !g.columns.is_empty());
+    groups
 }
