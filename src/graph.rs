@@ -104,9 +104,8 @@ impl Graph {
     pub fn cites_grouped(&self, doc: usize) -> BTreeMap<Option<Target>, (String, Vec<String>)> {
         let mut out: BTreeMap<Option<Target>, (String, Vec<String>)> = BTreeMap::new();
         for edge in self.cites(doc) {
-            let key = if edge.to.is_some() { edge.to } else { None };
             let entry = out
-                .entry(key)
+                .entry(edge.to)
                 .or_insert_with(|| (edge.cited.clone(), Vec::new()));
             if !entry.1.contains(&edge.section) {
                 entry.1.push(edge.section.clone());

@@ -167,43 +167,47 @@ pub fn check(form: &Form, file: &str, text: &str) -> Vec<Diagnostic> {
         }
     }
 
+    // Required fields left empty: in a register, only in the rows that were filled in.
     let required: Vec<&Field> = form.fields.iter().filter(|f| f.required).collect();
+    let mut missing: Vec<(String, String, &Field)> = Vec::new();
     if register {
         for (row, present) in &filled_rows {
-            for field in &required {
-                if !present.contains(&field.key.as_str()) {
-                    out.push(
-                        Diagnostic::error(
-                            "record-required",
-                            file,
-                            Pos::at(1, 1),
-                            format!(
-                                "row {row} is filled in but its required `{}` ({}) is empty",
-                                field.key.value, field.label.value
-                            ),
-                        )
-                        .with_help(format!("fill `{}.{row}`", field.key.value)),
-                    );
-                }
+            for field in required
+                .iter()
+                .filter(|f| !present.contains(&f.key.as_str()))
+            {
+                missing.push((
+                    format!("row {row} is filled in but its required"),
+                    format!("{}.{row}", field.key.value),
+                    field,
+                ));
             }
         }
     } else {
-        for field in required {
-            if values.get(field.key.as_str()).is_none_or(is_blank) {
-                out.push(
-                    Diagnostic::error(
-                        "record-required",
-                        file,
-                        Pos::at(1, 1),
-                        format!(
-                            "the required field `{}` ({}) is empty",
-                            field.key.value, field.label.value
-                        ),
-                    )
-                    .with_help(format!("fill `{}`", field.key.value)),
-                );
-            }
+        for field in required
+            .iter()
+            .filter(|f| values.get(f.key.as_str()).is_none_or(is_blank))
+        {
+            missing.push((
+                "the required field".to_owned(),
+                field.key.to_string(),
+                field,
+            ));
         }
+    }
+    for (what, name, field) in missing {
+        out.push(
+            Diagnostic::error(
+                "record-required",
+                file,
+                Pos::at(1, 1),
+                format!(
+                    "{what} `{}` ({}) is empty",
+                    field.key.value, field.label.value
+                ),
+            )
+            .with_help(format!("fill `{name}`")),
+        );
     }
     crate::validate::sort(&mut out);
     out

@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::load;
 use crate::render::{self, Formats, PdfJob, templates::Templates};
 use crate::typst::Typst;
-use crate::validate::{self, Index};
+use crate::validate;
 use crate::write::{inside, write_atomic};
 
 /// What `build` needs to run.
@@ -45,7 +45,7 @@ pub struct Summary {
 pub fn run(settings: &BuildSettings) -> Result<bool, Error> {
     let started = Instant::now();
     let library = load::load(&settings.root)?;
-    let diagnostics = validate::validate(&library, settings.today);
+    let (diagnostics, index) = validate::validate_indexed(&library, settings.today);
     let color = std::io::stderr().is_terminal();
     if !diagnostics.is_empty() {
         eprint!(
@@ -65,7 +65,6 @@ pub fn run(settings: &BuildSettings) -> Result<bool, Error> {
     } else {
         settings.formats
     };
-    let (index, _) = Index::build(&library);
     let templates = Templates::load(&settings.root)?;
     let out = &settings.out;
     let sink = |path: &str, bytes: &[u8]| write_atomic(&inside(out, path)?, bytes);

@@ -64,7 +64,7 @@ pub fn run(settings: &PublishSettings) -> Result<bool, Error> {
         );
         return Ok(false);
     }
-    let diagnostics = validate::validate(&library, settings.date);
+    let (diagnostics, index) = validate::validate_indexed(&library, settings.date);
     let (errors, _) = diagnostic::count(&diagnostics);
     if errors > 0 {
         let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -84,7 +84,6 @@ pub fn run(settings: &PublishSettings) -> Result<bool, Error> {
     }
 
     let mut faults = Faults::from_env();
-    let (index, _) = Index::build(&library);
     let releases = stage_and_move(settings, &library, &index, &plan, &mut faults)?;
     let ledger = updated_ledger(&library, &index, &plan, releases.entries, settings.date);
     let ledger_path = publish::ledger_path(&settings.root);

@@ -33,8 +33,13 @@ pub fn check(dir: &Path, form: &str, record: &Path) -> Result<bool, Error> {
     let library = load::load(dir)?;
     let form = find_form(&library, form)?;
     let text = std::fs::read_to_string(record).map_err(|e| Error::io(record, e))?;
+    Ok(report(form, record, &text))
+}
+
+/// Check a record's text against a form, print the problems; return whether it passed.
+fn report(form: &Form, record: &Path, text: &str) -> bool {
     let file = record.display().to_string();
-    let diagnostics = crate::record::check(form, &file, &text);
+    let diagnostics = crate::record::check(form, &file, text);
     let mut sources = diagnostic::Sources::new();
     sources.insert(file, text.into());
     let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -47,7 +52,7 @@ pub fn check(dir: &Path, form: &str, record: &Path) -> Result<bool, Error> {
         "record for {} ({}): {errors} error(s), {warnings} warning(s)",
         form.id.value, form.title.value
     );
-    Ok(errors == 0)
+    errors == 0
 }
 
 /// Write a record into the form's fillable PDF (built by `docctl build`).
@@ -58,11 +63,12 @@ pub fn fill(
     out: &Path,
     pdf: Option<&Path>,
 ) -> Result<bool, Error> {
-    if !check(dir, form, record)? {
-        return Ok(false);
-    }
     let library = load::load(dir)?;
     let form = find_form(&library, form)?;
+    let text = std::fs::read_to_string(record).map_err(|e| Error::io(record, e))?;
+    if !report(form, record, &text) {
+        return Ok(false);
+    }
     let source = match pdf {
         Some(path) => path.to_path_buf(),
         None => dir
@@ -75,7 +81,6 @@ pub fn fill(
             source.display()
         ))
     })?;
-    let text = std::fs::read_to_string(record).map_err(|e| Error::io(record, e))?;
     let json: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| Error::Usage(format!("{}: {e}", record.display())))?;
     let values = json

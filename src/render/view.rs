@@ -695,7 +695,7 @@ impl<'a> ViewBuilder<'a> {
             .iter()
             .enumerate()
             .map(|(n, entry)| {
-                let hit = self.resolve_entry(entry);
+                let hit = self.index.resolve_entry(entry);
                 LinkView {
                     number: format!("6.{}", n + 1),
                     text: self.rich(&bracketed(entry)),
@@ -709,7 +709,7 @@ impl<'a> ViewBuilder<'a> {
             .iter()
             .enumerate()
             .map(|(n, record)| {
-                let hit = self.resolve_entry(&record.form);
+                let hit = self.index.resolve_entry(&record.form);
                 RecordView {
                     number: n + 1,
                     title: hit
@@ -863,14 +863,6 @@ impl<'a> ViewBuilder<'a> {
                 })
                 .collect(),
         }
-    }
-
-    fn resolve_entry(&self, entry: &str) -> Option<Target> {
-        let inner = crate::cite::scan(entry)
-            .first()
-            .map(|c| c.inner.to_owned())
-            .unwrap_or_else(|| entry.trim().to_owned());
-        self.index.resolve(&inner).map(|hit| hit.target)
     }
 
     fn target_id(&self, target: Target) -> String {

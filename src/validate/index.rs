@@ -122,6 +122,16 @@ impl Index {
         self.keys.get(&fold::key(cited)).copied()
     }
 
+    /// Resolve a list entry (`related`, `records`, `procedure`): its first 《…》, or the whole
+    /// text when it has no brackets.
+    pub fn resolve_entry(&self, entry: &str) -> Option<Target> {
+        let inner = crate::cite::scan(entry)
+            .first()
+            .map(|c| c.inner)
+            .unwrap_or(entry.trim());
+        self.resolve(inner).map(|hit| hit.target)
+    }
+
     /// Return up to three titles close to a cited title that does not resolve.
     pub fn suggest(&self, cited: &str) -> Vec<String> {
         let key = fold::key(cited);

@@ -22,6 +22,11 @@ pub(crate) use revisions::citations;
 
 /// Check the set; return every diagnostic (including those of loading), sorted by place.
 pub fn validate(library: &Library, today: Date) -> Vec<Diagnostic> {
+    validate_indexed(library, today).0
+}
+
+/// Check the set and also return the index it built, for the stages that follow.
+pub fn validate_indexed(library: &Library, today: Date) -> (Vec<Diagnostic>, Index) {
     let mut diagnostics = library.diagnostics.clone();
     let (index, problems) = Index::build(library);
     diagnostics.extend(problems);
@@ -36,7 +41,7 @@ pub fn validate(library: &Library, today: Date) -> Vec<Diagnostic> {
     diagnostics.extend(revisions::check(&context));
     diagnostics.extend(clauses::check(&context));
     sort(&mut diagnostics);
-    diagnostics
+    (diagnostics, index)
 }
 
 /// Order diagnostics by file, line and column, and drop exact repeats.

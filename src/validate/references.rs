@@ -257,7 +257,10 @@ impl Checker<'_, '_> {
         }
         match document(library, target) {
             Some(Document::Form(form)) => {
-                let back = form.procedure.as_ref().and_then(|r| self.resolve_entry(r));
+                let back = form
+                    .procedure
+                    .as_ref()
+                    .and_then(|r| self.context.index.resolve_entry(r));
                 if back != Some(Target::Doc(self.this)) {
                     let owner = match back {
                         Some(other) => format!("names {}", describe(library, other)),
@@ -306,10 +309,9 @@ impl Checker<'_, '_> {
             }
             match document(library, target) {
                 Some(Document::Procedure(p)) => {
-                    let lists = p
-                        .records
-                        .iter()
-                        .any(|r| self.resolve_entry(&r.form) == Some(Target::Doc(self.this)));
+                    let lists = p.records.iter().any(|r| {
+                        self.context.index.resolve_entry(&r.form) == Some(Target::Doc(self.this))
+                    });
                     if !lists {
                         let this = library.documents[self.this].doc.header().title.to_string();
                         self.out.push(
@@ -342,16 +344,6 @@ impl Checker<'_, '_> {
                 ),
             }
         }
-    }
-
-    /// Resolve a `records`/`procedure` entry without reporting anything.
-    fn resolve_entry(&self, entry: &Sp<Text>) -> Option<Target> {
-        let value = entry.as_str();
-        let inner = cite::scan(value)
-            .first()
-            .map(|c| c.inner)
-            .unwrap_or(value.trim());
-        self.context.index.resolve(inner).map(|hit| hit.target)
     }
 }
 
