@@ -51,7 +51,10 @@ pub fn scalar(value: &str) -> String {
     }
 }
 
-fn double_quoted(value: &str) -> String {
+/// Write a YAML double-quoted scalar: quotes, backslashes and tabs escaped, line breaks and
+/// other control characters as `\n` or `\uXXXX`, so that it reads back as the same text.
+pub fn double_quoted(value: &str) -> String {
+    use std::fmt::Write as _;
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
     for c in value.chars() {
@@ -60,12 +63,19 @@ fn double_quoted(value: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
+            c if c.is_control() || is_line_break(c) || c == '\u{feff}' => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
             c => out.push(c),
         }
     }
     out.push('"');
     out
+}
+
+/// Return whether YAML reads a character as a line break.
+pub fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 
 fn plain_is_safe(value: &str) -> bool {

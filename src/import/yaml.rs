@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use crate::edit::{double_quoted, is_line_break};
 use crate::import::structure::{Draft, DraftStep, RecordDraft};
 use crate::model::Lang;
 
@@ -134,7 +135,7 @@ impl Yaml {
         let one_line: String = text
             .chars()
             .map(|c| {
-                if c.is_control() || is_break(c) {
+                if c.is_control() || is_line_break(c) {
                     ' '
                 } else {
                     c
@@ -228,18 +229,13 @@ impl Yaml {
     }
 }
 
-/// Return whether YAML or a reader may take a character as a line break.
-fn is_break(c: char) -> bool {
-    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
-}
-
 /// Return whether a value can be written as a one-line folded block scalar: no line break,
 /// no control character, no leading or trailing space (a block scalar would change those).
 fn block_safe(value: &str) -> bool {
     value == value.trim()
         && !value
             .chars()
-            .any(|c| c.is_control() || is_break(c) || c == '\u{feff}')
+            .any(|c| c.is_control() || is_line_break(c) || c == '\u{feff}')
 }
 
 /// Write a one-line value: plain when YAML reads it back as the same text, else single-quoted
@@ -247,7 +243,7 @@ fn block_safe(value: &str) -> bool {
 pub fn scalar(value: &str) -> String {
     if value
         .chars()
-        .any(|c| c.is_control() || is_break(c) || c == '\u{feff}')
+        .any(|c| c.is_control() || is_line_break(c) || c == '\u{feff}')
     {
         return double_quoted(value);
     }
@@ -255,24 +251,6 @@ pub fn scalar(value: &str) -> String {
         return value.to_owned();
     }
     format!("'{}'", value.replace('\'', "''"))
-}
-
-fn double_quoted(value: &str) -> String {
-    let mut out = String::from("\"");
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() || is_break(c) || c == '\u{feff}' => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Return whether YAML reads this plain scalar back as this exact text (not a number,
