@@ -8,19 +8,8 @@ mod common;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
-use std::process::Output;
 
 use common::{check_json, docctl, found, typst_available};
-
-fn run(set: &Path, args: &[&str]) -> Output {
-    let out = docctl().args(args).current_dir(set).output().unwrap();
-    assert!(
-        out.status.success(),
-        "docctl {args:?} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
 
 fn pdf_text(path: &Path) -> String {
     let out = std::process::Command::new("pdftotext")
@@ -81,9 +70,9 @@ fn a_revision_from_init_to_the_archive() {
     let (d1, d2, d3, d4) = (day(1), day(2), day(3), day(4));
 
     // build, then publish A/0.
-    run(&set, &["build", "--today", &d1]);
+    common::run_in(&set, &["build", "--today", &d1]);
     assert!(set.join("output/procedures/QP-7.5-01.pdf").is_file());
-    run(&set, &["publish", "--date", &d1]);
+    common::run_in(&set, &["publish", "--date", &d1]);
     let a0 = set.join("published/QP-7.5-01/A-0");
     let a0_pdf = fs::read(a0.join("QP-7.5-01.pdf")).unwrap();
     assert!(pdf_text(&a0.join("QP-7.5-01.pdf")).contains("文件更改须经原审批人批准"));
@@ -103,7 +92,7 @@ fn a_revision_from_init_to_the_archive() {
     assert!(message.contains("(changed: steps)"), "{message}");
 
     // revise --minor, approve ×3: A/1 is effective and checks clean.
-    run(
+    common::run_in(
         &set,
         &[
             "revise",
@@ -117,50 +106,14 @@ fn a_revision_from_init_to_the_archive() {
             &d2,
         ],
     );
-    run(
-        &set,
-        &[
-            "approve",
-            "QP-7.5-01",
-            "--as",
-            "prepared",
-            "--name",
-            "张三",
-            "--date",
-            &d2,
-        ],
-    );
-    run(
-        &set,
-        &[
-            "approve",
-            "QP-7.5-01",
-            "--as",
-            "reviewed",
-            "--name",
-            "李四",
-            "--date",
-            &d3,
-        ],
-    );
-    run(
-        &set,
-        &[
-            "approve",
-            "QP-7.5-01",
-            "--as",
-            "approved",
-            "--name",
-            "王五",
-            "--date",
-            &d4,
-        ],
-    );
+    common::approve(&set, "QP-7.5-01", "prepared", "张三", &d2);
+    common::approve(&set, "QP-7.5-01", "reviewed", "李四", &d3);
+    common::approve(&set, "QP-7.5-01", "approved", "王五", &d4);
     let (code, json) = check_json(&set, &["--today", &d4]);
     assert_eq!((code, found(&json)), (0, vec![]));
 
     // publish A/1: A/0 is superseded, its archived PDF unchanged.
-    let out = run(&set, &["publish", "--date", &d4]);
+    let out = common::run_in(&set, &["publish", "--date", &d4]);
     assert!(
         String::from_utf8_lossy(&out.stderr)
             .contains("released QP-7.5-01 A/1 → published/QP-7.5-01/A-1")
@@ -183,7 +136,7 @@ fn a_revision_from_init_to_the_archive() {
     );
 
     // diff A/0 → A/1 shows exactly the edit.
-    run(&set, &["diff", "QP-7.5-01", "--from", "A/0", "--to", "A/1"]);
+    common::run_in(&set, &["diff", "QP-7.5-01", "--from", "A/0", "--to", "A/1"]);
     let html = fs::read_to_string(set.join("output/diff/QP-7.5-01-A-0-A-1.html")).unwrap();
     assert_eq!(html.matches("<tr data-change=").count(), 1, "{html}");
     assert!(
@@ -207,7 +160,7 @@ fn a_revision_from_init_to_the_archive() {
     assert!(pdf.contains("更改须书面批准"), "{pdf}");
 
     // list from the ledger: A/1 effective, A/0 superseded (作废).
-    run(&set, &["list", "--from-ledger"]);
+    common::run_in(&set, &["list", "--from-ledger"]);
     let csv = fs::read_to_string(set.join("output/lists/released/受控文件清单.csv")).unwrap();
     assert!(csv.starts_with('\u{feff}'));
     let rows: Vec<&str> = csv.lines().filter(|l| l.contains("QP-7.5-01")).collect();
@@ -227,7 +180,7 @@ fn a_revision_from_init_to_the_archive() {
     );
 
     // The portal shows both releases: A/1 current, A/0 作废, each linking to its archived PDF.
-    run(&set, &["build", "--to", "html", "--today", &d4]);
+    common::run_in(&set, &["build", "--to", "html", "--today", &d4]);
     let page_dir = set.join("output/procedures");
     let page = fs::read_to_string(page_dir.join("QP-7.5-01.html")).unwrap();
     assert!(
@@ -277,5 +230,5 @@ fn a_revision_from_init_to_the_archive() {
 
     // The archive's files still hash to the ledger: 3 releases × (PDF, HTML, YAML).
     assert_eq!(archive_hashes_to_ledger(&set), 9);
-    run(&set, &["publish", "--verify"]);
+    common::run_in(&set, &["publish", "--verify"]);
 }

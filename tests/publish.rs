@@ -77,36 +77,9 @@ fn set_with_a_pending_revision() -> (assert_fs::TempDir, PathBuf) {
     ]);
     let text = fs::read_to_string(&file).unwrap();
     fs::write(&file, text.replace("经原审批人批准", "经原审批人书面批准")).unwrap();
-    run(&[
-        "approve",
-        "QP-7.5-01",
-        "--as",
-        "prepared",
-        "--name",
-        "张三",
-        "--date",
-        "2030-01-02",
-    ]);
-    run(&[
-        "approve",
-        "QP-7.5-01",
-        "--as",
-        "reviewed",
-        "--name",
-        "李四",
-        "--date",
-        "2030-01-02",
-    ]);
-    run(&[
-        "approve",
-        "QP-7.5-01",
-        "--as",
-        "approved",
-        "--name",
-        "王五",
-        "--date",
-        "2030-01-02",
-    ]);
+    common::approve(&set, "QP-7.5-01", "prepared", "张三", "2030-01-02");
+    common::approve(&set, "QP-7.5-01", "reviewed", "李四", "2030-01-02");
+    common::approve(&set, "QP-7.5-01", "approved", "王五", "2030-01-02");
     (dir, set)
 }
 

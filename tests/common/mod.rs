@@ -152,3 +152,22 @@ pub fn build(set: &Path, out: &Path, extra: &[&str]) -> Output {
         .output()
         .unwrap()
 }
+
+/// Run docctl in a set's folder and insist that it succeeds; return its output.
+pub fn run_in(set: &Path, args: &[&str]) -> Output {
+    let out = docctl().args(args).current_dir(set).output().unwrap();
+    assert!(
+        out.status.success(),
+        "docctl {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Sign a document as `role` (prepared, reviewed, approved) on `date`.
+pub fn approve(set: &Path, id: &str, role: &str, name: &str, date: &str) -> Output {
+    run_in(
+        set,
+        &["approve", id, "--as", role, "--name", name, "--date", date],
+    )
+}
