@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use common::{build, docctl, fixture, typst_available};
+use common::{build, docctl, fixture};
 use docctl::render::{self, Formats};
 
 fn render_fixture(name: &str) -> Vec<(String, String)> {
@@ -167,10 +167,8 @@ fn squash(text: &str) -> String {
 }
 
 #[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn pdf_carries_title_number_steps_and_page_x_of_y() {
-    if !typst_available() {
-        return;
-    }
     let out = assert_fs::TempDir::new().unwrap();
     let result = build(&fixture("valid"), out.path(), &[]);
     assert!(
@@ -258,10 +256,8 @@ fn pdf_carries_title_number_steps_and_page_x_of_y() {
 }
 
 #[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn hostile_text_prints_literally_in_the_pdf() {
-    if !typst_available() {
-        return;
-    }
     let out = assert_fs::TempDir::new().unwrap();
     let result = build(&fixture("injection"), out.path(), &[]);
     assert!(
@@ -311,10 +307,8 @@ fn hostile_text_prints_literally_in_the_pdf() {
 }
 
 #[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn two_builds_are_byte_identical_and_the_second_compiles_nothing() {
-    if !typst_available() {
-        return;
-    }
     let a = assert_fs::TempDir::new().unwrap();
     let b = assert_fs::TempDir::new().unwrap();
     assert!(build(&fixture("valid"), a.path(), &[]).status.success());
@@ -335,10 +329,8 @@ fn two_builds_are_byte_identical_and_the_second_compiles_nothing() {
 }
 
 #[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn english_documents_build() {
-    if !typst_available() {
-        return;
-    }
     let out = assert_fs::TempDir::new().unwrap();
     let result = build(&fixture("english"), out.path(), &[]);
     assert!(
@@ -442,10 +434,8 @@ fn valid_with_template(name: &str, text: &str) -> assert_fs::TempDir {
 }
 
 #[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn a_missing_font_is_an_error_not_a_pdf_of_boxes() {
-    if !typst_available() {
-        return;
-    }
     let template = render::templates::BUILTIN
         .iter()
         .find(|(n, _)| *n == "procedure.typ.tera")
@@ -489,10 +479,8 @@ fn templates_may_not_import_preview_packages() {
 }
 
 #[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn typst_errors_name_the_document_and_keep_the_previous_pdf() {
-    if !typst_available() {
-        return;
-    }
     let dir = valid_with_template("procedure.md.tera", "{{ doc.id }}\n");
     let out = dir.path().join("output");
     assert!(build(dir.path(), &out, &["--to", "pdf"]).status.success());

@@ -9,7 +9,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use common::{docctl, fixture, typst_available};
+use common::{docctl, fixture};
 use docctl::acroform::{FieldInfo, read_fields};
 
 const COMBO: i64 = 1 << 17;
@@ -75,10 +75,8 @@ fn overlap(a: (f64, f64), b: (f64, f64)) -> bool {
 }
 
 #[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn register_pdf_has_a_field_per_cell_inside_its_column() {
-    if !typst_available() {
-        return;
-    }
     let out = assert_fs::TempDir::new().unwrap();
     build_forms(out.path());
     let pdf = out.path().join("forms/QR-8.2-01-02.pdf");
@@ -164,10 +162,8 @@ fn register_pdf_has_a_field_per_cell_inside_its_column() {
 }
 
 #[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn sheet_pdf_has_every_field_type() {
-    if !typst_available() {
-        return;
-    }
     let out = assert_fs::TempDir::new().unwrap();
     build_forms(out.path());
     let pdf = out.path().join("forms/QR-8.2-01-01.pdf");
@@ -218,10 +214,8 @@ fn sheet_pdf_has_every_field_type() {
 }
 
 #[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn a_filled_form_shows_its_values_to_pdftotext() {
-    if !typst_available() {
-        return;
-    }
     let out = assert_fs::TempDir::new().unwrap();
     build_forms(out.path());
     let record = out.path().join("record.json");
@@ -408,10 +402,11 @@ fn record_check_validates_against_the_form() {
 }
 
 #[test]
+#[cfg_attr(
+    docctl_no_browser,
+    ignore = "needs node, chromium and playwright-core: run scripts/setup.sh"
+)]
 fn html_form_fills_in_chromium_and_saves_a_valid_record() {
-    if !common::browser_available() {
-        return;
-    }
     let out = assert_fs::TempDir::new().unwrap();
     let result = common::build(&fixture("forms"), out.path(), &["--to", "html"]);
     assert!(result.status.success());

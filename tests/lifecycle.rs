@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use common::{check_json, docctl, found, typst_available};
+use common::{check_json, docctl, found};
 
 fn pdf_text(path: &Path) -> String {
     let out = std::process::Command::new("pdftotext")
@@ -50,10 +50,8 @@ fn archive_hashes_to_ledger(set: &Path) -> usize {
 }
 
 #[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn a_revision_from_init_to_the_archive() {
-    if !typst_available() {
-        return;
-    }
     let dir = assert_fs::TempDir::new().unwrap();
     let set = dir.path().join("qms");
     docctl().arg("init").arg(&set).assert().success();

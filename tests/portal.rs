@@ -224,10 +224,11 @@ fn searchable(doc: &Document) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    any(docctl_no_typst, docctl_no_browser),
+    ignore = "needs typst, node, chromium and playwright-core: run scripts/setup.sh"
+)]
 fn portal_works_in_chromium() {
-    if !common::typst_available() || !common::browser_available() {
-        return;
-    }
     let dir = assert_fs::TempDir::new().unwrap();
     let out = dir.path().join("out");
     let result = common::build(&repo(), &out, &[]);

@@ -9,7 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use common::{docctl, typst_available};
+use common::docctl;
 
 /// Every file under `published/`, with its bytes.
 fn snapshot(set: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -84,10 +84,8 @@ fn set_with_a_pending_revision() -> (assert_fs::TempDir, PathBuf) {
 }
 
 #[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn a_failed_write_at_any_step_leaves_the_archive_as_it_was() {
-    if !typst_available() {
-        return;
-    }
     let (_dir, set) = set_with_a_pending_revision();
     let before = snapshot(&set);
     assert_eq!(assert_archive_matches_ledger(&set), 6);
@@ -153,10 +151,8 @@ fn publish_stopped_at(set: &Path, n: usize) -> std::process::Child {
 }
 
 #[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn a_killed_publish_leaves_the_ledger_and_its_files_intact() {
-    if !typst_available() {
-        return;
-    }
     let (_dir, set) = set_with_a_pending_revision();
     let ledger = fs::read(set.join("published/ledger.json")).unwrap();
     // Killed while staging (before the PDF) and after the release folder was moved into
@@ -218,14 +214,11 @@ fn assert_archive_matches_ledger_or_leftover(set: &Path) -> usize {
 }
 
 #[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn publishing_again_is_a_no_op_and_a_changed_release_is_refused() {
     let dir = assert_fs::TempDir::new().unwrap();
     let set = dir.path().join("qms");
     docctl().arg("init").arg(&set).assert().success();
-    // Without typst nothing can be archived; the refusal below needs no PDF either way.
-    if !typst_available() {
-        return;
-    }
     docctl()
         .args(["publish", "--date", "2030-01-01"])
         .current_dir(&set)
