@@ -194,6 +194,15 @@ pub struct CheckArgs {
     /// The date periodic reviews are measured against (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,
+    /// Make an overdue periodic review fail the check. Without it `review-overdue` stays a
+    /// warning even under --strict, so that a CI result does not change with the calendar.
+    #[arg(long)]
+    pub review_as_error: bool,
+    /// What to put before each file path in SARIF and GitHub output (e.g. `docs/qms/`).
+    /// Default: the set's path from the top of its git repository, so that code-scanning
+    /// alerts and annotations land on the right file wherever docctl runs from.
+    #[arg(long, value_name = "PREFIX")]
+    pub path_prefix: Option<String>,
 }
 
 /// Output formats of `check`.

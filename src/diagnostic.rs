@@ -209,7 +209,12 @@ pub const CODES: &[(&str, Severity, &str)] = &[
     (
         "review-overdue",
         Severity::Warning,
-        "an effective document older than review_months",
+        "an effective document older than review_months (fails only with --review-as-error)",
+    ),
+    (
+        "empty-set",
+        Severity::Error,
+        "the set holds no procedures or forms (a CI job pointed at the wrong folder)",
     ),
     (
         "field-options",
@@ -363,8 +368,9 @@ pub fn render_json(diagnostics: &[Diagnostic], documents: usize) -> String {
     serde_json::to_string_pretty(&value).unwrap_or_default()
 }
 
-/// SARIF 2.1.0 for code-scanning UIs; columns count Unicode code points.
-pub fn render_sarif(diagnostics: &[Diagnostic]) -> String {
+/// SARIF 2.1.0 for code-scanning UIs; columns count Unicode code points. Paths are relative to
+/// the repository's top folder (`%SRCROOT%`, given in `originalUriBaseIds` when known).
+pub fn render_sarif(diagnostics: &[Diagnostic], location: &crate::settings::Location) -> String {
     let rules: Vec<_> = CODES
         .iter()
         .map(|(code, severity, summary)| {
@@ -389,14 +395,17 @@ pub fn render_sarif(diagnostics: &[Diagnostic]) -> String {
                 "level": sarif_level(d.severity),
                 "message": {"text": text},
                 "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": d.file, "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": {
+                        "uri": format!("{}{}", location.prefix, d.file),
+                        "uriBaseId": "%SRCROOT%",
+                    },
                     "region": {"startLine": d.line, "startColumn": d.column,
                                "endColumn": d.column as usize + d.width},
                 }}],
             })
         })
         .collect();
-    let value = serde_json::json!({
+    let mut value = serde_json::json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -410,6 +419,13 @@ pub fn render_sarif(diagnostics: &[Diagnostic]) -> String {
             "results": results,
         }],
     });
+    if let Some(top) = &location.top {
+        let mut uri = format!("file://{}", top.to_string_lossy().replace('\\', "/"));
+        if !uri.ends_with('/') {
+            uri.push('/');
+        }
+        value["runs"][0]["originalUriBaseIds"] = serde_json::json!({"%SRCROOT%": {"uri": uri}});
+    }
     serde_json::to_string_pretty(&value).unwrap_or_default()
 }
 

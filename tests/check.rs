@@ -86,6 +86,7 @@ rule_tests! {
     missing_key => "missing-key",
     duplicate_key => "duplicate-key",
     invalid_value => "invalid-value",
+    empty_set => "empty-set",
     ref_unresolved => "ref-unresolved",
     ref_bracket => "ref-bracket",
     ref_alias => "ref-alias",

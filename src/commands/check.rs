@@ -19,9 +19,16 @@ pub struct Report {
 }
 
 impl Report {
-    /// Return whether the check fails (errors, or any warning under `strict`).
-    pub fn fails(&self, strict: bool) -> bool {
-        self.diagnostics.iter().any(|d| d.fails(strict))
+    /// Return whether the check fails (errors, or any warning under `strict`; an overdue
+    /// review only with `review_as_error`, so the result does not change with the calendar).
+    pub fn fails(&self, strict: bool, review_as_error: bool) -> bool {
+        self.diagnostics.iter().any(|d| {
+            if d.code == "review-overdue" {
+                review_as_error
+            } else {
+                d.fails(strict)
+            }
+        })
     }
 }
 
@@ -34,7 +41,7 @@ pub fn run(settings: &CheckSettings) -> Result<bool, Error> {
         diagnostics,
     };
     print(settings, &report, &library.sources);
-    Ok(!report.fails(settings.strict))
+    Ok(!report.fails(settings.strict, settings.review_as_error))
 }
 
 fn print(settings: &CheckSettings, report: &Report, sources: &diagnostic::Sources) {
@@ -50,26 +57,18 @@ fn print(settings: &CheckSettings, report: &Report, sources: &diagnostic::Source
             );
         }
         Format::Json => println!("{}", diagnostic::render_json(diagnostics, report.documents)),
-        Format::Sarif => println!("{}", diagnostic::render_sarif(diagnostics)),
+        Format::Sarif => println!(
+            "{}",
+            diagnostic::render_sarif(diagnostics, &settings.location)
+        ),
         Format::Github => {
-            let prefix = github_prefix(&settings.root);
-            print!("{}", diagnostic::render_github(diagnostics, &prefix));
+            let prefix = &settings.location.prefix;
+            print!("{}", diagnostic::render_github(diagnostics, prefix));
             let (errors, warnings) = diagnostic::count(diagnostics);
             println!(
                 "docctl: checked {} documents: {errors} error(s), {warnings} warning(s)",
                 report.documents
             );
         }
-    }
-}
-
-/// GitHub annotations need paths from the repository root; the set may live in a sub-folder.
-fn github_prefix(root: &std::path::Path) -> String {
-    let root = root.to_string_lossy();
-    let trimmed = root.trim_start_matches("./").trim_end_matches('/');
-    if trimmed.is_empty() || trimmed == "." || root.starts_with('/') {
-        String::new()
-    } else {
-        format!("{trimmed}/")
     }
 }

@@ -28,6 +28,18 @@ pub fn validate(library: &Library, today: Date) -> Vec<Diagnostic> {
 /// Check the set and also return the index it built, for the stages that follow.
 pub fn validate_indexed(library: &Library, today: Date) -> (Vec<Diagnostic>, Index) {
     let mut diagnostics = library.diagnostics.clone();
+    if library.files == 0 {
+        // CI pointed at the wrong folder must not pass.
+        diagnostics.push(
+            Diagnostic::error(
+                "empty-set",
+                "docctl.yaml",
+                Pos::at(1, 1),
+                "the set holds no documents: no procedures/*.yaml or forms/*.yaml beside docctl.yaml",
+            )
+            .with_help("check the folder given to docctl; `docctl init DIR` starts a set"),
+        );
+    }
     let (index, problems) = Index::build(library);
     diagnostics.extend(problems);
     let context = Context {
