@@ -119,3 +119,110 @@ fn strict_does_not_change_with_the_calendar() {
     assert_eq!(promoted.status.code(), Some(1));
     assert_eq!(run(&["--review-as-error"]).status.code(), Some(1));
 }
+
+/// The folder holding the docctl binary the tests run.
+fn binary_folder() -> std::path::PathBuf {
+    let bin = assert_cmd::cargo::cargo_bin("docctl");
+    bin.parent().unwrap().to_path_buf()
+}
+
+#[test]
+fn the_action_script_annotates_writes_sarif_and_keeps_the_exit_code() {
+    let tmp = assert_fs::TempDir::new().unwrap();
+    let set = repo_with_set_below_top(tmp.path());
+    let outputs = tmp.path().join("github_output");
+    let path = format!(
+        "{}:{}",
+        binary_folder().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |strict: &str| {
+        Process::new("bash")
+            .arg(common::repo().join("scripts/ci-check.sh"))
+            .current_dir(tmp.path())
+            .env("PATH", &path)
+            .env("DOCCTL_SET", "docs/qms")
+            .env("DOCCTL_STRICT", strict)
+            .env("DOCCTL_SARIF", tmp.path().join("out.sarif"))
+            .env("GITHUB_OUTPUT", &outputs)
+            .output()
+            .unwrap()
+    };
+    let relaxed = run("false");
+    assert_eq!(relaxed.status.code(), Some(0), "{relaxed:?}");
+    let log = String::from_utf8_lossy(&relaxed.stdout);
+    assert!(log.contains(&format!("::warning file={FILE},")), "{log}");
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("out.sarif")).unwrap()).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        FILE
+    );
+    let said = std::fs::read_to_string(&outputs).unwrap();
+    assert!(said.contains("sarif="), "{said}");
+    // The same set under strict: the warning fails the job, and the SARIF is still written.
+    std::fs::remove_file(tmp.path().join("out.sarif")).unwrap();
+    let strict = run("true");
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(tmp.path().join("out.sarif").is_file());
+    assert_eq!(run("maybe").status.code(), Some(2));
+    assert!(set.join("docctl.yaml").is_file());
+}
+
+#[test]
+fn the_pre_commit_hook_runs_docctl_check_on_the_set() {
+    let hooks: serde_json::Value = serde_saphyr::from_str(
+        &std::fs::read_to_string(common::repo().join(".pre-commit-hooks.yaml")).unwrap(),
+    )
+    .unwrap();
+    let hook = &hooks[0];
+    assert_eq!(hook["id"], "docctl-check");
+    assert_eq!(hook["pass_filenames"], false);
+    // pre-commit runs `entry args…` from the repository's top folder.
+    let entry: Vec<&str> = hook["entry"].as_str().unwrap().split_whitespace().collect();
+    assert_eq!(entry[0], "docctl");
+    let run = |dir: &Path| {
+        Process::new(assert_cmd::cargo::cargo_bin("docctl"))
+            .args(&entry[1..])
+            .arg(dir)
+            .arg("--strict")
+            .current_dir(common::repo())
+            .output()
+            .unwrap()
+    };
+    assert_eq!(run(Path::new(".")).status.code(), Some(0));
+    assert_eq!(
+        run(&fixture("invalid/dept-alias")).status.code(),
+        Some(1),
+        "a warning stops the commit under --strict"
+    );
+    let files = regex::Regex::new(hook["files"].as_str().unwrap()).unwrap();
+    assert!(files.is_match("procedures/QP-8.2-01.yaml") && files.is_match("docctl.yaml"));
+    assert!(!files.is_match("src/main.rs"));
+}
+
+#[test]
+fn the_container_image_pins_the_typst_version_setup_installs() {
+    let setup = std::fs::read_to_string(common::repo().join("scripts/setup.sh")).unwrap();
+    let pinned = setup
+        .lines()
+        .find_map(|l| l.strip_prefix("TYPST_VERSION="))
+        .unwrap();
+    let dockerfile = std::fs::read_to_string(common::repo().join("Dockerfile")).unwrap();
+    assert!(
+        dockerfile.contains(&format!(
+            "cargo install --locked typst-cli --version {pinned}"
+        )),
+        "Dockerfile and scripts/setup.sh disagree on typst {pinned}"
+    );
+    assert!(dockerfile.contains("fonts-noto-cjk"));
+    assert!(dockerfile.contains("CMD [\"check\", \".\"]"));
+    let action = std::fs::read_to_string(common::repo().join("action.yml")).unwrap();
+    let action: serde_json::Value = serde_saphyr::from_str(&action).unwrap();
+    assert_eq!(action["runs"]["using"], "composite");
+    assert!(action["runs"]["steps"].as_array().unwrap().iter().any(|s| {
+        s["uses"]
+            .as_str()
+            .is_some_and(|u| u.contains("upload-sarif"))
+    }));
+}
