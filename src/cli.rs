@@ -344,4 +344,11 @@ pub struct ListArgs {
     /// The outputs, comma-separated: pdf, html, csv, xlsx.
     #[arg(long, value_name = "FORMATS", default_value = "pdf,html,csv,xlsx")]
     pub to: String,
+    /// Instead of writing the lists, print the effective documents whose periodic review falls
+    /// due within DAYS days (overdue ones first), and write nothing.
+    #[arg(long, value_name = "DAYS")]
+    pub due: Option<u32>,
+    /// The date `--due` counts from (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
 }

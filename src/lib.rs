@@ -206,6 +206,14 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             })?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::List(args) if args.due.is_some() => {
+            let today = settings::parse_today(args.today.as_deref())?;
+            print!(
+                "{}",
+                commands::list::due(&args.dir, today, args.due.unwrap_or_default())?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::List(args) => {
             commands::list::run(&commands::list::ListSettings {
                 root: args.dir,

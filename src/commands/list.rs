@@ -52,6 +52,49 @@ const RECORD_COLUMNS: [&str; 6] = [
 ];
 const RECORD_WIDTHS: [u32; 6] = [2, 5, 7, 8, 3, 3];
 
+/// List the effective documents whose periodic review falls due within `days` of `today`,
+/// soonest first, as text lines: due date, id, title, version, owner (overdue ones marked).
+pub fn due(root: &Path, today: crate::model::Date, days: u32) -> Result<String, Error> {
+    let library = load::load(root)?;
+    let months = library.config.review_months;
+    let until = today
+        .0
+        .checked_add(jiff::Span::new().days(i64::from(days)))
+        .map_err(|_| Error::Usage(format!("--due {days}: too far from {}", today.0)))?;
+    let mut rows: Vec<(jiff::civil::Date, String)> = library
+        .documents
+        .iter()
+        .filter_map(|loaded| {
+            let header = loaded.doc.header();
+            let due = crate::validate::review_due(&header, months)?;
+            (due <= until).then(|| {
+                let overdue = if due < today.0 { "  (overdue)" } else { "" };
+                let line = format!(
+                    "{due}  {}  {}  {}  {}{overdue}",
+                    header.id.value,
+                    header.title.value,
+                    header.version.value,
+                    header
+                        .owner
+                        .map(|o| o.value.to_string())
+                        .unwrap_or_default(),
+                );
+                (due, line)
+            })
+        })
+        .collect();
+    rows.sort();
+    let mut out = format!(
+        "periodic reviews due by {until} (review_months: {months}): {}\n",
+        rows.len()
+    );
+    for (_, line) in rows {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
 /// Run `docctl list`; return the paths written.
 pub fn run(settings: &ListSettings) -> Result<Vec<PathBuf>, Error> {
     for format in &settings.formats {

@@ -230,18 +230,22 @@ fn history(file: &str, header: &Header<'_>, scheme: VersionScheme, out: &mut Vec
     }
 }
 
-fn review(file: &str, header: &Header<'_>, months: u32, today: Date, out: &mut Vec<Diagnostic>) {
+/// Return when an effective document's periodic review falls due (`review_months` after its
+/// effective date); `None` for drafts, obsolete documents, or when reviews are off (0 months).
+pub(crate) fn review_due(header: &Header<'_>, months: u32) -> Option<jiff::civil::Date> {
     if header.status.value != Status::Effective || months == 0 {
-        return;
+        return None;
     }
-    let Some(effective) = header.effective else {
-        return;
-    };
-    let Ok(due) = effective
+    header
+        .effective?
         .value
         .0
-        .checked_add(jiff::Span::new().months(months as i64))
-    else {
+        .checked_add(jiff::Span::new().months(i64::from(months)))
+        .ok()
+}
+
+fn review(file: &str, header: &Header<'_>, months: u32, today: Date, out: &mut Vec<Diagnostic>) {
+    let (Some(due), Some(effective)) = (review_due(header, months), header.effective) else {
         return;
     };
     if due < today.0 {

@@ -18,6 +18,7 @@ use crate::model::{Date, Pos, Sp, Text};
 
 pub(crate) use index::title as title_of;
 pub use index::{Hit, Index, Target};
+pub(crate) use lifecycle::review_due;
 pub(crate) use revisions::citations;
 
 /// Check the set; return every diagnostic (including those of loading), sorted by place.
