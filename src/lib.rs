@@ -34,6 +34,7 @@ pub mod typst;
 pub mod validate;
 pub mod write;
 pub mod xlsx;
+mod yaml_hint;
 
 use std::process::ExitCode;
 
