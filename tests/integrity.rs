@@ -205,3 +205,121 @@ fn item_13_verify_compares_the_folder_contents_with_the_ledger() {
         stderr(&out)
     );
 }
+
+/// Replace `from` by `to` in a set's file.
+fn edit(set: &Path, file: &str, from: &str, to: &str) {
+    let path = set.join(file);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} has no {from:?}");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Return the codes of `check --format json` and its exit code.
+fn check_codes(set: &Path, today: &str) -> (i32, Vec<(String, String)>) {
+    let (code, json) = common::check_json(set, &["--today", today]);
+    let found = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    (code, found)
+}
+
+#[test]
+fn item_3_a_version_bumped_by_hand_does_not_keep_the_old_signatures() {
+    let (_dir, set) = new_set();
+    let today = "2030-01-05";
+    edit(
+        &set,
+        "procedures/QP-7.5-01.yaml",
+        "旧版本标识为作废",
+        "旧版本立即销毁",
+    );
+    edit(
+        &set,
+        "procedures/QP-7.5-01.yaml",
+        "version: A/0",
+        "version: A/1",
+    );
+    let text = fs::read_to_string(set.join("procedures/QP-7.5-01.yaml")).unwrap();
+    fs::write(
+        set.join("procedures/QP-7.5-01.yaml"),
+        format!("{text}  - {{version: A/1, date: 2030-01-05, change: 改, by: 张三}}\n"),
+    )
+    .unwrap();
+    let (code, found) = check_codes(&set, today);
+    assert_eq!(code, 1);
+    let unbound: Vec<_> = found
+        .iter()
+        .filter(|(c, m)| c == "approval-missing" && m.contains("names no version"))
+        .collect();
+    assert_eq!(unbound.len(), 3, "{found:#?}");
+
+    // Signatures that name A/0 do not count for A/1 either.
+    for role in ["prepared", "reviewed", "approved"] {
+        let path = set.join("procedures/QP-7.5-01.yaml");
+        let text = fs::read_to_string(&path).unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("  {role}: {{")))
+            .unwrap();
+        let bound = line.replace('}', ", version: A/0}");
+        fs::write(&path, text.replace(line, &bound)).unwrap();
+    }
+    let (code, found) = check_codes(&set, today);
+    assert_eq!(code, 1);
+    assert!(
+        found
+            .iter()
+            .any(|(c, m)| c == "approval-missing" && m.contains("is for version A/0, not A/1")),
+        "{found:#?}"
+    );
+
+    // Signed again through docctl, each signature names A/1 and the set checks clean.
+    let path = set.join("procedures/QP-7.5-01.yaml");
+    let text = fs::read_to_string(&path).unwrap();
+    let start = text.find("approval:").unwrap();
+    let end = text.find("distribution:").unwrap();
+    let text = format!("{}approval: {{}}\n{}", &text[..start], &text[end..])
+        .replace("status: effective", "status: draft");
+    fs::write(&path, text).unwrap();
+    common::approve(&set, "QP-7.5-01", "prepared", "张三", today);
+    common::approve(&set, "QP-7.5-01", "reviewed", "李四", today);
+    common::approve(&set, "QP-7.5-01", "approved", "王五", today);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("  approved: {name: 王五, date: 2030-01-05, version: A/1}"),
+        "{text}"
+    );
+    let (code, found) = check_codes(&set, today);
+    assert_eq!(code, 0, "{found:#?}");
+}
+
+#[test]
+fn item_14_a_signature_dated_after_today_is_refused() {
+    let (_dir, set) = new_set();
+    let path = set.join("procedures/QP-7.5-01.yaml");
+    let text = fs::read_to_string(&path).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("  approved: {"))
+        .unwrap();
+    fs::write(
+        &path,
+        text.replace(line, "  approved: {name: 王五, date: 9999-12-31}"),
+    )
+    .unwrap();
+    let (code, found) = check_codes(&set, "2030-01-05");
+    assert_eq!(code, 1);
+    assert!(
+        found.iter().any(|(c, m)| c == "approval-order"
+            && m.contains("dated 9999-12-31, after today (2030-01-05)")),
+        "{found:#?}"
+    );
+}
