@@ -287,9 +287,14 @@ pub struct PublishArgs {
     /// The release date recorded in the ledger (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
-    /// Publish nothing: check that every archived file still hashes to the ledger.
-    #[arg(long)]
+    /// Publish nothing: check every file of every release folder against the ledger (its
+    /// SHA-256, and nothing more or less in the folder) and that nothing else is in published/.
+    #[arg(long, conflicts_with = "recover")]
     pub verify: bool,
+    /// Publish nothing: remove what an interrupted (killed) publish left — only what its
+    /// staging journal lists, and only when its process is gone — and its lock.
+    #[arg(long)]
+    pub recover: bool,
 }
 
 /// Arguments of `docctl ack`.

@@ -241,6 +241,16 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         Severity::Warning,
         "cites a document released since in a new version; review, then revise or `docctl ack`",
     ),
+    (
+        "archive-unlisted",
+        Severity::Error,
+        "published/ holds a folder or file the ledger does not list (a lost ledger entry, an interrupted publish, a link)",
+    ),
+    (
+        "release-missing",
+        Severity::Error,
+        "a released document in force has no YAML in the set and was not withdrawn",
+    ),
 ];
 
 /// The text of every file a diagnostic may point into, keyed by relative path.

@@ -173,6 +173,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 date: commands::revise::parse_date("--date", args.date.as_deref())?,
                 root: args.dir,
                 verify: args.verify,
+                recover: args.recover,
             })?;
             Ok(if published {
                 ExitCode::SUCCESS

@@ -38,6 +38,8 @@ pub struct Library {
     pub unparsed: Vec<Unparsed>,
     /// The archive's ledger (`published/ledger.json`); empty when nothing was published.
     pub ledger: crate::publish::Ledger,
+    /// What `published/` holds that the ledger does not account for.
+    pub archive: Vec<crate::publish::archive::Problem>,
 }
 
 /// A document file that did not parse, and what could still be read of it.
@@ -92,6 +94,7 @@ pub fn load(root: &Path) -> Result<Library, Error> {
     };
 
     let ledger = crate::publish::Ledger::load(root)?;
+    let archive = crate::publish::archive::survey(root, &ledger, false);
     let files = discover(root);
     let total = files.len();
     let results: Vec<FileResult> = files
@@ -141,6 +144,7 @@ pub fn load(root: &Path) -> Result<Library, Error> {
         files: total,
         unparsed,
         ledger,
+        archive,
     })
 }
 

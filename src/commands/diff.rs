@@ -182,7 +182,12 @@ fn revision(library: &Library, loaded: &Loaded, spec: &str) -> Result<Revision, 
             .join(ARCHIVE)
             .join(&release.path)
             .join(format!("{}.yaml", id.slug()));
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let text = publish::archive::read(
+            &library.root,
+            &format!("{}/{}.yaml", release.path, id.slug()),
+        )
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .map_err(|e| Error::io(&path, e))?;
         (
             text,
             format!("published/{}", release.path),

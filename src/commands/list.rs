@@ -340,7 +340,12 @@ fn from_ledger(library: &Library) -> Result<(Vec<ListRow>, Vec<ListRow>), Error>
         let path = archive
             .join(&release.path)
             .join(format!("{}.yaml", doc.slug));
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let text = crate::publish::archive::read(
+            &library.root,
+            &format!("{}/{}.yaml", release.path, doc.slug),
+        )
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .map_err(|e| Error::io(&path, e))?;
         let parsed =
             parse_archived(&doc.kind, &path.to_string_lossy(), &text).ok_or_else(|| {
                 Error::Usage(format!(

@@ -279,6 +279,10 @@ pub struct Signature {
     pub name: Sp<Text>,
     /// The date of the signature.
     pub date: Sp<Date>,
+    /// The version signed (`docctl approve` writes it): a signature binds to the revision it
+    /// signed, so a version bumped by hand does not keep the old signatures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<Sp<Version>>,
 }
 
 /// The approval block: 编制, 审核, 批准.

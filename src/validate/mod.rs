@@ -2,8 +2,10 @@
 //!
 //! One file per family of rules: `index` (ids, titles, uniqueness), `references`,
 //! `departments`, `lifecycle` (approval, history, versions, periodic review), `forms` and
-//! `revisions` (the ledger: changed released revisions, suspect references).
+//! `revisions` (the ledger: changed released revisions, suspect references) and `archive`
+//! (the archive folder against the ledger, released documents gone missing).
 
+mod archive;
 mod clauses;
 mod departments;
 mod forms;
@@ -52,6 +54,7 @@ pub fn validate_indexed(library: &Library, today: Date) -> (Vec<Diagnostic>, Ind
     diagnostics.extend(lifecycle::check(&context, today));
     diagnostics.extend(forms::check(&context));
     diagnostics.extend(revisions::check(&context));
+    diagnostics.extend(archive::check(&context));
     diagnostics.extend(clauses::check(&context));
     sort(&mut diagnostics);
     (diagnostics, index)

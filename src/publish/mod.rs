@@ -17,6 +17,11 @@ use sha2::{Digest, Sha256};
 use crate::error::Error;
 use crate::model::{DocId, Document, VersionScheme};
 
+pub mod archive;
+
+/// The ledger format this docctl reads and writes.
+pub const LEDGER_FORMAT: u32 = 1;
+
 /// The archive's folder inside a set.
 pub const ARCHIVE: &str = "published";
 /// The ledger's file name inside the archive.
@@ -86,6 +91,12 @@ pub struct Superseded {
     pub by: Option<String>,
     /// The day it was replaced.
     pub date: String,
+    /// Why it was withdrawn (`docctl withdraw -m`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Who withdrew it (`docctl withdraw --by`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn_by: Option<String>,
 }
 
 /// A citing document's owner reviewed it against a new revision of a cited document.
@@ -115,20 +126,69 @@ impl Ledger {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Ledger::new()),
             Err(e) => return Err(Error::io(&path, e)),
         };
-        serde_json::from_str(&text).map_err(|e| {
+        let ledger: Ledger = serde_json::from_str(&text).map_err(|e| {
             Error::Usage(format!(
                 "{}:{}:{}: the ledger is not valid ({e}); it is written by `docctl publish` only — restore it from git",
                 path.display(),
                 e.line(),
                 e.column()
             ))
-        })
+        })?;
+        ledger.validate().map_err(|problem| {
+            Error::Usage(format!(
+                "{}: {problem}; the ledger is written by docctl only — restore it from git",
+                path.display()
+            ))
+        })?;
+        Ok(ledger)
+    }
+
+    /// Refuse a ledger this docctl cannot trust: another format, or a release whose folder or
+    /// file names are not the ones docctl writes (so no path in it leaves `published/`).
+    fn validate(&self) -> Result<(), String> {
+        if self.format != LEDGER_FORMAT {
+            return Err(format!(
+                "ledger format {} is not known to this docctl (it reads format {LEDGER_FORMAT}); use the docctl that wrote it",
+                self.format
+            ));
+        }
+        for (id, doc) in &self.documents {
+            let slug = DocId(id.clone()).slug();
+            if doc.slug != slug {
+                return Err(format!(
+                    "{id}: slug `{}` is not the id's slug `{slug}`",
+                    doc.slug
+                ));
+            }
+            for release in &doc.releases {
+                let path = format!("{slug}/{}", version_slug(&release.version));
+                if release.path != path {
+                    return Err(format!(
+                        "{id} {}: path `{}` is not the release folder `{path}`",
+                        release.version, release.path
+                    ));
+                }
+                if release.files.is_empty() {
+                    return Err(format!(
+                        "{id} {}: no archived files are listed",
+                        release.version
+                    ));
+                }
+                if let Some(bad) = release.files.keys().find(|name| !archive::plain_name(name)) {
+                    return Err(format!(
+                        "{id} {}: `{bad}` is not a file name inside the release folder",
+                        release.version
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Return an empty ledger.
     pub fn new() -> Ledger {
         Ledger {
-            format: 1,
+            format: LEDGER_FORMAT,
             ..Ledger::default()
         }
     }
@@ -303,41 +363,72 @@ fn write_canonical(value: &serde_json::Value, out: &mut String) {
     }
 }
 
-/// The archive's lock: `published/.lock`, created with `create_new` so that only one writer
-/// holds it, removed when dropped (also when the command fails).
+/// The archive's lock: `published/.lock`, holding the writer's process id and a token for
+/// this run. It appears with its content in one step (written to a private file, then
+/// hard-linked into place, which fails when a lock exists), so a second writer never reads an
+/// empty lock and takes a live one for an interrupted one. Removed when dropped (also when the
+/// command fails), if it is still this run's.
 #[derive(Debug)]
 pub struct Lock {
     path: PathBuf,
+    token: String,
+}
+
+/// What a lock file says: the process that wrote it and its run's token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    /// The process id.
+    pub pid: String,
+    /// The run's token (names its staging folder).
+    pub token: String,
+}
+
+impl Holder {
+    /// Read the lock file of a set's archive, if there is one.
+    pub fn read(root: &Path) -> Option<Holder> {
+        let text = std::fs::read_to_string(root.join(ARCHIVE).join(LOCK)).ok()?;
+        let mut words = text.split_whitespace();
+        Some(Holder {
+            pid: words.next().unwrap_or_default().to_owned(),
+            token: words.next().unwrap_or_default().to_owned(),
+        })
+    }
+
+    /// Return whether the process that wrote the lock is still running.
+    pub fn running(&self) -> bool {
+        !self.pid.is_empty()
+            && self.pid.bytes().all(|b| b.is_ascii_digit())
+            && Path::new("/proc").join(&self.pid).exists()
+    }
 }
 
 impl Lock {
     /// Take the lock of a set's archive, or explain who holds it.
     pub fn acquire(root: &Path) -> Result<Lock, Error> {
         let folder = root.join(ARCHIVE);
+        archive::refuse_link(root, &folder)?;
         std::fs::create_dir_all(&folder).map_err(|e| Error::io(&folder, e))?;
         let path = folder.join(LOCK);
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(mut file) => {
-                use std::io::Write as _;
-                let _ = writeln!(file, "{}", std::process::id());
-                Ok(Lock { path })
-            }
+        let token = new_token();
+        let pending = folder.join(format!("{LOCK}-{token}"));
+        let content = format!("{} {token}\n", std::process::id());
+        std::fs::write(&pending, content).map_err(|e| Error::io(&pending, e))?;
+        let linked = std::fs::hard_link(&pending, &path);
+        let _ = std::fs::remove_file(&pending);
+        match linked {
+            Ok(()) => Ok(Lock { path, token }),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let holder = std::fs::read_to_string(&path).unwrap_or_default();
-                let pid = holder.trim();
-                let running = !pid.is_empty() && Path::new("/proc").join(pid).exists();
-                let state = if running {
-                    format!("process {pid} is publishing now; try again when it has finished")
-                } else {
-                    format!(
-                        "process {} is not running, so a publish was interrupted: the archive is as the ledger says; delete {} and publish again",
-                        if pid.is_empty() { "?" } else { pid },
-                        path.display()
-                    )
+                let holder = Holder::read(root);
+                let state = match holder {
+                    Some(h) if h.running() => format!(
+                        "process {} is publishing now; try again when it has finished",
+                        h.pid
+                    ),
+                    Some(h) => format!(
+                        "process {} is not running, so a publish was interrupted; run `docctl publish --recover` to remove what it left, then publish again",
+                        if h.pid.is_empty() { "?" } else { &h.pid }
+                    ),
+                    None => "it was released meanwhile; try again".to_owned(),
                 };
                 Err(Error::Usage(format!(
                     "the archive is locked ({}): {state}",
@@ -347,11 +438,30 @@ impl Lock {
             Err(e) => Err(Error::io(&path, e)),
         }
     }
+
+    /// Return this run's token.
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+}
+
+/// Return a token unlikely to repeat: the hash of the process id, the time and an address.
+fn new_token() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let local = 0u8;
+    let seed = format!("{} {nanos} {:p}", std::process::id(), &local);
+    sha256(seed.as_bytes())[..16].to_owned()
 }
 
 impl Drop for Lock {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
+        let ours = std::fs::read_to_string(&self.path)
+            .is_ok_and(|text| text.split_whitespace().nth(1) == Some(self.token.as_str()));
+        if ours {
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
 }
 
