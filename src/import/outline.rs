@@ -294,6 +294,8 @@ const LABELS: &[(Label, &[&str])] = &[
             "formno",
             "formnumber",
             "formid",
+            "表单编号",
+            "表單編號",
         ],
     ),
     (
@@ -311,6 +313,9 @@ const LABELS: &[(Label, &[&str])] = &[
             "documentname",
             "formtitle",
             "formname",
+            "表单名称",
+            "表單名稱",
+            "表格名称",
         ],
     ),
     (
@@ -520,10 +525,12 @@ pub struct Built {
 }
 
 /// The header: what the header and approval tables and the title say.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 struct Head {
     id: Option<String>,
     title: Option<String>,
+    /// An unlabelled cell of a header table that reads as a document's title.
+    guessed_title: Option<String>,
     version: Option<String>,
     effective: Option<String>,
     owner: Option<String>,
@@ -576,9 +583,32 @@ pub fn build(doc: &Doc, file: &str, stem: &str, settings: &Settings) -> Built {
     // The preamble: before the first section.
     let mut preamble: Vec<&Block> = Vec::new();
     let mut title_heading: Option<String> = None;
-    for block in &blocks[..first] {
+    // Header and approval tables: before the first section, or an approval table anywhere.
+    let mut consumed: HashSet<usize> = HashSet::new();
+    for (i, block) in blocks.iter().enumerate().skip(first) {
+        if let Block::Table { rows, .. } = block {
+            let roles = rows
+                .iter()
+                .flatten()
+                .filter(|c| {
+                    matches!(
+                        label(c),
+                        Some(Label::Prepared | Label::Reviewed | Label::Approved)
+                    ) || c
+                        .split_once(['：', ':'])
+                        .is_some_and(|(h, v)| signature(v).is_some() && label(h).is_some())
+                })
+                .count();
+            if roles >= 2 && b.header_table(rows) {
+                consumed.insert(i);
+            }
+        }
+    }
+    for (i, block) in blocks[..first].iter().enumerate() {
         match block {
-            Block::Table { rows, .. } if b.header_table(rows) => {}
+            Block::Table { rows, .. } if b.header_table(rows) => {
+                consumed.insert(i);
+            }
             Block::Heading { text, level: l, .. }
                 if title_heading.is_none() && level.is_none_or(|lv| *l < lv) =>
             {
@@ -600,6 +630,7 @@ pub fn build(doc: &Doc, file: &str, stem: &str, settings: &Settings) -> Built {
         .clone()
         .or_else(|| doc.title.as_ref().map(|(_, t)| t.clone()))
         .or(title_heading.clone())
+        .or(b.head.guessed_title.clone())
         .or_else(|| {
             // A short first paragraph before any section is the title (a Word document's
             // centred first line).
@@ -631,7 +662,7 @@ pub fn build(doc: &Doc, file: &str, stem: &str, settings: &Settings) -> Built {
     let lines = (1, doc.lines.len().max(1));
     let is_form = level.is_none() || form_title(&title) && !kinds.contains(&Some(Kind::Steps));
     if is_form {
-        let form = b.form(&title, lang, &blocks[..], lines);
+        let form = b.form(&title, lang, blocks, &consumed, lines);
         return Built {
             made: Made::Form(Box::new(form)),
             mapped: b.mapped,
@@ -649,6 +680,9 @@ pub fn build(doc: &Doc, file: &str, stem: &str, settings: &Settings) -> Built {
     // Sections.
     let mut sections: Vec<(Option<Kind>, &Block, Vec<&Block>)> = Vec::new();
     for (i, block) in blocks.iter().enumerate().skip(first) {
+        if consumed.contains(&i) {
+            continue;
+        }
         match block {
             Block::Heading { level: l, .. } if *l <= level => {
                 sections.push((kinds[i], block, Vec::new()));
@@ -900,8 +934,32 @@ impl Builder<'_> {
             .filter(|c| label(c).is_some_and(|l| l != Label::Meta))
             .count();
         if labels < 2 {
+            // `文件编号：QP-01` in each cell.
+            let cells: Vec<&String> = rows
+                .iter()
+                .flatten()
+                .filter(|c| !c.trim().is_empty())
+                .collect();
+            let saved = (self.head.clone(), self.mapped.len());
+            if cells.len() >= 2 && cells.iter().all(|c| self.header_line(c)) {
+                return true;
+            }
+            self.head = saved.0;
+            self.mapped.truncate(saved.1);
             return false;
         }
+        let saved = (self.head.clone(), self.mapped.len(), self.furniture.len());
+        let taken = self.header_cells(rows);
+        if !taken {
+            self.head = saved.0;
+            self.mapped.truncate(saved.1);
+            self.furniture.truncate(saved.2);
+        }
+        taken
+    }
+
+    /// Read the cells of a header table; return whether any value was taken.
+    fn header_cells(&mut self, rows: &[Vec<String>]) -> bool {
         let mut used: HashSet<(usize, usize)> = HashSet::new();
         let first_row_labels = rows.first().is_some_and(|r| {
             let cells: Vec<&String> = r.iter().filter(|c| !c.trim().is_empty()).collect();
@@ -946,22 +1004,24 @@ impl Builder<'_> {
                         c += 1;
                         continue;
                     }
-                    // The values: the cells up to the next label.
+                    // The values: the cells up to the next label (a signature's run over
+                    // `日期`/`Date` labels too).
+                    let role = matches!(l, Label::Prepared | Label::Reviewed | Label::Approved);
                     let mut values = Vec::new();
                     let mut next = c + 1;
-                    while next < row.len() && label(&row[next]).is_none() {
-                        if !row[next].trim().is_empty() {
-                            values.push((r, &row[next]));
+                    while next < row.len() {
+                        match label(&row[next]) {
+                            None => {
+                                if !row[next].trim().is_empty() {
+                                    values.push((r, &row[next]));
+                                }
+                            }
+                            Some(Label::Meta) if role => {}
+                            Some(_) => break,
                         }
                         next += 1;
                     }
-                    let mut by_column: Vec<(usize, &String)> = Vec::new();
-                    let mut columns = Vec::new();
-                    for (i, (_, v)) in values.iter().enumerate() {
-                        by_column.push((r, v));
-                        columns.push(c + 1 + i);
-                    }
-                    self.take_row(l, &by_column, &mut used, r, c + 1, next);
+                    self.take_row(l, &values, &mut used, r, c + 1, next);
                     c = next;
                 }
             }
@@ -983,12 +1043,20 @@ impl Builder<'_> {
                     self.furniture.push(("header table".into(), cell.clone()));
                     continue;
                 }
-                if self.head.title.is_none() && c + 1 < row.len().max(2) && rows.len() > 1 {
-                    self.head.title = Some(cell.clone());
+                if self.head.guessed_title.is_none() && names_document(cell) {
+                    self.head.guessed_title = Some(cell.clone());
                     continue;
                 }
                 leftover = true;
             }
+        }
+        let values = used.iter().any(|&(r, c)| {
+            rows.get(r)
+                .and_then(|row| row.get(c))
+                .is_some_and(|cell| label(cell).is_none())
+        });
+        if !values {
+            return false;
         }
         if leftover {
             self.head.leftovers.push(rows.to_vec());
@@ -1043,9 +1111,22 @@ impl Builder<'_> {
                 let date = values
                     .iter()
                     .find_map(|(_, v)| iso_date(v).map(|d| (d, *v)));
-                if let (Some((_, name)), Some((date, raw))) = (name, date) {
-                    self.mapped.push(raw.clone());
-                    self.head.approval.push((role(l), (*name).clone(), date));
+                let signed = match (name, date) {
+                    (Some((_, name)), Some((date, raw))) if values.len() == 2 => {
+                        self.mapped.push(raw.clone());
+                        Some(((*name).clone(), date))
+                    }
+                    (Some((_, one)), None) if values.len() == 1 => {
+                        let sig = signature(one);
+                        if sig.is_some() {
+                            self.mapped.push((*one).clone());
+                        }
+                        sig
+                    }
+                    _ => None,
+                };
+                if let Some((name, date)) = signed {
+                    self.head.approval.push((role(l), name, date));
                     for c in from..to {
                         used.insert((r, c));
                     }
@@ -1121,6 +1202,11 @@ impl Builder<'_> {
         let mut labels = Vec::new();
         for (head, value) in &pairs {
             match label(head) {
+                Some(l @ (Label::Prepared | Label::Reviewed | Label::Approved))
+                    if signature(value).is_some() =>
+                {
+                    labels.push(l);
+                }
                 Some(l)
                     if !value.is_empty()
                         && !matches!(
@@ -1135,7 +1221,12 @@ impl Builder<'_> {
         }
         self.mapped.push(text.to_owned());
         for (l, (head, value)) in labels.into_iter().zip(&pairs) {
-            if self.value(l, value) {
+            if let Some((name, date)) = signature(value)
+                && matches!(l, Label::Prepared | Label::Reviewed | Label::Approved)
+            {
+                self.head.approval.push((role(l), name, date));
+                self.mapped.push(head.clone());
+            } else if self.value(l, value) {
                 self.mapped.push(head.clone());
             } else {
                 self.head
@@ -1373,6 +1464,21 @@ impl Builder<'_> {
                         Some((n.clone(), *line)).filter(|_| *t),
                     )
                 }
+                Block::List { items, text, .. }
+                    if text.starts_with(|c: char| c.is_ascii_digit())
+                        && items.iter().all(|(c, _, _)| c.is_none()) =>
+                {
+                    // An ordered list: each item is a step, under the step above it.
+                    let steps = items.iter().map(|(_, md, _)| DraftStep {
+                        text: Some(md.clone()),
+                        ..DraftStep::default()
+                    });
+                    match stack.last_mut() {
+                        Some((_, step)) => step.steps.extend(steps),
+                        None => roots.extend(steps),
+                    }
+                    continue;
+                }
                 other => {
                     let text = flatten(&[*other]);
                     match stack.last_mut() {
@@ -1590,6 +1696,7 @@ impl Builder<'_> {
         title: &str,
         lang: Option<Lang>,
         blocks: &[Block],
+        consumed: &HashSet<usize>,
         lines: (usize, usize),
     ) -> FormDraft {
         let mut form = FormDraft {
@@ -1652,22 +1759,8 @@ impl Builder<'_> {
             .iter()
             .filter(|b| matches!(b, Block::Table { .. }))
             .count();
-        let mut consumed_header = HashSet::new();
         for (i, block) in blocks.iter().enumerate() {
-            if let Block::Table { rows, .. } = block
-                && i < 3
-                && rows
-                    .iter()
-                    .flatten()
-                    .filter(|c| label(c).is_some_and(|l| l != Label::Meta))
-                    .count()
-                    >= 2
-            {
-                consumed_header.insert(i);
-            }
-        }
-        for (i, block) in blocks.iter().enumerate() {
-            if consumed_header.contains(&i) {
+            if consumed.contains(&i) {
                 continue;
             }
             match block {
@@ -1733,7 +1826,7 @@ impl Builder<'_> {
                         // Filled rows are an example or a fixed list: kept as text.
                         instructions.push(markdown_table(rows));
                     }
-                    if tables == 1 + consumed_header.len() && form.fields.is_empty() {
+                    if tables == 1 + consumed.len() && form.fields.is_empty() {
                         form.layout = "register";
                         for (_, l) in &columns {
                             form.fields.push(FieldDraft {
@@ -1800,6 +1893,55 @@ fn role(l: Label) -> &'static str {
         Label::Approved => "approved",
         _ => "prepared",
     }
+}
+
+/// Whether a text reads as a document's name (程序, 规范, Procedure …).
+fn names_document(text: &str) -> bool {
+    let t = text.trim();
+    let lower = t.to_lowercase();
+    [
+        "程序",
+        "規程",
+        "规程",
+        "制度",
+        "规范",
+        "規範",
+        "办法",
+        "辦法",
+        "手册",
+        "手冊",
+        "指导书",
+        "指導書",
+        "规定",
+        "規定",
+        "表",
+        "单",
+        "單",
+        "清单",
+        "记录",
+        "記錄",
+    ]
+    .iter()
+    .any(|w| t.ends_with(w))
+        || [
+            "procedure",
+            "policy",
+            "instruction",
+            "sop",
+            "manual",
+            "plan",
+        ]
+        .iter()
+        .any(|w| lower.ends_with(w))
+}
+
+/// `赵敏 2024-01-05`: a name and the date of the signature.
+fn signature(value: &str) -> Option<(String, String)> {
+    let value = value.trim();
+    let (name, date) = value.rsplit_once(char::is_whitespace)?;
+    let date = iso_date(date)?;
+    let name = name.trim();
+    (!name.is_empty() && iso_date(name).is_none()).then(|| (name.to_owned(), date))
 }
 
 fn is_company(cell: &str) -> bool {
@@ -1885,7 +2027,13 @@ impl Coverage {
 /// The comparable form of a text: no white space, no Markdown escapes or emphasis.
 fn norm(text: &str) -> String {
     text.chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '\\' | '*' | '`' | '|'))
+        .filter(|c| {
+            !c.is_whitespace()
+                && !matches!(
+                    c,
+                    '\\' | '*' | '`' | '|' | ':' | '：' | ';' | '；' | '、' | ',' | '，'
+                )
+        })
         .collect()
 }
 
@@ -1893,13 +2041,11 @@ fn strings(value: &serde_json::Value, out: &mut String) {
     match value {
         serde_json::Value::String(s) => {
             out.push_str(&norm(s));
-            out.push('\u{1}');
         }
         serde_json::Value::Array(a) => a.iter().for_each(|v| strings(v, out)),
         serde_json::Value::Object(o) => o.values().for_each(|v| strings(v, out)),
         serde_json::Value::Number(n) => {
             out.push_str(&n.to_string());
-            out.push('\u{1}');
         }
         _ => {}
     }
