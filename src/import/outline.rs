@@ -426,6 +426,7 @@ const LABELS: &[(Label, &[&str])] = &[
             "姓名",
             "name",
             "role",
+            "entry",
             "signature",
             "职务",
             "職務",
@@ -612,7 +613,15 @@ pub fn build(doc: &Doc, file: &str, stem: &str, settings: &Settings) -> Built {
             Block::Heading { text, level: l, .. }
                 if title_heading.is_none() && level.is_none_or(|lv| *l < lv) =>
             {
-                title_heading = Some(text.clone());
+                let bare = text
+                    .strip_prefix("SOP:")
+                    .or_else(|| text.strip_prefix("SOP -"))
+                    .or_else(|| text.strip_prefix("SOP –"))
+                    .map_or(text.as_str(), str::trim);
+                if bare != text {
+                    b.mapped.push(text.clone());
+                }
+                title_heading = Some(bare.to_owned());
             }
             Block::Para { plain, .. } if b.header_line(plain) => {}
             other => preamble.push(other),
@@ -963,7 +972,9 @@ impl Builder<'_> {
         let mut used: HashSet<(usize, usize)> = HashSet::new();
         let first_row_labels = rows.first().is_some_and(|r| {
             let cells: Vec<&String> = r.iter().filter(|c| !c.trim().is_empty()).collect();
-            !cells.is_empty() && cells.iter().all(|c| label(c).is_some())
+            !cells.is_empty()
+                && cells.iter().all(|c| label(c).is_some())
+                && cells.iter().any(|c| label(c) != Some(Label::Meta))
         });
         let role_rows = rows.iter().skip(1).any(|r| {
             r.first()
@@ -1202,20 +1213,7 @@ impl Builder<'_> {
         let mut labels = Vec::new();
         for (head, value) in &pairs {
             match label(head) {
-                Some(l @ (Label::Prepared | Label::Reviewed | Label::Approved))
-                    if signature(value).is_some() =>
-                {
-                    labels.push(l);
-                }
-                Some(l)
-                    if !value.is_empty()
-                        && !matches!(
-                            l,
-                            Label::Meta | Label::Prepared | Label::Reviewed | Label::Approved
-                        ) =>
-                {
-                    labels.push(l);
-                }
+                Some(l) if l != Label::Meta && !value.is_empty() => labels.push(l),
                 _ => return false,
             }
         }
@@ -1386,8 +1384,10 @@ impl Builder<'_> {
         rest
     }
 
-    fn pair(&self, plain: &str, departments: bool) -> Option<(String, String)> {
+    fn pair(&mut self, plain: &str, departments: bool) -> Option<(String, String)> {
         if let Some(p) = split_pair(plain) {
+            // Both halves are written: the term (or department) and its text.
+            self.mapped.push(plain.to_owned());
             return Some(p);
         }
         if departments {
@@ -1804,7 +1804,11 @@ impl Builder<'_> {
                         .skip(1)
                         .any(|r| r.iter().skip(1).any(|c| !c.trim().is_empty()));
                     if label_value && !filled {
-                        for row in rows {
+                        let header = rows[0].iter().all(|c| label(c) == Some(Label::Meta));
+                        if header {
+                            self.mapped.extend(rows[0].iter().cloned());
+                        }
+                        for row in rows.iter().skip(usize::from(header)) {
                             if let Some(l) = row.first().filter(|l| !l.trim().is_empty()) {
                                 form.fields.push(FieldDraft {
                                     key: key(l, &mut keys),
