@@ -595,33 +595,6 @@ fn procedure(text: &str) -> Procedure {
 }
 
 #[test]
-fn a_docx_imports_like_its_text() {
-    let lines = seed_lines();
-    // Lines 72–76: traditional Chinese with <<…>> and <…>, which the XML must escape.
-    let passage: Vec<String> = lines[71..76].to_vec();
-    let dir = tempfile::tempdir().unwrap();
-    let docx = dir.path().join("客户沟通.docx");
-    let txt = dir.path().join("客户沟通.txt");
-    write_docx(&docx, &passage);
-    fs::write(&txt, passage.join("\n")).unwrap();
-    let (stderr, from_docx) = import_one(&docx);
-    assert!(stderr.contains("(UTF-8, 5 paragraphs)"), "{stderr}");
-    let (_, from_txt) = import_one(&txt);
-    assert_eq!(from_docx.len(), 1);
-    let from_docx: BTreeMap<String, String> = from_docx
-        .into_iter()
-        .map(|(k, v)| (k, v.replace("客户沟通.docx", "客户沟通.txt")))
-        .collect();
-    assert_eq!(from_docx, from_txt);
-    let text = &from_txt["IMP-001.yaml"];
-    assert!(text.contains("title: 客户沟通管理程序\n"), "{text}");
-    assert!(
-        text.contains("  - '<<糾正與預防措施管理程序>>'\n"),
-        "{text}"
-    );
-}
-
-#[test]
 fn a_gb18030_text_imports_like_its_utf8() {
     // tests/fixtures/import/gb18030.txt is the seed's lines 92–96 converted by iconv.
     let bytes = fs::read(fixture("import").join("gb18030.txt")).unwrap();

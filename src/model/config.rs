@@ -33,6 +33,19 @@ pub struct Config {
     /// The default language of documents.
     #[serde(default)]
     pub lang: Lang,
+    /// How `docctl import` reads legacy documents.
+    #[serde(default)]
+    pub import: ImportConfig,
+}
+
+/// `import:` in docctl.yaml.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportConfig {
+    /// More headings for a section, by field: `purpose`, `scope`, `responsibilities`,
+    /// `definitions`, `steps`, `related`, `records`, `appendix`; e.g. `purpose: [宗旨]`.
+    #[serde(default)]
+    pub sections: BTreeMap<String, Vec<String>>,
 }
 
 fn default_review_months() -> u32 {

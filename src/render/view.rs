@@ -479,6 +479,17 @@ pub struct ProcedureView {
     pub related: Vec<LinkView>,
     /// 记录.
     pub records: Vec<RecordView>,
+    /// 附录: (title, rendered text).
+    pub appendices: Vec<AppendixView>,
+}
+
+/// An appendix as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppendixView {
+    /// Its heading, escaped.
+    pub title: String,
+    /// Its text, rendered.
+    pub text: String,
 }
 
 /// A form field as templates see it.
@@ -755,6 +766,14 @@ impl<'a> ViewBuilder<'a> {
             steps,
             related,
             records,
+            appendices: p
+                .appendices
+                .iter()
+                .map(|a| AppendixView {
+                    title: self.rich(&a.title),
+                    text: self.rich(&a.text),
+                })
+                .collect(),
         }
     }
 
