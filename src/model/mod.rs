@@ -10,7 +10,7 @@ pub use common::{
     Approval, Date, Department, DocId, HistoryEntry, Lang, Signature, Status, Text, Version,
     VersionScheme,
 };
-pub use config::{Config, External};
+pub use config::{CitationRules, Config, External, PlainSeverity};
 pub use form::{Column, Field, FieldType, Form, Layout, Orientation};
 pub use procedure::{Definition, Procedure, RecordEntry, Responsibility, Step};
 pub use span::{Pos, Sp};
