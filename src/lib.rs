@@ -23,6 +23,7 @@ pub mod fold;
 pub mod graph;
 pub mod import;
 pub mod load;
+pub mod mention;
 pub mod model;
 pub mod publish;
 pub mod record;

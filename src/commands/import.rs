@@ -453,6 +453,7 @@ fn print_diagnostic(d: &Diagnostic, source: &Source) {
     let severity = match d.severity {
         diagnostic::Severity::Error => "error",
         diagnostic::Severity::Warning => "warning",
+        diagnostic::Severity::Info => "info",
     };
     eprintln!(
         "    {severity}[{}] {}:{}:{}: {}",

@@ -36,6 +36,9 @@ pub struct Config {
     /// How `docctl import` reads legacy documents.
     #[serde(default)]
     pub import: ImportConfig,
+    /// How citations written without 《》 are checked.
+    #[serde(default)]
+    pub citations: CitationRules,
 }
 
 /// `import:` in docctl.yaml.
@@ -46,6 +49,33 @@ pub struct ImportConfig {
     /// `definitions`, `steps`, `related`, `records`, `appendix`; e.g. `purpose: [宗旨]`.
     #[serde(default)]
     pub sections: BTreeMap<String, Vec<String>>,
+}
+
+/// How `check` treats citations written in plain text.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CitationRules {
+    /// Give an info-level hint (`ref-plain`) to write 《X》 where a Chinese document names a
+    /// known document without brackets. Off by default.
+    #[serde(default)]
+    pub plain_hint: bool,
+    /// The severity of `ref-unresolved` for a title-shaped phrase written without 《》 (`SOP …`,
+    /// 按…程序, a quoted or italic title): `error`, `warning` (the default) or `off`.
+    #[serde(default)]
+    pub plain_unresolved: PlainSeverity,
+}
+
+/// The severity of a rule that can be turned down or off.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PlainSeverity {
+    /// An error.
+    Error,
+    /// A warning.
+    #[default]
+    Warning,
+    /// Not reported.
+    Off,
 }
 
 fn default_review_months() -> u32 {

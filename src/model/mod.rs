@@ -10,7 +10,7 @@ pub use common::{
     Approval, Date, Department, DocId, HistoryEntry, Lang, Signature, Status, Text, Version,
     VersionScheme,
 };
-pub use config::{Config, External, ImportConfig};
+pub use config::{CitationRules, Config, External, ImportConfig, PlainSeverity};
 pub use form::{Column, Field, FieldType, Form, Layout, Orientation};
 pub use procedure::{Appendix, Definition, Procedure, RecordEntry, Responsibility, Step};
 pub use span::{Pos, Sp};

@@ -383,6 +383,7 @@ impl ProblemView {
             severity: match d.severity {
                 crate::diagnostic::Severity::Error => "error",
                 crate::diagnostic::Severity::Warning => "warning",
+                crate::diagnostic::Severity::Info => "info",
             },
             code: d.code,
             message: d.message.clone(),
