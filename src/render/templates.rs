@@ -52,6 +52,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/procedure.md.tera"),
     ),
     (
+        "form.md.tera",
+        include_str!("../../templates/form.md.tera"),
+    ),
+    (
         "redline.typ.tera",
         include_str!("../../templates/redline.typ.tera"),
     ),
