@@ -237,7 +237,10 @@ fn pieces(doc: &Document, words: &Labels) -> Vec<Piece> {
         words["distribution"].into(),
         "distribution".into(),
         "",
-        join(header.distribution.iter().map(|d| d.value.0.as_str()), words),
+        join(
+            header.distribution.iter().map(|d| d.value.0.as_str()),
+            words,
+        ),
     );
     match doc {
         Document::Procedure(p) => procedure(p, words, &mut add),
@@ -463,7 +466,11 @@ mod tests {
         assert_eq!(summary, [("5.1 编制", "added"), ("5.3 回收", "changed")]);
         assert_eq!(
             kinds(&changes[1].after),
-            [("eq", "回收:作废后回收"), ("ins", "并销毁"), ("eq", "。")]
+            [
+                ("eq", "回收\u{ff1a}作废后回收"),
+                ("ins", "并销毁"),
+                ("eq", "。")
+            ]
         );
     }
 

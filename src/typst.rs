@@ -271,7 +271,8 @@ mod tests {
         };
         let error = find_fonts(&[missing]).unwrap_err().to_string();
         assert!(
-            error.contains("NoSuchFont-Regular.ttf") && error.contains("apt-get install fonts-missing-test"),
+            error.contains("NoSuchFont-Regular.ttf")
+                && error.contains("apt-get install fonts-missing-test"),
             "{error}"
         );
     }

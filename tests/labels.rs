@@ -28,11 +28,7 @@ fn is_cjk(ch: char) -> bool {
 fn strip_tera(text: &str) -> String {
     let mut out = String::new();
     let mut rest = text;
-    while let Some(start) = ["{{", "{%", "{#"]
-        .iter()
-        .filter_map(|o| rest.find(o))
-        .min()
-    {
+    while let Some(start) = ["{{", "{%", "{#"].iter().filter_map(|o| rest.find(o)).min() {
         out.push_str(&rest[..start]);
         let close = match &rest[start..start + 2] {
             "{{" => "}}",
@@ -53,7 +49,11 @@ fn strip_tera(text: &str) -> String {
 /// placeholder, aria-label, title and alt attributes (scripts, styles and comments left out).
 fn html_text(text: &str) -> String {
     let mut text = text.to_owned();
-    for (open, close) in [("<script", "</script>"), ("<style", "</style>"), ("<!--", "-->")] {
+    for (open, close) in [
+        ("<script", "</script>"),
+        ("<style", "</style>"),
+        ("<!--", "-->"),
+    ] {
         while let Some(start) = text.find(open) {
             let end = text[start..]
                 .find(close)
@@ -126,11 +126,16 @@ fn content(c: &[char], i: &mut usize, out: &mut String, nested: bool) {
             '#' => {
                 *i += 1;
                 let start = *i;
-                while *i < c.len() && (c[*i].is_ascii_alphanumeric() || c[*i] == '-' || c[*i] == '_') {
+                while *i < c.len()
+                    && (c[*i].is_ascii_alphanumeric() || c[*i] == '-' || c[*i] == '_')
+                {
                     *i += 1;
                 }
                 let ident: String = c[start..*i].iter().collect();
-                if matches!(ident.as_str(), "let" | "set" | "show" | "import" | "include") {
+                if matches!(
+                    ident.as_str(),
+                    "let" | "set" | "show" | "import" | "include"
+                ) {
                     code(c, i, out, Some('\n'));
                     continue;
                 }
@@ -238,15 +243,39 @@ fn no_template_holds_a_word_outside_the_label_table() {
 #[test]
 fn the_literal_scanner_finds_what_it_looks_for() {
     // The test above is only as good as its scanner: each kind of literal is caught.
-    assert_eq!(literals("a.html.tera", "<p>被引用 {{ x }}</p>"), ["被", "引", "用"]);
-    assert_eq!(literals("a.html.tera", "<li>{{ c.kind }} procedure</li>"), ["procedure"]);
-    assert_eq!(literals("a.html.tera", r#"<input placeholder="Search">"#), ["Search"]);
-    assert_eq!(literals("a.html.tera", "<script>var draft = 1;</script>"), Vec::<String>::new());
-    assert_eq!(literals("a.typ.tera", "#text(size: 8pt)[Page {{ n }}]"), ["Page"]);
-    assert_eq!(literals("a.typ.tera", r#"#set text(font: "Noto Serif", lang: "en")"#), Vec::<String>::new());
-    assert_eq!(literals("a.typ.tera", "#table.header([#strong[修订前]])"), ["修", "订", "前"]);
+    assert_eq!(
+        literals("a.html.tera", "<p>被引用 {{ x }}</p>"),
+        ["被", "引", "用"]
+    );
+    assert_eq!(
+        literals("a.html.tera", "<li>{{ c.kind }} procedure</li>"),
+        ["procedure"]
+    );
+    assert_eq!(
+        literals("a.html.tera", r#"<input placeholder="Search">"#),
+        ["Search"]
+    );
+    assert_eq!(
+        literals("a.html.tera", "<script>var draft = 1;</script>"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        literals("a.typ.tera", "#text(size: 8pt)[Page {{ n }}]"),
+        ["Page"]
+    );
+    assert_eq!(
+        literals("a.typ.tera", r#"#set text(font: "Noto Serif", lang: "en")"#),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        literals("a.typ.tera", "#table.header([#strong[修订前]])"),
+        ["修", "订", "前"]
+    );
     assert_eq!(literals("a.md.tera", "| {{ a }} | Owner |"), ["Owner"]);
-    assert_eq!(literals("a.html.tera", "<a>PDF</a> · <a>Excel</a>"), Vec::<String>::new());
+    assert_eq!(
+        literals("a.html.tera", "<a>PDF</a> · <a>Excel</a>"),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
@@ -331,17 +360,33 @@ fn an_english_page_carries_no_chinese_word_of_docctl() {
     let set = common::fixture("english");
     let out = tempfile::tempdir().unwrap();
     let built = common::build(&set, out.path(), &["--to", "html,md"]);
-    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
     let doc = set.join("procedures/QP-7.5.yaml");
     let other = set.join("procedures/QP-10.2.yaml");
     let config = set.join("docctl.yaml");
-    for page in ["procedures/QP-7.5.html", "index.html", "graph.html", "coverage.html", "problems.html"] {
+    for page in [
+        "procedures/QP-7.5.html",
+        "index.html",
+        "graph.html",
+        "coverage.html",
+        "problems.html",
+    ] {
         let text = docctl_words(&out.path().join(page), &[&doc, &other, &config]);
         let cjk: String = text.chars().filter(|c| is_cjk(*c)).collect();
-        assert!(cjk.is_empty(), "{page}: docctl wrote Chinese into an English page: {cjk}");
+        assert!(
+            cjk.is_empty(),
+            "{page}: docctl wrote Chinese into an English page: {cjk}"
+        );
     }
     let page = std::fs::read_to_string(out.path().join("procedures/QP-7.5.html")).unwrap();
-    assert!(page.contains("Revision history") && page.contains("Cited by"), "{page}");
+    assert!(
+        page.contains("Revision history") && page.contains("Cited by"),
+        "{page}"
+    );
 }
 
 #[test]
@@ -349,9 +394,17 @@ fn a_traditional_chinese_page_carries_no_simplified_or_english_word_of_docctl() 
     let set = common::repo();
     let out = tempfile::tempdir().unwrap();
     let built = common::build(&set, out.path(), &["--to", "html,md"]);
-    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
     let doc = set.join("procedures/QP-8.2-02.yaml");
-    assert!(std::fs::read_to_string(&doc).unwrap().contains("lang: zh-Hant"));
+    assert!(
+        std::fs::read_to_string(&doc)
+            .unwrap()
+            .contains("lang: zh-Hant")
+    );
     let mut own: Vec<std::path::PathBuf> = vec![doc.clone(), set.join("docctl.yaml")];
     // The titles of the documents it cites and of those citing it are their own text.
     for dir in ["procedures", "forms"] {
@@ -367,21 +420,36 @@ fn a_traditional_chinese_page_carries_no_simplified_or_english_word_of_docctl() 
         .map(|(_, hans, _, _)| hans.trim())
         .filter(|w| text.contains(w))
         .collect();
-    assert!(simplified.is_empty(), "simplified labels on a traditional page: {simplified:?}");
+    assert!(
+        simplified.is_empty(),
+        "simplified labels on a traditional page: {simplified:?}"
+    );
     let english: Vec<&str> = TABLE
         .iter()
         .map(|(_, _, _, en)| en.trim())
         .filter(|w| w.len() > 3 && text.contains(w))
         .collect();
-    assert!(english.is_empty(), "English labels on a traditional page: {english:?}");
+    assert!(
+        english.is_empty(),
+        "English labels on a traditional page: {english:?}"
+    );
     let words: Vec<&str> = regex::Regex::new("[A-Za-z]{3,}")
         .unwrap()
         .find_iter(&text)
         .map(|m| m.as_str())
         .filter(|w| !NAMES.contains(w))
         .collect();
-    assert!(words.is_empty(), "English words on a traditional page: {words:?}");
+    assert!(
+        words.is_empty(),
+        "English words on a traditional page: {words:?}"
+    );
     for word in ["修訂記錄", "被引用", "作業內容"] {
-        assert!(text.contains(word) || std::fs::read_to_string(out.path().join("procedures/QP-8.2-02.html")).unwrap().contains(word), "{word}");
+        assert!(
+            text.contains(word)
+                || std::fs::read_to_string(out.path().join("procedures/QP-8.2-02.html"))
+                    .unwrap()
+                    .contains(word),
+            "{word}"
+        );
     }
 }

@@ -11,9 +11,9 @@ use crate::fold;
 use crate::load::{self, Library};
 use crate::model::{Date, Document, Form, Procedure};
 use crate::publish::ARCHIVE;
+use crate::render::labels;
 use crate::render::markup::Lang;
 use crate::render::templates::Templates;
-use crate::render::labels;
 use crate::render::view::{ListRow, ListView, StatusView, ViewBuilder};
 use crate::typst::Typst;
 use crate::validate::Index;
@@ -79,7 +79,12 @@ pub fn run(settings: &ListSettings) -> Result<Vec<PathBuf>, Error> {
         let archived = library.root.join(ARCHIVE).is_dir();
         let views = ViewBuilder::new(&library, &index, Lang::Html).archived(archived);
         let (documents, records) = from_working_set(&library, &views);
-        (words["working_copy"].to_owned(), documents, records, "lists")
+        (
+            words["working_copy"].to_owned(),
+            documents,
+            records,
+            "lists",
+        )
     };
     let columns = |keys: &[&str]| keys.iter().map(|k| words[k].to_owned()).collect();
     let lists = [
@@ -326,7 +331,10 @@ fn from_ledger(library: &Library) -> Result<(Vec<ListRow>, Vec<ListRow>), Error>
                     words["status_obsolete"], words["withdrawn"], s.date
                 ),
             },
-            None => format!("{} · {}", words["status_effective"], words["current_release"]),
+            None => format!(
+                "{} · {}",
+                words["status_effective"], words["current_release"]
+            ),
         };
         let href = format!("../../../{ARCHIVE}/{}/{}.pdf", release.path, doc.slug);
         released.push((parsed, release.superseded.is_some(), status, href));

@@ -32,7 +32,12 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
     ("change", "修订内容", "修訂內容", "Change"),
     ("by", "修订人", "修訂人", "By"),
     ("owner", "归口部门", "歸口部門", "Owner"),
-    ("notice", "未经批准,不准复印", "未經批准,不准複印", "Do not copy without approval"),
+    (
+        "notice",
+        "未经批准，不准复印",
+        "未經批准，不准複印",
+        "Do not copy without approval",
+    ),
     ("status", "受控状态", "受控狀態", "Status"),
     ("state", "状态", "狀態", "Status"),
     // The sections of a procedure.
@@ -53,7 +58,7 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
     ("title_open", "《", "《", "“"),
     ("title_close", "》", "》", "”"),
     ("list_sep", "、", "、", ", "),
-    ("colon", ":", ":", ": "),
+    ("colon", "：", "：", ": "),
     // Kinds and statuses.
     ("kind_procedure", "程序文件", "程序文件", "Procedure"),
     ("kind_form", "记录表单", "記錄表單", "Form"),
@@ -62,8 +67,18 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
     ("status_draft", "草稿", "草稿", "Draft"),
     ("status_obsolete", "作废", "作廢", "Obsolete"),
     ("stamp_effective", "受控文件", "受控文件", "CONTROLLED"),
-    ("stamp_working", "工作副本 · 未发布", "工作副本 · 未發布", "WORKING COPY · UNRELEASED"),
-    ("stamp_draft", "草稿 · 未发布", "草稿 · 未發布", "DRAFT · UNRELEASED"),
+    (
+        "stamp_working",
+        "工作副本 · 未发布",
+        "工作副本 · 未發布",
+        "WORKING COPY · UNRELEASED",
+    ),
+    (
+        "stamp_draft",
+        "草稿 · 未发布",
+        "草稿 · 未發布",
+        "DRAFT · UNRELEASED",
+    ),
     ("stamp_obsolete", "作废", "作廢", "OBSOLETE"),
     // A document's portal page.
     ("releases", "发布记录", "發布記錄", "Releases"),
@@ -72,10 +87,25 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
     ("current_release", "现行", "現行", "Current"),
     ("superseded_by", "替代版本", "替代版本", "superseded by"),
     ("withdrawn", "撤销", "撤銷", "withdrawn"),
-    ("not_released", "尚未发布:本页为工作副本", "尚未發布:本頁為工作副本", "Not released: this page is a working copy"),
+    (
+        "not_released",
+        "尚未发布：本页为工作副本",
+        "尚未發布：本頁為工作副本",
+        "Not released: this page is a working copy",
+    ),
     ("cited_by", "被引用", "被引用", "Cited by"),
-    ("cited_by_none", "没有文件引用本文件", "沒有文件引用本文件", "No document cites this one"),
-    ("problems_found", "检查发现的问题", "檢查發現的問題", "Problems found by the check"),
+    (
+        "cited_by_none",
+        "没有文件引用本文件",
+        "沒有文件引用本文件",
+        "No document cites this one",
+    ),
+    (
+        "problems_found",
+        "检查发现的问题",
+        "檢查發現的問題",
+        "Problems found by the check",
+    ),
     ("error", "错误", "錯誤", "error"),
     ("warning", "警告", "警告", "warning"),
     ("help", "提示", "提示", "help"),
@@ -107,27 +137,72 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
     ("field_section", "分节", "分節", "Section"),
     ("xlsx_choose", "请选择", "請選擇", "Choose one of"),
     ("xlsx_choose_many", "可多选", "可多選", "Choose any of"),
-    ("xlsx_date", "请填写日期 (YYYY-MM-DD)", "請填寫日期 (YYYY-MM-DD)", "Enter a date (YYYY-MM-DD)"),
+    (
+        "xlsx_date",
+        "请填写日期 (YYYY-MM-DD)",
+        "請填寫日期 (YYYY-MM-DD)",
+        "Enter a date (YYYY-MM-DD)",
+    ),
     ("xlsx_number", "请填写数字", "請填寫數字", "Enter a number"),
     // The portal.
-    ("master_list", "受控文件清单", "受控文件清單", "Controlled documents"),
+    (
+        "master_list",
+        "受控文件清单",
+        "受控文件清單",
+        "Controlled documents",
+    ),
     ("record_list", "记录清单", "記錄清單", "Records list"),
     ("documents_count", " 份文件", " 份文件", " documents"),
     ("title", "文件名称", "文件名稱", "Title"),
     ("search", "搜索", "搜尋", "Search"),
-    ("search_hint", "搜索标题、编号或正文 …", "搜尋標題、編號或正文 …", "Search title, number or text …"),
+    (
+        "search_hint",
+        "搜索标题、编号或正文 …",
+        "搜尋標題、編號或正文 …",
+        "Search title, number or text …",
+    ),
     ("kind", "类别", "類別", "Type"),
     ("all_kinds", "全部类别", "全部類別", "All types"),
     ("all_statuses", "全部状态", "全部狀態", "All statuses"),
     ("all_departments", "全部部门", "全部部門", "All departments"),
     ("graph", "引用关系图", "引用關係圖", "Reference graph"),
     ("graph_edges", " 处引用。", " 處引用。", " citations. "),
-    ("graph_help", "内圈为程序文件,外圈为其记录表单;点击方框打开文件。也可下载:", "內圈為程序文件,外圈為其記錄表單;點擊方框開啟文件。也可下載:", "Procedures sit on the inner ring, their forms outside; click a box to open the document. Download: "),
-    ("unresolved_cite", "未找到此文件", "未找到此文件", "No such document"),
-    ("unresolved", "未找到的引用", "未找到的引用", "Unresolved citations"),
-    ("coverage", "条款覆盖矩阵", "條款覆蓋矩陣", "Clause coverage matrix"),
-    ("coverage_procedures", " 份程序文件;", " 份程序文件;", " procedures; "),
-    ("coverage_help", " 个条款未被任何程序覆盖(标红)。程序文件在 clauses 中列出其服务的条款。", " 個條款未被任何程序覆蓋(標紅)。程序文件在 clauses 中列出其服務的條款。", " clauses are covered by no procedure (in red). A procedure lists the clauses it serves under clauses."),
+    (
+        "graph_help",
+        "内圈为程序文件，外圈为其记录表单；点击方框打开文件。也可下载：",
+        "內圈為程序文件，外圈為其記錄表單；點擊方框開啟文件。也可下載：",
+        "Procedures sit on the inner ring, their forms outside; click a box to open the document. Download: ",
+    ),
+    (
+        "unresolved_cite",
+        "未找到此文件",
+        "未找到此文件",
+        "No such document",
+    ),
+    (
+        "unresolved",
+        "未找到的引用",
+        "未找到的引用",
+        "Unresolved citations",
+    ),
+    (
+        "coverage",
+        "条款覆盖矩阵",
+        "條款覆蓋矩陣",
+        "Clause coverage matrix",
+    ),
+    (
+        "coverage_procedures",
+        " 份程序文件；",
+        " 份程序文件；",
+        " procedures; ",
+    ),
+    (
+        "coverage_help",
+        " 个条款未被任何程序覆盖(标红)。程序文件在 clauses 中列出其服务的条款。",
+        " 個條款未被任何程序覆蓋(標紅)。程序文件在 clauses 中列出其服務的條款。",
+        " clauses are covered by no procedure (in red). A procedure lists the clauses it serves under clauses.",
+    ),
     ("clause", "条款", "條款", "Clause"),
     ("clause_title", "标题", "標題", "Title"),
     ("not_covered", "未覆盖", "未覆蓋", "not covered"),
@@ -138,7 +213,12 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
     ("code", "代码", "代碼", "Code"),
     ("location", "位置", "位置", "Location"),
     ("problem", "问题", "問題", "Problem"),
-    ("no_problems", "没有发现问题:0 个错误,0 个警告。", "沒有發現問題:0 個錯誤,0 個警告。", "No problems: 0 errors, 0 warnings."),
+    (
+        "no_problems",
+        "没有发现问题：0 个错误，0 个警告。",
+        "沒有發現問題：0 個錯誤，0 個警告。",
+        "No problems: 0 errors, 0 warnings.",
+    ),
     // Redlines.
     ("redline", "修订对照", "修訂對照", "Redline"),
     ("revised", "修订日期", "修訂日期", "Revision date"),
@@ -149,10 +229,20 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
     ("deleted", "删除的文字", "刪除的文字", "deleted text"),
     ("changes", "修订对照表", "修訂對照表", "Table of changes"),
     ("section", "章节", "章節", "Section"),
-    ("redline_sections", "逐节红线", "逐節紅線", "Redline by section"),
+    (
+        "redline_sections",
+        "逐节红线",
+        "逐節紅線",
+        "Redline by section",
+    ),
     ("added", "新增", "新增", "added"),
     ("removed", "删除", "刪除", "removed"),
-    ("no_differences", "两个版本的内容相同", "兩個版本的內容相同", "The two revisions have the same content"),
+    (
+        "no_differences",
+        "两个版本的内容相同",
+        "兩個版本的內容相同",
+        "The two revisions have the same content",
+    ),
     ("working_copy", "工作副本", "工作副本", "working copy"),
     // Lists.
     ("rows", " 行", " 行", " rows"),
@@ -161,9 +251,10 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
 ];
 
 static BY_LANG: LazyLock<[Labels; 3]> = LazyLock::new(|| {
-    let column = |pick: fn(&(&'static str, &'static str, &'static str, &'static str)) -> &'static str| {
-        TABLE.iter().map(|row| (row.0, pick(row))).collect()
-    };
+    let column =
+        |pick: fn(&(&'static str, &'static str, &'static str, &'static str)) -> &'static str| {
+            TABLE.iter().map(|row| (row.0, pick(row))).collect()
+        };
     [column(|r| r.1), column(|r| r.2), column(|r| r.3)]
 });
 

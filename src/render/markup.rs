@@ -359,7 +359,9 @@ impl Writer<'_> {
         for citation in cite::scan(text) {
             let href = match (self.link)(citation.inner) {
                 Cited::Page(href) => href,
-                Cited::Unresolved(tooltip) if lang == Lang::Html && citation.bracket.is_certain() => {
+                Cited::Unresolved(tooltip)
+                    if lang == Lang::Html && citation.bracket.is_certain() =>
+                {
                     self.out
                         .push_str(&escape(&text[rest..citation.start], lang));
                     let _ = write!(

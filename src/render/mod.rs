@@ -341,7 +341,9 @@ fn render_one(
                 site_view,
                 &markdown.procedure(doc, p),
             )?,
-            Document::Form(f) => render_doc(templates, "form.md", site_view, &markdown.form(doc, f))?,
+            Document::Form(f) => {
+                render_doc(templates, "form.md", site_view, &markdown.form(doc, f))?
+            }
         };
         sink(&format!("{base}.md"), text.as_bytes())?;
         outputs.insert("md", format!("{base}.md"));
@@ -398,11 +400,7 @@ fn render_one(
         source: loaded.file.clone(),
         outputs,
     };
-    let status = view::StatusView::of(
-        header.status.value,
-        library.config.lang,
-        html.released(doc),
-    );
+    let status = view::StatusView::of(header.status.value, library.config.lang, html.released(doc));
     let row = IndexRow::new(&entry, doc, status);
     Ok((entry, row, job))
 }
@@ -554,7 +552,10 @@ fn portal_pages(
         "coverage.html",
         templates.render("coverage.html", &context)?.as_bytes(),
     )?;
-    sink("coverage.csv", crate::coverage::csv(&matrix, library.config.lang).as_bytes())?;
+    sink(
+        "coverage.csv",
+        crate::coverage::csv(&matrix, library.config.lang).as_bytes(),
+    )?;
 
     let by_file: BTreeMap<&str, String> = library
         .documents

@@ -68,7 +68,12 @@ impl StatusView {
             _ => "#1f4e9e",
         };
         let words = labels::of(lang);
-        let word = |prefix: &str| words.get(format!("{prefix}_{key}").as_str()).copied().unwrap_or("");
+        let word = |prefix: &str| {
+            words
+                .get(format!("{prefix}_{key}").as_str())
+                .copied()
+                .unwrap_or("")
+        };
         StatusView {
             code: status.as_str(),
             controlled: key == "effective",
