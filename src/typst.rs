@@ -1,5 +1,6 @@
 //! Stage 5: the one wrapper around the typst program. It checks the pinned version, gives
-//! typst a private font folder with only the Noto CJK fonts, compiles each document in a fresh
+//! typst a private font folder with only the document fonts (Liberation for Latin, Noto CJK for
+//! Han), compiles each document in a fresh
 //! job folder under a timeout, and treats any warning (a missing font above all) as an error.
 
 use std::path::{Path, PathBuf};
@@ -11,22 +12,55 @@ use crate::error::Error;
 /// The typst version docctl is built and tested with (scripts/setup.sh installs it).
 pub const TYPST_VERSION: &str = "0.15.1";
 
-/// The fonts a controlled document uses, by file name, as Debian's fonts-noto-cjk ships them.
-pub const FONT_FILES: &[&str] = &[
-    "NotoSerifCJK-Regular.ttc",
-    "NotoSerifCJK-Bold.ttc",
-    "NotoSansCJK-Regular.ttc",
-    "NotoSansCJK-Bold.ttc",
+/// The fonts a controlled document uses: per family, the Debian package, its files and the
+/// folders searched for them (after `$DOCCTL_FONT_DIR`). Latin text is set in Liberation Serif
+/// and Sans (metric-compatible with Times New Roman and Arial), Han characters in Noto CJK.
+pub const FONTS: &[FontFamily] = &[
+    FontFamily {
+        package: "fonts-noto-cjk",
+        files: &[
+            "NotoSerifCJK-Regular.ttc",
+            "NotoSerifCJK-Bold.ttc",
+            "NotoSansCJK-Regular.ttc",
+            "NotoSansCJK-Bold.ttc",
+        ],
+        dirs: &[
+            "/usr/share/fonts/opentype/noto",
+            "/usr/share/fonts/noto-cjk",
+            "/usr/share/fonts/google-noto-cjk",
+            "/usr/share/fonts/opentype/noto-cjk",
+            "/usr/local/share/fonts",
+        ],
+    },
+    FontFamily {
+        package: "fonts-liberation2",
+        files: &[
+            "LiberationSerif-Regular.ttf",
+            "LiberationSerif-Bold.ttf",
+            "LiberationSerif-Italic.ttf",
+            "LiberationSans-Regular.ttf",
+            "LiberationSans-Bold.ttf",
+        ],
+        dirs: &[
+            "/usr/share/fonts/truetype/liberation2",
+            "/usr/share/fonts/truetype/liberation",
+            "/usr/share/fonts/liberation-serif",
+            "/usr/share/fonts/liberation",
+            "/usr/local/share/fonts",
+        ],
+    },
 ];
 
-/// Folders searched for the Noto CJK fonts, after `$DOCCTL_FONT_DIR`.
-const FONT_DIRS: &[&str] = &[
-    "/usr/share/fonts/opentype/noto",
-    "/usr/share/fonts/noto-cjk",
-    "/usr/share/fonts/google-noto-cjk",
-    "/usr/share/fonts/opentype/noto-cjk",
-    "/usr/local/share/fonts",
-];
+/// A font family docctl needs.
+#[derive(Debug)]
+pub struct FontFamily {
+    /// The Debian package that installs it.
+    pub package: &'static str,
+    /// Its files.
+    pub files: &'static [&'static str],
+    /// The folders searched for the files.
+    pub dirs: &'static [&'static str],
+}
 
 /// A located, checked typst installation with its private font folder.
 #[derive(Debug, Clone)]
@@ -138,7 +172,7 @@ impl Typst {
                 log.trim().to_owned()
             };
             let hint = if log.contains("unknown font family") {
-                "\n  the Noto CJK fonts are missing: install them with `apt-get install fonts-noto-cjk` (or set DOCCTL_FONT_DIR)"
+                "\n  a document font is missing: install them with `apt-get install fonts-noto-cjk fonts-liberation2` (or set DOCCTL_FONT_DIR)"
             } else {
                 ""
             };
@@ -178,23 +212,12 @@ impl Typst {
     }
 }
 
-/// Link the Noto CJK fonts into a private folder, so typst sees exactly these.
+/// Link the document fonts into a private folder, so typst sees exactly these.
 fn prepare_fonts(folder: &Path) -> Result<(PathBuf, String), Error> {
-    let mut dirs: Vec<PathBuf> = std::env::var_os("DOCCTL_FONT_DIR")
-        .map(PathBuf::from)
-        .into_iter()
-        .collect();
-    dirs.extend(FONT_DIRS.iter().map(PathBuf::from));
-    let source = dirs.iter().find(|d| FONT_FILES.iter().all(|f| d.join(f).is_file())).ok_or_else(|| {
-        Error::Typst(format!(
-            "the Noto CJK fonts ({}) were not found in {}: install them with `apt-get install fonts-noto-cjk`, or point DOCCTL_FONT_DIR at them",
-            FONT_FILES.join(", "),
-            dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
-        ))
-    })?;
+    let sources = find_fonts(FONTS)?;
     std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
     let mut fingerprint = String::new();
-    for file in FONT_FILES {
+    for (source, file) in sources {
         let from = source.join(file);
         let to = folder.join(file);
         let size = std::fs::metadata(&from)
@@ -207,4 +230,59 @@ fn prepare_fonts(folder: &Path) -> Result<(PathBuf, String), Error> {
         }
     }
     Ok((folder.to_path_buf(), fingerprint))
+}
+
+/// Find each family's files in `$DOCCTL_FONT_DIR` or one of its folders; return (folder, file)
+/// pairs, or name the package to install for the first family that is missing.
+fn find_fonts(families: &[FontFamily]) -> Result<Vec<(PathBuf, &'static str)>, Error> {
+    let mut sources = Vec::new();
+    for family in families {
+        let mut dirs: Vec<PathBuf> = std::env::var_os("DOCCTL_FONT_DIR")
+            .map(PathBuf::from)
+            .into_iter()
+            .collect();
+        dirs.extend(family.dirs.iter().map(PathBuf::from));
+        let source = dirs
+            .into_iter()
+            .find(|d| family.files.iter().all(|f| d.join(f).is_file()))
+            .ok_or_else(|| {
+                Error::Typst(format!(
+                    "the fonts {} were not found in {}: install them with `apt-get install {}`, or point DOCCTL_FONT_DIR at them",
+                    family.files.join(", "),
+                    family.dirs.join(", "),
+                    family.package,
+                ))
+            })?;
+        sources.extend(family.files.iter().map(|f| (source.clone(), *f)));
+    }
+    Ok(sources)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_font_family_names_its_package() {
+        let missing = FontFamily {
+            package: "fonts-missing-test",
+            files: &["NoSuchFont-Regular.ttf"],
+            dirs: &["/nonexistent/fonts"],
+        };
+        let error = find_fonts(&[missing]).unwrap_err().to_string();
+        assert!(
+            error.contains("NoSuchFont-Regular.ttf")
+                && error.contains("apt-get install fonts-missing-test"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    #[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
+    fn every_document_font_is_found_on_a_set_up_machine() {
+        // scripts/setup.sh installs both font packages with typst.
+        let found = find_fonts(FONTS).unwrap();
+        assert!(found.iter().any(|(_, f)| f.starts_with("LiberationSerif")));
+        assert!(found.iter().any(|(_, f)| f.starts_with("NotoSerifCJK")));
+    }
 }

@@ -137,7 +137,7 @@ fn unresolved_and_draft_documents_are_marked_in_the_graph() {
         .success();
     let svg = fs::read_to_string(dir.path().join("references.svg")).unwrap();
     assert!(
-        svg.contains("《记录管理程序》") && svg.contains("(未找到 unresolved)"),
+        svg.contains("《记录管理程序》") && svg.contains("(未找到的引用)"),
         "{svg}"
     );
     assert!(svg.contains("stroke=\"#c00000\""));
@@ -150,7 +150,7 @@ fn unresolved_and_draft_documents_are_marked_in_the_graph() {
         .assert()
         .success();
     let svg = fs::read_to_string(dir2.path().join("references.svg")).unwrap();
-    assert!(svg.contains("QP-7.5-02 记录控制程序 (草稿 draft)"), "{svg}");
+    assert!(svg.contains("QP-7.5-02 记录控制程序 (草稿)"), "{svg}");
     let dot = fs::read_to_string(dir2.path().join("references.dot")).unwrap();
     assert!(dot.contains("style=dashed, color=\"#1f4e9e\""), "{dot}");
 }

@@ -270,11 +270,12 @@ pub fn svg(
             Ok(i) => href(Target::Doc(*i)),
             Err(_) => None,
         };
+        let words = crate::render::labels::of(library.config.lang);
         let status = match (n.unresolved, n.status) {
-            (true, _) => " (未找到 unresolved)",
-            (_, Some(Status::Obsolete)) => " (作废 obsolete)",
-            (_, Some(Status::Draft)) => " (草稿 draft)",
-            _ => "",
+            (true, _) => format!(" ({})", words["unresolved"]),
+            (_, Some(Status::Obsolete)) => format!(" ({})", words["status_obsolete"]),
+            (_, Some(Status::Draft)) => format!(" ({})", words["status_draft"]),
+            _ => String::new(),
         };
         if let Some(link) = &link {
             let _ = write!(out, "<a href=\"{}\">", html_escape(link));
