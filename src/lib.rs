@@ -24,6 +24,7 @@ pub mod graph;
 pub mod import;
 pub mod load;
 pub mod model;
+pub mod pdf;
 pub mod publish;
 pub mod record;
 pub mod redline;
@@ -66,6 +67,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 jobs: args
                     .jobs
                     .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+                bundle: !args.no_bundle,
             };
             let built = commands::build::run(&settings)?;
             Ok(if built {

@@ -33,6 +33,14 @@ pub struct Config {
     /// The default language of documents.
     #[serde(default)]
     pub lang: Lang,
+    /// Compile many PDFs per typst process (typst's bundle export; default `true`); `false`
+    /// runs one typst process per document, like `docctl build --no-bundle`.
+    #[serde(default = "default_true")]
+    pub pdf_bundle: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_review_months() -> u32 {
