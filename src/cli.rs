@@ -154,6 +154,10 @@ pub struct BuildArgs {
     /// The date periodic reviews are measured against (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,
+    /// One typst process per document instead of many documents per process (bundles);
+    /// slower, for comparison and as a fallback. `pdf_bundle: false` in docctl.yaml does the same.
+    #[arg(long)]
+    pub no_bundle: bool,
 }
 
 /// Arguments of `docctl import`.

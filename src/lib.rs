@@ -25,6 +25,7 @@ pub mod import;
 pub mod load;
 pub mod mention;
 pub mod model;
+pub mod pdf;
 pub mod publish;
 pub mod record;
 pub mod redline;
@@ -68,6 +69,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 jobs: args
                     .jobs
                     .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+                bundle: !args.no_bundle,
             };
             let built = commands::build::run(&settings)?;
             Ok(if built {

@@ -198,6 +198,10 @@ fn render_releases(
     let work = settings.root.join("output").join(".docctl");
     let typst = Typst::locate(&work)?;
 
+    // The new revisions' PDFs, compiled together (in bundles unless `pdf_bundle: false`)
+    // before anything is staged; any failure stops the publish.
+    let compiled = compile_new(&typst, &site.pdf_jobs, &plan.new, library, &work)?;
+
     let mut entries = Vec::new();
     for &i in &plan.new {
         let loaded = &library.documents[i];
@@ -219,19 +223,14 @@ fn render_releases(
             write_durable(&file, bytes)?;
             files.insert(name, publish::sha256(bytes));
         }
-        let job = site
-            .pdf_jobs
-            .iter()
-            .find(|j| j.doc == i)
+        let made = compiled
+            .get(&i)
             .ok_or_else(|| Error::Typst(format!("{}: no PDF was rendered", header.id.value)))?;
+        let bytes = std::fs::read(made).map_err(|e| Error::io(made, e))?;
         let pdf = dir.join(format!("{slug}.pdf"));
         faults.before_write(&pdf)?;
-        crate::commands::build::compile_pdf(&typst, job, &pdf, &work.join("publish"))?;
-        // The archive must survive a crash: flush the PDF before the folder is renamed in.
-        std::fs::File::open(&pdf)
-            .and_then(|f| f.sync_all())
-            .map_err(|e| Error::io(&pdf, e))?;
-        let bytes = std::fs::read(&pdf).map_err(|e| Error::io(&pdf, e))?;
+        // The archive must survive a crash: the PDF is flushed before the folder is renamed in.
+        write_durable(&pdf, &bytes)?;
         files.insert(format!("{slug}.pdf"), publish::sha256(&bytes));
 
         entries.push((
@@ -253,6 +252,36 @@ fn render_releases(
         ));
     }
     Ok(entries)
+}
+
+/// Compile the PDFs of the documents `new` (indices into the library) under `work/publish/`,
+/// the fast way unless `pdf_bundle: false`; return each document's PDF, or the first failure.
+fn compile_new(
+    typst: &Typst,
+    jobs: &[render::PdfJob],
+    new: &[usize],
+    library: &Library,
+    work: &Path,
+) -> Result<BTreeMap<usize, PathBuf>, Error> {
+    let work = work.join("publish");
+    let chosen: Vec<(&render::PdfJob, PathBuf)> = jobs
+        .iter()
+        .filter(|job| new.contains(&job.doc))
+        .map(|job| (job, work.join("out").join(job.pdf_path())))
+        .collect();
+    let targets: Vec<crate::pdf::Target<'_>> = chosen
+        .iter()
+        .map(|(job, pdf)| crate::pdf::Target { job, pdf })
+        .collect();
+    let jobs_at_once = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let options = crate::pdf::PdfOptions::new(library.config.pdf_bundle, jobs_at_once);
+    let results = crate::pdf::compile(typst, &targets, &work, options, &|_| {})?;
+    let mut made = BTreeMap::new();
+    for ((job, pdf), result) in chosen.into_iter().zip(results) {
+        result?;
+        made.insert(job.doc, pdf);
+    }
+    Ok(made)
 }
 
 /// Return the ledger with the new releases added, what they cite recorded, and the releases

@@ -39,6 +39,10 @@ pub struct Config {
     /// How citations written without 《》 are checked.
     #[serde(default)]
     pub citations: CitationRules,
+    /// Compile many PDFs per typst process (typst's bundle export; default `true`); `false`
+    /// runs one typst process per document, like `docctl build --no-bundle`.
+    #[serde(default = "default_true")]
+    pub pdf_bundle: bool,
 }
 
 /// `import:` in docctl.yaml.
@@ -76,6 +80,10 @@ pub enum PlainSeverity {
     Warning,
     /// Not reported.
     Off,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_review_months() -> u32 {
