@@ -6,7 +6,7 @@
 //! nothing else in `published/` is ever removed.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostic;
 use crate::error::Error;
