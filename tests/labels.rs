@@ -425,6 +425,7 @@ fn a_traditional_chinese_page_carries_no_simplified_or_english_word_of_docctl() 
         "coverage.html",
         "problems.html",
     ];
+    let latin_word = regex::Regex::new("[A-Za-z]{3,}").unwrap();
     for page in pages {
         let text = docctl_words(&out.path().join(page), &own);
         let simplified: Vec<&str> = TABLE
@@ -438,8 +439,7 @@ fn a_traditional_chinese_page_carries_no_simplified_or_english_word_of_docctl() 
             simplified.is_empty(),
             "{page}: simplified labels on a traditional page: {simplified:?}"
         );
-        let english: Vec<&str> = regex::Regex::new("[A-Za-z]{3,}")
-            .unwrap()
+        let english: Vec<&str> = latin_word
             .find_iter(&text)
             .map(|m| m.as_str())
             .filter(|w| !NAMES.contains(w))
