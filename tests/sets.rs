@@ -288,3 +288,68 @@ fn a_transcribed_procedure_starts_its_history_with_the_first_issue() {
         );
     }
 }
+
+/// Common simplified characters whose traditional forms differ (发 發, 记 記, 户 戶 …).
+const SIMPLIFIED: &str =
+    "发计划货户沟记录说处单门员质编号检验应时间联络认确产规订数结变务项见写经过报";
+
+/// A document's language: its own `lang`, else its set's.
+fn lang_of(doc: &serde_json::Value, set: &serde_json::Value) -> String {
+    doc["lang"]
+        .as_str()
+        .or(set["lang"].as_str())
+        .unwrap_or("zh-Hans")
+        .to_owned()
+}
+
+#[test]
+fn a_form_is_in_the_language_of_its_procedure() {
+    let mut pairs = 0;
+    for set in sets() {
+        let load = |p: &Path| -> serde_json::Value {
+            serde_saphyr::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+        };
+        let config = load(&set.join("docctl.yaml"));
+        let procedures: Vec<serde_json::Value> = walk(&set.join("procedures"))
+            .iter()
+            .map(|p| load(p))
+            .collect();
+        for form in walk(&set.join("forms")) {
+            let form = load(&form);
+            let Some(cited) = form["procedure"].as_str() else {
+                continue;
+            };
+            let title = cited.trim_matches(['《', '》']);
+            let procedure = procedures
+                .iter()
+                .find(|p| p["title"] == title)
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{}: {} cites 《{title}》 by its title",
+                        set.display(),
+                        form["id"]
+                    )
+                });
+            pairs += 1;
+            if lang_of(&form, &config) == "zh-Hant" {
+                let text = serde_json::to_string(&form).unwrap();
+                let simplified: Vec<char> =
+                    text.chars().filter(|c| SIMPLIFIED.contains(*c)).collect();
+                assert!(
+                    simplified.is_empty(),
+                    "{}: simplified {simplified:?} in a traditional form",
+                    form["id"]
+                );
+            }
+            assert_eq!(
+                lang_of(&form, &config),
+                lang_of(procedure, &config),
+                "{}: {} and its procedure {}",
+                set.display(),
+                form["id"],
+                procedure["id"]
+            );
+        }
+    }
+    assert!(pairs >= 30, "{pairs} forms checked");
+}
