@@ -334,9 +334,14 @@ fn steps(list: &[Step], prefix: &str, words: &Labels, add: &mut Add<'_>) {
         }
         text.push_str(step.text.as_ref().map_or("", |t| t.value.0.as_str()));
         if let Some(by) = &step.by {
+            let space = if words["paren_open"] == "(" { " " } else { "" };
             text.push_str(&format!(
-                " ({}{}{})",
-                words["responsible"], words["colon"], by.value
+                "{space}{}{}{}{}{}",
+                words["paren_open"],
+                words["responsible"],
+                words["colon"],
+                by.value,
+                words["paren_close"]
             ));
         }
         let key = if title.is_empty() {

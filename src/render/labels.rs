@@ -57,6 +57,8 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
     ("responsible", "负责部门", "負責部門", "Responsible"),
     ("title_open", "《", "《", "“"),
     ("title_close", "》", "》", "”"),
+    ("paren_open", "\u{ff08}", "\u{ff08}", "("),
+    ("paren_close", "\u{ff09}", "\u{ff09}", ")"),
     ("list_sep", "、", "、", ", "),
     ("colon", "：", "：", ": "),
     // Kinds and statuses.
