@@ -112,6 +112,8 @@ rule_tests! {
     register_rows => "register-rows",
     changed_without_revision => "changed-without-revision",
     ref_suspect => "ref-suspect",
+    signer_unauthorised => "signer-unauthorised",
+    signature_unverified => "signature-unverified",
 }
 
 #[test]

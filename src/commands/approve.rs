@@ -8,8 +8,9 @@ use serde_json::json;
 use crate::commands::revise::{Source, find_document};
 use crate::edit::{self, ROLES, SignatureText};
 use crate::error::Error;
-use crate::load;
-use crate::model::{Date, Signature, Sp, Status};
+use crate::model::{Date, SignRole, Signature, Signer, Sp, Status};
+use crate::signers::{self, Signing};
+use crate::{fold, git, load};
 
 /// What `approve` needs to run.
 #[derive(Debug, Clone)]
@@ -26,11 +27,52 @@ pub struct ApproveSettings {
     pub date: Date,
     /// The effective date, when the approval makes the document effective (default: `date`).
     pub effective: Option<Date>,
+    /// Commit the signed file with a `Signed-as:` trailer.
+    pub commit: bool,
 }
 
 /// Keys after which a new approval block goes, nearest first: it belongs before
 /// `distribution` in the documented key order.
 const APPROVAL_AFTER: &[&str] = &["clauses", "aliases", "lang", "owner", "effective", "status"];
+
+/// Refuse a signer the set's `signers` do not authorise; return their entry when listed.
+fn authorised<'a>(
+    library: &'a load::Library,
+    name: &str,
+    role: &str,
+    file: &Source,
+    date: Date,
+) -> Result<Option<&'a Signer>, Error> {
+    let header = file.doc.header();
+    let signing = Signing {
+        id: &header.id.value.0,
+        role: SignRole::ALL[ROLES.iter().position(|r| *r == role).unwrap_or(0)],
+        owner: header.owner.map(|o| &o.value),
+        kind: file.doc.kind(),
+        date,
+    };
+    signers::authorise(library.config.signers.as_deref(), name, &signing).map_err(|why| {
+        Error::Usage(format!(
+            "{why}\nhelp: the signers are listed under `signers` in docctl.yaml"
+        ))
+    })
+}
+
+/// Refuse `--commit` when git would record someone other than the signer as the author.
+fn expect_git_author(root: &std::path::Path, signer: Option<&Signer>) -> Result<(), Error> {
+    let Some(email) = signer.and_then(|s| s.email.as_ref()) else {
+        return Ok(());
+    };
+    let configured = git::user_email(root)?;
+    if !configured.eq_ignore_ascii_case(email.value.as_str().trim()) {
+        return Err(Error::Usage(format!(
+            "git commits here as `{configured}`, but {} signs as `{}`: `--verify-signatures` would reject the commit; run it as the signer (git config user.email)",
+            signer.map_or("", |s| s.name.value.as_str()),
+            email.value
+        )));
+    }
+    Ok(())
+}
 
 /// Run `docctl approve`.
 pub fn run(settings: &ApproveSettings) -> Result<(), Error> {
@@ -85,15 +127,23 @@ pub fn run(settings: &ApproveSettings) -> Result<(), Error> {
             )));
         }
     }
-    if role == "approved" {
-        if let Some(prepared) = signed[0] {
-            if crate::fold::key(&prepared.value.name) == crate::fold::key(&settings.name) {
-                return Err(Error::Usage(format!(
-                    "`{}` prepared {id}: the approver (批准) must be someone else",
-                    settings.name
-                )));
-            }
-        }
+    let signer = authorised(&library, &settings.name, role, &file, settings.date)?;
+    if let Some(earlier) = (0..position).find(|&p| {
+        library
+            .config
+            .separate_roles
+            .requires(SignRole::ALL[p], SignRole::ALL[position])
+            && signed[p].is_some_and(|s| fold::name(&s.value.name) == fold::name(&settings.name))
+    }) {
+        return Err(Error::Usage(format!(
+            "`{}` signed {id} as {}: the {} signature must be someone else's (separate_roles in docctl.yaml)",
+            settings.name,
+            SignRole::ALL[earlier].label(),
+            SignRole::ALL[position].label()
+        )));
+    }
+    if settings.commit {
+        expect_git_author(&settings.root, signer)?;
     }
     let effective = match (role, settings.effective) {
         ("approved", Some(date)) if date.0 < settings.date.0 => {
@@ -135,6 +185,16 @@ pub fn run(settings: &ApproveSettings) -> Result<(), Error> {
     }
     text = edit::set_approval(&text, &signatures, Some(role), APPROVAL_AFTER);
     file.write_verified(&text, expected)?;
+    if settings.commit {
+        let trailer = format!("Signed-as: {role} {id} {version}");
+        let message = format!(
+            "approve {id} {version}: {} by {}\n\n{trailer}",
+            SignRole::ALL[position].label(),
+            settings.name
+        );
+        let commit = git::commit_file(&settings.root, &file.rel, &message)?;
+        eprintln!("committed {} ({trailer})", &commit[..commit.len().min(10)]);
+    }
     match effective {
         Some(date) => eprintln!(
             "approved {id} {version} ({}): effective from {date}; archive it with `docctl publish`",

@@ -2,7 +2,8 @@
 //!
 //! One file per family of rules: `index` (ids, titles, uniqueness), `references`,
 //! `departments`, `lifecycle` (approval, history, versions, periodic review), `forms` and
-//! `revisions` (the ledger: changed released revisions, suspect references).
+//! `revisions` (the ledger: changed released revisions, suspect references) and `signers` (who
+//! may sign what).
 
 mod clauses;
 mod departments;
@@ -11,6 +12,7 @@ mod index;
 mod lifecycle;
 mod references;
 mod revisions;
+mod signers;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::Library;
@@ -52,6 +54,7 @@ pub fn validate_indexed(library: &Library, today: Date) -> (Vec<Diagnostic>, Ind
     diagnostics.extend(forms::check(&context));
     diagnostics.extend(revisions::check(&context));
     diagnostics.extend(clauses::check(&context));
+    diagnostics.extend(signers::check(&context));
     sort(&mut diagnostics);
     (diagnostics, index)
 }
