@@ -531,3 +531,66 @@ fn verify_signatures_accepts_a_commit_signed_with_the_signers_ssh_key() {
         "{message}"
     );
 }
+
+#[test]
+fn the_portal_shows_each_awaited_signature_with_its_command_and_pull_request() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    let config = "signers:
+  - {name: 张三, roles: [prepared, reviewed]}
+  - {name: 赵六, roles: [prepared]}
+  - {name: 李四, roles: [reviewed], until: 2026-12-31}
+  - {name: 钱七, roles: [reviewed], until: 2026-01-31}
+  - {name: \"O'Brien <b>\", roles: [reviewed], kinds: [procedure]}
+  - {name: 王五, roles: [approved]}
+";
+    let set = set_with(dir.path(), config);
+    unsign(&set);
+    assert!(
+        sign(&set, "QP-7.5-01", "prepared", "张三", "2026-10-01", &[])
+            .status
+            .success()
+    );
+    let out = dir.path().join("out");
+    let built = common::build(&set, &out, &["--to", "html"]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let page = fs::read_to_string(out.join("signing.html")).unwrap();
+    let section = |id: &str| {
+        let start = page
+            .find(&format!("<section class=\"awaiting\" id=\"{id}\">"))
+            .unwrap();
+        let end = start + page[start..].find("</section>").unwrap();
+        page[start..end].to_owned()
+    };
+    let qp1 = section("QP-7.5-01");
+    // 张三 prepared it and may not review it; 钱七's authority has ended; the quote and the
+    // angle brackets of a name are quoted for the shell and escaped for HTML.
+    assert!(
+        qp1.contains("docctl approve QP-7.5-01 --as reviewed --name 李四 --commit\n"),
+        "{qp1}"
+    );
+    assert!(
+        qp1.contains("--name &#39;O&#39;\\&#39;&#39;Brien &lt;b&gt;&#39; --commit"),
+        "{qp1}"
+    );
+    assert!(
+        !qp1.contains("--name 张三") && !qp1.contains("钱七"),
+        "{qp1}"
+    );
+    assert!(
+        qp1.contains("Sign QP-7.5-01 A/1 《文件控制程序》 as reviewed (审核)"),
+        "{qp1}"
+    );
+    assert!(qp1.contains("`Signed-as: reviewed QP-7.5-01 A/1`"), "{qp1}");
+    assert!(
+        qp1.contains("**Signed**: prepared (编制) 张三 2026-10-01"),
+        "{qp1}"
+    );
+    // Unsigned drafts await their preparer.
+    let form = section("QR-7.5-01-01");
+    assert!(
+        form.contains("docctl approve QR-7.5-01-01 --as prepared --name 张三 --commit\ndocctl approve QR-7.5-01-01 --as prepared --name 赵六 --commit\n"),
+        "{form}"
+    );
+    let index = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("<a href=\"signing.html\">待签署 (3)</a>"));
+}
