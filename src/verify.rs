@@ -76,7 +76,13 @@ fn attributed(
 }
 
 fn check_commit(root: &Path, blame: &Blame, emails: &[&str], keys: &[&str]) -> Result<(), String> {
-    let commit = format!("commit {} \"{}\"", blame.short(), blame.summary);
+    let subject: String = blame.summary.chars().take(50).collect();
+    let more = if subject.len() < blame.summary.len() {
+        "…"
+    } else {
+        ""
+    };
+    let commit = format!("commit {} \"{subject}{more}\"", blame.short());
     if !emails.is_empty()
         && !emails
             .iter()
