@@ -1,7 +1,9 @@
 //! Who may sign: a signature's name, role, document and date against `signers:` in docctl.yaml.
 
 use crate::fold;
-use crate::model::{Approval, Date, Department, Kind, SignRole, Signature, Signer, Sp};
+use crate::model::{
+    Approval, Date, Department, Kind, SeparateRoles, SignRole, Signature, Signer, Sp,
+};
 
 /// What is being signed: the role, the document it is for and the date.
 #[derive(Debug, Clone, Copy)]
@@ -16,6 +18,9 @@ pub struct Signing<'a> {
     pub kind: Kind,
     /// The date of the signature.
     pub date: Date,
+    /// Who may not give it although authorised ([`fold::name`] keys): those who signed an
+    /// earlier role that must be someone else's.
+    pub excluded: &'a [String],
 }
 
 /// The signatures of an approval block with their roles, in signing order.
@@ -32,6 +37,20 @@ pub fn signed(approval: Option<&Approval>) -> impl Iterator<Item = (SignRole, &S
         .into_iter()
         .zip([prepared, reviewed, approved])
         .filter_map(|(role, s)| s.map(|s| (role, s)))
+}
+
+/// Return the [`fold::name`] keys of those who may not give `role` because they signed an
+/// earlier role that `separate` requires to be someone else's.
+pub fn excluded(
+    separate: SeparateRoles,
+    given: &[(SignRole, &str)],
+    role: SignRole,
+) -> Vec<String> {
+    given
+        .iter()
+        .filter(|(r, _)| *r != role && separate.requires(*r, role))
+        .map(|(_, name)| fold::name(name))
+        .collect()
 }
 
 /// Find the signer entries written with this name (after [`fold::name`]).
@@ -66,6 +85,7 @@ pub fn authorise<'a>(
     let who: Vec<&str> = signers
         .iter()
         .filter(|s| refusal(s, signing).is_none())
+        .filter(|s| !signing.excluded.contains(&fold::name(&s.name.value)))
         .map(|s| s.name.value.as_str())
         .collect();
     let who = if who.is_empty() {
@@ -133,10 +153,16 @@ fn refusal(signer: &Signer, signing: &Signing<'_>) -> Option<String> {
     let before = signer.from.is_some_and(|from| signing.date < from);
     let after = signer.until.is_some_and(|until| signing.date > until);
     if before || after {
-        let from = signer.from.map_or("…".to_owned(), |d| d.to_string());
-        let until = signer.until.map_or("…".to_owned(), |d| d.to_string());
+        let from = signer
+            .from
+            .map(|d| format!(" from {d}"))
+            .unwrap_or_default();
+        let until = signer
+            .until
+            .map(|d| format!(" until {d}"))
+            .unwrap_or_default();
         return Some(format!(
-            "may sign from {from} until {until}, not on {}",
+            "may sign only{from}{until}, not on {}",
             signing.date
         ));
     }

@@ -212,7 +212,7 @@ fn a_signer_out_of_date_is_refused_and_reported() {
         .unwrap()
         .to_owned();
     assert!(
-        message.contains("`王五` may sign from 2025-01-01 until 2026-08-24, not on 2026-08-25"),
+        message.contains("`王五` may sign only from 2025-01-01 until 2026-08-24, not on 2026-08-25"),
         "{message}"
     );
 
@@ -241,7 +241,7 @@ fn a_signer_out_of_date_is_refused_and_reported() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out)
-            .contains("`王五` may sign from 2025-01-01 until 2026-08-25, not on 2026-08-26"),
+            .contains("`王五` may sign only from 2025-01-01 until 2026-08-25, not on 2026-08-26"),
         "{}",
         stderr(&out)
     );
@@ -300,6 +300,13 @@ fn self_review_is_refused_unless_the_config_allows_it() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("`张三` signed QP-7.5-01 as prepared (编制)"),
+        "{}",
+        stderr(&out)
+    );
+    // 张三 may review, but is not offered for his own document.
+    let out = sign(&set, "QP-7.5-01", "reviewed", "钱七", "2026-10-02", &[]);
+    assert!(
+        stderr(&out).contains("who may sign QP-7.5-01 as reviewed (审核) on 2026-10-02: 李四\n"),
         "{}",
         stderr(&out)
     );

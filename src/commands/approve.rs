@@ -38,20 +38,21 @@ const APPROVAL_AFTER: &[&str] = &["clauses", "aliases", "lang", "owner", "effect
 /// Refuse a signer the set's `signers` do not authorise; return their entry when listed.
 fn authorised<'a>(
     library: &'a load::Library,
-    name: &str,
-    role: &str,
+    settings: &ApproveSettings,
     file: &Source,
-    date: Date,
+    excluded: &[String],
 ) -> Result<Option<&'a Signer>, Error> {
     let header = file.doc.header();
+    let role = ROLES.iter().position(|r| *r == settings.role).unwrap_or(0);
     let signing = Signing {
         id: &header.id.value.0,
-        role: SignRole::ALL[ROLES.iter().position(|r| *r == role).unwrap_or(0)],
+        role: SignRole::ALL[role],
         owner: header.owner.map(|o| &o.value),
         kind: file.doc.kind(),
-        date,
+        date: settings.date,
+        excluded,
     };
-    signers::authorise(library.config.signers.as_deref(), name, &signing).map_err(|why| {
+    signers::authorise(library.config.signers.as_deref(), &settings.name, &signing).map_err(|why| {
         Error::Usage(format!(
             "{why}\nhelp: the signers are listed under `signers` in docctl.yaml"
         ))
@@ -127,7 +128,17 @@ pub fn run(settings: &ApproveSettings) -> Result<(), Error> {
             )));
         }
     }
-    let signer = authorised(&library, &settings.name, role, &file, settings.date)?;
+    let given: Vec<(SignRole, &str)> = signed
+        .iter()
+        .zip(SignRole::ALL)
+        .filter_map(|(s, r)| s.map(|s| (r, s.value.name.value.as_str())))
+        .collect();
+    let excluded = signers::excluded(
+        library.config.separate_roles,
+        &given,
+        SignRole::ALL[position],
+    );
+    let signer = authorised(&library, settings, &file, &excluded)?;
     if let Some(earlier) = (0..position).find(|&p| {
         library
             .config

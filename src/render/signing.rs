@@ -69,36 +69,26 @@ pub fn awaiting(library: &Library, today: Date) -> Vec<AwaitingView> {
             continue;
         };
         let id = header.id.value.0.as_str();
-        let given: Vec<(SignRole, String)> = signers::signed(header.approval)
-            .map(|(r, s)| (r, s.value.name.value.to_string()))
+        let given: Vec<(SignRole, &str)> = signers::signed(header.approval)
+            .map(|(r, s)| (r, s.value.name.value.as_str()))
             .collect();
+        let excluded = signers::excluded(config.separate_roles, &given, role);
         let signing = Signing {
             id,
             role,
             owner: header.owner.map(|o| &o.value),
             kind: loaded.doc.kind(),
             date: today,
+            excluded: &excluded,
         };
-        let separate = config.separate_roles;
-        let free = |name: &str| {
-            !given
-                .iter()
-                .any(|(r, n)| separate.requires(*r, role) && fold::name(n) == fold::name(name))
-        };
-        let names: Vec<String> = match config.signers.as_deref() {
-            None => Vec::new(),
-            Some(list) => {
-                let mut names: Vec<String> = Vec::new();
-                for s in list {
-                    let name = s.name.value.to_string();
-                    let ok = signers::authorise(Some(list), &name, &signing).is_ok();
-                    if ok && free(&name) && !names.contains(&name) {
-                        names.push(name);
-                    }
-                }
-                names
+        let mut names: Vec<String> = Vec::new();
+        for s in config.signers.iter().flatten() {
+            let name = s.name.value.to_string();
+            let ok = signers::authorise(config.signers.as_deref(), &name, &signing).is_ok();
+            if ok && !excluded.contains(&fold::name(&name)) && !names.contains(&name) {
+                names.push(name);
             }
-        };
+        }
         let anyone = config.signers.is_none();
         let command_names: Vec<String> = if anyone {
             vec!["姓名".to_owned()]

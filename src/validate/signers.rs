@@ -21,6 +21,7 @@ pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
                 owner: header.owner.map(|o| &o.value),
                 kind: loaded.doc.kind(),
                 date: signature.value.date.value,
+                excluded: &[],
             };
             if let Err(why) = authorise(Some(signers), &name.value, &signing) {
                 out.push(
