@@ -177,6 +177,24 @@ fn check_reports_a_signature_by_someone_not_listed() {
             at("signer-unauthorised", "procedures/QP-7.5-02.yaml", 11, 20),
         ]
     );
+    // A department in `signers` must be one of the set's.
+    let config_path = set.join("docctl.yaml");
+    let text = fs::read_to_string(&config_path).unwrap();
+    let text = text.replace(
+        "roles: [reviewed],",
+        "roles: [reviewed], departments: [品保部],",
+    );
+    fs::write(&config_path, &text).unwrap();
+    let (line, source) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("品保部"))
+        .unwrap();
+    let column = source[..source.find("品保部").unwrap()].chars().count() as u64 + 1;
+    assert_eq!(
+        codes(&set, &[], "dept-unknown"),
+        vec![at("dept-unknown", "docctl.yaml", line as u64 + 1, column)]
+    );
     // Without `signers:` anyone may sign, as before.
     let open = dir.path().join("open");
     copy_dir(&fixture("valid"), &open);
@@ -212,7 +230,8 @@ fn a_signer_out_of_date_is_refused_and_reported() {
         .unwrap()
         .to_owned();
     assert!(
-        message.contains("`王五` may sign only from 2025-01-01 until 2026-08-24, not on 2026-08-25"),
+        message
+            .contains("`王五` may sign only from 2025-01-01 until 2026-08-24, not on 2026-08-25"),
         "{message}"
     );
 
