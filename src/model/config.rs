@@ -123,7 +123,7 @@ impl SignRole {
 ///
 /// `true` (the default): three different people. `false`: only the approver must differ from
 /// the preparer. `preparer-may-review`: 编制 = 审核 is allowed, the approver is someone else.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
 #[serde(untagged)]
 pub enum SeparateRoles {
     /// `true` or `false`.
@@ -138,6 +138,26 @@ pub enum SeparateRoles {
 pub enum Relaxation {
     /// The preparer may also review (small companies); the approver is someone else.
     PreparerMayReview,
+}
+
+impl<'de> Deserialize<'de> for SeparateRoles {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Flag(bool),
+            Text(String),
+        }
+        match Raw::deserialize(deserializer)? {
+            Raw::Flag(all) => Ok(SeparateRoles::Flag(all)),
+            Raw::Text(text) if text == "preparer-may-review" => {
+                Ok(SeparateRoles::Relaxed(Relaxation::PreparerMayReview))
+            }
+            Raw::Text(text) => Err(serde::de::Error::custom(format!(
+                "invalid separate_roles `{text}`: expected true, false or preparer-may-review"
+            ))),
+        }
+    }
 }
 
 impl Default for SeparateRoles {
