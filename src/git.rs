@@ -3,6 +3,7 @@
 //! Every user-controlled value goes after `--end-of-options` or `--`, or as the value of an
 //! option (`-C DIR`, `-m TEXT`), so that no document path or name is read as an option.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -58,31 +59,54 @@ impl Blame {
     }
 }
 
-/// Find the commit that last changed line `line` (1-based) of `file` (relative to `root`).
-pub fn blame(root: &Path, file: &str, line: u32) -> Result<Blame, String> {
-    let range = format!("{line},{line}");
-    let out = git(root, &["blame", "--porcelain", "-L", &range, "--", file])
-        .map_err(|e| e.to_string())?;
+/// Find the commits that last changed the given lines (1-based) of `file` (relative to
+/// `root`), with one `git blame` for the file.
+pub fn blame(root: &Path, file: &str, lines: &[u32]) -> Result<BTreeMap<u32, Blame>, String> {
+    let mut args: Vec<String> = vec!["blame".into(), "--porcelain".into()];
+    for line in lines {
+        args.push("-L".into());
+        args.push(format!("{line},{line}"));
+    }
+    args.push("--".into());
+    args.push(file.to_owned());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = git(root, &args).map_err(|e| e.to_string())?;
     if !out.status.success() {
         return Err(failure(&out));
     }
-    let text = String::from_utf8_lossy(&out.stdout);
-    let mut lines = text.lines();
-    let commit = lines
-        .next()
-        .and_then(|l| l.split(' ').next())
-        .filter(|c| c.len() >= 40 && c.bytes().all(|b| b.is_ascii_hexdigit()))
-        .ok_or_else(|| "git blame printed no commit".to_owned())?
-        .to_owned();
-    let mut blame = Blame {
-        commit,
-        author_email: String::new(),
-        summary: String::new(),
-    };
-    for l in lines {
+    Ok(parse_porcelain(&String::from_utf8_lossy(&out.stdout)))
+}
+
+/// Read `git blame --porcelain`: a header line `SHA ORIG FINAL [COUNT]` per line, the commit's
+/// fields the first time that commit appears, then the line itself after a tab.
+fn parse_porcelain(text: &str) -> BTreeMap<u32, Blame> {
+    let mut commits: BTreeMap<String, Blame> = BTreeMap::new();
+    let mut found = BTreeMap::new();
+    let mut current: Option<(String, u32)> = None;
+    for l in text.lines() {
         if l.starts_with('\t') {
-            break;
+            if let Some((sha, line)) = current.take() {
+                if let Some(blame) = commits.get(&sha) {
+                    found.insert(line, blame.clone());
+                }
+            }
+            continue;
         }
+        let mut fields = l.split(' ');
+        let first = fields.next().unwrap_or_default();
+        if current.is_none() && first.len() >= 40 && first.bytes().all(|b| b.is_ascii_hexdigit()) {
+            let line = fields.nth(1).and_then(|f| f.parse().ok()).unwrap_or(0);
+            commits.entry(first.to_owned()).or_insert_with(|| Blame {
+                commit: first.to_owned(),
+                author_email: String::new(),
+                summary: String::new(),
+            });
+            current = Some((first.to_owned(), line));
+            continue;
+        }
+        let Some(blame) = current.as_ref().and_then(|(sha, _)| commits.get_mut(sha)) else {
+            continue;
+        };
         if let Some(mail) = l.strip_prefix("author-mail ") {
             blame.author_email = mail
                 .trim_start_matches('<')
@@ -92,7 +116,7 @@ pub fn blame(root: &Path, file: &str, line: u32) -> Result<Blame, String> {
             summary.clone_into(&mut blame.summary);
         }
     }
-    Ok(blame)
+    found
 }
 
 /// What `git verify-commit` says about a commit.
@@ -199,7 +223,24 @@ fn succeed(root: &Path, args: &[&str]) -> Result<Output, Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::key_matches;
+    use super::{key_matches, parse_porcelain};
+
+    #[test]
+    fn porcelain_gives_each_line_its_commit() {
+        let a = "a".repeat(40);
+        let b = "b".repeat(40);
+        let text = format!(
+            "{a} 11 11 1\nauthor 王五\nauthor-mail <wangwu@example.com>\nsummary approve\nfilename p.yaml\n\t  approved: x\n\
+             {b} 12 12 1\nauthor 李四\nauthor-mail <lisi@example.com>\nsummary edit\nfilename p.yaml\n\t  y\n\
+             {a} 13 14 1\nfilename p.yaml\n\t  z\n"
+        );
+        let found = parse_porcelain(&text);
+        assert_eq!(found.len(), 3);
+        assert_eq!(found[&11].author_email, "wangwu@example.com");
+        assert_eq!(found[&12].summary, "edit");
+        assert_eq!(found[&14].commit, a);
+        assert_eq!(found[&14].author_email, "wangwu@example.com");
+    }
 
     #[test]
     fn keys_match_by_fingerprint() {
