@@ -2,7 +2,8 @@
 
 use crate::fold;
 use crate::model::{
-    Approval, Date, Department, Kind, SeparateRoles, SignRole, Signature, Signer, Sp,
+    Approval, Config, Date, Department, Document, Kind, SeparateRoles, SignRole, Signature, Signer,
+    Sp,
 };
 
 /// What is being signed: the role, the document it is for and the date.
@@ -37,6 +38,46 @@ pub fn signed(approval: Option<&Approval>) -> impl Iterator<Item = (SignRole, &S
         .into_iter()
         .zip([prepared, reviewed, approved])
         .filter_map(|(role, s)| s.map(|s| (role, s)))
+}
+
+/// Check a new signature on `doc`: by someone the signers authorise (when the set lists any),
+/// and not by someone who signed an earlier role that `separate_roles` sets apart. Return the
+/// signer's entry when the set lists signers.
+pub fn admit<'a>(
+    config: &'a Config,
+    doc: &Document,
+    role: SignRole,
+    name: &str,
+    date: Date,
+) -> Result<Option<&'a Signer>, String> {
+    let header = doc.header();
+    let id = header.id.value.0.as_str();
+    let given: Vec<(SignRole, &str)> = signed(header.approval)
+        .map(|(r, s)| (r, s.value.name.value.as_str()))
+        .collect();
+    let excluded = excluded(config.separate_roles, &given, role);
+    let signing = Signing {
+        id,
+        role,
+        owner: header.owner.map(|o| &o.value),
+        kind: doc.kind(),
+        date,
+        excluded: &excluded,
+    };
+    let signer = authorise(config.signers.as_deref(), name, &signing).map_err(|why| {
+        format!("{why}\nhelp: the signers are listed under `signers` in docctl.yaml")
+    })?;
+    let key = fold::name(name);
+    if let Some((earlier, _)) = given.iter().find(|(r, n)| {
+        *r != role && config.separate_roles.requires(*r, role) && fold::name(n) == key
+    }) {
+        return Err(format!(
+            "`{name}` signed {id} as {}: the {} signature must be someone else's (separate_roles in docctl.yaml)",
+            earlier.label(),
+            role.label()
+        ));
+    }
+    Ok(signer)
 }
 
 /// Return the [`fold::name`] keys of those who may not give `role` because they signed an

@@ -9,8 +9,7 @@ use crate::commands::revise::{Source, find_document};
 use crate::edit::{self, ROLES, SignatureText};
 use crate::error::Error;
 use crate::model::{Date, SignRole, Signature, Signer, Sp, Status};
-use crate::signers::{self, Signing};
-use crate::{fold, git, load};
+use crate::{git, load, signers};
 
 /// What `approve` needs to run.
 #[derive(Debug, Clone)]
@@ -34,30 +33,6 @@ pub struct ApproveSettings {
 /// Keys after which a new approval block goes, nearest first: it belongs before
 /// `distribution` in the documented key order.
 const APPROVAL_AFTER: &[&str] = &["clauses", "aliases", "lang", "owner", "effective", "status"];
-
-/// Refuse a signer the set's `signers` do not authorise; return their entry when listed.
-fn authorised<'a>(
-    library: &'a load::Library,
-    settings: &ApproveSettings,
-    file: &Source,
-    excluded: &[String],
-) -> Result<Option<&'a Signer>, Error> {
-    let header = file.doc.header();
-    let role = ROLES.iter().position(|r| *r == settings.role).unwrap_or(0);
-    let signing = Signing {
-        id: &header.id.value.0,
-        role: SignRole::ALL[role],
-        owner: header.owner.map(|o| &o.value),
-        kind: file.doc.kind(),
-        date: settings.date,
-        excluded,
-    };
-    signers::authorise(library.config.signers.as_deref(), &settings.name, &signing).map_err(|why| {
-        Error::Usage(format!(
-            "{why}\nhelp: the signers are listed under `signers` in docctl.yaml"
-        ))
-    })
-}
 
 /// Refuse `--commit` when git would record someone other than the signer as the author.
 fn expect_git_author(root: &std::path::Path, signer: Option<&Signer>) -> Result<(), Error> {
@@ -128,31 +103,14 @@ pub fn run(settings: &ApproveSettings) -> Result<(), Error> {
             )));
         }
     }
-    let given: Vec<(SignRole, &str)> = signed
-        .iter()
-        .zip(SignRole::ALL)
-        .filter_map(|(s, r)| s.map(|s| (r, s.value.name.value.as_str())))
-        .collect();
-    let excluded = signers::excluded(
-        library.config.separate_roles,
-        &given,
+    let signer = signers::admit(
+        &library.config,
+        &file.doc,
         SignRole::ALL[position],
-    );
-    let signer = authorised(&library, settings, &file, &excluded)?;
-    if let Some(earlier) = (0..position).find(|&p| {
-        library
-            .config
-            .separate_roles
-            .requires(SignRole::ALL[p], SignRole::ALL[position])
-            && signed[p].is_some_and(|s| fold::name(&s.value.name) == fold::name(&settings.name))
-    }) {
-        return Err(Error::Usage(format!(
-            "`{}` signed {id} as {}: the {} signature must be someone else's (separate_roles in docctl.yaml)",
-            settings.name,
-            SignRole::ALL[earlier].label(),
-            SignRole::ALL[position].label()
-        )));
-    }
+        &settings.name,
+        settings.date,
+    )
+    .map_err(Error::Usage)?;
     if settings.commit {
         expect_git_author(&settings.root, signer)?;
     }

@@ -5,12 +5,11 @@
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::fold;
 use crate::load::Library;
 use crate::model::{Date, SignRole, Status};
 use crate::render::templates::Templates;
 use crate::render::view::SiteView;
-use crate::signers::{self, Signing};
+use crate::signers;
 
 /// A draft awaiting its next signature, for `signing.html`.
 #[derive(Debug, Clone, Serialize)]
@@ -69,23 +68,11 @@ pub fn awaiting(library: &Library, today: Date) -> Vec<AwaitingView> {
             continue;
         };
         let id = header.id.value.0.as_str();
-        let given: Vec<(SignRole, &str)> = signers::signed(header.approval)
-            .map(|(r, s)| (r, s.value.name.value.as_str()))
-            .collect();
-        let excluded = signers::excluded(config.separate_roles, &given, role);
-        let signing = Signing {
-            id,
-            role,
-            owner: header.owner.map(|o| &o.value),
-            kind: loaded.doc.kind(),
-            date: today,
-            excluded: &excluded,
-        };
         let mut names: Vec<String> = Vec::new();
         for s in config.signers.iter().flatten() {
             let name = s.name.value.to_string();
-            let ok = signers::authorise(config.signers.as_deref(), &name, &signing).is_ok();
-            if ok && !excluded.contains(&fold::name(&name)) && !names.contains(&name) {
+            let ok = signers::admit(config, &loaded.doc, role, &name, today).is_ok();
+            if ok && !names.contains(&name) {
                 names.push(name);
             }
         }
