@@ -490,6 +490,33 @@ fn verify_signatures_names_the_commit_of_someone_else() {
     // Without the option the check passes: the signatures themselves are in order.
     let (code, _) = check_json(&set, &["--today", "2026-11-27"]);
     assert_eq!(code, 0);
+
+    // The CI script (action.yml) fails the job with an annotation on the signature.
+    let bin = assert_cmd::cargo::cargo_bin("docctl");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let ci = |verify: &str| {
+        std::process::Command::new("bash")
+            .arg(common::repo().join("scripts/ci-check.sh"))
+            .current_dir(&set)
+            .env("PATH", &path)
+            .env("DOCCTL_SARIF", "")
+            .env("DOCCTL_VERIFY_SIGNATURES", verify)
+            .output()
+            .unwrap()
+    };
+    let job = ci("true");
+    assert_eq!(job.status.code(), Some(1), "{job:?}");
+    let log = String::from_utf8_lossy(&job.stdout);
+    assert!(
+        log.contains("::error file=procedures/QP-7.5-02.yaml,line=11,col=20")
+            && log.contains("signature-unverified"),
+        "{log}"
+    );
+    assert_eq!(ci("false").status.code(), Some(0));
 }
 
 #[test]
