@@ -185,6 +185,18 @@ pub fn key_matches(configured: &str, fingerprints: &[String]) -> bool {
             .any(|f| f.to_ascii_uppercase().ends_with(hex))
 }
 
+/// Refuse a folder outside a git work tree, before anything is edited.
+pub fn expect_work_tree(root: &Path) -> Result<(), Error> {
+    succeed(root, &["rev-parse", "--is-inside-work-tree"])
+        .map(drop)
+        .map_err(|_| {
+            Error::Usage(format!(
+                "{} is not in a git work tree: --commit needs one (git init, or sign without --commit)",
+                root.display()
+            ))
+        })
+}
+
 /// Return git's `user.email` for commits made in `root`.
 pub fn user_email(root: &Path) -> Result<String, Error> {
     let out = git(root, &["config", "--get", "user.email"])?;

@@ -63,6 +63,8 @@ fn run(set: &Path, args: &[&str]) -> Output {
         .current_dir(set)
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
+        // A temporary folder inside someone's git checkout is still outside git here.
+        .env("GIT_CEILING_DIRECTORIES", set.parent().unwrap())
         .output()
         .unwrap()
 }
@@ -153,6 +155,26 @@ fn approve_refuses_a_signer_not_authorised_and_names_who_may_sign() {
         stderr(&out).contains("who may sign QP-7.5-02 as reviewed (审核) on 2026-10-02: 李四"),
         "{}",
         stderr(&out)
+    );
+    // --commit outside git is refused before the file is edited.
+    let qp2 = fs::read_to_string(set.join("procedures/QP-7.5-02.yaml")).unwrap();
+    let out = sign(
+        &set,
+        "QP-7.5-02",
+        "reviewed",
+        "李四",
+        "2026-10-02",
+        &["--commit"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("not in a git work tree"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        fs::read_to_string(set.join("procedures/QP-7.5-02.yaml")).unwrap(),
+        qp2
     );
     assert!(
         sign(&set, "QP-7.5-02", "reviewed", "李四", "2026-10-02", &[])

@@ -34,8 +34,10 @@ pub struct ApproveSettings {
 /// `distribution` in the documented key order.
 const APPROVAL_AFTER: &[&str] = &["clauses", "aliases", "lang", "owner", "effective", "status"];
 
-/// Refuse `--commit` when git would record someone other than the signer as the author.
+/// Refuse `--commit` outside git, or when git would record someone other than the signer as
+/// the author.
 fn expect_git_author(root: &std::path::Path, signer: Option<&Signer>) -> Result<(), Error> {
+    git::expect_work_tree(root)?;
     let Some(email) = signer.and_then(|s| s.email.as_ref()) else {
         return Ok(());
     };
