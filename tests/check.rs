@@ -114,6 +114,8 @@ rule_tests! {
     ref_suspect => "ref-suspect",
     archive_unlisted => "archive-unlisted",
     release_missing => "release-missing",
+    signer_unauthorised => "signer-unauthorised",
+    signature_unverified => "signature-unverified",
 }
 
 #[test]
