@@ -170,14 +170,14 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
     ("signing_may_sign", "可签署：", "可簽署：", "may sign: "),
     (
         "signing_anyone",
-        "任何人（docctl.yaml 未列出 signers）",
-        "任何人（docctl.yaml 未列出 signers）",
+        "任何人（配置文件未列出签署人）",
+        "任何人（配置文件未列出簽署人）",
         "anyone (docctl.yaml lists no signers)",
     ),
     (
         "signing_nobody",
-        "无人获授权：请在 docctl.yaml 的 signers 中添加",
-        "無人獲授權：請在 docctl.yaml 的 signers 中添加",
+        "无人获授权：请在配置文件中添加签署人",
+        "無人獲授權：請在配置文件中添加簽署人",
         "nobody is authorised: add a signer to docctl.yaml",
     ),
     (
