@@ -81,6 +81,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             json,
             impact,
             graph,
+            missing,
         } => {
             let graph = graph.map(|g| {
                 if g.as_os_str() == "-" {
@@ -95,6 +96,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 json,
                 impact,
                 graph,
+                missing,
             })?;
             Ok(ExitCode::SUCCESS)
         }
