@@ -369,3 +369,62 @@ fn shipped_yaml_files_name_their_schema() {
     let config = fs::read_to_string(repo().join("docctl.yaml")).unwrap();
     assert!(config.starts_with("# yaml-language-server: $schema=schema/config.schema.json"));
 }
+
+/// A step with 100,000 citations (issue 11, item 5: scanning was quadratic, 16,000 took 13.5 s
+/// and a 7.8 MB file did not finish). Not timed here: `bench/run.sh` measures it in release.
+#[test]
+fn a_hundred_thousand_citations_in_one_step_are_checked() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    let root = dir.path();
+    fs::create_dir(root.join("procedures")).unwrap();
+    fs::write(
+        root.join("docctl.yaml"),
+        "company: 测试\ndepartments: [品质部]\nversion_scheme: letter-number\n",
+    )
+    .unwrap();
+    let head = |id: &str, title: &str| {
+        format!(
+            "id: {id}\ntitle: {title}\nversion: A/0\nstatus: draft\nowner: 品质部\npurpose: 测试。\nscope: 测试。\nresponsibilities:\n  - {{department: 品质部, duties: 执行。}}\n"
+        )
+    };
+    let titles: Vec<String> = (0..10).map(|k| format!("基准引用管理程序{k:02}")).collect();
+    for (k, title) in titles.iter().enumerate() {
+        let text = head(&format!("B-{k:02}"), title) + "steps:\n  - text: 按要求执行。\n";
+        fs::write(root.join(format!("procedures/B-{k:02}.yaml")), text).unwrap();
+    }
+    let mut text = String::new();
+    for n in 0..100_000 {
+        let title = &titles[n % 10];
+        if n % 10 == 9 {
+            text.push_str(&format!("按{title}执行,"));
+        } else {
+            text.push_str(&format!("《{title}》,"));
+        }
+    }
+    // The last citation misspelt, so the position of one found after 99,999 others is checked.
+    text.push_str("《基准引用管理程序99》。");
+    let related: Vec<String> = titles.iter().map(|t| format!("《{t}》")).collect();
+    fs::write(
+        root.join("procedures/MANY.yaml"),
+        format!(
+            "{}steps:\n  - text: \"{text}\"\nrelated: [{}]\n",
+            head("MANY", "大量引用管理程序"),
+            related.join(", ")
+        ),
+    )
+    .unwrap();
+    let (code, json) = check_json(root, &[]);
+    assert_eq!(code, 1);
+    let reported = found(&json);
+    let column = 1 + "  - text: \"".chars().count() as u32 + text.chars().count() as u32
+        - "《基准引用管理程序99》。".chars().count() as u32;
+    assert_eq!(
+        reported,
+        vec![Found {
+            code: "ref-unresolved".to_owned(),
+            file: "procedures/MANY.yaml".to_owned(),
+            line: 11,
+            column: column.into(),
+        }]
+    );
+}
