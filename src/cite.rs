@@ -227,13 +227,14 @@ const ENGLISH_SUFFIXES: &[&str] = &[
 ];
 
 /// Return whether an English phrase, as written, looks like the title of a document: it starts
-/// with a capital letter and its last word is a capitalised Procedure, Form, List, Plan… — so
-/// that `CAPA list` or `the form` is ordinary text.
+/// with a capital letter and its last word is a capitalised Procedure, Form, List, Plan… (or it
+/// starts with `SOP`) — so that `CAPA list` or `the form` is ordinary text.
 pub fn looks_like_english_title(text: &str) -> bool {
     let text = text.trim();
     let starts_upper = text.chars().next().is_some_and(|c| c.is_uppercase());
     let last = text.rsplit([' ', '-']).next().unwrap_or("");
-    starts_upper && ENGLISH_SUFFIXES.contains(&last) && text.contains(' ')
+    let sop = text.starts_with("SOP ") || text.starts_with("SOP-");
+    starts_upper && (ENGLISH_SUFFIXES.contains(&last) || sop) && text.contains(' ')
 }
 
 /// Find "X" (straight quotes) and *X* / _X_ (Markdown italics) in a text, in order. `**X**`
