@@ -782,3 +782,59 @@ fn tool_failures_and_empty_imports() {
     assert!(stderr.contains("warning[import-skipped]"), "{stderr}");
     assert!(!out.exists());
 }
+
+#[test]
+fn refs_missing_groups_the_spellings_of_the_capa_procedure() {
+    // The seed imported as-is into a set with nothing else: every citation is of a missing
+    // document, and the CAPA procedure's six spellings are one line of the worklist.
+    let set = tempfile::tempdir().unwrap();
+    fs::copy(repo().join("docctl.yaml"), set.path().join("docctl.yaml")).unwrap();
+    let out = set.path().join("procedures");
+    let (code, stderr) = import(&[seed().as_os_str(), "-o".as_ref(), out.as_os_str()]);
+    assert_eq!(code, 0, "{stderr}");
+    let output = docctl()
+        .args(["refs", "--missing", "--json", "--dir"])
+        .arg(set.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let missing = json["missing"].as_array().unwrap();
+    let spellings = |m: &serde_json::Value| -> BTreeSet<String> {
+        m["spellings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["text"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let capa = missing
+        .iter()
+        .find(|m| spellings(m).contains("纠正措施控制程序"))
+        .expect("纠正措施控制程序 is missing");
+    let want: BTreeSet<String> = [
+        "纠正与预防管理程序",
+        "纠正与预防措施管理程序",
+        "纠正措施控制程序",
+        "纠正及预防措施控制程序",
+        "糾正與預防管理程序",
+        "糾正與預防措施管理程序",
+    ]
+    .map(str::to_owned)
+    .into();
+    assert_eq!(spellings(capa), want);
+    assert_eq!(capa["count"], 10);
+    // The form 纠正和预防措施要求单 is another document, not a spelling of the procedure.
+    assert!(missing.iter().any(|m| m["title"] == "纠正和预防措施要求单"));
+    // Each spelling says where it is cited.
+    let places = capa["spellings"][0]["places"].as_array().unwrap();
+    assert!(places.iter().all(|p| p.as_str().unwrap().contains(" §")));
+    // The text form names the document with its count.
+    let text = docctl()
+        .args(["refs", "--missing", "--dir"])
+        .arg(set.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("cited 10 times"), "{text}");
+}

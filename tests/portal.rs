@@ -306,3 +306,24 @@ fn portal_works_in_chromium() {
         "a document page fits a phone's width"
     );
 }
+
+#[test]
+fn problems_page_lists_the_missing_documents() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    let out = dir.path().join("out");
+    common::build(
+        &common::fixture("invalid/ref-variant-absent"),
+        &out,
+        &["--to", "html"],
+    );
+    let html = fs::read_to_string(out.join("problems.html")).unwrap();
+    let table = &html[html
+        .find(r#"<table id="missing">"#)
+        .expect("the missing table")..];
+    // The CAPA title and its misspelling are one missing document.
+    assert!(
+        table.contains("<td>《糾正與預防措施管理程序》</td><td>2</td><td>《糾正與預防措施管理程序》 (1: QP-8.2-02 §6.1)<br>《糾正與預防管理程序》 (1: QP-8.2-02 §5.1)</td>"),
+        "{table}"
+    );
+    assert!(table.contains("《质量记录管理程序》"), "{table}");
+}
