@@ -400,7 +400,7 @@ const ENDINGS: &[&str] = &[
 const PROCEDURE_ENDINGS: &[usize] = &[0, 1, 2, 3, 4, 5, 13, 14];
 
 /// Return whether two normalised titles of absent documents are spellings of one.
-fn same_document(a: &str, b: &str) -> bool {
+pub(crate) fn same_document(a: &str, b: &str) -> bool {
     // The stem, and whether the title names a record (表, 单, 记录…) rather than a procedure.
     let stem = |s: &str| -> (String, bool) {
         let mut s = s
@@ -441,4 +441,21 @@ fn same_document(a: &str, b: &str) -> bool {
         return true;
     }
     strsim::levenshtein(&sa, &sb) * 3 <= ls
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_document;
+    use crate::fold::key;
+
+    #[test]
+    fn spellings_of_one_document() {
+        let same = |a: &str, b: &str| same_document(&key(a), &key(b));
+        assert!(same("纠正措施控制程序", "纠正及预防措施控制程序"));
+        assert!(same("糾正與預防管理程序", "纠正与预防措施管理程序"));
+        assert!(!same("質量記錄管理程序", "內部溝通管理程序"));
+        assert!(!same("客戶滿意度調查表", "客戶滿意度調查管理程序"));
+        assert!(!same("纠正和预防措施要求单", "纠正与预防措施管理程序"));
+        assert!(!same("采购控制程序", "生产控制程序"));
+    }
 }

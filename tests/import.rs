@@ -837,4 +837,34 @@ fn refs_missing_groups_the_spellings_of_the_capa_procedure() {
         .unwrap();
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(text.contains("cited 10 times"), "{text}");
+
+    // check, on the same set: 5.8.1's misspelt CAPA title is a variant of its own 相關文件 entry
+    // although neither document exists; 5.10's 《質量記錄管理程序》 is missing from 相關文件.
+    let (_, json) = check_json(set.path(), &["--today", "2026-11-27"]);
+    let messages = |code: &str| -> Vec<String> {
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == code)
+            .map(|d| d["message"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let variants = messages("ref-variant");
+    assert_eq!(variants.len(), 3, "{variants:#?}");
+    assert!(
+        variants
+            .iter()
+            .all(|m| m.contains("预防") || m.contains("預防")),
+        "{variants:#?}"
+    );
+    let unlisted = messages("ref-not-listed");
+    assert_eq!(
+        unlisted
+            .iter()
+            .filter(|m| m.contains("《質量記錄管理程序》 (not in the set yet)"))
+            .count(),
+        2,
+        "{unlisted:#?}"
+    );
 }
