@@ -506,4 +506,52 @@ mod tests {
         assert!(scan("不良率 < 5% 且 > 1%").is_empty());
         assert!(scan("《未闭合").is_empty());
     }
+
+    fn texts(found: Vec<Citation<'_>>) -> Vec<&str> {
+        found.into_iter().map(|c| c.inner).collect()
+    }
+
+    #[test]
+    fn finds_chinese_phrases_after_trigger_words() {
+        assert_eq!(
+            texts(scan_chinese_phrases(
+                "按不合格品控制程序处理,结果填写纠正措施记录表。依据合同规定交付,见意见反馈处理。"
+            )),
+            vec!["不合格品控制程序", "纠正措施记录表"]
+        );
+        // A clause, not a title; a description glossed by its title.
+        assert!(scan_chinese_phrases("依客户传真或电话将客户抱怨情况记录").is_empty());
+        assert!(scan_chinese_phrases("填写来人登记表(《客户登记表》)").is_empty());
+    }
+
+    #[test]
+    fn finds_sop_phrases() {
+        assert_eq!(
+            texts(scan_sop(
+                "Follow SOP Corrective and Preventive Action (CAPA) and then SOP-Document Control; not XSOP Foo or SOP alone."
+            )),
+            vec![
+                "SOP Corrective and Preventive Action (CAPA)",
+                "SOP-Document Control"
+            ]
+        );
+    }
+
+    #[test]
+    fn finds_quotes_and_italics_but_not_bold() {
+        let found = scan_emphasis(r#"See *SOP A B*, "Change List", **bold** and snake_case_name."#);
+        assert_eq!(
+            found
+                .iter()
+                .map(|c| (c.inner, c.bracket))
+                .collect::<Vec<_>>(),
+            vec![
+                ("SOP A B", Bracket::Italic),
+                ("Change List", Bracket::Straight)
+            ]
+        );
+        assert!(looks_like_english_title("Change Evaluation List"));
+        assert!(!looks_like_english_title("CAPA list"));
+        assert!(looks_like_english_title("SOP Supplier Audits"));
+    }
 }
