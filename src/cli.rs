@@ -78,6 +78,10 @@ pub enum Command {
         /// DIR/output/graph (or the folder given).
         #[arg(long, value_name = "FOLDER", num_args = 0..=1, default_missing_value = "-")]
         graph: Option<PathBuf>,
+        /// List the documents cited but not in the set: their spellings, how often and where
+        /// each is cited, and the closest existing title (the worklist after an import).
+        #[arg(long, conflicts_with_all = ["document", "impact"])]
+        missing: bool,
     },
     /// Work with filled-in records: the JSON a form's HTML page saves.
     Record {

@@ -13,8 +13,25 @@ static T2S: OnceLock<Option<ferrous_opencc::OpenCC>> = OnceLock::new();
 /// 《糾正與預防措施管理程序》 and 《纠正与预防措施管理程序》 give the same key, and so do OCR'd
 /// compatibility characters, full-width letters and stray spaces inside the brackets.
 pub fn key(text: &str) -> String {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    // Texts cite the same few titles over and over: remember the keys (bounded).
+    thread_local! {
+        static KEYS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    }
+    if let Some(key) = KEYS.with(|keys| keys.borrow().get(text).cloned()) {
+        return key;
+    }
     let nfkc: String = text.nfkc().filter(|c| !c.is_whitespace()).collect();
-    t2s(&nfkc).to_lowercase()
+    let key = t2s(&nfkc).to_lowercase();
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        if keys.len() >= 100_000 {
+            keys.clear();
+        }
+        keys.insert(text.to_owned(), key.clone());
+    });
+    key
 }
 
 /// Convert traditional Chinese characters to simplified ones.

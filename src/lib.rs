@@ -87,6 +87,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             json,
             impact,
             graph,
+            missing,
         } => {
             let graph = graph.map(|g| {
                 if g.as_os_str() == "-" {
@@ -101,6 +102,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 json,
                 impact,
                 graph,
+                missing,
             })?;
             Ok(ExitCode::SUCCESS)
         }

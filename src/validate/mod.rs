@@ -21,7 +21,7 @@ use crate::load::Library;
 use crate::model::{Date, Pos, Sp, Text};
 
 pub(crate) use index::title as title_of;
-pub use index::{Hit, Index, Target};
+pub use index::{Hit, Index, Resolution, Target};
 pub(crate) use lifecycle::review_due;
 pub(crate) use revisions::citations;
 
