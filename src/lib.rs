@@ -144,8 +144,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 root: args.dir,
                 id: args.id,
                 major: args.major,
-                message: args.message,
-                by: args.by,
+                message: crate::fold::required("-m", &args.message)?,
+                by: crate::fold::required("--by", &args.by)?,
             })?;
             Ok(ExitCode::SUCCESS)
         }
@@ -163,7 +163,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                     cli::Role::Reviewed => "reviewed",
                     cli::Role::Approved => "approved",
                 },
-                name: args.name,
+                name: crate::fold::required("--name", &args.name)?,
             })?;
             Ok(ExitCode::SUCCESS)
         }

@@ -323,3 +323,168 @@ fn item_14_a_signature_dated_after_today_is_refused() {
         "{found:#?}"
     );
 }
+
+/// Add a copy of QP-7.5-01 under another id, title and file name.
+fn add_copy(set: &Path, id: &str, file: &str, title: &str) {
+    let text = fs::read_to_string(set.join("procedures/QP-7.5-01.yaml")).unwrap();
+    let text = text
+        .replace("id: QP-7.5-01", &format!("id: '{id}'"))
+        .replace("title: 文件控制程序", &format!("title: {title}"));
+    fs::write(set.join("procedures").join(file), text).unwrap();
+}
+
+#[test]
+fn item_4_ids_that_differ_only_in_separators_are_duplicates() {
+    let (_dir, set) = new_set();
+    add_copy(&set, "QP/9", "a.yaml", "甲程序");
+    add_copy(&set, "QP-9", "b.yaml", "乙程序");
+    add_copy(&set, "QP\\9", "c.yaml", "丙程序");
+    add_copy(&set, "QP:9", "d.yaml", "丁程序");
+    let (code, found) = check_codes(&set, "2030-01-05");
+    assert_eq!(code, 1);
+    let duplicates: Vec<_> = found.iter().filter(|(c, _)| c == "duplicate-id").collect();
+    assert_eq!(duplicates.len(), 3, "{found:#?}");
+    assert!(
+        duplicates[0].1.contains("both become `QP-9`"),
+        "{duplicates:#?}"
+    );
+}
+
+#[test]
+fn item_7_empty_and_blank_required_values_are_invalid() {
+    let (_dir, set) = new_set();
+    let file = "procedures/QP-7.5-01.yaml";
+    edit(&set, file, "title: 文件控制程序", "title: \"\"");
+    edit(
+        &set,
+        file,
+        "purpose: 对质量",
+        "purpose: \" \"\nx_purpose: 对质量",
+    );
+    edit(&set, file, "x_purpose: ", "# ");
+    edit(
+        &set,
+        file,
+        "reviewed: {name: 李四",
+        "reviewed: {name: \"  \"",
+    );
+    edit(
+        &set,
+        file,
+        "approved: {name: 王五",
+        "approved: {name: \"\\u200b\"",
+    );
+    let (code, found) = check_codes(&set, "2030-01-05");
+    assert_eq!(code, 1);
+    let empty: Vec<&String> = found
+        .iter()
+        .filter(|(c, _)| c == "invalid-value")
+        .map(|(_, m)| m)
+        .collect();
+    for what in ["title", "purpose", "reviewed name", "approved name"] {
+        assert!(
+            empty.iter().any(|m| **m == format!("the {what} is empty")),
+            "{what}: {found:#?}"
+        );
+    }
+    // A procedure without steps, and an empty id.
+    let (_dir, set) = new_set();
+    let text = fs::read_to_string(set.join(file)).unwrap();
+    let start = text.find("steps:").unwrap();
+    let end = text.find("related:").unwrap();
+    let text =
+        format!("{}steps: []\n{}", &text[..start], &text[end..]).replace("id: QP-7.5-01", "id: ''");
+    fs::write(set.join(file), text).unwrap();
+    let (code, found) = check_codes(&set, "2030-01-05");
+    assert_eq!(code, 1);
+    assert!(
+        found
+            .iter()
+            .any(|(c, m)| c == "invalid-value" && m == "the procedure has no steps"),
+        "{found:#?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(c, m)| c == "invalid-value" && m == "the id is empty"),
+        "{found:#?}"
+    );
+
+    // The commands refuse empty names and messages.
+    let (_dir, set) = new_set();
+    for args in [
+        &["revise", "QP-7.5-01", "--minor", "-m", "", "--by", "张三"][..],
+        &[
+            "revise",
+            "QP-7.5-01",
+            "--minor",
+            "-m",
+            "改",
+            "--by",
+            " \u{200b}",
+        ],
+    ] {
+        let out = run(&set, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains("is empty"), "{}", stderr(&out));
+    }
+    run(
+        &set,
+        &["revise", "QP-7.5-01", "--minor", "-m", "改", "--by", "张三"],
+    );
+    let out = run(
+        &set,
+        &["approve", "QP-7.5-01", "--as", "prepared", "--name", ""],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn item_9_invisible_characters_do_not_separate_the_approver_from_the_preparer() {
+    let (_dir, set) = new_set();
+    edit(
+        &set,
+        "procedures/QP-7.5-01.yaml",
+        "approved: {name: 王五",
+        "approved: {name: \"张\\u200b三\"",
+    );
+    let (code, found) = check_codes(&set, "2030-01-05");
+    assert_eq!(code, 1);
+    assert!(
+        found.iter().any(|(c, _)| c == "approval-separation"),
+        "{found:#?}"
+    );
+    // And through approve.
+    let (_dir, set) = new_set();
+    run(
+        &set,
+        &[
+            "revise",
+            "QP-7.5-01",
+            "--minor",
+            "-m",
+            "改",
+            "--by",
+            "张三",
+            "--date",
+            "2030-01-02",
+        ],
+    );
+    common::approve(&set, "QP-7.5-01", "prepared", "张三", "2030-01-02");
+    common::approve(&set, "QP-7.5-01", "reviewed", "李四", "2030-01-02");
+    let out = run(
+        &set,
+        &[
+            "approve",
+            "QP-7.5-01",
+            "--as",
+            "approved",
+            "--name",
+            "张\u{200b}三 ",
+            "--date",
+            "2030-01-02",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("must be someone else"));
+}

@@ -116,7 +116,9 @@ fn approval(file: &str, header: &Header<'_>, out: &mut Vec<Diagnostic>) {
     }
 
     if let (Some(prepared), Some(approved)) = (signatures[0].1, signatures[2].1) {
-        if fold::key(&prepared.value.name) == fold::key(&approved.value.name) {
+        if !fold::name(&prepared.value.name).is_empty()
+            && fold::key(&prepared.value.name) == fold::key(&approved.value.name)
+        {
             out.push(
                 Diagnostic::error(
                     "approval-separation",

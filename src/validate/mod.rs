@@ -13,6 +13,7 @@ mod index;
 mod lifecycle;
 mod references;
 mod revisions;
+mod values;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::Library;
@@ -42,6 +43,7 @@ pub fn validate_indexed(library: &Library, today: Date) -> (Vec<Diagnostic>, Ind
     diagnostics.extend(forms::check(&context));
     diagnostics.extend(revisions::check(&context));
     diagnostics.extend(archive::check(&context));
+    diagnostics.extend(values::check(&context));
     diagnostics.extend(clauses::check(&context));
     sort(&mut diagnostics);
     (diagnostics, index)
