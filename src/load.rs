@@ -97,9 +97,13 @@ pub fn load(root: &Path) -> Result<Library, Error> {
     let archive = crate::publish::archive::survey(root, &ledger, false);
     let files = discover(root);
     let total = files.len();
+    let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let results: Vec<FileResult> = files
         .into_par_iter()
         .map(|(kind, path, rel)| {
+            if let Err(diagnostic) = inside_the_set(&real_root, &path, &rel) {
+                return (rel, None, Err(diagnostic));
+            }
             let text = match read_source(&path, &rel) {
                 Ok(text) => text,
                 Err(diagnostic) => return (rel, None, Err(diagnostic)),
@@ -190,6 +194,31 @@ pub fn relative(root: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// Refuse a file that is a symbolic link leading out of the set: its text would be printed in
+/// diagnostics (a CI log). A link to a file inside the set is read like that file.
+fn inside_the_set(real_root: &Path, path: &Path, rel: &str) -> Result<(), Diagnostic> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return Ok(());
+    }
+    match std::fs::canonicalize(path) {
+        Ok(target) if target.starts_with(real_root) => Ok(()),
+        Ok(_) => Err(Diagnostic::error(
+            "io-error",
+            rel,
+            Pos::at(1, 1),
+            format!("`{rel}` is a symbolic link to a file outside the set; it is not read"),
+        )
+        .with_help("copy the file into the set, or link to a file inside it")),
+        Err(e) => Err(Diagnostic::error(
+            "io-error",
+            rel,
+            Pos::at(1, 1),
+            format!("cannot read `{rel}`: {}", describe_io(&e)),
+        )),
+    }
 }
 
 /// Read a file as UTF-8 text, or explain why it cannot be a document.

@@ -488,3 +488,28 @@ fn item_9_invisible_characters_do_not_separate_the_approver_from_the_preparer() 
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("must be someone else"));
 }
+
+#[test]
+fn item_6_a_link_to_a_file_outside_the_set_is_not_read() {
+    let (dir, set) = new_set();
+    let secret = dir.path().join("secret.yaml");
+    fs::write(&secret, "id: TOP-SECRET-LINE\ntitle: 机密\n").unwrap();
+    std::os::unix::fs::symlink(&secret, set.join("procedures/leak.yaml")).unwrap();
+    // A link to a file inside the set is read like that file.
+    fs::create_dir_all(set.join("shared")).unwrap();
+    let text = fs::read_to_string(set.join("procedures/QP-7.5-01.yaml")).unwrap();
+    fs::write(
+        set.join("shared/QP-7.5-09.yaml"),
+        text.replace("id: QP-7.5-01", "id: QP-7.5-09").replace("title: 文件控制程序", "title: 共享程序"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../shared/QP-7.5-09.yaml", set.join("procedures/QP-7.5-09.yaml")).unwrap();
+    let out = run(&set, &["check", "--format", "github", "--today", "2030-01-05"]);
+    assert_eq!(out.status.code(), Some(1));
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+    assert!(!all.contains("TOP-SECRET-LINE"), "{all}");
+    assert!(all.contains("is a symbolic link to a file outside the set"), "{all}");
+    // The link inside the set was read: its document is checked like any other.
+    assert!(all.contains("file=procedures/QP-7.5-09.yaml,line=6"), "{all}");
+    assert!(!all.contains("io-error::`procedures/QP-7.5-09"), "{all}");
+}
