@@ -121,6 +121,10 @@ pub enum RecordAction {
         /// The empty form PDF; default: DIR/output/forms/<slug>.pdf.
         #[arg(long)]
         pdf: Option<PathBuf>,
+        /// Allow the output to replace a file inside the set's sources or output/ (never a
+        /// device, a folder, a link or a file of the archive).
+        #[arg(long)]
+        force: bool,
     },
 }
 

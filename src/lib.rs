@@ -108,7 +108,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                     out,
                     dir,
                     pdf,
-                } => commands::record::fill(&dir, &form, &record, &out, pdf.as_deref())?,
+                    force,
+                } => commands::record::fill(&dir, &form, &record, &out, pdf.as_deref(), force)?,
             };
             Ok(if passed {
                 ExitCode::SUCCESS

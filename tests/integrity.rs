@@ -500,16 +500,101 @@ fn item_6_a_link_to_a_file_outside_the_set_is_not_read() {
     let text = fs::read_to_string(set.join("procedures/QP-7.5-01.yaml")).unwrap();
     fs::write(
         set.join("shared/QP-7.5-09.yaml"),
-        text.replace("id: QP-7.5-01", "id: QP-7.5-09").replace("title: 文件控制程序", "title: 共享程序"),
+        text.replace("id: QP-7.5-01", "id: QP-7.5-09")
+            .replace("title: 文件控制程序", "title: 共享程序"),
     )
     .unwrap();
-    std::os::unix::fs::symlink("../shared/QP-7.5-09.yaml", set.join("procedures/QP-7.5-09.yaml")).unwrap();
-    let out = run(&set, &["check", "--format", "github", "--today", "2030-01-05"]);
+    std::os::unix::fs::symlink(
+        "../shared/QP-7.5-09.yaml",
+        set.join("procedures/QP-7.5-09.yaml"),
+    )
+    .unwrap();
+    let out = run(
+        &set,
+        &["check", "--format", "github", "--today", "2030-01-05"],
+    );
     assert_eq!(out.status.code(), Some(1));
     let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
     assert!(!all.contains("TOP-SECRET-LINE"), "{all}");
-    assert!(all.contains("is a symbolic link to a file outside the set"), "{all}");
+    assert!(
+        all.contains("is a symbolic link to a file outside the set"),
+        "{all}"
+    );
     // The link inside the set was read: its document is checked like any other.
-    assert!(all.contains("file=procedures/QP-7.5-09.yaml,line=6"), "{all}");
+    assert!(
+        all.contains("file=procedures/QP-7.5-09.yaml,line=6"),
+        "{all}"
+    );
     assert!(!all.contains("io-error::`procedures/QP-7.5-09"), "{all}");
+}
+
+/// Run `record fill QR-7.5-01-01 record.json -o OUT` in a set, with extra arguments.
+fn fill(set: &Path, record: &str, out: &Path, extra: &[&str]) -> Output {
+    let path = set.join("record.json");
+    fs::write(&path, record).unwrap();
+    docctl()
+        .args(["record", "fill", "QR-7.5-01-01", "record.json", "-o"])
+        .arg(out)
+        .args(extra)
+        .current_dir(set)
+        .output()
+        .unwrap()
+}
+
+const RECORD: &str =
+    r#"{"form": "QR-7.5-01-01", "version": "A/0", "values": {"doc_no.1": "QP-7.5-01"}}"#;
+
+#[test]
+fn item_8_record_fill_replaces_only_a_regular_file_outside_the_set() {
+    let (dir, set) = new_set();
+    fs::create_dir_all(set.join("output/forms")).unwrap();
+    fs::write(set.join("output/forms/QR-7.5-01-01.pdf"), "blank form").unwrap();
+    let form = fs::read(set.join("forms/QR-7.5-01-01.yaml")).unwrap();
+    let out = fill(&set, RECORD, Path::new("/dev/null"), &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is not a regular file"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!fs::metadata("/dev/null").unwrap().is_file());
+
+    let link = dir.path().join("link.pdf");
+    std::os::unix::fs::symlink(set.join("docctl.yaml"), &link).unwrap();
+    let out = fill(&set, RECORD, &link, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+
+    for inside in ["forms/QR-7.5-01-01.yaml", "output/forms/QR-7.5-01-01.pdf"] {
+        let out = fill(&set, RECORD, Path::new(inside), &[]);
+        assert_eq!(out.status.code(), Some(2), "{inside}");
+        assert!(stderr(&out).contains("pass --force"), "{}", stderr(&out));
+    }
+    let out = fill(&set, RECORD, Path::new("published/x.pdf"), &["--force"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(fs::read(set.join("forms/QR-7.5-01-01.yaml")).unwrap(), form);
+    assert_eq!(
+        fs::read(set.join("output/forms/QR-7.5-01-01.pdf")).unwrap(),
+        b"blank form"
+    );
+}
+
+#[test]
+fn item_14_a_record_value_is_limited_in_size() {
+    let (dir, set) = new_set();
+    let huge = "字".repeat(100_000);
+    let record = RECORD.replace("\"QP-7.5-01\"", &format!("\"{huge}\""));
+    let out = fill(&set, &record, &dir.path().join("filled.pdf"), &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("holds 100000 characters; a box of a form holds at most 10000"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("filled.pdf").exists());
 }
