@@ -181,6 +181,16 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 ExitCode::from(EXIT_DOCUMENT_ERRORS)
             })
         }
+        Command::Withdraw(args) => {
+            commands::withdraw::run(&commands::withdraw::WithdrawSettings {
+                date: commands::revise::parse_date("--date", args.date.as_deref())?,
+                root: args.dir,
+                id: args.id,
+                reason: crate::fold::required("-m", &args.message)?,
+                by: crate::fold::required("--by", &args.by)?,
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Ack(args) => {
             commands::ack::run(&commands::ack::AckSettings {
                 date: commands::revise::parse_date("--date", args.date.as_deref())?,

@@ -598,3 +598,61 @@ fn item_14_a_record_value_is_limited_in_size() {
     );
     assert!(!dir.path().join("filled.pdf").exists());
 }
+
+#[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
+fn item_10_a_released_document_leaves_only_through_withdraw() {
+    let (_dir, set) = new_set();
+    common::run_in(&set, &["publish", "--date", "2030-01-01"]);
+    let file = set.join("procedures/QP-7.5-01.yaml");
+    let yaml = fs::read(&file).unwrap();
+    fs::remove_file(&file).unwrap();
+    let (code, found) = check_codes(&set, "2030-01-05");
+    assert_eq!(code, 1);
+    assert!(
+        found
+            .iter()
+            .any(|(c, m)| c == "release-missing" && m.starts_with("QP-7.5-01 A/0")),
+        "{found:#?}"
+    );
+    fs::write(&file, &yaml).unwrap();
+
+    let out = run(&set, &["withdraw", "QP-7.5-01", "-m", "", "--by", "王五"]);
+    assert_eq!(out.status.code(), Some(2));
+    common::run_in(
+        &set,
+        &[
+            "withdraw",
+            "QP-7.5-01",
+            "-m",
+            "并入记录控制程序",
+            "--by",
+            "王五",
+            "--date",
+            "2030-01-02",
+        ],
+    );
+    assert!(
+        fs::read_to_string(&file)
+            .unwrap()
+            .contains("\nstatus: obsolete\n")
+    );
+    let ledger: serde_json::Value =
+        serde_json::from_slice(&fs::read(set.join("published/ledger.json")).unwrap()).unwrap();
+    assert_eq!(
+        ledger["documents"]["QP-7.5-01"]["releases"][0]["superseded"],
+        serde_json::json!({"date": "2030-01-02", "reason": "并入记录控制程序", "withdrawn_by": "王五"})
+    );
+    fs::remove_file(&file).unwrap();
+    let (_, found) = check_codes(&set, "2030-01-05");
+    assert!(
+        !found.iter().any(|(c, _)| c == "release-missing"),
+        "{found:#?}"
+    );
+    common::run_in(&set, &["list", "--from-ledger", "--to", "csv"]);
+    let csv = fs::read_to_string(set.join("output/lists/released/受控文件清单.csv")).unwrap();
+    assert!(
+        csv.contains("作废 withdrawn (2030-01-02) by 王五: 并入记录控制程序"),
+        "{csv}"
+    );
+}

@@ -314,7 +314,12 @@ fn from_ledger(library: &Library) -> Result<(Vec<ListRow>, Vec<ListRow>), Error>
         let status = match &release.superseded {
             Some(s) => match &s.by {
                 Some(by) => format!("作废 superseded by {by} ({})", s.date),
-                None => format!("作废 withdrawn ({})", s.date),
+                None => match (&s.reason, &s.withdrawn_by) {
+                    (Some(reason), Some(by)) => {
+                        format!("作废 withdrawn ({}) by {by}: {reason}", s.date)
+                    }
+                    _ => format!("作废 withdrawn ({})", s.date),
+                },
             },
             None => "受控 current".to_owned(),
         };
