@@ -656,3 +656,46 @@ fn item_10_a_released_document_leaves_only_through_withdraw() {
         "{csv}"
     );
 }
+
+#[test]
+fn item_11_import_force_never_replaces_an_effective_document() {
+    let (dir, set) = new_set();
+    let seed = fs::read_to_string(common::fixture("import/000_6c6fca84e08ef85a.txt")).unwrap();
+    let passage: Vec<&str> = seed.lines().collect();
+    let txt = dir.path().join("one.txt");
+    fs::write(&txt, passage[7..12].join("\n")).unwrap();
+    let import = |force: bool| {
+        let mut args = vec!["import", txt.to_str().unwrap(), "-o", "procedures"];
+        if force {
+            args.push("--force");
+        }
+        run(&set, &args)
+    };
+    let out = import(false);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Its own draft is replaced with --force.
+    let out = import(true);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let draft = fs::read_dir(set.join("procedures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            fs::read_to_string(p)
+                .unwrap()
+                .contains("# import: drafted by")
+        })
+        .unwrap();
+    // Once someone made it effective, not even --force replaces it.
+    let text = fs::read_to_string(&draft)
+        .unwrap()
+        .replace("status: draft", "status: effective");
+    fs::write(&draft, &text).unwrap();
+    let out = import(true);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("import replaces only drafts it wrote itself"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read_to_string(&draft).unwrap(), text);
+}
