@@ -699,3 +699,85 @@ fn item_11_import_force_never_replaces_an_effective_document() {
     );
     assert_eq!(fs::read_to_string(&draft).unwrap(), text);
 }
+
+#[test]
+fn item_12_a_git_revision_is_never_passed_as_an_option() {
+    let (dir, set) = new_set();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .current_dir(&set)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "init"]);
+    let target = dir.path().join("written-by-git.txt");
+    let from = format!("git:--output={}", target.display());
+    let out = run(
+        &set,
+        &["diff", "QP-7.5-01", "--from", &from, "--format", "html"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is not a revision"),
+        "{}",
+        stderr(&out)
+    );
+    let written: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("written-by-git"))
+        .collect();
+    assert!(written.is_empty(), "git wrote {written:?}");
+    let out = run(
+        &set,
+        &[
+            "diff",
+            "QP-7.5-01",
+            "--from",
+            "git:nosuchbranch",
+            "--format",
+            "html",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("does not name a commit"),
+        "{}",
+        stderr(&out)
+    );
+    // A real revision still works.
+    edit(
+        &set,
+        "procedures/QP-7.5-01.yaml",
+        "旧版本标识为作废",
+        "旧版本立即销毁",
+    );
+    let out = run(
+        &set,
+        &[
+            "diff",
+            "QP-7.5-01",
+            "--from",
+            "git:HEAD",
+            "--format",
+            "html",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+}
