@@ -781,3 +781,128 @@ fn item_12_a_git_revision_is_never_passed_as_an_option() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[test]
+fn item_14_yaml_tags_are_refused_and_a_tab_is_reported_on_its_line() {
+    let (_dir, set) = new_set();
+    let file = "procedures/QP-7.5-01.yaml";
+    let clean = fs::read_to_string(set.join(file)).unwrap();
+    // Text that merely contains `!` is not a tag.
+    edit(
+        &set,
+        file,
+        "title: 文件控制程序",
+        "title: '!重要' # !!not a tag\naliases: [注意!, \"!x\"]",
+    );
+    let (_, found) = check_codes(&set, "2030-01-05");
+    assert!(!found.iter().any(|(c, _)| c == "yaml-syntax"), "{found:#?}");
+    fs::write(set.join(file), &clean).unwrap();
+    edit(
+        &set,
+        file,
+        "title: 文件控制程序",
+        "title: !!binary 5paH5Lu2",
+    );
+    let (code, json) = common::check_json(&set, &["--today", "2030-01-05"]);
+    assert_eq!(code, 1);
+    let found = common::found(&json);
+    assert!(
+        found
+            .iter()
+            .any(|f| f.code == "yaml-syntax" && f.line == 3 && f.column == 8),
+        "{json:#}"
+    );
+    // A tab indenting line 24 is reported on line 24, not on the line before.
+    let lines: Vec<String> = clean
+        .lines()
+        .map(|l| {
+            if l.starts_with("    text: 文件更改") {
+                format!("\t{}", &l[4..])
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect();
+    let tab_line = lines.iter().position(|l| l.starts_with('\t')).unwrap() as u64 + 1;
+    fs::write(set.join(file), lines.join("\n")).unwrap();
+    let (_, json) = common::check_json(&set, &["--today", "2030-01-05"]);
+    let found = common::found(&json);
+    assert!(
+        found
+            .iter()
+            .any(|f| f.code == "yaml-syntax" && f.line == tab_line && f.column == 1),
+        "{json:#}"
+    );
+}
+
+#[test]
+fn item_14_minor_version_overflow_is_an_error() {
+    let (_dir, set) = new_set();
+    let file = "procedures/QP-7.5-01.yaml";
+    edit(&set, file, "version: A/0", "version: A/4294967295");
+    edit(&set, file, "{version: A/0,", "{version: A/4294967295,");
+    let out = run(
+        &set,
+        &["revise", "QP-7.5-01", "--minor", "-m", "改", "--by", "张三"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("has no minor successor"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        fs::read_to_string(set.join(file))
+            .unwrap()
+            .contains("version: A/4294967295")
+    );
+}
+
+#[test]
+fn item_14_a_formula_in_a_title_stays_text_in_the_csv_list() {
+    let (_dir, set) = new_set();
+    edit(
+        &set,
+        "procedures/QP-7.5-01.yaml",
+        "title: 文件控制程序",
+        "title: '=HYPERLINK(\"http://evil\",\"x\")'",
+    );
+    common::run_in(&set, &["list", "--to", "csv"]);
+    let csv = fs::read_to_string(set.join("output/lists/受控文件清单.csv")).unwrap();
+    assert!(
+        csv.contains("\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\""),
+        "{csv}"
+    );
+    assert!(
+        !csv.contains(",=HYPERLINK") && !csv.contains(",\"=HYPERLINK"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn item_14_simultaneous_publishes_never_call_a_live_lock_interrupted() {
+    let (_dir, set) = new_set();
+    fs::create_dir_all(set.join("published")).unwrap();
+    // `ack` takes the archive's lock like publish; twelve at once, five times.
+    for _ in 0..5 {
+        let children: Vec<_> = (0..12)
+            .map(|_| {
+                std::process::Command::new(env!("CARGO_BIN_EXE_docctl"))
+                    .args(["ack", "QP-7.5-01", "--of", "QR-7.5-01-01", "--by", "张三"])
+                    .current_dir(&set)
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            let text = stderr(&out);
+            assert!(
+                !text.contains("is not running"),
+                "a live lock was called interrupted: {text}"
+            );
+        }
+        assert!(!set.join("published/.lock").exists());
+    }
+}

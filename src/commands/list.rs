@@ -384,6 +384,7 @@ fn csv(list: &ListView) -> Vec<u8> {
     let mut line = |cells: &[String]| {
         let quoted: Vec<String> = cells
             .iter()
+            .map(|c| defused(c))
             .map(|c| {
                 if c.contains([',', '"', '\n', '\r']) {
                     format!("\"{}\"", c.replace('"', "\"\""))
@@ -400,6 +401,17 @@ fn csv(list: &ListView) -> Vec<u8> {
         line(&row.cells);
     }
     out.into_bytes()
+}
+
+/// Return a cell that a spreadsheet will not run as a formula: text starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return gets a leading `'` (the OWASP advice for CSV
+/// injection), so `=HYPERLINK(…)` in a title stays text.
+fn defused(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
 }
 
 /// An Excel workbook of one sheet: bold header, sized columns, 作废 rows grey and struck.
