@@ -339,18 +339,26 @@ fn random_kill_rounds_leave_a_verifiable_archive() {
                 killed += 1;
             }
         }
-        if set.join("published/.lock").exists() {
+        let pending = fs::read_dir(set.join("published"))
+            .unwrap()
+            .any(|e| e.unwrap().file_name().to_string_lossy().starts_with(".lock"));
+        if pending {
             docctl()
                 .args(["publish", "--recover"])
                 .current_dir(&set)
                 .assert()
                 .success();
         }
-        docctl()
+        let verify = docctl()
             .args(["publish", "--verify"])
             .current_dir(&set)
-            .assert()
-            .success();
+            .output()
+            .unwrap();
+        assert!(
+            verify.status.success(),
+            "round {round} (killed after {wait} ms): {}",
+            String::from_utf8_lossy(&verify.stderr)
+        );
         assert_archive_matches_ledger(&set);
         let ledger_after = fs::read(set.join("published/ledger.json")).unwrap();
         if ledger_after != ledger_before {

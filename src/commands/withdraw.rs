@@ -13,7 +13,6 @@ use crate::error::Error;
 use crate::load;
 use crate::model::{Date, Status};
 use crate::publish::{self, Ledger, Lock, Superseded};
-use crate::write::write_durable;
 
 /// What `withdraw` needs to run.
 #[derive(Debug, Clone)]
@@ -32,7 +31,7 @@ pub struct WithdrawSettings {
 
 /// Run `docctl withdraw`.
 pub fn run(settings: &WithdrawSettings) -> Result<(), Error> {
-    let _lock = Lock::acquire(&settings.root)?;
+    let lock = Lock::acquire(&settings.root)?;
     let library = load::load(&settings.root)?;
     let found = find_document(&library, &settings.id).ok();
     let id = match found {
@@ -86,10 +85,7 @@ pub fn run(settings: &WithdrawSettings) -> Result<(), Error> {
     if let Some((file, text, expected)) = &edited {
         file.write_verified(text, expected.clone())?;
     }
-    write_durable(
-        &publish::ledger_path(&settings.root),
-        ledger.to_json().as_bytes(),
-    )?;
+    lock.write_ledger(&ledger)?;
     eprintln!(
         "withdrew {id} {} (作废 {}): {}; recorded in published/ledger.json{}",
         current.version,

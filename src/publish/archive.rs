@@ -126,7 +126,15 @@ pub fn survey(root: &Path, ledger: &Ledger, files: bool) -> Vec<Problem> {
         if (name == LEDGER || name == LOCK) && kind.is_file() {
             continue;
         }
-        if name.starts_with(STAGING_PREFIX) && kind.is_dir() {
+        if name.starts_with(&format!("{LOCK}-")) && kind.is_file() {
+            problems.push(Problem {
+                message: format!("{path} was left by a publish killed while taking the lock"),
+                path,
+                help: "run `docctl publish --recover`".to_owned(),
+            });
+            continue;
+        }
+        if name.starts_with(STAGING_PREFIX) {
             problems.push(Problem {
                 message: format!("{path} was left by an interrupted publish"),
                 path,
@@ -315,12 +323,41 @@ fn remove_real_dir(folder: &Path) {
     }
 }
 
+/// Remove lock files a publish wrote but never linked into place (killed while taking the
+/// lock): each names its token in its file name and holds it with a process id that is gone.
+fn pending_locks(archive: &Path) -> Vec<String> {
+    let mut removed = Vec::new();
+    for (name, kind) in entries(archive) {
+        let Some(token) = name.strip_prefix(&format!("{LOCK}-")) else {
+            continue;
+        };
+        let path = archive.join(&name);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let mut words = text.split_whitespace();
+        let holder = Holder {
+            pid: words.next().unwrap_or_default().to_owned(),
+            token: words.next().unwrap_or_default().to_owned(),
+        };
+        let provable = kind.is_file() && (holder.token == token || text.is_empty());
+        if provable && !holder.running() && std::fs::remove_file(&path).is_ok() {
+            removed.push(format!("{ARCHIVE}/{name}"));
+        }
+    }
+    removed
+}
+
 /// Undo what an interrupted publish left: only when its lock's process is gone, and only
 /// what its staging folder's journal (holding the lock's token) lists and the ledger does not.
 /// Return the paths removed, relative to the set.
 pub fn recover(root: &Path, ledger: &Ledger) -> Result<Vec<String>, Error> {
     let archive = root.join(ARCHIVE);
+    let mut removed = pending_locks(&archive);
     let Some(holder) = Holder::read(root) else {
+        if !removed.is_empty() {
+            return Ok(removed);
+        }
         return Err(Error::Usage(format!(
             "no interrupted publish to recover: {ARCHIVE}/{LOCK} does not exist, so nothing proves what another publish staged; remove by hand what `docctl publish --verify` reports"
         )));
@@ -331,7 +368,6 @@ pub fn recover(root: &Path, ledger: &Ledger) -> Result<Vec<String>, Error> {
             holder.pid
         )));
     }
-    let mut removed = Vec::new();
     let stage = archive.join(format!("{STAGING_PREFIX}{}", holder.token));
     let journal = if holder.token.is_empty() || refuse_link(root, &stage).is_err() {
         None
@@ -376,6 +412,14 @@ pub fn recover(root: &Path, ledger: &Ledger) -> Result<Vec<String>, Error> {
             removed.push(format!("{ARCHIVE}/{STAGING_PREFIX}{}", holder.token));
         }
         _ => {}
+    }
+    // The ledger's temporary file of the same run, if it was killed while writing it.
+    let ledger_temp = archive.join(format!("{STAGING_PREFIX}{}.ledger", holder.token));
+    if !holder.token.is_empty()
+        && std::fs::symlink_metadata(&ledger_temp).is_ok_and(|m| m.is_file())
+    {
+        std::fs::remove_file(&ledger_temp).map_err(|e| Error::io(&ledger_temp, e))?;
+        removed.push(format!("{ARCHIVE}/{STAGING_PREFIX}{}.ledger", holder.token));
     }
     let lock = archive.join(LOCK);
     std::fs::remove_file(&lock).map_err(|e| Error::io(&lock, e))?;
