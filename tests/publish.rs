@@ -339,9 +339,12 @@ fn random_kill_rounds_leave_a_verifiable_archive() {
                 killed += 1;
             }
         }
-        let pending = fs::read_dir(set.join("published"))
-            .unwrap()
-            .any(|e| e.unwrap().file_name().to_string_lossy().starts_with(".lock"));
+        let pending = fs::read_dir(set.join("published")).unwrap().any(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".lock")
+        });
         if pending {
             docctl()
                 .args(["publish", "--recover"])
