@@ -49,6 +49,16 @@ fn ledger_with(id: &str, slug: &str) -> String {
     .to_string()
 }
 
+/// Put QP-7.5-01's YAML into `published/QP-7.5-01/A-0/`, as a release would; return the
+/// folder and the bytes.
+fn release_folder(set: &Path) -> (PathBuf, Vec<u8>) {
+    let release = set.join("published/QP-7.5-01/A-0");
+    fs::create_dir_all(&release).unwrap();
+    let yaml = fs::read(set.join("procedures/QP-7.5-01.yaml")).unwrap();
+    fs::write(release.join("QP-7.5-01.yaml"), &yaml).unwrap();
+    (release, yaml)
+}
+
 #[test]
 fn item_1_publish_never_deletes_what_it_did_not_write_nor_follows_links() {
     let (_dir, set) = new_set();
@@ -98,10 +108,7 @@ fn item_1_publish_never_deletes_what_it_did_not_write_nor_follows_links() {
 #[test]
 fn item_2_a_release_folder_missing_from_the_ledger_stops_check_and_publish() {
     let (_dir, set) = new_set();
-    let release = set.join("published/QP-7.5-01/A-0");
-    fs::create_dir_all(&release).unwrap();
-    let yaml = fs::read(set.join("procedures/QP-7.5-01.yaml")).unwrap();
-    fs::write(release.join("QP-7.5-01.yaml"), &yaml).unwrap();
+    let (release, yaml) = release_folder(&set);
     // The entry was lost in a merge: the ledger lists nothing.
     fs::write(
         set.join("published/ledger.json"),
@@ -177,10 +184,7 @@ fn item_13_the_ledger_cannot_point_outside_the_archive_nor_be_of_another_format(
 #[test]
 fn item_13_verify_compares_the_folder_contents_with_the_ledger() {
     let (_dir, set) = new_set();
-    let release = set.join("published/QP-7.5-01/A-0");
-    fs::create_dir_all(&release).unwrap();
-    let yaml = fs::read(set.join("procedures/QP-7.5-01.yaml")).unwrap();
-    fs::write(release.join("QP-7.5-01.yaml"), &yaml).unwrap();
+    let (release, yaml) = release_folder(&set);
     let doc: serde_json::Value = {
         let text = String::from_utf8(yaml.clone()).unwrap();
         let parsed = docctl::load::parse::<docctl::model::Procedure>("x", &text).unwrap();
