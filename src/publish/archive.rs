@@ -117,8 +117,15 @@ pub fn survey(root: &Path, ledger: &Ledger, files: bool) -> Vec<Problem> {
         help: "if it is a release whose ledger entry was lost (a bad merge), restore published/ledger.json from git (`git log -p -- published/ledger.json`); if an interrupted publish left it, run `docctl publish --recover`; anything else does not belong in published/: move it out. A release is never overwritten".to_owned(),
     }
     };
+    // A publish running now owns its staging folder and ledger file.
+    let live = Holder::read(root)
+        .filter(|h| h.running() && !h.token.is_empty())
+        .map(|h| format!("{STAGING_PREFIX}{}", h.token));
     for (name, kind) in entries(&archive) {
         let path = rel(&[&name]);
+        if live.as_ref().is_some_and(|live| name.starts_with(live.as_str())) {
+            continue;
+        }
         if kind.is_symlink() {
             problems.push(link(path));
             continue;
