@@ -123,7 +123,10 @@ pub fn survey(root: &Path, ledger: &Ledger, files: bool) -> Vec<Problem> {
         .map(|h| format!("{STAGING_PREFIX}{}", h.token));
     for (name, kind) in entries(&archive) {
         let path = rel(&[&name]);
-        if live.as_ref().is_some_and(|live| name.starts_with(live.as_str())) {
+        if live
+            .as_ref()
+            .is_some_and(|live| name.starts_with(live.as_str()))
+        {
             continue;
         }
         if kind.is_symlink() {
@@ -318,6 +321,8 @@ impl Drop for Stage {
                 let _ = std::fs::remove_dir(folder);
             }
         }
+        // The journal goes first: a staging folder without it lists nothing left to undo.
+        let _ = std::fs::remove_file(self.folder.join(JOURNAL));
         remove_real_dir(&self.folder);
     }
 }
@@ -412,10 +417,11 @@ pub fn recover(root: &Path, ledger: &Ledger) -> Result<Vec<String>, Error> {
             std::fs::remove_dir_all(&stage).map_err(|e| Error::io(&stage, e))?;
             removed.push(format!("{ARCHIVE}/{STAGING_PREFIX}{}", holder.token));
         }
-        // Killed before its journal's first line: the folder is empty or holds only that.
+        // Killed before its journal's first line, or while removing its own staging folder
+        // (after the moved folders were taken out again or committed): the folder carries the
+        // dead lock's token, and nothing outside it is listed to undo.
         _ if std::fs::symlink_metadata(&stage).is_ok_and(|m| m.is_dir()) => {
-            let _ = std::fs::remove_file(stage.join(JOURNAL));
-            std::fs::remove_dir(&stage).map_err(|e| Error::io(&stage, e))?;
+            std::fs::remove_dir_all(&stage).map_err(|e| Error::io(&stage, e))?;
             removed.push(format!("{ARCHIVE}/{STAGING_PREFIX}{}", holder.token));
         }
         _ => {}
