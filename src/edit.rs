@@ -3,7 +3,7 @@
 //! style (flow `{…}` or block), so that comments, key order and formatting elsewhere survive.
 //!
 //! Edits here are textual; the commands that use them re-parse the result and compare it with
-//! what they meant to write before anything reaches the disk (see `commands::revise`).
+//! what they meant to write before anything reaches the disk (see `workspace::Source`).
 
 use std::ops::Range;
 

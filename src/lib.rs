@@ -31,12 +31,14 @@ pub mod publish;
 pub mod record;
 pub mod redline;
 pub mod render;
+pub mod schema;
 pub mod settings;
 pub mod signers;
 pub mod suggest;
 pub mod typst;
 pub mod validate;
 pub mod verify;
+pub mod workspace;
 pub mod write;
 pub mod xlsx;
 mod yaml_hint;
@@ -150,7 +152,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Revise(args) => {
             commands::revise::run(&commands::revise::ReviseSettings {
-                date: commands::revise::parse_date("--date", args.date.as_deref())?,
+                date: workspace::parse_date("--date", args.date.as_deref())?,
                 root: args.dir,
                 id: args.id,
                 major: args.major,
@@ -161,9 +163,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Approve(args) => {
             commands::approve::run(&commands::approve::ApproveSettings {
-                date: commands::revise::parse_date("--date", args.date.as_deref())?,
+                date: workspace::parse_date("--date", args.date.as_deref())?,
                 effective: match args.effective.as_deref() {
-                    Some(d) => Some(commands::revise::parse_date("--effective", Some(d))?),
+                    Some(d) => Some(workspace::parse_date("--effective", Some(d))?),
                     None => None,
                 },
                 root: args.dir,
@@ -180,7 +182,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Publish(args) => {
             let published = commands::publish::run(&commands::publish::PublishSettings {
-                date: commands::revise::parse_date("--date", args.date.as_deref())?,
+                date: workspace::parse_date("--date", args.date.as_deref())?,
                 root: args.dir,
                 verify: args.verify,
                 recover: args.recover,
@@ -193,7 +195,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Withdraw(args) => {
             commands::withdraw::run(&commands::withdraw::WithdrawSettings {
-                date: commands::revise::parse_date("--date", args.date.as_deref())?,
+                date: workspace::parse_date("--date", args.date.as_deref())?,
                 root: args.dir,
                 id: args.id,
                 reason: crate::fold::required("-m", &args.message)?,
@@ -203,7 +205,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Ack(args) => {
             commands::ack::run(&commands::ack::AckSettings {
-                date: commands::revise::parse_date("--date", args.date.as_deref())?,
+                date: workspace::parse_date("--date", args.date.as_deref())?,
                 root: args.dir,
                 id: args.id,
                 of: args.of,

@@ -3,11 +3,11 @@
 
 use std::path::PathBuf;
 
-use crate::commands::revise::find_document;
 use crate::error::Error;
 use crate::load;
 use crate::model::Date;
 use crate::publish::{Acknowledgement, Lock};
+use crate::workspace::find_document;
 
 /// What `ack` needs to run.
 #[derive(Debug, Clone)]

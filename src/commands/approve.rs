@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use crate::commands::revise::{Source, find_document};
 use crate::edit::{self, ROLES, SignatureText};
 use crate::error::Error;
 use crate::model::{Date, SignRole, Signature, Signer, Sp, Status};
+use crate::workspace::{Source, find_document};
 use crate::{git, load, signers};
 
 /// What `approve` needs to run.

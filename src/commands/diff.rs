@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::commands::revise::{find_document, parse_as};
 use crate::error::Error;
 use crate::load::{self, Library, Loaded};
 use crate::model::Document;
@@ -16,6 +15,7 @@ use crate::render::templates::Templates;
 use crate::render::view::{RedlineView, ViewBuilder};
 use crate::typst::Typst;
 use crate::validate::Index;
+use crate::workspace::{find_document, parse_as};
 use crate::write::write_atomic;
 
 /// What `diff` needs to run.

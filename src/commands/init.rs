@@ -25,7 +25,7 @@ pub fn run(dir: &Path, today: &str) -> Result<(), Error> {
     for (name, text) in files {
         write_atomic(&dir.join(name), text.as_bytes())?;
     }
-    crate::commands::schema::run(dir)?;
+    crate::schema::write(dir)?;
     eprintln!(
         "created a documentation set in {}; run `docctl check {}`",
         dir.display(),

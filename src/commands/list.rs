@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::commands::publish::parse_archived;
 use crate::error::Error;
 use crate::fold;
 use crate::load::{self, Library};
@@ -17,6 +16,7 @@ use crate::render::templates::Templates;
 use crate::render::view::{ListRow, ListView, StatusView, ViewBuilder};
 use crate::typst::Typst;
 use crate::validate::Index;
+use crate::workspace::parse_archived;
 use crate::write::write_atomic;
 
 /// What `list` needs to run.

@@ -11,12 +11,13 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic;
 use crate::error::Error;
 use crate::load::{self, Library};
-use crate::model::{Date, Document, Kind, Status};
+use crate::model::{Date, Kind, Status};
 use crate::publish::archive::{self, Stage};
 use crate::publish::{self, ARCHIVE, Faults, Ledger, LedgerDoc, Lock, Release, Superseded};
 use crate::render::{self, Formats, templates::Templates};
 use crate::typst::Typst;
 use crate::validate::{self, Context, Index, Target};
+use crate::workspace::parse_archived;
 use crate::write::write_durable;
 
 /// What `publish` needs to run.
@@ -409,14 +410,4 @@ fn verify(root: &std::path::Path) -> Result<bool, Error> {
         problems.len()
     );
     Ok(problems.is_empty())
-}
-
-/// Return the document of a ledger entry's kind, parsed from an archived YAML.
-pub(crate) fn parse_archived(kind: &str, name: &str, text: &str) -> Option<Document> {
-    let kind = if kind == "form" {
-        Kind::Form
-    } else {
-        Kind::Procedure
-    };
-    crate::commands::revise::parse_as(kind, name, text).ok()
 }

@@ -76,7 +76,7 @@ pub fn run(settings: &RefsSettings) -> Result<(), Error> {
         }
         return Ok(());
     };
-    let doc = find(&library, &index, name)?;
+    let doc = crate::workspace::find_document(&library, name)?;
     let this = DocRef::of(&library, Some(Target::Doc(doc)), name);
     if settings.impact {
         let impact = impact(&library, &graph, doc);
@@ -221,25 +221,6 @@ fn impact(library: &Library, graph: &Graph, doc: usize) -> Vec<Impact> {
         (a.distance, &a.doc.kind, &a.doc.id).cmp(&(b.distance, &b.doc.kind, &b.doc.id))
     });
     out
-}
-
-fn find(library: &Library, index: &Index, name: &str) -> Result<usize, Error> {
-    let trimmed = name.trim().trim_start_matches('《').trim_end_matches('》');
-    match index.resolve(trimmed).map(|h| h.target) {
-        Some(Target::Doc(i)) => Ok(i),
-        _ => {
-            let suggestions = index.suggest(trimmed);
-            let hint = if suggestions.is_empty() {
-                String::new()
-            } else {
-                format!(" (did you mean 《{}》?)", suggestions.join("》 or 《"))
-            };
-            Err(Error::Usage(format!(
-                "no document `{name}` in {}{hint}",
-                library.root.display()
-            )))
-        }
-    }
 }
 
 fn print_json(value: &serde_json::Value) {

@@ -1,40 +1,11 @@
-//! `docctl schema`: JSON Schemas (draft-07) for editors, generated from the model types.
+//! `docctl schema`: write the JSON Schemas for editors into the set's `schema/` folder.
 
 use std::path::Path;
 
-use schemars::generate::SchemaSettings;
-
 use crate::error::Error;
-use crate::model::{Config, Form, Procedure};
-use crate::write::write_atomic;
+pub use crate::schema::schemas;
 
-/// The schema files, by name, with their JSON text.
-pub fn schemas() -> Vec<(&'static str, String)> {
-    fn one<T: schemars::JsonSchema>(title: &str) -> String {
-        let mut schema = SchemaSettings::draft07()
-            .into_generator()
-            .into_root_schema_for::<T>();
-        schema.insert("title".into(), title.into());
-        let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
-        text.push('\n');
-        text
-    }
-    vec![
-        ("config.schema.json", one::<Config>("docctl.yaml")),
-        (
-            "procedure.schema.json",
-            one::<Procedure>("docctl procedure"),
-        ),
-        ("form.schema.json", one::<Form>("docctl record form")),
-    ]
-}
-
-/// Write the schemas to `dir/schema/`.
+/// Run `docctl schema`.
 pub fn run(dir: &Path) -> Result<(), Error> {
-    for (name, text) in schemas() {
-        let path = dir.join("schema").join(name);
-        write_atomic(&path, text.as_bytes())?;
-        eprintln!("wrote {}", path.display());
-    }
-    Ok(())
+    crate::schema::write(dir)
 }

@@ -7,12 +7,12 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use crate::commands::revise::{Source, find_document};
 use crate::edit;
 use crate::error::Error;
 use crate::load;
 use crate::model::{Date, Status};
 use crate::publish::{self, Ledger, Lock, Superseded};
+use crate::workspace::{Source, find_document};
 
 /// What `withdraw` needs to run.
 #[derive(Debug, Clone)]

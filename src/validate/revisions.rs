@@ -115,8 +115,7 @@ fn changed_sections(context: &Context<'_>, loaded: &Loaded, release: &Release) -
         return Vec::new();
     };
     let text = String::from_utf8_lossy(&bytes);
-    let Ok(released) = crate::commands::revise::parse_as(loaded.doc.kind(), &loaded.file, &text)
-    else {
+    let Ok(released) = crate::workspace::parse_as(loaded.doc.kind(), &loaded.file, &text) else {
         return Vec::new();
     };
     let before = publish::canonical_value(&released);
