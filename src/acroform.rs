@@ -46,8 +46,10 @@ const MULTI_SELECT: i64 = 1 << 21;
 
 /// Parse the JSON that `typst eval 'query(<form-field>).map(m => m.value)'` prints.
 pub fn parse_boxes(json: &str) -> Result<Vec<FieldBox>, Error> {
-    serde_json::from_str(json)
-        .map_err(|e| Error::Typst(format!("cannot read the form's field boxes: {e}")))
+    serde_json::from_str(json).map_err(|source| Error::Json {
+        what: "cannot read the form's field boxes".to_owned(),
+        source,
+    })
 }
 
 /// Add an AcroForm field for every box to a PDF; `tooltips` maps a field key to its label.
@@ -56,8 +58,7 @@ pub fn add_fields(
     boxes: &[FieldBox],
     tooltips: &BTreeMap<String, String>,
 ) -> Result<Vec<u8>, Error> {
-    let mut doc = Document::load_mem(pdf)
-        .map_err(|e| Error::Typst(format!("cannot read the form PDF: {e}")))?;
+    let mut doc = Document::load_mem(pdf).map_err(Error::pdf("cannot read the form PDF"))?;
     let pages = doc.get_pages();
     let font = add_cjk_font(&mut doc);
     let mut boxes: Vec<&FieldBox> = boxes.iter().collect();
@@ -79,7 +80,7 @@ pub fn add_fields(
     let mut annots: BTreeMap<u32, Vec<ObjectId>> = BTreeMap::new();
     for field in boxes {
         let page_id = *pages.get(&field.page).ok_or_else(|| {
-            Error::Typst(format!(
+            Error::FormPdf(format!(
                 "form field `{}` is on page {}, which the PDF lacks",
                 field.name, field.page
             ))
@@ -493,14 +494,14 @@ pub fn decode_text(bytes: &[u8]) -> String {
     }
 }
 
-fn pdf_error(e: lopdf::Error) -> Error {
-    Error::Typst(format!("cannot edit the form PDF: {e}"))
+fn pdf_error(source: lopdf::Error) -> Error {
+    Error::pdf("cannot edit the form PDF")(source)
 }
 
 fn save(doc: &mut Document) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
     doc.save_to(&mut out)
-        .map_err(|e| Error::Typst(format!("cannot write the form PDF: {e}")))?;
+        .map_err(Error::pdf("cannot write the form PDF"))?;
     Ok(out)
 }
 
@@ -521,7 +522,7 @@ pub struct FieldInfo {
 
 /// List the fields of a PDF form (for tests and for `record fill`).
 pub fn read_fields(pdf: &[u8]) -> Result<Vec<FieldInfo>, Error> {
-    let doc = Document::load_mem(pdf).map_err(|e| Error::Usage(format!("not a PDF: {e}")))?;
+    let doc = Document::load_mem(pdf).map_err(Error::pdf("not a PDF"))?;
     let page_numbers: BTreeMap<ObjectId, u32> =
         doc.get_pages().into_iter().map(|(n, id)| (id, n)).collect();
     let mut out = Vec::new();
@@ -653,9 +654,9 @@ fn walk(
 /// Fill a form's fields from `values` (field name → JSON value), drawing each value so that it
 /// shows and prints in any reader; return the filled PDF.
 pub fn fill(pdf: &[u8], values: &BTreeMap<String, serde_json::Value>) -> Result<Vec<u8>, Error> {
-    let mut doc = Document::load_mem(pdf).map_err(|e| Error::Usage(format!("not a PDF: {e}")))?;
+    let mut doc = Document::load_mem(pdf).map_err(Error::pdf("not a PDF"))?;
     let font = acroform_font(&doc)
-        .ok_or_else(|| Error::Usage("the PDF has no docctl form fields".to_owned()))?;
+        .ok_or_else(|| Error::FormPdf("the PDF has no docctl form fields".to_owned()))?;
     let mut targets: BTreeMap<String, ObjectId> = BTreeMap::new();
     for root in acroform_fields(&doc) {
         collect_terminals(&doc, root, String::new(), &mut targets);

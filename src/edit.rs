@@ -16,7 +16,7 @@ pub fn span(pos: &Pos, text: &str) -> Result<Range<usize>, Error> {
         (Some(offset), Some(len)) if text.get(offset..offset + len).is_some() => {
             Ok(offset..offset + len)
         }
-        _ => Err(Error::Usage(format!(
+        _ => Err(Error::Edit(format!(
             "cannot locate the value at line {}, column {} to edit it",
             pos.line, pos.column
         ))),
@@ -346,7 +346,7 @@ pub fn append_to_sequence(
 }
 
 fn unsupported(key: &str) -> Error {
-    Error::Usage(format!(
+    Error::Edit(format!(
         "cannot edit `{key}` in place: it is written in a style docctl does not edit (a flow value over several lines); edit the file by hand"
     ))
 }

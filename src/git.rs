@@ -19,7 +19,7 @@ fn git(root: &Path, args: &[&str]) -> Result<Output, Error> {
         .env("GIT_TERMINAL_PROMPT", "0")
         .output()
         .map_err(|e| {
-            Error::Usage(format!(
+            Error::Git(format!(
                 "cannot run git ({e}): install git, or leave out the option that needs it"
             ))
         })
@@ -225,7 +225,7 @@ fn succeed(root: &Path, args: &[&str]) -> Result<Output, Error> {
     if out.status.success() {
         Ok(out)
     } else {
-        Err(Error::Usage(format!(
+        Err(Error::Git(format!(
             "git {} failed: {}",
             args[0],
             failure(&out)

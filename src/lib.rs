@@ -43,9 +43,7 @@ pub mod write;
 pub mod xlsx;
 mod yaml_hint;
 
-use std::process::ExitCode;
-
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, TemplatesAction};
 use crate::error::Error;
 
 /// Exit code when the documents have errors.
@@ -53,36 +51,23 @@ pub const EXIT_DOCUMENT_ERRORS: u8 = 1;
 /// Exit code when docctl itself could not run.
 pub const EXIT_TOOL_FAILURE: u8 = 2;
 
-/// Run a parsed command line; return the process exit code.
-pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+/// Run a parsed command line; return whether the documents passed (the binary's `main` turns
+/// this into the exit code: 0 passed, 1 document errors, 2 a tool failure).
+pub fn run(cli: Cli) -> Result<bool, Error> {
     match cli.command {
-        Command::Check(args) => {
-            let settings = settings::CheckSettings::from_args(&args)?;
-            let passed = commands::check::run(&settings)?;
-            Ok(if passed {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(EXIT_DOCUMENT_ERRORS)
-            })
-        }
-        Command::Build(args) => {
-            let settings = commands::build::BuildSettings {
-                out: args.out.clone().unwrap_or_else(|| args.dir.join("output")),
-                root: args.dir,
-                formats: render::Formats::parse(&args.to)?,
-                today: settings::parse_today(args.today.as_deref())?,
-                jobs: args
-                    .jobs
-                    .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
-                bundle: !args.no_bundle,
-            };
-            let built = commands::build::run(&settings)?;
-            Ok(if built {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(EXIT_DOCUMENT_ERRORS)
-            })
-        }
+        Command::Check(args) => commands::check::invoke(&args),
+        Command::Build(args) => commands::build::invoke(args),
+        Command::Import(args) => commands::import::invoke(&args),
+        Command::Init { dir } => commands::init::invoke(&dir),
+        Command::Schema { dir } => commands::schema::invoke(&dir),
+        Command::Revise(args) => commands::revise::invoke(args),
+        Command::Approve(args) => commands::approve::invoke(args),
+        Command::Publish(args) => commands::publish::invoke(args),
+        Command::Withdraw(args) => commands::withdraw::invoke(args),
+        Command::Ack(args) => commands::ack::invoke(args),
+        Command::Diff(args) => commands::diff::invoke(args),
+        Command::List(args) => commands::list::invoke(args),
+        Command::Record { action } => commands::record::invoke(action),
         Command::Refs {
             document,
             dir,
@@ -90,166 +75,14 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             impact,
             graph,
             missing,
-        } => {
-            let graph = graph.map(|g| {
-                if g.as_os_str() == "-" {
-                    dir.join("output/graph")
-                } else {
-                    g
-                }
-            });
-            commands::refs::run(&commands::refs::RefsSettings {
-                root: dir,
-                target: document,
-                json,
-                impact,
-                graph,
-                missing,
-            })?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Record { action } => {
-            let passed = match action {
-                cli::RecordAction::Check { form, record, dir } => {
-                    commands::record::check(&dir, &form, &record)?
-                }
-                cli::RecordAction::Fill {
-                    form,
-                    record,
-                    out,
-                    dir,
-                    pdf,
-                    force,
-                } => commands::record::fill(&dir, &form, &record, &out, pdf.as_deref(), force)?,
-            };
-            Ok(if passed {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(EXIT_DOCUMENT_ERRORS)
-            })
-        }
-        Command::Import(args) => {
-            let settings = commands::import::ImportSettings::from_args(&args)?;
-            let imported = commands::import::run(&settings)?;
-            Ok(if imported {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(EXIT_DOCUMENT_ERRORS)
-            })
-        }
+        } => commands::refs::invoke(document, dir, json, impact, graph, missing),
         Command::Templates {
-            action: cli::TemplatesAction::Export { dir },
+            action: TemplatesAction::Export { dir },
         } => {
             for path in render::templates::export(&dir)? {
                 eprintln!("wrote {}", path.display());
             }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Init { dir } => {
-            let today = settings::parse_today(None)?;
-            commands::init::run(&dir, &today.to_string())?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Revise(args) => {
-            commands::revise::run(&commands::revise::ReviseSettings {
-                date: workspace::parse_date("--date", args.date.as_deref())?,
-                root: args.dir,
-                id: args.id,
-                major: args.major,
-                message: crate::fold::required("-m", &args.message)?,
-                by: crate::fold::required("--by", &args.by)?,
-            })?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Approve(args) => {
-            commands::approve::run(&commands::approve::ApproveSettings {
-                date: workspace::parse_date("--date", args.date.as_deref())?,
-                effective: match args.effective.as_deref() {
-                    Some(d) => Some(workspace::parse_date("--effective", Some(d))?),
-                    None => None,
-                },
-                root: args.dir,
-                id: args.id,
-                role: match args.role {
-                    cli::Role::Prepared => "prepared",
-                    cli::Role::Reviewed => "reviewed",
-                    cli::Role::Approved => "approved",
-                },
-                name: crate::fold::required("--name", &args.name)?,
-                commit: args.commit,
-            })?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Publish(args) => {
-            let published = commands::publish::run(&commands::publish::PublishSettings {
-                date: workspace::parse_date("--date", args.date.as_deref())?,
-                root: args.dir,
-                verify: args.verify,
-                recover: args.recover,
-            })?;
-            Ok(if published {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(EXIT_DOCUMENT_ERRORS)
-            })
-        }
-        Command::Withdraw(args) => {
-            commands::withdraw::run(&commands::withdraw::WithdrawSettings {
-                date: workspace::parse_date("--date", args.date.as_deref())?,
-                root: args.dir,
-                id: args.id,
-                reason: crate::fold::required("-m", &args.message)?,
-                by: crate::fold::required("--by", &args.by)?,
-            })?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Ack(args) => {
-            commands::ack::run(&commands::ack::AckSettings {
-                date: workspace::parse_date("--date", args.date.as_deref())?,
-                root: args.dir,
-                id: args.id,
-                of: args.of,
-                by: args.by,
-            })?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Diff(args) => {
-            let formats: Vec<&str> = args.formats.split(',').map(str::trim).collect();
-            if let Some(other) = formats.iter().find(|f| !matches!(**f, "pdf" | "html")) {
-                return Err(Error::Usage(format!(
-                    "unknown diff format `{other}`: use pdf and html"
-                )));
-            }
-            commands::diff::run(&commands::diff::DiffSettings {
-                root: args.dir,
-                id: args.id,
-                from: args.from,
-                to: args.to,
-                pdf: formats.contains(&"pdf"),
-                html: formats.contains(&"html"),
-            })?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::List(args) if args.due.is_some() => {
-            let today = settings::parse_today(args.today.as_deref())?;
-            print!(
-                "{}",
-                commands::list::due(&args.dir, today, args.due.unwrap_or_default())?
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::List(args) => {
-            commands::list::run(&commands::list::ListSettings {
-                root: args.dir,
-                from_ledger: args.from_ledger,
-                date: settings::parse_today(None)?,
-                formats: args.to.split(',').map(|f| f.trim().to_owned()).collect(),
-            })?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Schema { dir } => {
-            commands::schema::run(&dir)?;
-            Ok(ExitCode::SUCCESS)
+            Ok(true)
         }
     }
 }

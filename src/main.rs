@@ -13,8 +13,10 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let cli = docctl::cli::Cli::parse();
+    // The exit code is decided here and nowhere else.
     match docctl::run(cli) {
-        Ok(code) => code,
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(docctl::EXIT_DOCUMENT_ERRORS),
         Err(error) => {
             docctl::report_error(&error);
             ExitCode::from(docctl::EXIT_TOOL_FAILURE)

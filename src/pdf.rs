@@ -77,7 +77,7 @@ pub fn compile(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs)
         .build()
-        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
+        .map_err(Error::Threads)?;
     if !options.bundle {
         return Ok(pool.install(|| {
             targets

@@ -99,7 +99,7 @@ impl Source {
     /// exactly `expected`; otherwise refuse and leave the file as it was.
     pub fn write_verified(&self, text: &str, expected: Value) -> Result<(), Error> {
         let refuse = |why: String| {
-            Error::Usage(format!(
+            Error::Edit(format!(
                 "refusing to write {}: {why}; the file was left as it was (edit it by hand, or report this)",
                 self.rel
             ))

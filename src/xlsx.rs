@@ -11,12 +11,10 @@ use crate::render::view::{FieldView, FormView, SiteView};
 
 /// Render a form as an `.xlsx` workbook.
 pub fn form_workbook(site: &SiteView, form: &FormView) -> Result<Vec<u8>, Error> {
-    build(site, form).map_err(|e| {
-        Error::Usage(format!(
-            "{}: cannot write the Excel form: {e}",
-            form.header.id
-        ))
-    })
+    build(site, form).map_err(Error::xlsx(format!(
+        "{}: cannot write the Excel form",
+        form.header.id
+    )))
 }
 
 struct Styles {

@@ -73,3 +73,15 @@ pub fn run(settings: &AckSettings) -> Result<(), Error> {
     eprintln!("recorded: {id} {version} reviewed against {cited_id} {now} (published/ledger.json)");
     Ok(())
 }
+
+/// Run `docctl ack` from its command line.
+pub fn invoke(args: crate::cli::AckArgs) -> Result<bool, Error> {
+    run(&AckSettings {
+        date: crate::workspace::parse_date("--date", args.date.as_deref())?,
+        root: args.dir,
+        id: args.id,
+        of: args.of,
+        by: args.by,
+    })?;
+    Ok(true)
+}

@@ -194,3 +194,25 @@ pub fn run(settings: &ApproveSettings) -> Result<(), Error> {
     }
     Ok(())
 }
+
+/// Run `docctl approve` from its command line.
+pub fn invoke(args: crate::cli::ApproveArgs) -> Result<bool, Error> {
+    use crate::workspace::parse_date;
+    run(&ApproveSettings {
+        date: parse_date("--date", args.date.as_deref())?,
+        effective: match args.effective.as_deref() {
+            Some(d) => Some(parse_date("--effective", Some(d))?),
+            None => None,
+        },
+        root: args.dir,
+        id: args.id,
+        role: match args.role {
+            crate::cli::Role::Prepared => "prepared",
+            crate::cli::Role::Reviewed => "reviewed",
+            crate::cli::Role::Approved => "approved",
+        },
+        name: crate::fold::required("--name", &args.name)?,
+        commit: args.commit,
+    })?;
+    Ok(true)
+}

@@ -221,3 +221,17 @@ fn archive_href(root: &Path, out: &Path) -> Option<String> {
     href.push_str(&down.to_string_lossy());
     Some(href)
 }
+
+/// Run `docctl build` from its command line; return whether everything was built.
+pub fn invoke(args: crate::cli::BuildArgs) -> Result<bool, Error> {
+    run(&BuildSettings {
+        out: args.out.clone().unwrap_or_else(|| args.dir.join("output")),
+        root: args.dir,
+        formats: crate::render::Formats::parse(&args.to)?,
+        today: crate::settings::parse_today(args.today.as_deref())?,
+        jobs: args
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+        bundle: !args.no_bundle,
+    })
+}

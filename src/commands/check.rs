@@ -76,3 +76,8 @@ fn print(settings: &CheckSettings, report: &Report, sources: &diagnostic::Source
         }
     }
 }
+
+/// Run `docctl check` from its command line; return whether the set passed.
+pub fn invoke(args: &crate::cli::CheckArgs) -> Result<bool, Error> {
+    run(&CheckSettings::from_args(args)?)
+}

@@ -258,7 +258,7 @@ fn git_show(library: &Library, rev: &str, file: &str) -> Result<String, Error> {
             .arg(&library.root)
             .args(args)
             .output()
-            .map_err(|e| Error::Usage(format!("cannot run git: {e}")))
+            .map_err(|e| Error::Git(format!("cannot run git: {e}")))
     };
     let prefix = git(&["rev-parse", "--show-prefix"])?;
     if !prefix.status.success() {
@@ -271,11 +271,30 @@ fn git_show(library: &Library, rev: &str, file: &str) -> Result<String, Error> {
     let oid = resolve_revision(&git, rev)?;
     let shown = git(&["show", "--end-of-options", &format!("{oid}:{prefix}{file}")])?;
     if !shown.status.success() {
-        return Err(Error::Usage(format!(
+        return Err(Error::Git(format!(
             "git show {rev}:{prefix}{file} failed: {}",
             String::from_utf8_lossy(&shown.stderr).trim()
         )));
     }
     String::from_utf8(shown.stdout)
         .map_err(|_| Error::Usage(format!("{file} at {rev} is not UTF-8 text")))
+}
+
+/// Run `docctl diff` from its command line.
+pub fn invoke(args: crate::cli::DiffArgs) -> Result<bool, Error> {
+    let formats: Vec<&str> = args.formats.split(',').map(str::trim).collect();
+    if let Some(other) = formats.iter().find(|f| !matches!(**f, "pdf" | "html")) {
+        return Err(Error::Usage(format!(
+            "unknown diff format `{other}`: use pdf and html"
+        )));
+    }
+    run(&DiffSettings {
+        root: args.dir,
+        id: args.id,
+        from: args.from,
+        to: args.to,
+        pdf: formats.contains(&"pdf"),
+        html: formats.contains(&"html"),
+    })?;
+    Ok(true)
 }

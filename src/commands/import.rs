@@ -513,3 +513,8 @@ fn print_diagnostic(d: &Diagnostic, source: &Source) {
 fn count_steps(steps: &[structure::DraftStep]) -> usize {
     steps.iter().map(|s| 1 + count_steps(&s.steps)).sum()
 }
+
+/// Run `docctl import` from its command line; return whether everything was imported.
+pub fn invoke(args: &crate::cli::ImportArgs) -> Result<bool, Error> {
+    run(&ImportSettings::from_args(args)?)
+}

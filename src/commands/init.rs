@@ -105,3 +105,10 @@ fields:
   - {key: department, label: 领用部门, type: text}
   - {key: receiver, label: 领用人, type: signature}
 ";
+
+/// Run `docctl init DIR`, dated today.
+pub fn invoke(dir: &Path) -> Result<bool, Error> {
+    let today = crate::settings::parse_today(None)?;
+    run(dir, &today.to_string())?;
+    Ok(true)
+}

@@ -484,12 +484,10 @@ fn defused(cell: &str) -> String {
 /// An Excel workbook of one sheet: bold header, sized columns, 作废 rows grey and struck.
 fn xlsx(list: &ListView) -> Result<Vec<u8>, Error> {
     use rust_xlsxwriter::{Format, FormatBorder, Workbook};
-    let failed = |e: rust_xlsxwriter::XlsxError| {
-        Error::Usage(format!("cannot write {}.xlsx: {e}", list.title))
-    };
+    let failed = Error::xlsx(format!("cannot write {}.xlsx", list.title));
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
-    sheet.set_name(&list.title).map_err(failed)?;
+    sheet.set_name(&list.title).map_err(&failed)?;
     let header = Format::new()
         .set_bold()
         .set_border(FormatBorder::Thin)
@@ -503,19 +501,36 @@ fn xlsx(list: &ListView) -> Result<Vec<u8>, Error> {
         let c = c as u16;
         sheet
             .write_string_with_format(0, c, title, &header)
-            .map_err(failed)?;
+            .map_err(&failed)?;
         sheet
             .set_column_width(c, f64::from(*width) * 3.2)
-            .map_err(failed)?;
+            .map_err(&failed)?;
     }
     for (r, row) in list.rows.iter().enumerate() {
         let format = if row.obsolete { &obsolete } else { &normal };
         for (c, cell) in row.cells.iter().enumerate() {
             sheet
                 .write_string_with_format(r as u32 + 1, c as u16, cell, format)
-                .map_err(failed)?;
+                .map_err(&failed)?;
         }
     }
-    sheet.set_freeze_panes(1, 0).map_err(failed)?;
-    workbook.save_to_buffer().map_err(failed)
+    sheet.set_freeze_panes(1, 0).map_err(&failed)?;
+    workbook.save_to_buffer().map_err(&failed)
+}
+
+/// Run `docctl list` from its command line: the due-for-review list with `--due`, else the
+/// master list.
+pub fn invoke(args: crate::cli::ListArgs) -> Result<bool, Error> {
+    if let Some(days) = args.due {
+        let today = crate::settings::parse_today(args.today.as_deref())?;
+        print!("{}", due(&args.dir, today, days)?);
+        return Ok(true);
+    }
+    run(&ListSettings {
+        root: args.dir,
+        from_ledger: args.from_ledger,
+        date: crate::settings::parse_today(None)?,
+        formats: args.to.split(',').map(|f| f.trim().to_owned()).collect(),
+    })?;
+    Ok(true)
 }

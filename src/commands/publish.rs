@@ -411,3 +411,13 @@ fn verify(root: &std::path::Path) -> Result<bool, Error> {
     );
     Ok(problems.is_empty())
 }
+
+/// Run `docctl publish` from its command line; return whether the set was published.
+pub fn invoke(args: crate::cli::PublishArgs) -> Result<bool, Error> {
+    run(&PublishSettings {
+        date: crate::workspace::parse_date("--date", args.date.as_deref())?,
+        root: args.dir,
+        verify: args.verify,
+        recover: args.recover,
+    })
+}

@@ -183,3 +183,18 @@ pub fn fill(
     eprintln!("wrote {}", out.display());
     Ok(true)
 }
+
+/// Run `docctl record check|fill` from its command line; return whether the record passed.
+pub fn invoke(action: crate::cli::RecordAction) -> Result<bool, Error> {
+    match action {
+        crate::cli::RecordAction::Check { form, record, dir } => check(&dir, &form, &record),
+        crate::cli::RecordAction::Fill {
+            form,
+            record,
+            out,
+            dir,
+            pdf,
+            force,
+        } => fill(&dir, &form, &record, &out, pdf.as_deref(), force),
+    }
+}

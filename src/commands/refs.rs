@@ -296,3 +296,30 @@ pub fn missing_text(missing: &[crate::graph::Missing]) -> String {
     }
     out
 }
+
+/// Run `docctl refs` from its command line.
+pub fn invoke(
+    document: Option<String>,
+    dir: PathBuf,
+    json: bool,
+    impact: bool,
+    graph: Option<PathBuf>,
+    missing: bool,
+) -> Result<bool, Error> {
+    let graph = graph.map(|g| {
+        if g.as_os_str() == "-" {
+            dir.join("output/graph")
+        } else {
+            g
+        }
+    });
+    run(&RefsSettings {
+        root: dir,
+        target: document,
+        json,
+        impact,
+        graph,
+        missing,
+    })?;
+    Ok(true)
+}

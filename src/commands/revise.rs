@@ -136,3 +136,16 @@ fn push_history(body: &mut Value, entry: Value) {
         None => body["history"] = json!([entry]),
     }
 }
+
+/// Run `docctl revise` from its command line.
+pub fn invoke(args: crate::cli::ReviseArgs) -> Result<bool, Error> {
+    run(&ReviseSettings {
+        date: crate::workspace::parse_date("--date", args.date.as_deref())?,
+        root: args.dir,
+        id: args.id,
+        major: args.major,
+        message: crate::fold::required("-m", &args.message)?,
+        by: crate::fold::required("--by", &args.by)?,
+    })?;
+    Ok(true)
+}

@@ -9,3 +9,9 @@ pub use crate::schema::schemas;
 pub fn run(dir: &Path) -> Result<(), Error> {
     crate::schema::write(dir)
 }
+
+/// Run `docctl schema DIR`.
+pub fn invoke(dir: &Path) -> Result<bool, Error> {
+    run(dir)?;
+    Ok(true)
+}

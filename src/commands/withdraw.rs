@@ -98,3 +98,15 @@ pub fn run(settings: &WithdrawSettings) -> Result<(), Error> {
     );
     Ok(())
 }
+
+/// Run `docctl withdraw` from its command line.
+pub fn invoke(args: crate::cli::WithdrawArgs) -> Result<bool, Error> {
+    run(&WithdrawSettings {
+        date: crate::workspace::parse_date("--date", args.date.as_deref())?,
+        root: args.dir,
+        id: args.id,
+        reason: crate::fold::required("-m", &args.message)?,
+        by: crate::fold::required("--by", &args.by)?,
+    })?;
+    Ok(true)
+}

@@ -126,20 +126,13 @@ impl Ledger {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Ledger::new()),
             Err(e) => return Err(Error::io(&path, e)),
         };
-        let ledger: Ledger = serde_json::from_str(&text).map_err(|e| {
-            Error::Usage(format!(
-                "{}:{}:{}: the ledger is not valid ({e}); it is written by `docctl publish` only — restore it from git",
-                path.display(),
-                e.line(),
-                e.column()
-            ))
+        let ledger: Ledger = serde_json::from_str(&text).map_err(|source| Error::LedgerSyntax {
+            path: path.clone(),
+            source,
         })?;
-        ledger.validate().map_err(|problem| {
-            Error::Usage(format!(
-                "{}: {problem}; the ledger is written by docctl only — restore it from git",
-                path.display()
-            ))
-        })?;
+        ledger
+            .validate()
+            .map_err(|problem| Error::LedgerInvalid { path, problem })?;
         Ok(ledger)
     }
 
@@ -430,10 +423,7 @@ impl Lock {
                     ),
                     None => "it was released meanwhile; try again".to_owned(),
                 };
-                Err(Error::Usage(format!(
-                    "the archive is locked ({}): {state}",
-                    path.display()
-                )))
+                Err(Error::Locked { path, state })
             }
             Err(e) => Err(Error::io(&path, e)),
         }
