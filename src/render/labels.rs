@@ -158,7 +158,12 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
     ("documents_count", " 份文件", " 份文件", " documents"),
     // The portal's page of drafts awaiting a signature.
     // The problems page's worklist of documents cited but absent (docctl refs --missing).
-    ("missing_documents", "缺失的文件", "缺失的文件", "Missing documents"),
+    (
+        "missing_documents",
+        "缺失的文件",
+        "缺失的文件",
+        "Missing documents",
+    ),
     (
         "missing_explained",
         "被引用但不在文件集中的文件，同一文件的不同写法合为一行。",
@@ -167,8 +172,18 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
     ),
     ("missing_document", "文件", "文件", "Document"),
     ("missing_count", "次数", "次數", "Citations"),
-    ("missing_spellings", "写法（次数：位置）", "寫法（次數：位置）", "Spellings (count: places)"),
-    ("missing_closest", "最接近的现有文件", "最接近的現有文件", "Closest existing document"),
+    (
+        "missing_spellings",
+        "写法（次数：位置）",
+        "寫法（次數：位置）",
+        "Spellings (count: places)",
+    ),
+    (
+        "missing_closest",
+        "最接近的现有文件",
+        "最接近的現有文件",
+        "Closest existing document",
+    ),
     ("signing", "待签署", "待簽署", "Awaiting signature"),
     ("signing_drafts", " 份草稿", " 份草稿", " drafts"),
     (
@@ -179,7 +194,12 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
     ),
     ("signing_awaits", "待签：", "待簽：", "awaiting: "),
     ("signing_signed", "已签：", "已簽：", "signed: "),
-    ("signing_unsigned", "尚无签名", "尚無簽名", "no signature yet"),
+    (
+        "signing_unsigned",
+        "尚无签名",
+        "尚無簽名",
+        "no signature yet",
+    ),
     ("signing_may_sign", "可签署：", "可簽署：", "may sign: "),
     (
         "signing_anyone",
@@ -199,8 +219,18 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
         "命令（在文件集目錄中執行）：",
         "Command (run in the set's folder):",
     ),
-    ("signing_pull_request", "拉取请求", "拉取請求", "Pull request"),
-    ("signing_none", "没有待签署的文件。", "沒有待簽署的文件。", "No document awaits a signature."),
+    (
+        "signing_pull_request",
+        "拉取请求",
+        "拉取請求",
+        "Pull request",
+    ),
+    (
+        "signing_none",
+        "没有待签署的文件。",
+        "沒有待簽署的文件。",
+        "No document awaits a signature.",
+    ),
     ("title", "文件名称", "文件名稱", "Title"),
     ("search", "搜索", "搜尋", "Search"),
     (
