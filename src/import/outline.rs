@@ -1436,7 +1436,14 @@ impl Builder<'_> {
                 } => (
                     l.saturating_sub(level).max(1),
                     DraftStep {
-                        title: Some(text.clone()),
+                        title: Some(match STEP_PREFIX.find(text) {
+                            Some(m) if m.end() < text.len() => {
+                                // `Step 1: Receive`: the YAML numbers the steps.
+                                self.mapped.push(text.clone());
+                                text[m.end()..].to_owned()
+                            }
+                            _ => text.clone(),
+                        }),
                         ..DraftStep::default()
                     },
                     number.clone().filter(|_| *t).map(|n| (n, *line)),
@@ -1545,6 +1552,7 @@ impl Builder<'_> {
                     out.extend(items.iter().map(|(_, _, p)| p.trim().to_owned()));
                 }
                 Block::Para { plain, .. } if is_none(plain) => self.mapped.push(plain.clone()),
+                Block::Para { plain, .. } if !has_han(plain) => out.push(plain.trim().to_owned()),
                 Block::Para { plain, .. } => out.extend(entries(plain).0),
                 Block::Heading { text, .. } => out.push(text.clone()),
             }
@@ -1678,9 +1686,10 @@ impl Builder<'_> {
                     }
                 }
                 Block::List { items, .. } => {
-                    out.extend(items.iter().map(|(_, _, p)| record(p.trim())));
+                    out.extend(items.iter().map(|(_, _, p)| self.record_line(p.trim())));
                 }
                 Block::Para { plain, .. } if is_none(plain) => self.mapped.push(plain.clone()),
+                Block::Para { plain, .. } if !has_han(plain) => out.push(self.record_line(plain)),
                 Block::Para { plain, .. } => {
                     out.extend(entries(plain).0.iter().map(|e| record(e)));
                 }
@@ -1688,6 +1697,38 @@ impl Builder<'_> {
             }
         }
         rest
+    }
+
+    /// Read one record written on a line: `《表》 品质部 3年`, or `Form — QA — 10 years`.
+    fn record_line(&mut self, line: &str) -> RecordDraft {
+        if has_han(line) {
+            return record(line);
+        }
+        let parts: Vec<&str> = line
+            .split(" — ")
+            .flat_map(|p| p.split(" – "))
+            .map(str::trim)
+            .collect();
+        let retention = |p: &str| {
+            let l = p.to_lowercase();
+            l.chars().any(|c| c.is_ascii_digit()) || l.contains("permanent") || l.contains("life")
+        };
+        match parts.as_slice() {
+            [form, keeper, kept] if retention(kept) => RecordDraft {
+                form: (*form).to_owned(),
+                keeper: Some((*keeper).to_owned()),
+                retention: Some((*kept).to_owned()),
+            },
+            [form, kept] if retention(kept) => RecordDraft {
+                form: (*form).to_owned(),
+                keeper: None,
+                retention: Some((*kept).to_owned()),
+            },
+            _ => RecordDraft {
+                form: line.to_owned(),
+                ..RecordDraft::default()
+            },
+        }
     }
 
     /// Read a form, list or checklist.
@@ -1891,6 +1932,14 @@ impl Builder<'_> {
     }
 }
 
+fn has_han(text: &str) -> bool {
+    text.chars().any(|c| matches!(c, '\u{4E00}'..='\u{9FFF}'))
+}
+
+static STEP_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i:step)\s+\d+(?:\.\d+)*\s*[:.\-–—]\s*").expect("a valid regex")
+});
+
 fn role(l: Label) -> &'static str {
     match l {
         Label::Reviewed => "reviewed",
@@ -2035,7 +2084,18 @@ fn norm(text: &str) -> String {
             !c.is_whitespace()
                 && !matches!(
                     c,
-                    '\\' | '*' | '`' | '|' | ':' | '：' | ';' | '；' | '、' | ',' | '，'
+                    '\\' | '*'
+                        | '`'
+                        | '|'
+                        | ':'
+                        | '：'
+                        | ';'
+                        | '；'
+                        | '、'
+                        | ','
+                        | '，'
+                        | '—'
+                        | '–'
                 )
         })
         .collect()
