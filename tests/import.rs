@@ -1205,3 +1205,123 @@ appendices Document information | Responsibilities | Materials
 ",
     ),
 ];
+
+/// The valid fixture set with an appendix (a paragraph and a Markdown table) on QP-7.5-01.
+fn set_with_appendix() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&fixture("valid"), dir.path());
+    let path = dir.path().join("procedures/QP-7.5-01.yaml");
+    let text = fs::read_to_string(&path).unwrap();
+    let appendix = "appendices:\n  - title: 附录A 文件编号规则\n    text: |-\n      编号由类别前缀和序号组成。\n\n      | 类别 | 前缀 |\n      |---|---|\n      | 程序 | QP |\n      | 记录 | QR |\n";
+    let text = text.replace("history:\n", &format!("{appendix}history:\n"));
+    fs::write(&path, text).unwrap();
+    dir
+}
+
+#[test]
+fn appendices_render_after_section_7_in_html_and_markdown() {
+    let set = set_with_appendix();
+    let out = set.path().join("out");
+    let built = common::build(set.path(), &out, &["--to", "html,md"]);
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let html = fs::read_to_string(out.join("procedures/QP-7.5-01.html")).unwrap();
+    let records = html.find("id=\"records\"").unwrap();
+    let appendix = html.find("附录A 文件编号规则").unwrap();
+    assert!(appendix > records, "the appendix comes after section 7");
+    assert!(
+        html[appendix..].contains("<td>程序</td><td>QP</td>"),
+        "{html}"
+    );
+    let md = fs::read_to_string(out.join("procedures/QP-7.5-01.md")).unwrap();
+    let records = md.find("## 7 ").unwrap();
+    let appendix = md.find("## 附录A 文件编号规则").unwrap();
+    assert!(appendix > records, "{md}");
+    assert!(md[appendix..].contains("| 程序 | QP |"), "{md}");
+}
+
+#[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
+fn appendices_print_after_section_7_in_the_pdf() {
+    let set = set_with_appendix();
+    let out = set.path().join("out");
+    let built = common::build(set.path(), &out, &["--to", "pdf"]);
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let pdf = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .flatten()
+        .find(|e| {
+            e.file_name().to_string_lossy().starts_with("QP-7.5-01")
+                && e.path().extension().is_some_and(|x| x == "pdf")
+        })
+        .expect("the PDF");
+    let text = std::process::Command::new("pdftotext")
+        .args([pdf.path().as_os_str(), "-".as_ref()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).replace(char::is_whitespace, "");
+    let records = text.find("《文件发放登记表》").unwrap();
+    let appendix = text
+        .find("附录A文件编号规则")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(appendix > records, "{text}");
+    assert!(text[appendix..].contains("程序QP"), "{text}");
+}
+
+#[test]
+fn section_names_can_be_added_in_docctl_yaml() {
+    let source = "# Spill Response\n\n## Why we do this\n\nTo contain chemical spills quickly.\n\n## Scope\n\nAll laboratories.\n\n## Procedure\n\n### 1. Stop the spill\n\nClose the container.\n";
+    // Without the synonym, `Why we do this` is an extra section, kept as an appendix.
+    let files = import_text("spill.md", source);
+    let p = procedure(&files["IMP-001.yaml"]);
+    assert_eq!(p.purpose.as_str(), "");
+    let titles: Vec<&str> = p.appendices.iter().map(|a| a.title.as_str()).collect();
+    assert_eq!(titles, ["Why we do this"]);
+    // With it, the section is the purpose.
+    let set = new_set();
+    let config = fs::read_to_string(set.path().join("docctl.yaml")).unwrap();
+    fs::write(
+        set.path().join("docctl.yaml"),
+        format!("{config}\nimport:\n  sections:\n    purpose: [Why we do this]\n"),
+    )
+    .unwrap();
+    fs::write(set.path().join("spill.md"), source).unwrap();
+    let out = docctl()
+        .current_dir(set.path())
+        .args(["import", "spill.md", "-o", "procedures"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let p = procedure(&fs::read_to_string(set.path().join("procedures/IMP-001.yaml")).unwrap());
+    assert_eq!(p.purpose.as_str(), "To contain chemical spills quickly.");
+    assert!(p.appendices.is_empty());
+    assert_eq!(p.lang, Some(docctl::model::Lang::En));
+}
+
+#[test]
+fn a_keyword_inside_a_sentence_opens_no_section() {
+    let files = import_text(
+        "x.md",
+        "# Line Clearance\n\n## Purpose\n\nThe purpose of this procedure is described in the scope below; records are kept.\n\n## Scope\n\nPackaging lines.\n\n## Procedure\n\n### 1. Remove materials\n\nSee para. 4.1.5 of the site manual; then 2.3 kg of waste is weighed.\n\n### 2. Verify\n\nQA verifies.\n",
+    );
+    let p = procedure(&files["IMP-001.yaml"]);
+    assert!(
+        p.purpose
+            .as_str()
+            .starts_with("The purpose of this procedure")
+    );
+    assert_eq!(p.scope.as_str(), "Packaging lines.");
+    assert_eq!(p.steps.len(), 2);
+    assert!(p.records.is_empty());
+}
