@@ -1293,16 +1293,7 @@ fn section_names_can_be_added_in_docctl_yaml() {
     )
     .unwrap();
     fs::write(set.path().join("spill.md"), source).unwrap();
-    let out = docctl()
-        .current_dir(set.path())
-        .args(["import", "spill.md", "-o", "procedures"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::run_in(set.path(), &["import", "spill.md", "-o", "procedures"]);
     let p = procedure(&fs::read_to_string(set.path().join("procedures/IMP-001.yaml")).unwrap());
     assert_eq!(p.purpose.as_str(), "To contain chemical spills quickly.");
     assert!(p.appendices.is_empty());
