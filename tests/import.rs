@@ -1316,3 +1316,28 @@ fn a_keyword_inside_a_sentence_opens_no_section() {
     assert_eq!(p.steps.len(), 2);
     assert!(p.records.is_empty());
 }
+
+#[test]
+fn typed_numbers_are_checked_and_only_they() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gaps.md");
+    fs::write(
+        &path,
+        "# Gaps\n\n## 1. Purpose\n\nSee para. 4.1.5 and clause 7.5.3.\n\n## 2. Procedure\n\n### 2.1 Receive\n\nText.\n\n### 2.3 Check\n\nText.\n\n### 2.3 Release\n\nText.\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let (code, stderr) = import(&[path.as_os_str(), "-o".as_ref(), out.path().as_os_str()]);
+    assert_eq!(code, 0, "{stderr}");
+    let found = warnings(&stderr, "import-numbering");
+    let lines: Vec<usize> = found.iter().map(|(line, _, _)| *line).collect();
+    assert_eq!(lines, [13, 17], "{stderr}");
+    assert!(
+        stderr.contains("`2.3` follows `2.1`: `2.2` is missing"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`2.3` is used again (first at line 13)"),
+        "{stderr}"
+    );
+}

@@ -1520,7 +1520,7 @@ impl Builder<'_> {
                 }
             };
             close(&mut stack, &mut roots, depth);
-            while typed.len() > depth {
+            while typed.len() > depth + 1 {
                 let numbers = typed.pop().unwrap_or_default();
                 self.check_numbers(&numbers, title);
             }
