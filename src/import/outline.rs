@@ -2226,7 +2226,7 @@ mod tests {
         };
         assert_eq!(d.id.as_deref(), Some("QP-1"));
         assert_eq!(d.title, "采购程序");
-        assert_eq!(d.version, "B/2");
+        assert_eq!(d.version, "A/2");
         assert_eq!(d.effective.as_deref(), Some("2024-03-01"));
         assert_eq!(d.owner.as_deref(), Some("品质部"));
         assert_eq!(
