@@ -1341,3 +1341,24 @@ fn typed_numbers_are_checked_and_only_they() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_document_number_already_used_is_kept_in_the_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = fixture("import").join("md").join("02_capa.md");
+    let copy = dir.path().join("02_capa_copy.md");
+    fs::copy(&source, &copy).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let (code, stderr) = import(&[
+        source.as_os_str(),
+        copy.as_os_str(),
+        "-o".as_ref(),
+        out.path().as_os_str(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stderr.matches("coverage: 100.0 %").count(), 2, "{stderr}");
+    let second = procedure(&fs::read_to_string(out.path().join("IMP-001.yaml")).unwrap());
+    let kept = second.appendices.last().unwrap();
+    assert_eq!(kept.title.as_str(), "文件编号");
+    assert!(kept.text.as_str().ends_with("SOP-QA-014"));
+}
