@@ -1362,3 +1362,46 @@ fn a_document_number_already_used_is_kept_in_the_text() {
     assert_eq!(kept.title.as_str(), "文件编号");
     assert!(kept.text.as_str().ends_with("SOP-QA-014"));
 }
+
+#[test]
+fn word_furniture_is_listed_fields_ignored_and_text_boxes_kept_once() {
+    let (stderr, drafts) = import_one(
+        &fixture("import")
+            .join("docx")
+            .join("01_顾客沟通管理程序.docx"),
+    );
+    assert!(
+        stderr.contains(
+            "furniture (header1, not imported): 「深圳市华信电子有限公司 质量管理体系程序文件」"
+        ),
+        "{stderr}"
+    );
+    // The footer's PAGE and NUMPAGES fields are left out: no page number in the furniture.
+    assert!(
+        stderr.contains("furniture (footer1, not imported): 「第  页 共  页」"),
+        "{stderr}"
+    );
+    assert!(!drafts["QP-8.2-01.yaml"].contains("页码"));
+    let (_, drafts) = import_one(
+        &fixture("import")
+            .join("docx")
+            .join("05_生产过程控制程序.docx"),
+    );
+    let text = &drafts["QP-8.5-01.yaml"];
+    // The text box (DrawingML, with Word's VML fallback copy) is read once, after its anchor.
+    assert_eq!(
+        text.matches("换线、换料、设备维修后均须重新做首件").count(),
+        1,
+        "{text}"
+    );
+    let p = procedure(text);
+    let first_article = p.steps[1].text.as_ref().unwrap().as_str();
+    assert!(
+        first_article.starts_with("首件检验合格后方可批量生产。"),
+        "{first_article}"
+    );
+    assert!(
+        first_article.contains("首件样品保留至该批次结束。"),
+        "{first_article}"
+    );
+}
