@@ -6,7 +6,8 @@
 # Each build starts from an empty output folder (`--to pdf`, -j = the number of CPUs) and is
 # run twice per way; the faster of the two counts. Prints wall time, the peak memory of the
 # whole process tree (docctl and every typst it runs, summed, sampled every 50 ms) and the
-# largest single process (`/usr/bin/time -v`), then the ratio. A no-change rebuild follows.
+# largest single process (`/usr/bin/time -v`), then the ratio, and how many PDFs are
+# byte-identical both ways. A no-change rebuild follows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release -q
@@ -56,7 +57,12 @@ compare() {
   new=$(best "$set" "$out-new")
   read -r old_s old_tree old_proc <<<"$old"
   read -r new_s new_tree new_proc <<<"$new"
-  echo "== $label: $(find "$out-new" -name '*.pdf' | wc -l) PDFs"
+  local total same=0 pdf
+  total=$(cd "$out-old" && find procedures forms -name '*.pdf' | wc -l)
+  for pdf in $(cd "$out-old" && find procedures forms -name '*.pdf'); do
+    if cmp -s "$out-old/$pdf" "$out-new/$pdf"; then same=$((same + 1)); fi
+  done
+  echo "== $label: $total PDFs, $same of them byte-identical both ways"
   printf '  one process per document: %6.2f s wall, peak %4d MB (tree), %4d MB (largest process)\n' "$old_s" "$old_tree" "$old_proc"
   printf '  bundles:                  %6.2f s wall, peak %4d MB (tree), %4d MB (largest process)\n' "$new_s" "$new_tree" "$new_proc"
   printf '  ratio: %.2fx faster\n' "$(echo "scale=4; $old_s / $new_s" | bc)"
