@@ -189,13 +189,18 @@ fn compile_batch(
             results
         }
         Err(error) => {
-            // Say why the fast path was left even when every document then compiles alone.
-            eprintln!("note: {error}\n  compiling these documents one by one");
-            batch
+            let results: Vec<(usize, Result<(), Error>)> = batch
                 .iter()
                 .zip(&members)
                 .map(|(&i, t)| (i, compile_one(typst, t.job, t.pdf, work)))
-                .collect()
+                .collect();
+            // A document that fails alone says so itself; a bundle that failed although each
+            // of its documents compiles alone is worth a word (a typst bug, a template that
+            // only breaks next to others).
+            if results.iter().all(|(_, r)| r.is_ok()) {
+                eprintln!("note: {error}\n  the documents were compiled one by one instead");
+            }
+            results
         }
     }
 }

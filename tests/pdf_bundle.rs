@@ -230,3 +230,28 @@ fn only_changed_documents_are_compiled_again_and_bytes_stay_identical() {
         }
     }
 }
+
+#[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
+fn publish_compiles_in_bundles_and_archives_the_pdfs_build_makes() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    copy_dir(&fixture("valid"), dir.path());
+    common::run_in(dir.path(), &["publish", "--date", "2026-11-27"]);
+    // No per-document typst job ran: publish took the bundle path.
+    let work = dir.path().join("output/.docctl/publish");
+    assert!(work.is_dir());
+    assert!(!work.join("jobs").exists(), "publish compiled one by one");
+    let built = assert_fs::TempDir::new().unwrap();
+    succeeded(&build_pdf(dir.path(), built.path(), "40", &["--no-bundle"]));
+    let built = pdfs(built.path());
+    let archived = pdfs(&dir.path().join("published"));
+    assert_eq!(archived.len(), built.len(), "{:?}", archived.keys());
+    for (path, bytes) in &archived {
+        let file = Path::new(path).file_name().unwrap().to_string_lossy();
+        let same = built
+            .iter()
+            .find(|(b, _)| b.ends_with(&format!("/{file}")))
+            .unwrap_or_else(|| panic!("{path} was not built"));
+        assert!(bytes == same.1, "{path} differs from {}", same.0);
+    }
+}
