@@ -14,7 +14,7 @@ cargo build --release -q
 bin=$PWD/target/release/docctl
 today=2026-11-27
 
-# measure CMD… → "WALL_S TREE_MB PROC_MB"
+# measure CMD… → "WALL_S TREE_MB PROC_MB CPU_S" (CPU: user + system of docctl and every typst)
 measure() {
   local log
   log=$(mktemp)
@@ -32,10 +32,11 @@ measure() {
     exit 1
   fi
   end=$(date +%s.%N)
-  local proc
+  local proc cpu
   proc=$(awk -F: '/Maximum resident set size/ {print $2}' "$log")
+  cpu=$(awk -F: '/User time|System time/ {s += $2} END {print s}' "$log")
   rm -f "$log"
-  echo "$(echo "$end - $start" | bc) $((peak / 1024)) $((proc / 1024))"
+  echo "$(echo "$end - $start" | bc) $((peak / 1024)) $((proc / 1024)) $cpu"
 }
 
 # best SET OUT EXTRA… → the faster of two full builds from an empty output folder
@@ -55,20 +56,21 @@ compare() {
   local old new
   old=$(best "$set" "$out-old" --no-bundle)
   new=$(best "$set" "$out-new")
-  read -r old_s old_tree old_proc <<<"$old"
-  read -r new_s new_tree new_proc <<<"$new"
+  read -r old_s old_tree old_proc old_cpu <<<"$old"
+  read -r new_s new_tree new_proc new_cpu <<<"$new"
   local total same=0 pdf
   total=$(cd "$out-old" && find procedures forms -name '*.pdf' | wc -l)
   for pdf in $(cd "$out-old" && find procedures forms -name '*.pdf'); do
     if cmp -s "$out-old/$pdf" "$out-new/$pdf"; then same=$((same + 1)); fi
   done
   echo "== $label: $total PDFs, $same of them byte-identical both ways"
-  printf '  one process per document: %6.2f s wall, peak %4d MB (tree), %4d MB (largest process)\n' "$old_s" "$old_tree" "$old_proc"
-  printf '  bundles:                  %6.2f s wall, peak %4d MB (tree), %4d MB (largest process)\n' "$new_s" "$new_tree" "$new_proc"
-  printf '  ratio: %.2fx faster\n' "$(echo "scale=4; $old_s / $new_s" | bc)"
+  printf '  one process per document: %6.2f s wall, %6.2f s CPU, peak %4d MB (tree), %4d MB (largest process)\n' "$old_s" "$old_cpu" "$old_tree" "$old_proc"
+  printf '  bundles:                  %6.2f s wall, %6.2f s CPU, peak %4d MB (tree), %4d MB (largest process)\n' "$new_s" "$new_cpu" "$new_tree" "$new_proc"
+  printf '  ratio: %.2fx faster (wall), %.2fx less CPU\n' "$(echo "scale=4; $old_s / $new_s" | bc)" "$(echo "scale=4; $old_cpu / $new_cpu" | bc)"
   local again
   again=$(measure "$bin" build "$set" --out "$out-new" --to pdf --today "$today")
-  printf '  no-change rebuild (bundles): %.2f s wall\n' "${again%% *}"
+  read -r again_s _ _ again_cpu <<<"$again"
+  printf '  no-change rebuild (bundles): %.2f s wall, %.2f s CPU\n' "$again_s" "$again_cpu"
 }
 
 compare "shipped set" . /tmp/docctl-pdfbench-shipped
