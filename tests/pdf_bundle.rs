@@ -7,9 +7,9 @@ mod common;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use common::{copy_dir, docctl, fixture};
+use common::{copy_dir, docctl, fixture, pages, pdftotext};
 use docctl::acroform::read_fields;
 
 /// Build `set` into `out` (PDF only) with `extra` flags and `DOCCTL_PDF_BATCH=batch`.
@@ -48,28 +48,6 @@ fn pdfs(out: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-fn pdftotext(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-layout"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn pages(pdf: &Path) -> usize {
-    let info = Command::new("pdfinfo").arg(pdf).output().unwrap();
-    String::from_utf8_lossy(&info.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap()
-}
-
 /// Compare the two builds of `set`: text, pages, form fields (names, kinds, options,
 /// rectangles within 0.5 pt) and, since both paths feed typst the same document with the same
 /// timestamp, the bytes.
@@ -89,7 +67,11 @@ fn assert_paths_agree(set: &Path, batch: &str) {
     for name in old_pdfs.keys() {
         let a = old.path().join(name);
         let b = new.path().join(name);
-        assert_eq!(pdftotext(&a), pdftotext(&b), "{name}: text differs");
+        assert_eq!(
+            pdftotext(&a, None),
+            pdftotext(&b, None),
+            "{name}: text differs"
+        );
         assert_eq!(pages(&a), pages(&b), "{name}: page count differs");
         let fa = read_fields(&old_pdfs[name]).unwrap();
         let fb = read_fields(&new_pdfs[name]).unwrap();
