@@ -9,6 +9,7 @@
 # largest single process (`/usr/bin/time -v`), then the ratio, and how many PDFs are
 # byte-identical both ways. A no-change rebuild follows.
 set -euo pipefail
+shopt -s inherit_errexit
 cd "$(dirname "$0")/.."
 cargo build --release -q
 bin=$PWD/target/release/docctl
@@ -23,7 +24,8 @@ measure() {
   setsid /usr/bin/time -v "$@" >/dev/null 2>"$log" &
   local pid=$!
   while kill -0 "$pid" 2>/dev/null; do
-    sum=$(ps -o rss= --sid "$pid" 2>/dev/null | awk '{s += $1} END {print s + 0}')
+    # ps fails once the session is gone (the loop then ends).
+    sum=$({ ps -o rss= --sid "$pid" 2>/dev/null || true; } | awk '{s += $1} END {print s + 0}')
     if ((sum > peak)); then peak=$sum; fi
     sleep 0.05
   done
