@@ -40,7 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ledger.documents.insert(
             header.id.value.0.clone(),
             LedgerDoc {
-                kind: format!("{:?}", loaded.doc.kind()).to_lowercase(),
+                kind: loaded.doc.kind(),
                 slug: header.id.value.slug(),
                 releases: vec![release],
             },

@@ -241,10 +241,7 @@ impl DocRef {
                 DocRef {
                     id: header.id.value.to_string(),
                     title: header.title.to_string(),
-                    kind: match doc.kind() {
-                        crate::model::Kind::Procedure => "procedure".to_owned(),
-                        crate::model::Kind::Form => "form".to_owned(),
-                    },
+                    kind: doc.kind().as_str().to_owned(),
                     status: header.status.value.as_str().to_owned(),
                 }
             }

@@ -168,7 +168,7 @@ fn refusal(signer: &Signer, signing: &Signing<'_>) -> Option<String> {
             "signs only {}, and {} is a {}",
             kinds.join(", "),
             signing.id,
-            kind_name(signing.kind)
+            signing.kind.as_str()
         ));
     }
     if !signer.departments.is_empty() {
@@ -208,11 +208,4 @@ fn refusal(signer: &Signer, signing: &Signing<'_>) -> Option<String> {
         ));
     }
     None
-}
-
-fn kind_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Procedure => "procedure",
-        Kind::Form => "form",
-    }
 }

@@ -148,12 +148,7 @@ pub fn parse_date(flag: &str, text: Option<&str>) -> Result<Date, Error> {
 }
 
 /// Return the document of a ledger entry's kind, parsed from an archived YAML.
-pub fn parse_archived(kind: &str, name: &str, text: &str) -> Option<Document> {
-    let kind = if kind == "form" {
-        Kind::Form
-    } else {
-        Kind::Procedure
-    };
+pub fn parse_archived(kind: Kind, name: &str, text: &str) -> Option<Document> {
     parse_as(kind, name, text).ok()
 }
 

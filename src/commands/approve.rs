@@ -19,7 +19,7 @@ pub struct ApproveSettings {
     /// The document's id or title.
     pub id: String,
     /// `prepared`, `reviewed` or `approved`.
-    pub role: &'static str,
+    pub role: SignRole,
     /// Who signs.
     pub name: String,
     /// When.
@@ -73,7 +73,7 @@ pub fn run(settings: &ApproveSettings) -> Result<(), Error> {
             release.released
         )));
     }
-    let role = settings.role;
+    let role = settings.role.as_str();
     let position = ROLES.iter().position(|r| *r == role).unwrap_or(0);
     let signed: Vec<Option<&Sp<Signature>>> = {
         let a = header.approval;
@@ -207,9 +207,9 @@ pub fn invoke(args: crate::cli::ApproveArgs) -> Result<bool, Error> {
         root: args.dir,
         id: args.id,
         role: match args.role {
-            crate::cli::Role::Prepared => "prepared",
-            crate::cli::Role::Reviewed => "reviewed",
-            crate::cli::Role::Approved => "approved",
+            crate::cli::Role::Prepared => SignRole::Prepared,
+            crate::cli::Role::Reviewed => SignRole::Reviewed,
+            crate::cli::Role::Approved => SignRole::Approved,
         },
         name: crate::fold::required("--name", &args.name)?,
         commit: args.commit,

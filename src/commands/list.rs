@@ -359,14 +359,13 @@ fn from_ledger(library: &Library) -> Result<(Vec<ListRow>, Vec<ListRow>), Error>
         )
         .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
         .map_err(|e| Error::io(&path, e))?;
-        let parsed =
-            parse_archived(&doc.kind, &path.to_string_lossy(), &text).ok_or_else(|| {
-                Error::Usage(format!(
-                    "{}: the archived YAML of {id} {} does not load",
-                    path.display(),
-                    release.version
-                ))
-            })?;
+        let parsed = parse_archived(doc.kind, &path.to_string_lossy(), &text).ok_or_else(|| {
+            Error::Usage(format!(
+                "{}: the archived YAML of {id} {} does not load",
+                path.display(),
+                release.version
+            ))
+        })?;
         let words = labels::of(library.config.lang);
         let status = match &release.superseded {
             Some(s) => match &s.by {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic;
 use crate::error::Error;
 use crate::load::{self, Library};
-use crate::model::{Date, Kind, Status};
+use crate::model::{Date, Status};
 use crate::publish::archive::{self, Stage};
 use crate::publish::{self, ARCHIVE, Faults, Ledger, LedgerDoc, Lock, Release, Superseded};
 use crate::render::{self, Formats, templates::Templates};
@@ -317,7 +317,7 @@ fn updated_ledger(
         let header = library.documents[i].doc.header();
         let id = header.id.value.0.clone();
         let entry = ledger.documents.entry(id).or_insert_with(|| LedgerDoc {
-            kind: kind_name(library.documents[i].doc.kind()).to_owned(),
+            kind: library.documents[i].doc.kind(),
             slug: header.id.value.slug(),
             releases: Vec::new(),
         });
@@ -348,14 +348,6 @@ fn updated_ledger(
     ledger
 }
 
-/// Return `procedure` or `form`.
-pub(crate) fn kind_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Procedure => "procedure",
-        Kind::Form => "form",
-    }
-}
-
 /// Check the archive against the ledger: every file of every release folder (as found on
 /// disk, links not followed) is one the ledger lists with its SHA-256, each archived YAML still
 /// has the recorded canonical content, and nothing else is in `published/`.
@@ -384,7 +376,7 @@ fn verify(root: &std::path::Path) -> Result<bool, Error> {
                 ));
             } else if name.ends_with(".yaml") {
                 let text = String::from_utf8_lossy(&bytes);
-                let same = parse_archived(&doc.kind, name, &text)
+                let same = parse_archived(doc.kind, name, &text)
                     .is_some_and(|d| publish::content_hash(&d) == release.content_sha256);
                 if !same {
                     problems.push(format!(

@@ -33,6 +33,14 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Return `procedure` or `form`, as the ledger, the views and messages spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Procedure => "procedure",
+            Kind::Form => "form",
+        }
+    }
+
     /// The folder of the set that holds documents of this kind.
     pub fn folder(self) -> &'static str {
         match self {

@@ -49,7 +49,7 @@ pub struct Ledger {
 #[serde(deny_unknown_fields)]
 pub struct LedgerDoc {
     /// procedure | form.
-    pub kind: String,
+    pub kind: crate::model::Kind,
     /// The id made safe as a folder name.
     pub slug: String,
     /// The releases, oldest first.
@@ -263,10 +263,7 @@ pub fn canonical(doc: &Document) -> String {
         Document::Form(f) => serde_json::to_value(f),
     }
     .unwrap_or_default();
-    let kind = match doc.kind() {
-        crate::model::Kind::Procedure => "procedure",
-        crate::model::Kind::Form => "form",
-    };
+    let kind = doc.kind().as_str();
     let mut out = String::with_capacity(4096);
     out.push_str("{\"kind\":\"");
     out.push_str(kind);

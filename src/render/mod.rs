@@ -263,10 +263,7 @@ fn render_one(
                 view::CitedByView {
                     id: header.id.value.to_string(),
                     title: header.title.to_string(),
-                    kind: match citing.kind() {
-                        Kind::Procedure => "procedure",
-                        Kind::Form => "form",
-                    },
+                    kind: citing.kind().as_str(),
                     kind_label: match citing.kind() {
                         Kind::Procedure => words["kind_procedure"],
                         Kind::Form => words["kind_form"],
@@ -385,10 +382,7 @@ fn render_one(
     let entry = ManifestEntry {
         id: header.id.value.to_string(),
         title: header.title.to_string(),
-        kind: match kind {
-            Kind::Procedure => "procedure",
-            Kind::Form => "form",
-        },
+        kind: kind.as_str(),
         version: header.version.value.to_string(),
         status: header.status.value.as_str(),
         effective: header

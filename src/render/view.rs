@@ -570,10 +570,7 @@ impl<'a> ViewBuilder<'a> {
             Document::Form(_) => Vec::new(),
         };
         HeaderView {
-            kind: match doc.kind() {
-                crate::model::Kind::Procedure => "procedure",
-                crate::model::Kind::Form => "form",
-            },
+            kind: doc.kind().as_str(),
             id: header.id.value.to_string(),
             slug: header.id.value.slug(),
             title: header.title.to_string(),
