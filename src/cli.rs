@@ -142,7 +142,8 @@ pub struct BuildArgs {
     /// The documentation set's folder (holding docctl.yaml).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
-    /// The outputs to build, comma-separated: pdf, html, md, xlsx (forms).
+    /// The outputs to build, comma-separated: pdf, html, md, xlsx (forms), docx (Word; not
+    /// built by default).
     #[arg(long, value_name = "FORMATS", default_value = "pdf,html,md,xlsx")]
     pub to: String,
     /// The output folder; default: DIR/output.

@@ -17,6 +17,7 @@ pub mod cli;
 pub mod commands;
 pub mod coverage;
 pub mod diagnostic;
+pub mod docx;
 pub mod edit;
 pub mod error;
 pub mod fold;

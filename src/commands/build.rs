@@ -55,11 +55,12 @@ pub fn run(settings: &BuildSettings) -> Result<bool, Error> {
     }
     let (errors, _) = diagnostic::count(&diagnostics);
     // With errors, the portal (HTML, Markdown) is still built, so that everyone can see the
-    // problems where they are; controlled copies (PDF, Excel) are not.
+    // problems where they are; controlled copies (PDF, Excel, Word) are not.
     let formats = if errors > 0 {
         render::Formats {
             pdf: false,
             xlsx: false,
+            docx: false,
             ..settings.formats
         }
     } else {
@@ -84,7 +85,7 @@ pub fn run(settings: &BuildSettings) -> Result<bool, Error> {
     };
     if errors > 0 {
         eprintln!(
-            "{errors} error(s) in the documents: the portal in {} shows them; no PDF or Excel was built (run `docctl check`)",
+            "{errors} error(s) in the documents: the portal in {} shows them; no PDF, Excel or Word file was built (run `docctl check`)",
             settings.out.display()
         );
         return Ok(false);

@@ -172,6 +172,7 @@ fn stage_and_move(
         html: true,
         md: false,
         xlsx: false,
+        docx: false,
     };
     // The archived pages show the document as released, without the check's notes.
     let pages = std::sync::Mutex::new(BTreeMap::<String, Vec<u8>>::new());

@@ -32,6 +32,8 @@ pub struct Formats {
     pub md: bool,
     /// Excel workbooks (forms).
     pub xlsx: bool,
+    /// Word documents (procedures and forms).
+    pub docx: bool,
 }
 
 impl Formats {
@@ -42,6 +44,7 @@ impl Formats {
             html: false,
             md: false,
             xlsx: false,
+            docx: false,
         };
         for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             match item {
@@ -49,9 +52,10 @@ impl Formats {
                 "html" => formats.html = true,
                 "md" | "markdown" => formats.md = true,
                 "xlsx" => formats.xlsx = true,
+                "docx" | "word" => formats.docx = true,
                 other => {
                     return Err(Error::Usage(format!(
-                        "unknown output format `{other}`: use pdf, html, md and xlsx"
+                        "unknown output format `{other}`: use pdf, html, md, xlsx and docx"
                     )));
                 }
             }
@@ -300,6 +304,16 @@ fn render_one(
             )?;
             outputs.insert("xlsx", format!("{base}.xlsx"));
         }
+    }
+    if formats.docx {
+        let bytes = match doc {
+            Document::Procedure(p) => {
+                crate::docx::procedure(site_view, &markdown.procedure(doc, p))?
+            }
+            Document::Form(f) => crate::docx::form(site_view, &markdown.form(doc, f))?,
+        };
+        sink(&format!("{base}.docx"), &bytes)?;
+        outputs.insert("docx", format!("{base}.docx"));
     }
     if formats.html {
         let text = match doc {

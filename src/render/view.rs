@@ -197,6 +197,15 @@ const EN: Labels = Labels {
     status: "Status",
 };
 
+/// Return the fixed words of a controlled document in a language.
+pub fn labels(lang: DocLang) -> Labels {
+    match lang {
+        DocLang::ZhHans => ZH_HANS,
+        DocLang::ZhHant => ZH_HANT,
+        DocLang::En => EN,
+    }
+}
+
 /// The status of a document as shown: word, stamp and colour.
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusView {
@@ -617,11 +626,12 @@ impl<'a> ViewBuilder<'a> {
     fn header(&self, doc: &Document) -> HeaderView {
         let header = doc.header();
         let lang = header.lang.unwrap_or(self.library.config.lang);
-        let (html_lang, typst_lang, typst_region, cjk, labels) = match lang {
-            DocLang::ZhHans => ("zh-CN", "zh", "cn", "SC", ZH_HANS),
-            DocLang::ZhHant => ("zh-TW", "zh", "tw", "TC", ZH_HANT),
-            DocLang::En => ("en", "en", "gb", "SC", EN),
+        let (html_lang, typst_lang, typst_region, cjk) = match lang {
+            DocLang::ZhHans => ("zh-CN", "zh", "cn", "SC"),
+            DocLang::ZhHant => ("zh-TW", "zh", "tw", "TC"),
+            DocLang::En => ("en", "en", "gb", "SC"),
         };
+        let labels = labels(lang);
         let sign = |s: Option<&crate::model::Sp<crate::model::Signature>>| {
             s.map(|s| SignView {
                 name: s.value.name.to_string(),
