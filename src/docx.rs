@@ -15,7 +15,7 @@ use std::io::Write as _;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::error::Error;
-use crate::render::view::{FieldView, FormView, HeaderView, ProcedureView, SiteView};
+use crate::render::view::{FieldView, FormView, HeaderView, Labels, ProcedureView, SiteView};
 
 /// The deepest heading style written (`Heading6`); deeper steps use numbered paragraphs.
 const HEADING_STYLES: usize = 6;
@@ -38,7 +38,7 @@ pub fn procedure(site: &SiteView, doc: &ProcedureView) -> Result<Vec<u8>, Error>
         body.paragraph(
             "",
             &[
-                run(&format!("{}: ", l.distribution), true),
+                run(&format!("{}: ", word(l, "distribution")), true),
                 run(&h.distribution.join("、"), false),
             ]
             .concat(),
@@ -46,9 +46,9 @@ pub fn procedure(site: &SiteView, doc: &ProcedureView) -> Result<Vec<u8>, Error>
     }
     body.history(h);
 
-    body.heading(1, &run(l.purpose, false));
+    body.heading(1, &run(word(l, "purpose"), false));
     body.rich(&doc.purpose, None);
-    body.heading(1, &run(l.scope, false));
+    body.heading(1, &run(word(l, "scope"), false));
     body.rich(&doc.scope, None);
     let duties = doc
         .responsibilities
@@ -56,21 +56,21 @@ pub fn procedure(site: &SiteView, doc: &ProcedureView) -> Result<Vec<u8>, Error>
         .map(|r| (&r.department, &r.duties));
     let terms = doc.definitions.iter().map(|d| (&d.term, &d.text));
     for (heading, entries) in [
-        (l.responsibilities, duties.collect::<Vec<_>>()),
-        (l.definitions, terms.collect()),
+        (word(l, "responsibilities"), duties.collect::<Vec<_>>()),
+        (word(l, "definitions"), terms.collect()),
     ] {
         // 3.1 department: duties; 4.1 term: definition (numbered at the list's second level).
         body.heading(1, &run(heading, false));
         if entries.is_empty() {
-            body.paragraph("", &run(l.none, false));
+            body.paragraph("", &run(word(l, "none"), false));
         }
         for (lead, text) in entries {
             body.rich(text, Some((1, run(&format!("{lead}: "), true))));
         }
     }
-    body.heading(1, &run(l.steps, false));
+    body.heading(1, &run(word(l, "steps"), false));
     for s in &doc.steps {
-        let by = (!s.by.is_empty()).then(|| format!("({}: {})", l.responsible, s.by));
+        let by = (!s.by.is_empty()).then(|| format!("({}: {})", word(l, "responsible"), s.by));
         if s.title.is_empty() {
             // A step without a title: its text is the numbered paragraph.
             let lead = by.map(|b| run(&format!("{b} "), false)).unwrap_or_default();
@@ -88,9 +88,9 @@ pub fn procedure(site: &SiteView, doc: &ProcedureView) -> Result<Vec<u8>, Error>
         }
         body.rich(&s.text, None);
     }
-    body.heading(1, &run(l.related, false));
+    body.heading(1, &run(word(l, "related"), false));
     if doc.related.is_empty() {
-        body.paragraph("", &run(l.none, false));
+        body.paragraph("", &run(word(l, "none"), false));
     } else {
         let rows: Vec<Vec<String>> = doc
             .related
@@ -103,11 +103,16 @@ pub fn procedure(site: &SiteView, doc: &ProcedureView) -> Result<Vec<u8>, Error>
                 ]
             })
             .collect();
-        body.table(&[1, 6, 3], &[l.serial, l.related, l.number], &rows, 0);
+        body.table(
+            &[1, 6, 3],
+            &[word(l, "serial"), word(l, "related"), word(l, "number")],
+            &rows,
+            0,
+        );
     }
-    body.heading(1, &run(l.records, false));
+    body.heading(1, &run(word(l, "records"), false));
     if doc.records.is_empty() {
-        body.paragraph("", &run(l.none, false));
+        body.paragraph("", &run(word(l, "none"), false));
     } else {
         let rows: Vec<Vec<String>> = doc
             .records
@@ -125,17 +130,17 @@ pub fn procedure(site: &SiteView, doc: &ProcedureView) -> Result<Vec<u8>, Error>
         body.table(
             &[1, 4, 3, 2, 2],
             &[
-                l.serial,
-                l.record_name,
-                l.form_number,
-                l.keeper,
-                l.retention,
+                word(l, "serial"),
+                word(l, "record_name"),
+                word(l, "form_number"),
+                word(l, "keeper"),
+                word(l, "retention"),
             ],
             &rows,
             0,
         );
     }
-    body.paragraph("Notice", &run(l.notice, false));
+    body.paragraph("Notice", &run(word(l, "notice"), false));
     package(site, h, &body.xml, false)
 }
 
@@ -153,7 +158,7 @@ pub fn form(site: &SiteView, doc: &FormView) -> Result<Vec<u8>, Error> {
         body.paragraph(
             "",
             &[
-                run(&format!("{}: ", l.retention), true),
+                run(&format!("{}: ", word(l, "retention")), true),
                 run(&doc.retention, false),
             ]
             .concat(),
@@ -219,7 +224,7 @@ pub fn form(site: &SiteView, doc: &FormView) -> Result<Vec<u8>, Error> {
     }
     body.approval(h);
     body.history(h);
-    body.paragraph("Notice", &run(l.notice, false));
+    body.paragraph("Notice", &run(word(l, "notice"), false));
     package(site, h, &body.xml, doc.landscape)
 }
 
@@ -232,6 +237,46 @@ fn field_label(f: &FieldView) -> String {
         label.push_str(" *");
     }
     label
+}
+
+/// A fixed word of the document's language, by its key in the label data of `render::view`
+/// (the one place the words are kept).
+pub fn word(labels: &Labels, key: &str) -> &'static str {
+    match key {
+        "approved" => labels.approved,
+        "by" => labels.by,
+        "change" => labels.change,
+        "date" => labels.date,
+        "definitions" => labels.definitions,
+        "distribution" => labels.distribution,
+        "effective" => labels.effective,
+        "form_number" => labels.form_number,
+        "history" => labels.history,
+        "keeper" => labels.keeper,
+        "none" => labels.none,
+        "notice" => labels.notice,
+        "number" => labels.number,
+        "owner" => labels.owner,
+        "page" => labels.page,
+        "page_after" => labels.page_after,
+        "page_before" => labels.page_before,
+        "page_middle" => labels.page_middle,
+        "prepared" => labels.prepared,
+        "purpose" => labels.purpose,
+        "record_name" => labels.record_name,
+        "records" => labels.records,
+        "related" => labels.related,
+        "responsibilities" => labels.responsibilities,
+        "responsible" => labels.responsible,
+        "retention" => labels.retention,
+        "reviewed" => labels.reviewed,
+        "scope" => labels.scope,
+        "serial" => labels.serial,
+        "status" => labels.status,
+        "steps" => labels.steps,
+        "version" => labels.version,
+        _ => "",
+    }
 }
 
 /// Escape text for XML character data and attribute values: HTML's five entities are XML's,
@@ -427,16 +472,16 @@ impl Body {
         let l = &h.labels;
         let a = &h.approval;
         let rows: Vec<Vec<String>> = [
-            (l.prepared, &a.prepared),
-            (l.reviewed, &a.reviewed),
-            (l.approved, &a.approved),
+            (word(l, "prepared"), &a.prepared),
+            (word(l, "reviewed"), &a.reviewed),
+            (word(l, "approved"), &a.approved),
         ]
         .iter()
         .map(|(label, sign)| {
             vec![
                 run(label, true),
                 run(&sign.name, false),
-                run(l.date, true),
+                run(word(l, "date"), true),
                 run(&sign.date, false),
             ]
         })
@@ -446,7 +491,7 @@ impl Body {
 
     fn history(&mut self, h: &HeaderView) {
         let l = &h.labels;
-        self.paragraph("", &run(l.history, true));
+        self.paragraph("", &run(word(l, "history"), true));
         let rows: Vec<Vec<String>> = h
             .history
             .iter()
@@ -461,7 +506,12 @@ impl Body {
             .collect();
         self.table(
             &[1, 2, 6, 2],
-            &[l.version, l.date, l.change, l.by],
+            &[
+                word(l, "version"),
+                word(l, "date"),
+                word(l, "change"),
+                word(l, "by"),
+            ],
             &rows,
             0,
         );
@@ -537,35 +587,35 @@ fn header_part(site: &SiteView, h: &HeaderView) -> String {
     let widths = [3000, 2400, 1838, 2400];
     let page = format!(
         "{}{}{}{}{}",
-        run(l.page_before, false),
+        run(word(l, "page_before"), false),
         field("PAGE"),
-        run(l.page_middle, false),
+        run(word(l, "page_middle"), false),
         field("NUMPAGES"),
-        run(l.page_after, false)
+        run(word(l, "page_after"), false)
     );
     let rows = [
         [
             run(&site.company, true),
             run(&site.system, false),
-            run(l.number, true),
+            run(word(l, "number"), true),
             run(&h.id, false),
         ],
         [
             run(&h.title, true),
             String::new(),
-            run(l.version, true),
+            run(word(l, "version"), true),
             run(&h.version, false),
         ],
         [
-            run(l.status, true),
+            run(word(l, "status"), true),
             run(h.status.label, false),
-            run(l.effective, true),
+            run(word(l, "effective"), true),
             run(&h.effective, false),
         ],
         [
-            run(l.owner, true),
+            run(word(l, "owner"), true),
             run(&h.owner, false),
-            run(l.page, true),
+            run(word(l, "page"), true),
             page,
         ],
     ];

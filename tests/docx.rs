@@ -165,7 +165,8 @@ fn every_document_becomes_a_word_file_in_word_shapes() {
     );
     for (slug, p) in &procedures {
         let docx = out.join(format!("procedures/{slug}.docx"));
-        let l = docctl::render::view::labels(p.lang.unwrap_or_default());
+        let labels = docctl::render::view::labels(p.lang.unwrap_or_default());
+        let l = |key| docctl::docx::word(&labels, key);
         // styles.xml: Word's own heading styles, numbered by the list.
         let styles = part(&docx, "word/styles.xml");
         for n in 1..=3 {
@@ -195,9 +196,14 @@ fn every_document_becomes_a_word_file_in_word_shapes() {
             p.title.to_string(),
             p.version.value.to_string(),
             p.effective.as_ref().unwrap().value.to_string(),
-            l.number.into(),
+            l("number").into(),
             "受控".into(),
-            format!("{}1{}1{}", l.page_before, l.page_middle, l.page_after),
+            format!(
+                "{}1{}1{}",
+                l("page_before"),
+                l("page_middle"),
+                l("page_after")
+            ),
         ] {
             assert!(
                 cells.contains(&want.as_str()),
@@ -220,28 +226,32 @@ fn every_document_becomes_a_word_file_in_word_shapes() {
         assert_eq!(
             h1,
             [
-                l.purpose,
-                l.scope,
-                l.responsibilities,
-                l.definitions,
-                l.steps,
-                l.related,
-                l.records
+                l("purpose"),
+                l("scope"),
+                l("responsibilities"),
+                l("definitions"),
+                l("steps"),
+                l("related"),
+                l("records")
             ],
             "{slug}"
         );
         // The approval table: role, name, 日期, date.
         let approval = p.approval.as_ref().unwrap();
         for (role, sign) in [
-            (l.prepared, &approval.prepared),
-            (l.reviewed, &approval.reviewed),
-            (l.approved, &approval.approved),
+            (l("prepared"), &approval.prepared),
+            (l("reviewed"), &approval.reviewed),
+            (l("approved"), &approval.approved),
         ] {
             let sign = &sign.as_ref().unwrap().value;
             let at = body.iter().position(|c| c.text == role).unwrap();
             assert_eq!(
                 [&body[at + 1].text, &body[at + 2].text, &body[at + 3].text],
-                [&sign.name.to_string(), l.date, &sign.date.value.to_string()],
+                [
+                    &sign.name.to_string(),
+                    l("date"),
+                    &sign.date.value.to_string()
+                ],
                 "{slug}: {role}"
             );
         }
@@ -249,8 +259,8 @@ fn every_document_becomes_a_word_file_in_word_shapes() {
         // others as paragraphs numbered at their depth; texts as paragraphs.
         let mut steps = Vec::new();
         flat(&p.steps, 1, &mut steps);
-        let start = body.iter().position(|c| c.text == l.steps).unwrap();
-        let end = body.iter().position(|c| c.text == l.related).unwrap();
+        let start = body.iter().position(|c| c.text == l("steps")).unwrap();
+        let end = body.iter().position(|c| c.text == l("related")).unwrap();
         let section: Vec<&Para> = body[start + 1..end].iter().collect();
         let mut at = 0;
         for (depth, title, text) in &steps {
@@ -269,7 +279,7 @@ fn every_document_becomes_a_word_file_in_word_shapes() {
             assert_eq!(&para.text, title, "{slug}");
             at += 1;
             if section.get(at).is_some_and(|p| {
-                p.style.is_empty() && p.text.starts_with(&format!("({}: ", l.responsible))
+                p.style.is_empty() && p.text.starts_with(&format!("({}: ", l("responsible")))
             }) {
                 at += 1;
             }
@@ -282,7 +292,7 @@ fn every_document_becomes_a_word_file_in_word_shapes() {
         // Records as a table: 序号, 《title》 (the form's own title), form id, keeper, retention.
         let start = body
             .iter()
-            .position(|c| c.text == l.records && c.style == "Heading1");
+            .position(|c| c.text == l("records") && c.style == "Heading1");
         let table: Vec<&str> = body[start.unwrap()..]
             .iter()
             .filter(|c| c.table.is_some())
@@ -292,11 +302,11 @@ fn every_document_becomes_a_word_file_in_word_shapes() {
             assert_eq!(
                 table[..5],
                 [
-                    l.serial,
-                    l.record_name,
-                    l.form_number,
-                    l.keeper,
-                    l.retention
+                    l("serial"),
+                    l("record_name"),
+                    l("form_number"),
+                    l("keeper"),
+                    l("retention")
                 ]
             );
         }
