@@ -28,6 +28,76 @@ const FONT_DIRS: &[&str] = &[
     "/usr/local/share/fonts",
 ];
 
+/// Fonts of Windows used when the Noto CJK fonts are absent: (file, family) for the serif
+/// face, then the sans faces in order of preference. PDFs made with them depend on the
+/// machine's fonts, so docctl warns.
+const WINDOWS_SERIF: (&str, &str) = ("simsun.ttc", "SimSun");
+const WINDOWS_SANS: &[(&str, &str)] = &[("simhei.ttf", "SimHei"), ("msyh.ttc", "Microsoft YaHei")];
+
+/// The fonts folders of Windows: `%WINDIR%\Fonts` and the per-user one.
+fn windows_font_dirs() -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(windir) = std::env::var_os("WINDIR").or_else(|| std::env::var_os("SystemRoot")) {
+        dirs.push(PathBuf::from(windir).join("Fonts"));
+    }
+    if let Some(local) = std::env::var_os("LOCALAPPDATA") {
+        dirs.push(PathBuf::from(local).join("Microsoft/Windows/Fonts"));
+    }
+    dirs
+}
+
+/// The fonts found for the documents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FontChoice {
+    /// Each font file with the folder it is in.
+    files: Vec<(PathBuf, &'static str)>,
+    /// When Windows fonts stand in for Noto CJK: the serif and the sans family.
+    fallback: Option<(&'static str, &'static str)>,
+}
+
+/// Find the Noto CJK fonts in `dirs`, else SimSun with SimHei or Microsoft YaHei.
+fn choose_fonts(dirs: &[PathBuf]) -> Option<FontChoice> {
+    if let Some(source) = dirs
+        .iter()
+        .find(|d| FONT_FILES.iter().all(|f| d.join(f).is_file()))
+    {
+        return Some(FontChoice {
+            files: FONT_FILES.iter().map(|f| (source.clone(), *f)).collect(),
+            fallback: None,
+        });
+    }
+    let find = |file: &str| dirs.iter().find(|d| d.join(file).is_file()).cloned();
+    let serif = find(WINDOWS_SERIF.0)?;
+    let (sans_dir, (sans_file, sans_family)) = WINDOWS_SANS
+        .iter()
+        .find_map(|f| find(f.0).map(|d| (d, *f)))?;
+    Some(FontChoice {
+        files: vec![(serif, WINDOWS_SERIF.0), (sans_dir, sans_file)],
+        fallback: Some((WINDOWS_SERIF.1, sans_family)),
+    })
+}
+
+/// Put the Windows families in place of the Noto CJK ones in a Typst source: only the quoted
+/// family names of the templates match (document text has its quotes escaped as `\"`).
+fn substitute_fonts(source: &str, fallback: Option<(&str, &str)>) -> String {
+    let Some((serif, sans)) = fallback else {
+        return source.to_owned();
+    };
+    let mut out = source.to_owned();
+    for region in ["SC", "TC", "JP", "KR"] {
+        out = out
+            .replace(
+                &format!("\"Noto Serif CJK {region}\""),
+                &format!("\"{serif}\""),
+            )
+            .replace(
+                &format!("\"Noto Sans CJK {region}\""),
+                &format!("\"{sans}\""),
+            );
+    }
+    out
+}
+
 /// A located, checked typst installation with its private font folder.
 #[derive(Debug, Clone)]
 pub struct Typst {
@@ -35,6 +105,8 @@ pub struct Typst {
     /// What `typst --version` printed.
     pub version: String,
     fonts: PathBuf,
+    /// Windows families standing in for Noto CJK (serif, sans), if any.
+    fallback: Option<(&'static str, &'static str)>,
     /// What identifies the fonts (names and sizes), for the build cache.
     pub fonts_fingerprint: String,
     timeout: Duration,
@@ -59,7 +131,7 @@ impl Typst {
                 "docctl needs typst {TYPST_VERSION}, found `{version}`: install it with `cargo install --locked typst-cli --version {TYPST_VERSION}` (set DOCCTL_TYPST_ANY_VERSION=1 to try this one anyway)"
             )));
         }
-        let (fonts, fonts_fingerprint) = prepare_fonts(&work.join("fonts"))?;
+        let (fonts, fonts_fingerprint, fallback) = prepare_fonts(&work.join("fonts"))?;
         let timeout = std::env::var("DOCCTL_TYPST_TIMEOUT")
             .ok()
             .and_then(|s| s.parse().ok())
@@ -68,6 +140,7 @@ impl Typst {
             program,
             version,
             fonts,
+            fallback,
             fonts_fingerprint,
             timeout,
         })
@@ -87,7 +160,8 @@ impl Typst {
         }
         std::fs::create_dir_all(job).map_err(|e| Error::io(job, e))?;
         let main = job.join("main.typ");
-        std::fs::write(&main, source).map_err(|e| Error::io(&main, e))?;
+        std::fs::write(&main, substitute_fonts(source, self.fallback))
+            .map_err(|e| Error::io(&main, e))?;
         let out = job.join("out.pdf");
         let log_path = job.join("typst.log");
         let log = std::fs::File::create(&log_path).map_err(|e| Error::io(&log_path, e))?;
@@ -178,33 +252,133 @@ impl Typst {
     }
 }
 
-/// Link the Noto CJK fonts into a private folder, so typst sees exactly these.
-fn prepare_fonts(folder: &Path) -> Result<(PathBuf, String), Error> {
+/// Link (or, without symbolic links, copy) the Noto CJK fonts — or the Windows fonts standing
+/// in for them — into a private folder, so typst sees exactly these.
+#[allow(clippy::type_complexity)]
+fn prepare_fonts(
+    folder: &Path,
+) -> Result<(PathBuf, String, Option<(&'static str, &'static str)>), Error> {
     let mut dirs: Vec<PathBuf> = std::env::var_os("DOCCTL_FONT_DIR")
         .map(PathBuf::from)
         .into_iter()
         .collect();
     dirs.extend(FONT_DIRS.iter().map(PathBuf::from));
-    let source = dirs.iter().find(|d| FONT_FILES.iter().all(|f| d.join(f).is_file())).ok_or_else(|| {
+    dirs.extend(windows_font_dirs());
+    let choice = choose_fonts(&dirs).ok_or_else(|| {
+        let install = if cfg!(windows) {
+            "install Noto Serif CJK and Noto Sans CJK (the .ttc files of github.com/notofonts/noto-cjk) into a folder and point DOCCTL_FONT_DIR at it"
+        } else {
+            "install them with `apt-get install fonts-noto-cjk`, or point DOCCTL_FONT_DIR at them"
+        };
         Error::Typst(format!(
-            "the Noto CJK fonts ({}) were not found in {}: install them with `apt-get install fonts-noto-cjk`, or point DOCCTL_FONT_DIR at them",
+            "the Noto CJK fonts ({}) were not found in {}: {install}",
             FONT_FILES.join(", "),
             dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
         ))
     })?;
+    if let Some((serif, sans)) = choice.fallback {
+        eprintln!(
+            "warning: the Noto CJK fonts were not found; PDFs use {serif} and {sans} from this machine instead, so they depend on its fonts (set DOCCTL_FONT_DIR to a folder with {} for reproducible PDFs)",
+            FONT_FILES.join(", ")
+        );
+    }
     std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
+    // Fonts of an earlier choice would be seen by typst too.
+    if let Ok(entries) = std::fs::read_dir(folder) {
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            if !choice
+                .files
+                .iter()
+                .any(|(_, f)| name == std::ffi::OsStr::new(f))
+            {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
     let mut fingerprint = String::new();
-    for file in FONT_FILES {
+    for (source, file) in &choice.files {
         let from = source.join(file);
         let to = folder.join(file);
         let size = std::fs::metadata(&from)
             .map_err(|e| Error::io(&from, e))?
             .len();
         fingerprint.push_str(&format!("{file}:{size};"));
-        if std::fs::read_link(&to).ok().as_deref() != Some(from.as_path()) {
-            let _ = std::fs::remove_file(&to);
-            std::os::unix::fs::symlink(&from, &to).map_err(|e| Error::io(&to, e))?;
-        }
+        link_font(&from, &to, size)?;
     }
-    Ok((folder.to_path_buf(), fingerprint))
+    Ok((folder.to_path_buf(), fingerprint, choice.fallback))
+}
+
+/// Make `to` the font `from`: a symbolic link where there are such, else a copy.
+#[cfg(unix)]
+fn link_font(from: &Path, to: &Path, _size: u64) -> Result<(), Error> {
+    if std::fs::read_link(to).ok().as_deref() != Some(from) {
+        let _ = std::fs::remove_file(to);
+        std::os::unix::fs::symlink(from, to).map_err(|e| Error::io(to, e))?;
+    }
+    Ok(())
+}
+
+/// Make `to` the font `from`: a symbolic link where there are such, else a copy (Windows
+/// allows symbolic links only to administrators or in developer mode).
+#[cfg(not(unix))]
+fn link_font(from: &Path, to: &Path, size: u64) -> Result<(), Error> {
+    if std::fs::metadata(to).is_ok_and(|m| m.len() == size) {
+        return Ok(());
+    }
+    std::fs::copy(from, to).map_err(|e| Error::io(to, e))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_fonts_stand_in_for_noto() {
+        let dir = tempfile::tempdir().unwrap();
+        let (noto, windows) = (dir.path().join("noto"), dir.path().join("Fonts"));
+        std::fs::create_dir_all(&noto).unwrap();
+        std::fs::create_dir_all(&windows).unwrap();
+        for f in ["simsun.ttc", "msyh.ttc"] {
+            std::fs::write(windows.join(f), b"font").unwrap();
+        }
+        let dirs = [noto.clone(), windows.clone()];
+        let choice = choose_fonts(&dirs).unwrap();
+        assert_eq!(choice.fallback, Some(("SimSun", "Microsoft YaHei")));
+        assert_eq!(choice.files.len(), 2);
+        std::fs::write(windows.join("simhei.ttf"), b"font").unwrap();
+        assert_eq!(
+            choose_fonts(&dirs).unwrap().fallback,
+            Some(("SimSun", "SimHei"))
+        );
+        // Noto CJK wins wherever it is.
+        for f in FONT_FILES {
+            std::fs::write(noto.join(f), b"font").unwrap();
+        }
+        assert_eq!(choose_fonts(&dirs).unwrap().fallback, None);
+        assert_eq!(choose_fonts(&[dir.path().join("none")]), None);
+    }
+
+    #[test]
+    fn substitution_touches_only_the_family_names() {
+        let source = "#let serif = (\"Noto Serif CJK SC\",)\n#let sans = (\"Noto Sans CJK TC\",)\n#document(title: \"a \\\"Noto Serif CJK SC\\\"\")\n\\\"Noto Sans CJK SC\\\"";
+        let out = substitute_fonts(source, Some(("SimSun", "SimHei")));
+        assert_eq!(
+            out,
+            "#let serif = (\"SimSun\",)\n#let sans = (\"SimHei\",)\n#document(title: \"a \\\"Noto Serif CJK SC\\\"\")\n\\\"Noto Sans CJK SC\\\""
+        );
+        assert_eq!(substitute_fonts(source, None), source);
+    }
+
+    #[test]
+    fn fonts_are_linked_or_copied_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let from = dir.path().join("a.ttc");
+        let to = dir.path().join("b.ttc");
+        std::fs::write(&from, b"font").unwrap();
+        link_font(&from, &to, 4).unwrap();
+        link_font(&from, &to, 4).unwrap();
+        assert_eq!(std::fs::read(&to).unwrap(), b"font");
+    }
 }
