@@ -75,6 +75,15 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 ExitCode::from(EXIT_DOCUMENT_ERRORS)
             })
         }
+        Command::Serve(args) => {
+            commands::serve::run(&commands::serve::ServeSettings {
+                root: args.dir,
+                port: args.port,
+                today: settings::parse_today(args.today.as_deref())?,
+                pdf: !args.no_pdf,
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Refs {
             document,
             dir,

@@ -159,7 +159,12 @@ fn compile_all(
 }
 
 /// Compile one document unless its cache key matches; return whether typst ran.
-fn compile_one(typst: &Typst, job: &PdfJob, out: &Path, work: &Path) -> Result<bool, Error> {
+pub(crate) fn compile_one(
+    typst: &Typst,
+    job: &PdfJob,
+    out: &Path,
+    work: &Path,
+) -> Result<bool, Error> {
     let pdf = inside(out, &job.pdf_path())?;
     let name = format!("{}-{}", job.kind.folder(), job.slug);
     let key_path = work.join("cache").join(format!("{name}.sha256"));
