@@ -1,5 +1,5 @@
 //! `docctl serve`: live preview. The set is built into a temporary folder and served on
-//! 127.0.0.1; the YAML files, templates and docctl.yaml are watched, and on every change the
+//! 127.0.0.1; the YAML files, templates and docctl.yaml are watched (notify), and on every change the
 //! set is checked and rendered again in memory and only the files whose bytes changed are
 //! written. Served HTML pages carry a small script that polls `/__docctl/status` and reloads
 //! the page when the build changed, or shows the errors of the set (file:line:column) over the
@@ -43,7 +43,7 @@ struct Status {
     errors: Vec<String>,
 }
 
-/// How often the files are looked at.
+/// How often the files are looked at when they cannot be watched.
 const POLL: Duration = Duration::from_millis(150);
 
 /// Run `docctl serve` until the process is stopped.
@@ -81,9 +81,36 @@ pub fn run(settings: &ServeSettings) -> Result<(), Error> {
             }
         });
     }
+    // notify wakes the loop when a file under the set changes; the snapshot then says whether
+    // a file a build reads changed. Without a watcher (or on a missed event) the loop polls.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if event.is_ok() {
+            let _ = tx.send(());
+        }
+    })
+    .and_then(|mut w| {
+        notify::Watcher::watch(&mut w, &settings.root, notify::RecursiveMode::Recursive)?;
+        Ok(w)
+    });
+    let wait = match &watcher {
+        Ok(_) => Duration::from_secs(2),
+        Err(e) => {
+            eprintln!(
+                "cannot watch {} ({e}): looking every {} ms",
+                settings.root.display(),
+                POLL.as_millis()
+            );
+            POLL
+        }
+    };
     let mut seen = snapshot(&settings.root);
     loop {
-        std::thread::sleep(POLL);
+        if rx.recv_timeout(wait).is_ok() {
+            // Let the editor finish saving, and take the events of one save together.
+            std::thread::sleep(Duration::from_millis(30));
+            while rx.try_recv().is_ok() {}
+        }
         let now = snapshot(&settings.root);
         if now != seen {
             seen = now;
@@ -222,13 +249,15 @@ fn build_once(
 struct PdfWorker {
     queue: Vec<render::PdfJob>,
     running: bool,
+    /// typst could not be used (said once).
+    unavailable: bool,
 }
 
 impl PdfWorker {
     fn start(worker: &Arc<Mutex<PdfWorker>>, jobs: Vec<render::PdfJob>, out: PathBuf) {
         let mut w = worker.lock().unwrap_or_else(|e| e.into_inner());
         w.queue = jobs;
-        if w.running {
+        if w.running || w.unavailable {
             return;
         }
         w.running = true;
@@ -240,6 +269,7 @@ impl PdfWorker {
                 Ok(t) => Some(t),
                 Err(e) => {
                     eprintln!("no PDFs: {e}");
+                    worker.lock().unwrap_or_else(|e| e.into_inner()).unavailable = true;
                     None
                 }
             };
