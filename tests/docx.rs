@@ -479,3 +479,53 @@ fn import_gives_back_the_procedure() {
         assert_eq!(records(&draft), records(&p), "{slug}: records");
     }
 }
+
+/// Every form: its title, and every field's label in a table cell; a register's table has its
+/// blank rows.
+#[test]
+fn forms_are_tables_of_their_fields() {
+    use docctl::model::{FieldType, Form, Layout};
+    let (_dir, out) = build_docx(&repo());
+    let mut registers = 0;
+    for entry in fs::read_dir(repo().join("forms")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = fs::read_to_string(&path).unwrap();
+        let f: Form = docctl::load::parse("form.yaml", &text).unwrap();
+        let slug = f.id.value.slug();
+        let body = paras(&part(
+            &out.join(format!("forms/{slug}.docx")),
+            "word/document.xml",
+        ));
+        assert_eq!(body[0].style, "Title");
+        assert_eq!(body[0].text, f.title.to_string(), "{slug}");
+        for field in &f.fields {
+            let label = field.label.to_string();
+            let in_table = body
+                .iter()
+                .any(|p| p.table.is_some() && p.text.starts_with(&label));
+            assert!(
+                in_table
+                    || field.kind.value == FieldType::Section
+                    || field.kind.value == FieldType::Table,
+                "{slug}: {label}"
+            );
+        }
+        if f.layout.as_ref().map(|l| l.value) == Some(Layout::Register) {
+            registers += 1;
+            let first = body.iter().find(|p| p.table.is_some()).unwrap().table;
+            let cells = body.iter().filter(|p| p.table == first).count();
+            let columns = f
+                .fields
+                .iter()
+                .filter(|x| !matches!(x.kind.value, FieldType::Section | FieldType::Table))
+                .count();
+            let rows = f.rows.as_ref().map_or(15, |r| r.value) as usize;
+            assert_eq!(
+                cells,
+                columns * (rows + 1),
+                "{slug}: header and {rows} blank rows"
+            );
+        }
+    }
+    assert!(registers > 0);
+}

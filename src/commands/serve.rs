@@ -330,7 +330,8 @@ const LIVE_SCRIPT: &str = r#"<script>
 /// Answer one HTTP request: the status as JSON, or a file of the output folder.
 fn handle(stream: TcpStream, out: &Path, status: &Mutex<Status>) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
+    // A request is a line and a few headers: 64 KiB at most are read.
+    let mut reader = BufReader::new(std::io::Read::take(stream.try_clone()?, 64 * 1024));
     let mut request = String::new();
     reader.read_line(&mut request)?;
     // Read the headers to their end (bounded), then ignore them.
