@@ -82,6 +82,10 @@ pub enum Command {
         /// DIR/output/graph (or the folder given).
         #[arg(long, value_name = "FOLDER", num_args = 0..=1, default_missing_value = "-")]
         graph: Option<PathBuf>,
+        /// List the documents cited but not in the set: their spellings, how often and where
+        /// each is cited, and the closest existing title (the worklist after an import).
+        #[arg(long, conflicts_with_all = ["document", "impact"])]
+        missing: bool,
     },
     /// Work with filled-in records: the JSON a form's HTML page saves.
     Record {
@@ -159,6 +163,10 @@ pub struct BuildArgs {
     /// The date periodic reviews are measured against (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,
+    /// One typst process per document instead of many documents per process (bundles);
+    /// slower, for comparison and as a fallback. `pdf_bundle: false` in docctl.yaml does the same.
+    #[arg(long)]
+    pub no_bundle: bool,
 }
 
 /// Arguments of `docctl serve`.
@@ -220,6 +228,11 @@ pub struct CheckArgs {
     /// warning even under --strict, so that a CI result does not change with the calendar.
     #[arg(long)]
     pub review_as_error: bool,
+    /// For CI: find the git commit that added each signature of each effective document and
+    /// report it (`signature-unverified`) when its author email is not the signer's, or when
+    /// the signer has a `key` and the commit carries no good signature by that key.
+    #[arg(long)]
+    pub verify_signatures: bool,
     /// What to put before each file path in SARIF and GitHub output (e.g. `docs/qms/`).
     /// Default: the set's path from the top of its git repository, so that code-scanning
     /// alerts and annotations land on the right file wherever docctl runs from.
@@ -295,6 +308,11 @@ pub struct ApproveArgs {
     /// approval date.
     #[arg(long, value_name = "DATE")]
     pub effective: Option<String>,
+    /// Commit the signed file (git add + commit of that file only) with the trailer
+    /// `Signed-as: ROLE ID VERSION`, as the signer: refused when git's user.email is not the
+    /// signer's email in docctl.yaml.
+    #[arg(long)]
+    pub commit: bool,
     /// The documentation set's folder.
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
@@ -309,9 +327,14 @@ pub struct PublishArgs {
     /// The release date recorded in the ledger (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
-    /// Publish nothing: check that every archived file still hashes to the ledger.
-    #[arg(long)]
+    /// Publish nothing: check every file of every release folder against the ledger (its
+    /// SHA-256, and nothing more or less in the folder) and that nothing else is in published/.
+    #[arg(long, conflicts_with = "recover")]
     pub verify: bool,
+    /// Publish nothing: remove what an interrupted (killed) publish left — only what its
+    /// staging journal lists, and only when its process is gone — and its lock.
+    #[arg(long)]
+    pub recover: bool,
 }
 
 /// Arguments of `docctl ack`.
@@ -366,4 +389,11 @@ pub struct ListArgs {
     /// The outputs, comma-separated: pdf, html, csv, xlsx.
     #[arg(long, value_name = "FORMATS", default_value = "pdf,html,csv,xlsx")]
     pub to: String,
+    /// Instead of writing the lists, print the effective documents whose periodic review falls
+    /// due within DAYS days (overdue ones first), and write nothing.
+    #[arg(long, value_name = "DAYS")]
+    pub due: Option<u32>,
+    /// The date `--due` counts from (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
 }

@@ -15,7 +15,7 @@ use std::io::Write as _;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::error::Error;
-use crate::render::view::{FieldView, FormView, HeaderView, Labels, ProcedureView, SiteView};
+use crate::render::view::{FieldView, FormView, HeaderView, ProcedureView, SiteView};
 
 /// The deepest heading style written (`Heading6`); deeper steps use numbered paragraphs.
 const HEADING_STYLES: usize = 6;
@@ -38,17 +38,17 @@ pub fn procedure(site: &SiteView, doc: &ProcedureView) -> Result<Vec<u8>, Error>
         body.paragraph(
             "",
             &[
-                run(&format!("{}: ", word(l, "distribution")), true),
-                run(&h.distribution.join("、"), false),
+                run(&format!("{}{}", l["distribution"], l["colon"]), true),
+                run(&h.distribution.join(l["list_sep"]), false),
             ]
             .concat(),
         );
     }
     body.history(h);
 
-    body.heading(1, &run(word(l, "purpose"), false));
+    body.heading(1, &run(l["purpose"], false));
     body.rich(&doc.purpose, None);
-    body.heading(1, &run(word(l, "scope"), false));
+    body.heading(1, &run(l["scope"], false));
     body.rich(&doc.scope, None);
     let duties = doc
         .responsibilities
@@ -56,21 +56,26 @@ pub fn procedure(site: &SiteView, doc: &ProcedureView) -> Result<Vec<u8>, Error>
         .map(|r| (&r.department, &r.duties));
     let terms = doc.definitions.iter().map(|d| (&d.term, &d.text));
     for (heading, entries) in [
-        (word(l, "responsibilities"), duties.collect::<Vec<_>>()),
-        (word(l, "definitions"), terms.collect()),
+        (l["responsibilities"], duties.collect::<Vec<_>>()),
+        (l["definitions"], terms.collect()),
     ] {
         // 3.1 department: duties; 4.1 term: definition (numbered at the list's second level).
         body.heading(1, &run(heading, false));
         if entries.is_empty() {
-            body.paragraph("", &run(word(l, "none"), false));
+            body.paragraph("", &run(l["none"], false));
         }
         for (lead, text) in entries {
-            body.rich(text, Some((1, run(&format!("{lead}: "), true))));
+            body.rich(text, Some((1, run(&format!("{lead}{}", l["colon"]), true))));
         }
     }
-    body.heading(1, &run(word(l, "steps"), false));
+    body.heading(1, &run(l["steps"], false));
     for s in &doc.steps {
-        let by = (!s.by.is_empty()).then(|| format!("({}: {})", word(l, "responsible"), s.by));
+        let by = (!s.by.is_empty()).then(|| {
+            format!(
+                "{}{}{}{}{}",
+                l["paren_open"], l["responsible"], l["colon"], s.by, l["paren_close"]
+            )
+        });
         if s.title.is_empty() {
             // A step without a title: its text is the numbered paragraph.
             let lead = by.map(|b| run(&format!("{b} "), false)).unwrap_or_default();
@@ -88,9 +93,9 @@ pub fn procedure(site: &SiteView, doc: &ProcedureView) -> Result<Vec<u8>, Error>
         }
         body.rich(&s.text, None);
     }
-    body.heading(1, &run(word(l, "related"), false));
+    body.heading(1, &run(l["related"], false));
     if doc.related.is_empty() {
-        body.paragraph("", &run(word(l, "none"), false));
+        body.paragraph("", &run(l["none"], false));
     } else {
         let rows: Vec<Vec<String>> = doc
             .related
@@ -105,14 +110,14 @@ pub fn procedure(site: &SiteView, doc: &ProcedureView) -> Result<Vec<u8>, Error>
             .collect();
         body.table(
             &[1, 6, 3],
-            &[word(l, "serial"), word(l, "related"), word(l, "number")],
+            &[l["serial"], l["related"], l["number"]],
             &rows,
             0,
         );
     }
-    body.heading(1, &run(word(l, "records"), false));
+    body.heading(1, &run(l["records"], false));
     if doc.records.is_empty() {
-        body.paragraph("", &run(word(l, "none"), false));
+        body.paragraph("", &run(l["none"], false));
     } else {
         let rows: Vec<Vec<String>> = doc
             .records
@@ -120,7 +125,10 @@ pub fn procedure(site: &SiteView, doc: &ProcedureView) -> Result<Vec<u8>, Error>
             .map(|r| {
                 vec![
                     run(&r.number.to_string(), false),
-                    run(&format!("《{}》", r.title), false),
+                    run(
+                        &format!("{}{}{}", l["title_open"], r.title, l["title_close"]),
+                        false,
+                    ),
                     run(&r.id, false),
                     run(&r.keeper, false),
                     run(&r.retention, false),
@@ -130,17 +138,17 @@ pub fn procedure(site: &SiteView, doc: &ProcedureView) -> Result<Vec<u8>, Error>
         body.table(
             &[1, 4, 3, 2, 2],
             &[
-                word(l, "serial"),
-                word(l, "record_name"),
-                word(l, "form_number"),
-                word(l, "keeper"),
-                word(l, "retention"),
+                l["serial"],
+                l["record_name"],
+                l["form_number"],
+                l["keeper"],
+                l["retention"],
             ],
             &rows,
             0,
         );
     }
-    body.paragraph("Notice", &run(word(l, "notice"), false));
+    body.paragraph("Notice", &run(l["notice"], false));
     package(site, h, &body.xml, false)
 }
 
@@ -152,13 +160,14 @@ pub fn form(site: &SiteView, doc: &FormView) -> Result<Vec<u8>, Error> {
     let mut body = Body::default();
     body.title(h);
     if !doc.procedure.is_empty() {
-        body.paragraph("", &inline_runs(&doc.procedure));
+        let lead = run(&format!("{}{}", l["procedure_of_form"], l["colon"]), true);
+        body.paragraph("", &[lead, inline_runs(&doc.procedure)].concat());
     }
     if !doc.retention.is_empty() {
         body.paragraph(
             "",
             &[
-                run(&format!("{}: ", word(l, "retention")), true),
+                run(&format!("{}{}", l["retention"], l["colon"]), true),
                 run(&doc.retention, false),
             ]
             .concat(),
@@ -224,7 +233,7 @@ pub fn form(site: &SiteView, doc: &FormView) -> Result<Vec<u8>, Error> {
     }
     body.approval(h);
     body.history(h);
-    body.paragraph("Notice", &run(word(l, "notice"), false));
+    body.paragraph("Notice", &run(l["notice"], false));
     package(site, h, &body.xml, doc.landscape)
 }
 
@@ -237,46 +246,6 @@ fn field_label(f: &FieldView) -> String {
         label.push_str(" *");
     }
     label
-}
-
-/// A fixed word of the document's language, by its key in the label data of `render::view`
-/// (the one place the words are kept).
-pub fn word(labels: &Labels, key: &str) -> &'static str {
-    match key {
-        "approved" => labels.approved,
-        "by" => labels.by,
-        "change" => labels.change,
-        "date" => labels.date,
-        "definitions" => labels.definitions,
-        "distribution" => labels.distribution,
-        "effective" => labels.effective,
-        "form_number" => labels.form_number,
-        "history" => labels.history,
-        "keeper" => labels.keeper,
-        "none" => labels.none,
-        "notice" => labels.notice,
-        "number" => labels.number,
-        "owner" => labels.owner,
-        "page" => labels.page,
-        "page_after" => labels.page_after,
-        "page_before" => labels.page_before,
-        "page_middle" => labels.page_middle,
-        "prepared" => labels.prepared,
-        "purpose" => labels.purpose,
-        "record_name" => labels.record_name,
-        "records" => labels.records,
-        "related" => labels.related,
-        "responsibilities" => labels.responsibilities,
-        "responsible" => labels.responsible,
-        "retention" => labels.retention,
-        "reviewed" => labels.reviewed,
-        "scope" => labels.scope,
-        "serial" => labels.serial,
-        "status" => labels.status,
-        "steps" => labels.steps,
-        "version" => labels.version,
-        _ => "",
-    }
 }
 
 /// Escape text for XML character data and attribute values: HTML's five entities are XML's,
@@ -472,16 +441,16 @@ impl Body {
         let l = &h.labels;
         let a = &h.approval;
         let rows: Vec<Vec<String>> = [
-            (word(l, "prepared"), &a.prepared),
-            (word(l, "reviewed"), &a.reviewed),
-            (word(l, "approved"), &a.approved),
+            (l["prepared"], &a.prepared),
+            (l["reviewed"], &a.reviewed),
+            (l["approved"], &a.approved),
         ]
         .iter()
         .map(|(label, sign)| {
             vec![
                 run(label, true),
                 run(&sign.name, false),
-                run(word(l, "date"), true),
+                run(l["date"], true),
                 run(&sign.date, false),
             ]
         })
@@ -491,7 +460,7 @@ impl Body {
 
     fn history(&mut self, h: &HeaderView) {
         let l = &h.labels;
-        self.paragraph("", &run(word(l, "history"), true));
+        self.paragraph("", &run(l["history"], true));
         let rows: Vec<Vec<String>> = h
             .history
             .iter()
@@ -506,12 +475,7 @@ impl Body {
             .collect();
         self.table(
             &[1, 2, 6, 2],
-            &[
-                word(l, "version"),
-                word(l, "date"),
-                word(l, "change"),
-                word(l, "by"),
-            ],
+            &[l["version"], l["date"], l["change"], l["by"]],
             &rows,
             0,
         );
@@ -587,35 +551,35 @@ fn header_part(site: &SiteView, h: &HeaderView) -> String {
     let widths = [3000, 2400, 1838, 2400];
     let page = format!(
         "{}{}{}{}{}",
-        run(word(l, "page_before"), false),
+        run(l["page_before"], false),
         field("PAGE"),
-        run(word(l, "page_middle"), false),
+        run(l["page_middle"], false),
         field("NUMPAGES"),
-        run(word(l, "page_after"), false)
+        run(l["page_after"], false)
     );
     let rows = [
         [
             run(&site.company, true),
             run(&site.system, false),
-            run(word(l, "number"), true),
+            run(l["number"], true),
             run(&h.id, false),
         ],
         [
             run(&h.title, true),
             String::new(),
-            run(word(l, "version"), true),
+            run(l["version"], true),
             run(&h.version, false),
         ],
         [
-            run(word(l, "status"), true),
+            run(l["status"], true),
             run(h.status.label, false),
-            run(word(l, "effective"), true),
+            run(l["effective"], true),
             run(&h.effective, false),
         ],
         [
-            run(word(l, "owner"), true),
+            run(l["owner"], true),
             run(&h.owner, false),
-            run(word(l, "page"), true),
+            run(l["page"], true),
             page,
         ],
     ];

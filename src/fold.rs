@@ -4,6 +4,7 @@
 use std::sync::OnceLock;
 
 use unicode_normalization::UnicodeNormalization;
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 static T2S: OnceLock<Option<ferrous_opencc::OpenCC>> = OnceLock::new();
 
@@ -12,23 +13,62 @@ static T2S: OnceLock<Option<ferrous_opencc::OpenCC>> = OnceLock::new();
 /// 《糾正與預防措施管理程序》 and 《纠正与预防措施管理程序》 give the same key, and so do OCR'd
 /// compatibility characters, full-width letters and stray spaces inside the brackets.
 pub fn key(text: &str) -> String {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    // Texts cite the same few titles over and over: remember the keys (bounded).
+    thread_local! {
+        static KEYS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    }
+    if let Some(key) = KEYS.with(|keys| keys.borrow().get(text).cloned()) {
+        return key;
+    }
     let nfkc: String = text.nfkc().filter(|c| !c.is_whitespace()).collect();
-    let simplified = if nfkc.is_ascii() {
-        nfkc
-    } else {
-        match T2S.get_or_init(|| {
-            ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::T2s).ok()
-        }) {
-            Some(converter) => converter.convert(&nfkc),
-            None => nfkc,
+    let key = t2s(&nfkc).to_lowercase();
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        if keys.len() >= 100_000 {
+            keys.clear();
         }
-    };
-    simplified.to_lowercase()
+        keys.insert(text.to_owned(), key.clone());
+    });
+    key
+}
+
+/// Convert traditional Chinese characters to simplified ones.
+pub fn t2s(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_owned();
+    }
+    match T2S.get_or_init(|| {
+        ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::T2s).ok()
+    }) {
+        Some(converter) => converter.convert(text),
+        None => text.to_owned(),
+    }
+}
+
+/// Return the comparison key of a person's name: [`key`] of the NFKC form with format
+/// characters (category Cf: zero-width spaces and joiners, bidi marks, soft hyphens) removed,
+/// so that two names that look the same compare the same.
+pub fn name(text: &str) -> String {
+    let visible: String = text
+        .nfkc()
+        .filter(|c| c.general_category() != GeneralCategory::Format)
+        .collect();
+    key(visible.trim())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::key;
+    use super::{key, name};
+
+    #[test]
+    fn names_ignore_invisible_characters() {
+        assert_eq!(name("王\u{200B}五"), name("王五"));
+        assert_eq!(name("\u{FEFF} 王五\u{200D}\u{202E} "), name("王五"));
+        assert_eq!(name("ＷＡＮＧ Wu"), name("wang wu"));
+        assert_ne!(name("王五"), name("王六"));
+    }
 
     #[test]
     fn folds_traditional_to_simplified() {

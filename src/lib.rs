@@ -21,20 +21,26 @@ pub mod docx;
 pub mod edit;
 pub mod error;
 pub mod fold;
+pub mod git;
 pub mod graph;
 pub mod import;
 pub mod load;
+pub mod mention;
 pub mod model;
+pub mod pdf;
 pub mod publish;
 pub mod record;
 pub mod redline;
 pub mod render;
 pub mod settings;
+pub mod signers;
 pub mod suggest;
 pub mod typst;
 pub mod validate;
+pub mod verify;
 pub mod write;
 pub mod xlsx;
+mod yaml_hint;
 
 use std::process::ExitCode;
 
@@ -67,6 +73,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 jobs: args
                     .jobs
                     .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+                bundle: !args.no_bundle,
             };
             let built = commands::build::run(&settings)?;
             Ok(if built {
@@ -90,6 +97,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             json,
             impact,
             graph,
+            missing,
         } => {
             let graph = graph.map(|g| {
                 if g.as_os_str() == "-" {
@@ -104,6 +112,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 json,
                 impact,
                 graph,
+                missing,
             })?;
             Ok(ExitCode::SUCCESS)
         }
@@ -174,6 +183,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                     cli::Role::Approved => "approved",
                 },
                 name: args.name,
+                commit: args.commit,
             })?;
             Ok(ExitCode::SUCCESS)
         }
@@ -182,6 +192,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 date: commands::revise::parse_date("--date", args.date.as_deref())?,
                 root: args.dir,
                 verify: args.verify,
+                recover: args.recover,
             })?;
             Ok(if published {
                 ExitCode::SUCCESS
@@ -214,6 +225,14 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 pdf: formats.contains(&"pdf"),
                 html: formats.contains(&"html"),
             })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::List(args) if args.due.is_some() => {
+            let today = settings::parse_today(args.today.as_deref())?;
+            print!(
+                "{}",
+                commands::list::due(&args.dir, today, args.due.unwrap_or_default())?
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::List(args) => {

@@ -1,5 +1,6 @@
 //! Stage 5: the one wrapper around the typst program. It checks the pinned version, gives
-//! typst a private font folder with only the Noto CJK fonts, compiles each document in a fresh
+//! typst a private font folder with only the document fonts (Liberation for Latin, Noto CJK for
+//! Han), compiles each document in a fresh
 //! job folder under a timeout, and treats any warning (a missing font above all) as an error.
 
 use std::path::{Path, PathBuf};
@@ -11,30 +12,101 @@ use crate::error::Error;
 /// The typst version docctl is built and tested with (scripts/setup.sh installs it).
 pub const TYPST_VERSION: &str = "0.15.1";
 
-/// The fonts a controlled document uses, by file name, as Debian's fonts-noto-cjk ships them.
-pub const FONT_FILES: &[&str] = &[
-    "NotoSerifCJK-Regular.ttc",
-    "NotoSerifCJK-Bold.ttc",
-    "NotoSansCJK-Regular.ttc",
-    "NotoSansCJK-Bold.ttc",
+/// The fonts a controlled document uses: per family, the Debian package, its files, the
+/// folders searched for them (after `$DOCCTL_FONT_DIR`, and before the font folders of Windows)
+/// and the fonts of Windows that stand in for it where it is not installed. Latin text is set
+/// in Liberation Serif and Sans (metric-compatible with Times New Roman and Arial), Han
+/// characters in Noto CJK.
+pub const FONTS: &[FontFamily] = &[
+    FontFamily {
+        package: "fonts-noto-cjk",
+        files: &[
+            "NotoSerifCJK-Regular.ttc",
+            "NotoSerifCJK-Bold.ttc",
+            "NotoSansCJK-Regular.ttc",
+            "NotoSansCJK-Bold.ttc",
+        ],
+        dirs: &[
+            "/usr/share/fonts/opentype/noto",
+            "/usr/share/fonts/noto-cjk",
+            "/usr/share/fonts/google-noto-cjk",
+            "/usr/share/fonts/opentype/noto-cjk",
+            "/usr/local/share/fonts",
+        ],
+        stand_ins: &[
+            StandIn {
+                replaces: &["Noto Serif CJK SC", "Noto Serif CJK TC"],
+                faces: &[("SimSun", &["simsun.ttc"])],
+            },
+            StandIn {
+                replaces: &["Noto Sans CJK SC", "Noto Sans CJK TC"],
+                faces: &[
+                    ("SimHei", &["simhei.ttf"]),
+                    ("Microsoft YaHei", &["msyh.ttc"]),
+                ],
+            },
+        ],
+    },
+    FontFamily {
+        package: "fonts-liberation2",
+        files: &[
+            "LiberationSerif-Regular.ttf",
+            "LiberationSerif-Bold.ttf",
+            "LiberationSerif-Italic.ttf",
+            "LiberationSans-Regular.ttf",
+            "LiberationSans-Bold.ttf",
+        ],
+        dirs: &[
+            "/usr/share/fonts/truetype/liberation2",
+            "/usr/share/fonts/truetype/liberation",
+            "/usr/share/fonts/liberation-serif",
+            "/usr/share/fonts/liberation",
+            "/usr/local/share/fonts",
+        ],
+        stand_ins: &[
+            StandIn {
+                replaces: &["Liberation Serif"],
+                faces: &[(
+                    "Times New Roman",
+                    &["times.ttf", "timesbd.ttf", "timesi.ttf"],
+                )],
+            },
+            StandIn {
+                replaces: &["Liberation Sans"],
+                faces: &[("Arial", &["arial.ttf", "arialbd.ttf"])],
+            },
+        ],
+    },
 ];
 
-/// Folders searched for the Noto CJK fonts, after `$DOCCTL_FONT_DIR`.
-const FONT_DIRS: &[&str] = &[
-    "/usr/share/fonts/opentype/noto",
-    "/usr/share/fonts/noto-cjk",
-    "/usr/share/fonts/google-noto-cjk",
-    "/usr/share/fonts/opentype/noto-cjk",
-    "/usr/local/share/fonts",
-];
+/// A font family docctl needs.
+#[derive(Debug)]
+pub struct FontFamily {
+    /// The Debian package that installs it.
+    pub package: &'static str,
+    /// Its files.
+    pub files: &'static [&'static str],
+    /// The folders searched for the files.
+    pub dirs: &'static [&'static str],
+    /// Where the files are not found: fonts of the machine (Windows) used in their place, with
+    /// a warning, as PDFs made with them depend on that machine's fonts.
+    pub stand_ins: &'static [StandIn],
+}
 
-/// Fonts of Windows used when the Noto CJK fonts are absent: (file, family) for the serif
-/// face, then the sans faces in order of preference. PDFs made with them depend on the
-/// machine's fonts, so docctl warns.
-const WINDOWS_SERIF: (&str, &str) = ("simsun.ttc", "SimSun");
-const WINDOWS_SANS: &[(&str, &str)] = &[("simhei.ttf", "SimHei"), ("msyh.ttc", "Microsoft YaHei")];
+/// A machine font standing in for some of a family's faces.
+#[derive(Debug)]
+pub struct StandIn {
+    /// The family names the templates use that it replaces.
+    pub replaces: &'static [&'static str],
+    /// The candidates in order of preference: family name and its files (all needed).
+    pub faces: &'static [(&'static str, &'static [&'static str])],
+}
 
-/// The fonts folders of Windows: `%WINDIR%\Fonts` and the per-user one.
+/// What typst 0.15 says on every bundle run; expected, so not a reason to fail.
+const BUNDLE_WARNING: &str = "warning: bundle export is experimental";
+
+/// The fonts folders of Windows: `%WINDIR%\Fonts` and the per-user one (none elsewhere, where
+/// these variables are not set).
 fn windows_font_dirs() -> Vec<PathBuf> {
     let mut dirs = Vec::new();
     if let Some(windir) = std::env::var_os("WINDIR").or_else(|| std::env::var_os("SystemRoot")) {
@@ -51,49 +123,16 @@ fn windows_font_dirs() -> Vec<PathBuf> {
 struct FontChoice {
     /// Each font file with the folder it is in.
     files: Vec<(PathBuf, &'static str)>,
-    /// When Windows fonts stand in for Noto CJK: the serif and the sans family.
-    fallback: Option<(&'static str, &'static str)>,
+    /// Family names of the templates replaced by stand-ins: (template's, stand-in's).
+    substitutes: Vec<(&'static str, &'static str)>,
 }
 
-/// Find the Noto CJK fonts in `dirs`, else SimSun with SimHei or Microsoft YaHei.
-fn choose_fonts(dirs: &[PathBuf]) -> Option<FontChoice> {
-    if let Some(source) = dirs
-        .iter()
-        .find(|d| FONT_FILES.iter().all(|f| d.join(f).is_file()))
-    {
-        return Some(FontChoice {
-            files: FONT_FILES.iter().map(|f| (source.clone(), *f)).collect(),
-            fallback: None,
-        });
-    }
-    let find = |file: &str| dirs.iter().find(|d| d.join(file).is_file()).cloned();
-    let serif = find(WINDOWS_SERIF.0)?;
-    let (sans_dir, (sans_file, sans_family)) = WINDOWS_SANS
-        .iter()
-        .find_map(|f| find(f.0).map(|d| (d, *f)))?;
-    Some(FontChoice {
-        files: vec![(serif, WINDOWS_SERIF.0), (sans_dir, sans_file)],
-        fallback: Some((WINDOWS_SERIF.1, sans_family)),
-    })
-}
-
-/// Put the Windows families in place of the Noto CJK ones in a Typst source: only the quoted
-/// family names of the templates match (document text has its quotes escaped as `\"`).
-fn substitute_fonts(source: &str, fallback: Option<(&str, &str)>) -> String {
-    let Some((serif, sans)) = fallback else {
-        return source.to_owned();
-    };
+/// Put the stand-in families in place of the ones they replace in a Typst source: only the
+/// quoted family names of the templates match (document text has its quotes escaped as `\"`).
+fn substitute_fonts(source: &str, substitutes: &[(&str, &str)]) -> String {
     let mut out = source.to_owned();
-    for region in ["SC", "TC", "JP", "KR"] {
-        out = out
-            .replace(
-                &format!("\"Noto Serif CJK {region}\""),
-                &format!("\"{serif}\""),
-            )
-            .replace(
-                &format!("\"Noto Sans CJK {region}\""),
-                &format!("\"{sans}\""),
-            );
+    for (from, to) in substitutes {
+        out = out.replace(&format!("\"{from}\""), &format!("\"{to}\""));
     }
     out
 }
@@ -105,8 +144,9 @@ pub struct Typst {
     /// What `typst --version` printed.
     pub version: String,
     fonts: PathBuf,
-    /// Windows families standing in for Noto CJK (serif, sans), if any.
-    fallback: Option<(&'static str, &'static str)>,
+    /// Family names of the templates replaced by fonts of the machine (Windows): (template's,
+    /// stand-in's).
+    substitutes: Vec<(&'static str, &'static str)>,
     /// What identifies the fonts (names and sizes), for the build cache.
     pub fonts_fingerprint: String,
     timeout: Duration,
@@ -131,7 +171,7 @@ impl Typst {
                 "docctl needs typst {TYPST_VERSION}, found `{version}`: install it with `cargo install --locked typst-cli --version {TYPST_VERSION}` (set DOCCTL_TYPST_ANY_VERSION=1 to try this one anyway)"
             )));
         }
-        let (fonts, fonts_fingerprint, fallback) = prepare_fonts(&work.join("fonts"))?;
+        let (fonts, fonts_fingerprint, substitutes) = prepare_fonts(&work.join("fonts"))?;
         let timeout = std::env::var("DOCCTL_TYPST_TIMEOUT")
             .ok()
             .and_then(|s| s.parse().ok())
@@ -140,7 +180,7 @@ impl Typst {
             program,
             version,
             fonts,
-            fallback,
+            substitutes,
             fonts_fingerprint,
             timeout,
         })
@@ -155,18 +195,73 @@ impl Typst {
         timestamp: i64,
         name: &str,
     ) -> Result<(), Error> {
-        if job.exists() {
-            std::fs::remove_dir_all(job).map_err(|e| Error::io(job, e))?;
-        }
-        std::fs::create_dir_all(job).map_err(|e| Error::io(job, e))?;
+        fresh_folder(job)?;
         let main = job.join("main.typ");
-        std::fs::write(&main, substitute_fonts(source, self.fallback))
+        std::fs::write(&main, substitute_fonts(source, &self.substitutes))
             .map_err(|e| Error::io(&main, e))?;
         let out = job.join("out.pdf");
+        self.run(job, &[], &[], timestamp, &out, self.timeout, name)?;
+        crate::write::rename_into(&out, pdf)?;
+        Ok(())
+    }
+
+    /// Compile several documents in one typst process (typst's experimental bundle export):
+    /// write `files` (path under the job folder → Typst source) and `main` into a fresh job
+    /// folder and compile `main.typ` as a bundle into `job/out/`, which is returned. The
+    /// timeout grows with the number of documents.
+    pub fn compile_bundle(
+        &self,
+        job: &Path,
+        files: &[(String, &str)],
+        main: &str,
+        timestamp: i64,
+        name: &str,
+    ) -> Result<PathBuf, Error> {
+        fresh_folder(job)?;
+        for (path, source) in files {
+            let file = crate::write::inside(job, path)?;
+            if let Some(parent) = file.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            std::fs::write(&file, substitute_fonts(source, &self.substitutes))
+                .map_err(|e| Error::io(&file, e))?;
+        }
+        let main_path = job.join("main.typ");
+        std::fs::write(&main_path, main).map_err(|e| Error::io(&main_path, e))?;
+        let out = job.join("out");
+        let documents = u32::try_from(files.len().max(1)).unwrap_or(u32::MAX);
+        let timeout = self.timeout.saturating_mul(documents);
+        self.run(
+            job,
+            &["--features", "bundle", "--format", "bundle"],
+            &[BUNDLE_WARNING],
+            timestamp,
+            &out,
+            timeout,
+            name,
+        )?;
+        Ok(out)
+    }
+
+    /// Run `typst compile [extra] job/main.typ out` with the private fonts, no packages and a
+    /// timeout; any warning but the `expected` lines fails, and typst's diagnostics are passed
+    /// through with `name`.
+    #[allow(clippy::too_many_arguments)]
+    fn run(
+        &self,
+        job: &Path,
+        extra: &[&str],
+        expected: &[&str],
+        timestamp: i64,
+        out: &Path,
+        timeout: Duration,
+        name: &str,
+    ) -> Result<(), Error> {
         let log_path = job.join("typst.log");
         let log = std::fs::File::create(&log_path).map_err(|e| Error::io(&log_path, e))?;
         let mut child = Command::new(&self.program)
             .arg("compile")
+            .args(extra)
             .arg("--root")
             .arg(job)
             .arg("--ignore-system-fonts")
@@ -175,8 +270,8 @@ impl Typst {
             .args(["--diagnostic-format", "short"])
             .arg("--creation-timestamp")
             .arg(timestamp.to_string())
-            .arg(&main)
-            .arg(&out)
+            .arg(job.join("main.typ"))
+            .arg(out)
             .env("TYPST_PACKAGE_PATH", job.join("no-packages"))
             .env("TYPST_PACKAGE_CACHE_PATH", job.join("no-packages"))
             .stdin(Stdio::null())
@@ -188,12 +283,12 @@ impl Typst {
         let status = loop {
             match child.try_wait() {
                 Ok(Some(status)) => break status,
-                Ok(None) if started.elapsed() > self.timeout => {
+                Ok(None) if started.elapsed() > timeout => {
                     let _ = child.kill();
                     let _ = child.wait();
                     return Err(Error::Typst(format!(
                         "{name}: typst took longer than {} s and was stopped",
-                        self.timeout.as_secs()
+                        timeout.as_secs()
                     )));
                 }
                 Ok(None) => std::thread::sleep(Duration::from_millis(5)),
@@ -201,6 +296,11 @@ impl Typst {
             }
         };
         let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+        let log: String = log
+            .lines()
+            .filter(|l| !expected.contains(l))
+            .flat_map(|l| [l, "\n"])
+            .collect();
         let problems: Vec<&str> = log
             .lines()
             .filter(|l| l.contains("error") || l.contains("warning"))
@@ -212,7 +312,7 @@ impl Typst {
                 log.trim().to_owned()
             };
             let hint = if log.contains("unknown font family") {
-                "\n  the Noto CJK fonts are missing: install them with `apt-get install fonts-noto-cjk` (or set DOCCTL_FONT_DIR)"
+                "\n  a document font is missing: install them with `apt-get install fonts-noto-cjk fonts-liberation2` (or set DOCCTL_FONT_DIR)"
             } else {
                 ""
             };
@@ -221,7 +321,6 @@ impl Typst {
                 job.display()
             )));
         }
-        crate::write::rename_into(&out, pdf)?;
         Ok(())
     }
 
@@ -252,34 +351,55 @@ impl Typst {
     }
 }
 
-/// Link (or, without symbolic links, copy) the Noto CJK fonts — or the Windows fonts standing
-/// in for them — into a private folder, so typst sees exactly these.
-#[allow(clippy::type_complexity)]
-fn prepare_fonts(
-    folder: &Path,
-) -> Result<(PathBuf, String, Option<(&'static str, &'static str)>), Error> {
+/// Empty `job`, creating it when missing.
+fn fresh_folder(job: &Path) -> Result<(), Error> {
+    if job.exists() {
+        std::fs::remove_dir_all(job).map_err(|e| Error::io(job, e))?;
+    }
+    std::fs::create_dir_all(job).map_err(|e| Error::io(job, e))
+}
+
+/// The folders searched for a family: `$DOCCTL_FONT_DIR`, its own, then those of Windows.
+fn font_dirs(family: &FontFamily) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::env::var_os("DOCCTL_FONT_DIR")
         .map(PathBuf::from)
         .into_iter()
         .collect();
-    dirs.extend(FONT_DIRS.iter().map(PathBuf::from));
+    dirs.extend(family.dirs.iter().map(PathBuf::from));
     dirs.extend(windows_font_dirs());
-    let choice = choose_fonts(&dirs).ok_or_else(|| {
-        let install = if cfg!(windows) {
-            "install Noto Serif CJK and Noto Sans CJK (the .ttc files of github.com/notofonts/noto-cjk) into a folder and point DOCCTL_FONT_DIR at it"
-        } else {
-            "install them with `apt-get install fonts-noto-cjk`, or point DOCCTL_FONT_DIR at them"
-        };
-        Error::Typst(format!(
-            "the Noto CJK fonts ({}) were not found in {}: {install}",
-            FONT_FILES.join(", "),
-            dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
-        ))
-    })?;
-    if let Some((serif, sans)) = choice.fallback {
+    dirs
+}
+
+/// Link (or, without symbolic links, copy) the document fonts — or the Windows fonts standing
+/// in for them — into a private folder, so typst sees exactly these. Return the folder, the
+/// fonts' fingerprint and the family names replaced by stand-ins.
+#[allow(clippy::type_complexity)]
+fn prepare_fonts(
+    folder: &Path,
+) -> Result<(PathBuf, String, Vec<(&'static str, &'static str)>), Error> {
+    let choice = find_fonts(FONTS, font_dirs)?;
+    if !choice.substitutes.is_empty() {
+        let used: Vec<String> = choice
+            .substitutes
+            .iter()
+            .map(|(from, to)| format!("{to} for {from}"))
+            .collect();
+        let missing: Vec<&str> = FONTS
+            .iter()
+            .filter(|f| {
+                f.stand_ins.iter().any(|s| {
+                    choice
+                        .substitutes
+                        .iter()
+                        .any(|(from, _)| s.replaces.contains(from))
+                })
+            })
+            .flat_map(|f| f.files.iter().copied())
+            .collect();
         eprintln!(
-            "warning: the Noto CJK fonts were not found; PDFs use {serif} and {sans} from this machine instead, so they depend on its fonts (set DOCCTL_FONT_DIR to a folder with {} for reproducible PDFs)",
-            FONT_FILES.join(", ")
+            "warning: PDFs use fonts of this machine ({}), so they depend on its fonts (set DOCCTL_FONT_DIR to a folder with {} for reproducible PDFs)",
+            used.join(", "),
+            missing.join(", ")
         );
     }
     std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
@@ -306,7 +426,7 @@ fn prepare_fonts(
         fingerprint.push_str(&format!("{file}:{size};"));
         link_font(&from, &to, size)?;
     }
-    Ok((folder.to_path_buf(), fingerprint, choice.fallback))
+    Ok((folder.to_path_buf(), fingerprint, choice.substitutes))
 }
 
 /// Make `to` the font `from`: a symbolic link where there are such, else a copy.
@@ -330,45 +450,196 @@ fn link_font(from: &Path, to: &Path, size: u64) -> Result<(), Error> {
     Ok(())
 }
 
+/// Find each family's files in one of the folders `dirs` gives for it, else a stand-in for
+/// each of its faces (Windows); name the package to install for the first family that has
+/// neither.
+fn find_fonts(
+    families: &[FontFamily],
+    dirs: impl Fn(&FontFamily) -> Vec<PathBuf>,
+) -> Result<FontChoice, Error> {
+    let mut choice = FontChoice {
+        files: Vec::new(),
+        substitutes: Vec::new(),
+    };
+    for family in families {
+        let dirs = dirs(family);
+        let in_one = |files: &[&str]| {
+            dirs.iter()
+                .find(|d| files.iter().all(|f| d.join(f).is_file()))
+                .cloned()
+        };
+        if let Some(source) = in_one(family.files) {
+            choice
+                .files
+                .extend(family.files.iter().map(|f| (source.clone(), *f)));
+            continue;
+        }
+        let stand_ins: Option<Vec<_>> = if family.stand_ins.is_empty() {
+            None
+        } else {
+            family
+                .stand_ins
+                .iter()
+                .map(|s| {
+                    s.faces
+                        .iter()
+                        .find_map(|&(name, files)| in_one(files).map(|d| (s, name, files, d)))
+                })
+                .collect()
+        };
+        let Some(stand_ins) = stand_ins else {
+            let install = if cfg!(windows) {
+                "install them into a folder (the Windows fonts that could stand in for them are missing too) and point DOCCTL_FONT_DIR at it".to_owned()
+            } else {
+                format!(
+                    "install them with `apt-get install {}`, or point DOCCTL_FONT_DIR at them",
+                    family.package
+                )
+            };
+            return Err(Error::Typst(format!(
+                "the fonts {} were not found in {}: {install}",
+                family.files.join(", "),
+                dirs.iter()
+                    .map(|d| d.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )));
+        };
+        for (stand_in, name, files, source) in stand_ins {
+            choice
+                .files
+                .extend(files.iter().map(|f| (source.clone(), *f)));
+            choice
+                .substitutes
+                .extend(stand_in.replaces.iter().map(|from| (*from, name)));
+        }
+    }
+    Ok(choice)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn only(dirs: &[PathBuf]) -> impl Fn(&FontFamily) -> Vec<PathBuf> + '_ {
+        |_| dirs.to_vec()
+    }
+
     #[test]
-    fn windows_fonts_stand_in_for_noto() {
-        let dir = tempfile::tempdir().unwrap();
-        let (noto, windows) = (dir.path().join("noto"), dir.path().join("Fonts"));
-        std::fs::create_dir_all(&noto).unwrap();
-        std::fs::create_dir_all(&windows).unwrap();
-        for f in ["simsun.ttc", "msyh.ttc"] {
-            std::fs::write(windows.join(f), b"font").unwrap();
-        }
-        let dirs = [noto.clone(), windows.clone()];
-        let choice = choose_fonts(&dirs).unwrap();
-        assert_eq!(choice.fallback, Some(("SimSun", "Microsoft YaHei")));
-        assert_eq!(choice.files.len(), 2);
-        std::fs::write(windows.join("simhei.ttf"), b"font").unwrap();
-        assert_eq!(
-            choose_fonts(&dirs).unwrap().fallback,
-            Some(("SimSun", "SimHei"))
+    fn a_missing_font_family_names_its_package() {
+        let missing = FontFamily {
+            package: "fonts-missing-test",
+            files: &["NoSuchFont-Regular.ttf"],
+            dirs: &["/nonexistent/fonts"],
+            stand_ins: &[],
+        };
+        let error = find_fonts(&[missing], font_dirs).unwrap_err().to_string();
+        assert!(error.contains("NoSuchFont-Regular.ttf"), "{error}");
+        #[cfg(not(windows))]
+        assert!(
+            error.contains("apt-get install fonts-missing-test"),
+            "{error}"
         );
-        // Noto CJK wins wherever it is.
-        for f in FONT_FILES {
-            std::fs::write(noto.join(f), b"font").unwrap();
-        }
-        assert_eq!(choose_fonts(&dirs).unwrap().fallback, None);
-        assert_eq!(choose_fonts(&[dir.path().join("none")]), None);
+    }
+
+    #[test]
+    #[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
+    fn every_document_font_is_found_on_a_set_up_machine() {
+        // scripts/setup.sh installs both font packages with typst.
+        let found = find_fonts(FONTS, font_dirs).unwrap();
+        assert!(
+            found
+                .files
+                .iter()
+                .any(|(_, f)| f.starts_with("LiberationSerif"))
+        );
+        assert!(
+            found
+                .files
+                .iter()
+                .any(|(_, f)| f.starts_with("NotoSerifCJK"))
+        );
+        assert!(found.substitutes.is_empty());
+    }
+
+    #[test]
+    fn windows_fonts_stand_in_for_noto_and_liberation() {
+        let dir = tempfile::tempdir().unwrap();
+        let (fonts, windows) = (dir.path().join("fonts"), dir.path().join("Fonts"));
+        std::fs::create_dir_all(&fonts).unwrap();
+        std::fs::create_dir_all(&windows).unwrap();
+        let put = |folder: &Path, files: &[&str]| {
+            for f in files {
+                std::fs::write(folder.join(f), b"font").unwrap();
+            }
+        };
+        put(
+            &windows,
+            &[
+                "simsun.ttc",
+                "msyh.ttc",
+                "times.ttf",
+                "timesbd.ttf",
+                "timesi.ttf",
+            ],
+        );
+        let dirs = [fonts.clone(), windows.clone()];
+        // Arial is missing: Liberation has no stand-in for its sans face.
+        let error = find_fonts(FONTS, only(&dirs)).unwrap_err().to_string();
+        assert!(error.contains("LiberationSans-Regular.ttf"), "{error}");
+        put(&windows, &["arial.ttf", "arialbd.ttf"]);
+        let choice = find_fonts(FONTS, only(&dirs)).unwrap();
+        assert_eq!(
+            choice.substitutes,
+            [
+                ("Noto Serif CJK SC", "SimSun"),
+                ("Noto Serif CJK TC", "SimSun"),
+                ("Noto Sans CJK SC", "Microsoft YaHei"),
+                ("Noto Sans CJK TC", "Microsoft YaHei"),
+                ("Liberation Serif", "Times New Roman"),
+                ("Liberation Sans", "Arial"),
+            ]
+        );
+        assert_eq!(choice.files.len(), 7);
+        assert!(choice.files.iter().all(|(d, _)| *d == windows));
+        // SimHei comes before Microsoft YaHei.
+        put(&windows, &["simhei.ttf"]);
+        let choice = find_fonts(FONTS, only(&dirs)).unwrap();
+        assert!(choice.substitutes.contains(&("Noto Sans CJK SC", "SimHei")));
+        // The real fonts win wherever they are, family by family.
+        put(&fonts, FONTS[0].files);
+        let choice = find_fonts(FONTS, only(&dirs)).unwrap();
+        assert_eq!(
+            choice.substitutes,
+            [
+                ("Liberation Serif", "Times New Roman"),
+                ("Liberation Sans", "Arial")
+            ]
+        );
+        put(&fonts, FONTS[1].files);
+        assert!(
+            find_fonts(FONTS, only(&dirs))
+                .unwrap()
+                .substitutes
+                .is_empty()
+        );
     }
 
     #[test]
     fn substitution_touches_only_the_family_names() {
-        let source = "#let serif = (\"Noto Serif CJK SC\",)\n#let sans = (\"Noto Sans CJK TC\",)\n#document(title: \"a \\\"Noto Serif CJK SC\\\"\")\n\\\"Noto Sans CJK SC\\\"";
-        let out = substitute_fonts(source, Some(("SimSun", "SimHei")));
+        let source = "#let serif = (latin(\"Liberation Serif\"), \"Noto Serif CJK SC\")\n#let sans = (\"Noto Sans CJK TC\",)\n#document(title: \"a \\\"Noto Serif CJK SC\\\"\")\n\\\"Noto Sans CJK SC\\\"";
+        let substitutes = [
+            ("Noto Serif CJK SC", "SimSun"),
+            ("Noto Sans CJK TC", "SimHei"),
+            ("Noto Sans CJK SC", "SimHei"),
+            ("Liberation Serif", "Times New Roman"),
+        ];
+        let out = substitute_fonts(source, &substitutes);
         assert_eq!(
             out,
-            "#let serif = (\"SimSun\",)\n#let sans = (\"SimHei\",)\n#document(title: \"a \\\"Noto Serif CJK SC\\\"\")\n\\\"Noto Sans CJK SC\\\""
+            "#let serif = (latin(\"Times New Roman\"), \"SimSun\")\n#let sans = (\"SimHei\",)\n#document(title: \"a \\\"Noto Serif CJK SC\\\"\")\n\\\"Noto Sans CJK SC\\\""
         );
-        assert_eq!(substitute_fonts(source, None), source);
+        assert_eq!(substitute_fonts(source, &[]), source);
     }
 
     #[test]

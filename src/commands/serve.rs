@@ -165,9 +165,9 @@ fn rebuild(
     let changed = Mutex::new(Vec::new());
     let result = build_once(settings, out, written, &changed);
     let changed = changed.into_inner().unwrap_or_default();
-    let (errors, jobs) = match result {
-        Ok((errors, jobs)) => (errors, jobs),
-        Err(e) => (vec![e.to_string()], Vec::new()),
+    let (errors, jobs, bundle) = match result {
+        Ok(built) => built,
+        Err(e) => (vec![e.to_string()], Vec::new(), true),
     };
     let mut status = status.lock().unwrap_or_else(|e| e.into_inner());
     if !changed.is_empty() || status.errors != errors {
@@ -176,12 +176,13 @@ fn rebuild(
     status.errors = errors;
     drop(status);
     if settings.pdf && !jobs.is_empty() {
-        PdfWorker::start(pdf, jobs, out.to_path_buf());
+        PdfWorker::start(pdf, jobs, bundle, out.to_path_buf());
     }
     changed.len()
 }
 
-type Built = (Vec<String>, Vec<render::PdfJob>);
+/// The set's errors, its PDF jobs and whether they compile in bundles (`pdf_bundle:`).
+type Built = (Vec<String>, Vec<render::PdfJob>, bool);
 
 fn build_once(
     settings: &ServeSettings,
@@ -239,24 +240,40 @@ fn build_once(
         None,
         &sink,
     );
+    let signing = result.and_then(|site| {
+        // The portal's 待签署 page, as `build` writes it.
+        let site_view =
+            render::view::ViewBuilder::new(&library, &index, render::markup::Lang::Html).site();
+        let page = render::signing::page(&library, &templates, &site_view, settings.today)?;
+        sink("signing.html", page.as_bytes())?;
+        Ok(site)
+    });
     *written = previous.into_inner().unwrap_or_else(|e| e.into_inner());
-    let site = result?;
-    Ok((errors, site.pdf_jobs))
+    let site = signing?;
+    Ok((errors, site.pdf_jobs, library.config.pdf_bundle))
 }
 
-/// Compiles PDFs on a background thread; a newer build's jobs replace the ones not yet begun.
+/// Compiles PDFs on a background thread through `build`'s path (build cache, typst bundles
+/// unless `pdf_bundle: false`); a newer build's jobs replace those not yet begun.
 #[derive(Default)]
 struct PdfWorker {
     queue: Vec<render::PdfJob>,
+    bundle: bool,
     running: bool,
     /// typst could not be used (said once).
     unavailable: bool,
 }
 
 impl PdfWorker {
-    fn start(worker: &Arc<Mutex<PdfWorker>>, jobs: Vec<render::PdfJob>, out: PathBuf) {
+    fn start(
+        worker: &Arc<Mutex<PdfWorker>>,
+        jobs: Vec<render::PdfJob>,
+        bundle: bool,
+        out: PathBuf,
+    ) {
         let mut w = worker.lock().unwrap_or_else(|e| e.into_inner());
         w.queue = jobs;
+        w.bundle = bundle;
         if w.running || w.unavailable {
             return;
         }
@@ -274,19 +291,19 @@ impl PdfWorker {
                 }
             };
             loop {
-                let job = {
+                let (jobs, bundle) = {
                     let mut w = worker.lock().unwrap_or_else(|e| e.into_inner());
-                    match (w.queue.pop(), &typst) {
-                        (Some(job), Some(_)) => job,
-                        _ => {
-                            w.queue.clear();
-                            w.running = false;
-                            return;
-                        }
+                    if w.queue.is_empty() || typst.is_none() {
+                        w.queue.clear();
+                        w.running = false;
+                        return;
                     }
+                    (std::mem::take(&mut w.queue), w.bundle)
                 };
                 if let Some(typst) = &typst {
-                    if let Err(e) = super::build::compile_one(typst, &job, &out, &work) {
+                    // One typst process at a time: the pages keep being rebuilt meanwhile.
+                    let options = crate::pdf::PdfOptions::new(bundle, 1);
+                    if let Err(e) = super::build::compile_all(typst, &jobs, &out, options, false) {
                         eprintln!("{e}");
                     }
                 }

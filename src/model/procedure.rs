@@ -57,9 +57,22 @@ pub struct Procedure {
     /// 记录: the forms this procedure produces.
     #[serde(default)]
     pub records: Vec<RecordEntry>,
+    /// 附录: text the seven sections do not hold (an appendix, an extra section), after 7.
+    #[serde(default)]
+    pub appendices: Vec<Appendix>,
     /// 修订记录, newest last.
     #[serde(default)]
     pub history: Vec<HistoryEntry>,
+}
+
+/// An appendix (附录): a titled text after section 7.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Appendix {
+    /// Its heading.
+    pub title: Sp<Text>,
+    /// Its text (Markdown: paragraphs, lists and tables).
+    pub text: Sp<Text>,
 }
 
 /// A defined term (定义).

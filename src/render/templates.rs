@@ -44,6 +44,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/problems.html.tera"),
     ),
     (
+        "signing.html.tera",
+        include_str!("../../templates/signing.html.tera"),
+    ),
+    (
         "style.css.tera",
         include_str!("../../templates/style.css.tera"),
     ),
@@ -51,6 +55,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "procedure.md.tera",
         include_str!("../../templates/procedure.md.tera"),
     ),
+    ("form.md.tera", include_str!("../../templates/form.md.tera")),
     (
         "redline.typ.tera",
         include_str!("../../templates/redline.typ.tera"),

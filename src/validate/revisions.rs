@@ -108,15 +108,13 @@ fn one(context: &Context<'_>, i: usize, loaded: &Loaded) -> Vec<Diagnostic> {
 /// only for a document that changed, so a clean check touches no archived file.
 fn changed_sections(context: &Context<'_>, loaded: &Loaded, release: &Release) -> Vec<String> {
     let slug = loaded.doc.header().id.value.slug();
-    let path = context
-        .library
-        .root
-        .join(publish::ARCHIVE)
-        .join(&release.path)
-        .join(format!("{slug}.yaml"));
-    let Ok(text) = std::fs::read_to_string(&path) else {
+    let Ok(bytes) = publish::archive::read(
+        &context.library.root,
+        &format!("{}/{slug}.yaml", release.path),
+    ) else {
         return Vec::new();
     };
+    let text = String::from_utf8_lossy(&bytes);
     let Ok(released) = crate::commands::revise::parse_as(loaded.doc.kind(), &loaded.file, &text)
     else {
         return Vec::new();
@@ -164,15 +162,23 @@ pub(crate) fn citations(context: &Context<'_>, i: usize) -> Vec<(Target, Pos, us
             }
         }
     };
-    for text in texts.into_iter().chain(entries.iter().copied()) {
-        for citation in cite::scan(text) {
+    for (text, is_entry) in texts
+        .into_iter()
+        .map(|t| (t, false))
+        .chain(entries.iter().map(|&t| (t, true)))
+    {
+        let found = if is_entry {
+            cite::scan(text)
+        } else {
+            context.index.citations(text)
+        };
+        let mut locator = context.locator(&loaded.file, text);
+        for citation in found {
             let raw = citation.raw(text);
-            let pos = context.locate(&loaded.file, text, citation.start, raw);
-            add(
-                context.index.resolve(citation.inner).map(|h| h.target),
-                pos,
-                raw,
-            );
+            let pos = locator.at(citation.start, raw);
+            for target in crate::graph::targets(context.index, &citation) {
+                add(target, pos, raw);
+            }
         }
     }
     for entry in entries {
