@@ -14,3 +14,4 @@ pub mod refs;
 pub mod revise;
 pub mod schema;
 pub mod serve;
+pub mod withdraw;

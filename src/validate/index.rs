@@ -151,6 +151,7 @@ impl Index {
             }
         }
         index.variants(library);
+        slug_clashes(library, &mut problems);
         (index, problems)
     }
 
@@ -500,5 +501,37 @@ pub(crate) fn file(library: &Library, target: Target) -> &str {
         Target::Doc(i) => &library.documents[i].file,
         Target::External(_) => CONFIG_FILE,
         Target::Unparsed(i) => &library.unparsed[i].file,
+    }
+}
+
+/// Report ids that differ only in what the slug replaces (`QP/9`, `QP-9`, `QP\\9`, `QP:9`):
+/// they would build into one file and archive into one folder.
+fn slug_clashes(library: &Library, problems: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<String, (&str, &str)> = HashMap::new();
+    for loaded in &library.documents {
+        let id = &loaded.doc.header().id;
+        let slug = id.value.slug().to_lowercase();
+        match seen.get(&slug) {
+            Some((file, other)) if fold::key(other) != fold::key(&id.value.0) => {
+                problems.push(
+                    Diagnostic::error(
+                        "duplicate-id",
+                        &loaded.file,
+                        id.pos,
+                        format!(
+                            "id `{}` names the same file as `{other}` ({file}): both become `{}`",
+                            id.value,
+                            id.value.slug()
+                        ),
+                    )
+                    .with_width(id.value.0.chars().count())
+                    .with_help("ids must stay unique once `/`, `\\`, `:` and other separators become `-`; renumber one"),
+                );
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(slug, (&loaded.file, &id.value.0));
+            }
+        }
     }
 }

@@ -15,6 +15,7 @@ mod lifecycle;
 mod references;
 mod revisions;
 mod signers;
+mod values;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::Library;
@@ -57,6 +58,7 @@ pub fn validate_indexed(library: &Library, today: Date) -> (Vec<Diagnostic>, Ind
     diagnostics.extend(forms::check(&context));
     diagnostics.extend(revisions::check(&context));
     diagnostics.extend(archive::check(&context));
+    diagnostics.extend(values::check(&context));
     diagnostics.extend(clauses::check(&context));
     diagnostics.extend(signers::check(&context));
     sort(&mut diagnostics);
