@@ -152,6 +152,20 @@ fn shown(markdown: &str) -> String {
         .to_owned()
 }
 
+/// The responsible department of every step, in order.
+fn bys(steps: &[Step]) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in steps {
+        out.push(
+            s.by.as_ref()
+                .map(|b| b.value.to_string())
+                .unwrap_or_default(),
+        );
+        out.extend(bys(&s.steps));
+    }
+    out
+}
+
 /// The steps flattened: depth, title, text.
 fn flat(steps: &[Step], depth: usize, out: &mut Vec<(usize, String, String)>) {
     for s in steps {
@@ -251,7 +265,16 @@ fn word_shapes(set: &Path) -> usize {
             header_xml.contains("<w:instrText xml:space=\"preserve\"> NUMPAGES </w:instrText>")
         );
 
+        // The footer, as the PDF's: the copy notice and the status; not in the body.
+        let footer = paras(&part(&docx, "word/footer1.xml"));
+        assert_eq!(footer.len(), 1, "{slug}");
+        assert!(
+            footer[0].text.starts_with(l("notice"))
+                && footer[0].text.ends_with(l("status_effective")),
+            "{slug}: {footer:?}"
+        );
         let body = paras(&part(&docx, "word/document.xml"));
+        assert!(!body.iter().any(|p| p.text.contains(l("notice"))), "{slug}");
         // The seven sections as Heading1, in order.
         let h1: Vec<&str> = body
             .iter()
@@ -477,11 +500,13 @@ fn records(p: &Procedure) -> Vec<(String, String, String)> {
         .iter()
         .map(|r| {
             (
+                // The form's title: inside 《…》 when marked (import adds the form's id after
+                // it: `《X》 (QR-1)`), else the whole text.
                 docctl::fold::key(
                     r.form
-                        .trim()
-                        .trim_start_matches('《')
-                        .trim_end_matches('》'),
+                        .split_once('《')
+                        .and_then(|(_, rest)| rest.split_once('》'))
+                        .map_or(r.form.trim(), |(title, _)| title),
                 ),
                 r.keeper
                     .as_ref()
@@ -496,14 +521,12 @@ fn records(p: &Procedure) -> Vec<(String, String, String)> {
         .collect()
 }
 
-/// The whole round trip over every shipped procedure: id, title, version, approvals, the
-/// steps (depth, title, text) and the records come back as written. It needs the structured
-/// .docx reader of issue 13 (Word heading styles and numbering.xml for the section numbers,
-/// the header part's table for id and version, the approval table); today's reader reads
-/// paragraphs only, so this test is ignored until that reader is merged — run it with
-/// `cargo test --test docx -- --ignored`.
+/// The whole round trip over every shipped procedure (the root set and every example set):
+/// id, title, version, approvals, the steps (depth, title, text, responsible department) and
+/// the records come back as written. The reader takes the structure from Word's heading styles
+/// and numbering.xml, the approval table from the body and the header table (id, version,
+/// effective date, owner) from the page header part, where docctl writes it.
 #[test]
-#[ignore = "needs the structured .docx reader of issue 13"]
 fn import_gives_back_the_procedure() {
     for set in sets() {
         let (_dir, out) = build_docx(&set);
@@ -521,6 +544,11 @@ fn import_gives_back_the_procedure() {
             flat(&p.steps, 1, &mut want);
             flat(&draft.steps, 1, &mut got);
             assert_eq!(got, want, "{slug}: steps");
+            assert_eq!(
+                bys(&draft.steps),
+                bys(&p.steps),
+                "{slug}: departments of the steps"
+            );
             assert_eq!(records(&draft), records(&p), "{slug}: records");
         }
     }
