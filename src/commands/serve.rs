@@ -107,9 +107,12 @@ pub fn run(settings: &ServeSettings) -> Result<(), Error> {
     let mut seen = snapshot(&settings.root);
     loop {
         if rx.recv_timeout(wait).is_ok() {
-            // Let the editor finish saving, and take the events of one save together.
-            std::thread::sleep(Duration::from_millis(30));
-            while rx.try_recv().is_ok() {}
+            // Let the editor finish saving (a save may truncate, then write): wait until no
+            // event came for 50 ms (at most 1 s), taking the events of one save together.
+            let settle = Instant::now();
+            while rx.recv_timeout(Duration::from_millis(50)).is_ok()
+                && settle.elapsed() < Duration::from_secs(1)
+            {}
         }
         let now = snapshot(&settings.root);
         if now != seen {

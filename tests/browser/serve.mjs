@@ -34,7 +34,9 @@ try {
   seen.reloadedItself = navigations;
   const broken = yaml.replace(oldText, newText).replace(/^title: .*$/m, "title: 'unclosed $&");
   writeFileSync(yamlFile, broken);
-  const boxMs = await waitFor(page, () => !!document.getElementById("docctl-serve-errors"), null, 5000);
+  // The box may first show an intermediate state of the save (an empty file); wait for the
+  // syntax error itself.
+  const boxMs = await waitFor(page, () => (document.getElementById("docctl-serve-errors")?.textContent ?? "").includes("yaml-syntax"), null, 5000);
   seen.errorShownAfterMs = boxMs;
   seen.errorBox = boxMs < 0 ? null : await page.evaluate(() => document.getElementById("docctl-serve-errors").textContent);
   writeFileSync(yamlFile, yaml.replace(oldText, newText));
