@@ -647,3 +647,21 @@ fn searchable_text(doc: &Document) -> Vec<&str> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Formats;
+
+    #[test]
+    fn every_output_format_parses_in_one_place() {
+        let all = Formats::parse("pdf, html,md,xlsx,docx").unwrap();
+        assert!(all.pdf && all.html && all.md && all.xlsx && all.docx);
+        // The default of `build --to` leaves Word out.
+        let default = Formats::parse("pdf,html,md,xlsx").unwrap();
+        assert!(default.pdf && default.html && default.md && default.xlsx && !default.docx);
+        let aliases = Formats::parse("markdown,word").unwrap();
+        assert!(aliases.md && aliases.docx && !aliases.pdf);
+        let error = Formats::parse("pdf,odt").unwrap_err().to_string();
+        assert!(error.contains("`odt`") && error.contains("docx"), "{error}");
+    }
+}
