@@ -19,6 +19,7 @@ pub mod coverage;
 pub mod diagnostic;
 pub mod edit;
 pub mod error;
+pub mod flow;
 pub mod fold;
 pub mod graph;
 pub mod import;

@@ -312,8 +312,8 @@ fn steps(list: &[Step], prefix: &str, add: &mut Add<'_>) {
             text.push(':');
         }
         text.push_str(step.text.as_ref().map_or("", |t| t.value.0.as_str()));
-        if let Some(by) = &step.by {
-            text.push_str(&format!("(负责部门:{})", by.value));
+        if step.by.is_some() {
+            text.push_str(&format!("(负责部门:{})", step.by_text()));
         }
         let key = if title.is_empty() {
             String::new()

@@ -90,6 +90,12 @@ pub struct Labels {
     pub notice: &'static str,
     /// 受控状态.
     pub status: &'static str,
+    /// 流程图 (the heading of the flow chart).
+    pub flow: &'static str,
+    /// 附件 (an appendix, where the flow chart may stand).
+    pub appendix: &'static str,
+    /// The fixed words printed in the flow chart (开始, 结束, 是, 否, 续下页, 接上页, 记录).
+    pub flow_words: crate::flow::FlowWords,
 }
 
 const ZH_HANS: Labels = Labels {
@@ -125,6 +131,17 @@ const ZH_HANS: Labels = Labels {
     owner: "归口部门",
     notice: "未经批准,不准复印",
     status: "受控状态",
+    flow: "流程图",
+    appendix: "附件",
+    flow_words: crate::flow::FlowWords {
+        start: "开始",
+        end: "结束",
+        yes: "是",
+        no: "否",
+        continued: "续下页",
+        from_before: "接上页",
+        records: "记录",
+    },
 };
 
 const ZH_HANT: Labels = Labels {
@@ -160,6 +177,17 @@ const ZH_HANT: Labels = Labels {
     owner: "歸口部門",
     notice: "未經批准,不准複印",
     status: "受控狀態",
+    flow: "流程圖",
+    appendix: "附件",
+    flow_words: crate::flow::FlowWords {
+        start: "開始",
+        end: "結束",
+        yes: "是",
+        no: "否",
+        continued: "續下頁",
+        from_before: "接上頁",
+        records: "記錄",
+    },
 };
 
 const EN: Labels = Labels {
@@ -195,6 +223,17 @@ const EN: Labels = Labels {
     owner: "Owner",
     notice: "Do not copy without approval",
     status: "Status",
+    flow: "Flow chart",
+    appendix: "Appendix",
+    flow_words: crate::flow::FlowWords {
+        start: "Start",
+        end: "End",
+        yes: "Yes",
+        no: "No",
+        continued: "cont. next page",
+        from_before: "from previous page",
+        records: "Records",
+    },
 };
 
 /// The status of a document as shown: word, stamp and colour.
@@ -479,6 +518,21 @@ pub struct ProcedureView {
     pub related: Vec<LinkView>,
     /// 记录.
     pub records: Vec<RecordView>,
+    /// The flow chart (流程图), unless the document or docctl.yaml turns it off.
+    pub flow: Option<FlowView>,
+}
+
+/// A procedure's flow chart, laid out once by docctl (see `crate::flow`).
+#[derive(Debug, Clone, Serialize)]
+pub struct FlowView {
+    /// `steps` (under 5 工作程序) or `appendix` (附件, after 7 记录).
+    pub place: &'static str,
+    /// The layout as JSON, for the Typst template (read with `json(bytes(...))`).
+    pub json: String,
+    /// The chart pages as inline SVG, for HTML (every text escaped).
+    pub svg: Vec<String>,
+    /// The chart as a Mermaid flowchart, for Markdown (labels escaped).
+    pub mermaid: String,
 }
 
 /// A form field as templates see it.
@@ -730,8 +784,11 @@ impl<'a> ViewBuilder<'a> {
                 }
             })
             .collect();
+        let header = self.header(doc);
+        let flow = self.flow(p, &header.labels);
         ProcedureView {
-            header: self.header(doc),
+            header,
+            flow,
             purpose: self.rich(&p.purpose),
             scope: self.rich(&p.scope),
             responsibilities: p
@@ -758,6 +815,51 @@ impl<'a> ViewBuilder<'a> {
         }
     }
 
+    /// Lay out a procedure's flow chart and draw it for this output language; none when the
+    /// document (`flow: false`) or docctl.yaml (`flow: {chart: false}`) turns it off.
+    fn flow(&self, p: &Procedure, labels: &Labels) -> Option<FlowView> {
+        let settings = &self.library.config.flow;
+        if !p.flow.unwrap_or(settings.chart) {
+            return None;
+        }
+        let records: Vec<String> = p
+            .records
+            .iter()
+            .map(|r| crate::fold::key(&unbracket(&r.form)))
+            .collect();
+        let is_record = |title: &str| {
+            records.contains(&crate::fold::key(title))
+                || self.index.resolve(title).is_some_and(|hit| {
+                    matches!(hit.target, Target::Doc(i)
+                        if matches!(self.library.documents[i].doc, Document::Form(_)))
+                })
+        };
+        let chart = crate::flow::layout(
+            p,
+            &labels.flow_words,
+            crate::flow::FlowSize::default(),
+            &is_record,
+        );
+        let mut view = FlowView {
+            place: settings.place.as_str(),
+            json: String::new(),
+            svg: Vec::new(),
+            mermaid: String::new(),
+        };
+        match self.lang {
+            Lang::Typst => view.json = serde_json::to_string(&chart).unwrap_or_default(),
+            Lang::Html => {
+                view.svg = chart
+                    .pages
+                    .iter()
+                    .map(|page| crate::flow::svg(&chart, page))
+                    .collect()
+            }
+            Lang::Markdown => view.mermaid = crate::flow::mermaid(&chart),
+        }
+        Some(view)
+    }
+
     fn steps(&self, steps: &[Step], prefix: &str, depth: usize, out: &mut Vec<StepView>) {
         for (n, step) in steps.iter().enumerate() {
             let number = format!("{prefix}.{}", n + 1);
@@ -769,11 +871,7 @@ impl<'a> ViewBuilder<'a> {
                     .as_ref()
                     .map(|t| self.rich(t))
                     .unwrap_or_default(),
-                by: step
-                    .by
-                    .as_ref()
-                    .map(|b| b.value.to_string())
-                    .unwrap_or_default(),
+                by: step.by_text(),
                 text: step.text.as_ref().map(|t| self.rich(t)).unwrap_or_default(),
             });
             self.steps(&step.steps, &number, depth + 1, out);

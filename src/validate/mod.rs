@@ -6,6 +6,7 @@
 
 mod clauses;
 mod departments;
+mod flow;
 mod forms;
 mod index;
 mod lifecycle;
@@ -52,6 +53,7 @@ pub fn validate_indexed(library: &Library, today: Date) -> (Vec<Diagnostic>, Ind
     diagnostics.extend(forms::check(&context));
     diagnostics.extend(revisions::check(&context));
     diagnostics.extend(clauses::check(&context));
+    diagnostics.extend(flow::check(&context));
     sort(&mut diagnostics);
     (diagnostics, index)
 }
