@@ -53,10 +53,10 @@ pub struct FlowSize {
 impl Default for FlowSize {
     fn default() -> Self {
         // A4 portrait with docctl's margins: 210 − 2 × 18 mm wide; 297 − 42 − 20 mm high less the
-        // caption line.
+        // title line above each chart page.
         FlowSize {
             width: 174.0 * MM,
-            page_height: 235.0 * MM - 30.0,
+            page_height: 235.0 * MM - 26.0,
         }
     }
 }
@@ -690,19 +690,55 @@ pub fn layout(
         .enumerate()
         .flat_map(|(r, (row, recs))| row.iter().chain(recs).map(move |s| (s.id.clone(), r)))
         .collect();
-    let budget = size.page_height - header - 2.0 * (CONNECTOR_ROW + GAP);
-    let mut page_of_row: Vec<usize> = Vec::new();
-    let mut page = 0;
-    let mut used = 0.0;
-    for h in &row_h {
-        if used > 0.0 && used + h + GAP > budget {
-            page += 1;
-            used = 0.0;
+    // Pages: fill each with rows, leaving room for the continuation markers the split makes;
+    // when markers do not fit, give that page less room and split again.
+    let page_budget = size.page_height - header - GAP / 2.0;
+    let mut reserve: Vec<f64> = Vec::new();
+    let mut page_of_row: Vec<usize>;
+    let mut rounds = 0;
+    loop {
+        page_of_row = Vec::new();
+        let mut page = 0;
+        let mut used = 0.0;
+        for h in &row_h {
+            let room = page_budget - reserve.get(page).copied().unwrap_or(0.0);
+            if used > 0.0 && used + h + GAP > room {
+                page += 1;
+                used = 0.0;
+            }
+            used += h + GAP;
+            page_of_row.push(page);
         }
-        used += h + GAP;
-        page_of_row.push(page);
+        let mut markers = vec![0usize; page + 1];
+        for link in &links {
+            if let (Some(&ra), Some(&rb)) = (row_of.get(&link.from), row_of.get(&link.to)) {
+                if page_of_row[ra] != page_of_row[rb] {
+                    markers[page_of_row[ra]] += 1;
+                    markers[page_of_row[rb]] += 1;
+                }
+            }
+        }
+        let mut fits = true;
+        for (p, &m) in markers.iter().enumerate() {
+            let rows_h: f64 = (0..rows.len())
+                .filter(|&r| page_of_row[r] == p)
+                .map(|r| row_h[r] + GAP)
+                .sum();
+            let need = rows_h + m as f64 * (CONNECTOR_ROW + GAP);
+            if need > page_budget + 0.01 {
+                if reserve.len() <= p {
+                    reserve.resize(p + 1, 0.0);
+                }
+                reserve[p] += need - page_budget;
+                fits = false;
+            }
+        }
+        rounds += 1;
+        if fits || rounds > 64 {
+            break;
+        }
     }
-    let pages_n = page + 1;
+    let pages_n = page_of_row.iter().copied().max().unwrap_or(0) + 1;
 
     // Cross-page arrows become a marker pair.
     let mut page_links: Vec<Vec<Link>> = vec![Vec::new(); pages_n];
