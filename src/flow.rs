@@ -62,8 +62,8 @@ impl Default for FlowSize {
 }
 
 const MM: f64 = 72.0 / 25.4;
-const GAP: f64 = 24.0;
-const SLOT: f64 = 4.0;
+const GAP: f64 = 20.0;
+const SLOT: f64 = 3.5;
 const CHANNEL_SLOT: f64 = 6.0;
 const PAD: f64 = 5.0;
 const INNER: f64 = 4.0;
