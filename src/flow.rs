@@ -255,9 +255,8 @@ pub fn char_width(c: char) -> f64 {
         } else {
             0.62
         }
-    } else if matches!(c, '…' | '–' | '‘' | '’' | '“' | '”') {
-        1.0
     } else {
+        // CJK, full-width punctuation, and the curly quotes and ellipsis (full width in CJK fonts).
         1.0
     }
 }
@@ -474,7 +473,7 @@ pub fn layout(
             w: lane_w,
         })
         .collect();
-    let records_col = any_records.then(|| [size.width - records_w + 4.0, records_w - 4.0]);
+    let records_col = any_records.then_some([size.width - records_w + 4.0, records_w - 4.0]);
     let header = lanes
         .iter()
         .map(|l| l.lines.len())
@@ -556,7 +555,9 @@ pub fn layout(
             });
         }
         if it.parallel && !groups.is_empty() {
-            groups.last_mut().map(|g| g.push(i));
+            if let Some(g) = groups.last_mut() {
+                g.push(i);
+            }
         } else {
             groups.push(vec![i]);
         }
@@ -889,7 +890,7 @@ pub fn layout(
             let k = *slots.entry((gap, key)).or_insert(n) % 5;
             gap_after[gap]
                 + GAP / 2.0
-                + (((k + 1) / 2) as f64) * SLOT * if k % 2 == 1 { -1.0 } else { 1.0 }
+                + (k.div_ceil(2) as f64) * SLOT * if k % 2 == 1 { -1.0 } else { 1.0 }
         };
         let mut right_used = 0usize;
         let mut left_used = 0usize;
