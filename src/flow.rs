@@ -340,6 +340,10 @@ pub fn wrap(text: &str, width: f64, font: f64) -> Vec<String> {
     if lines.first().is_some_and(|l| l.trim().is_empty()) && lines.len() > 1 {
         lines.remove(0);
     }
+    // A space at the end of a line would push a centred line off centre.
+    for l in &mut lines {
+        l.truncate(l.trim_end().len());
+    }
     lines
 }
 
@@ -601,6 +605,15 @@ pub fn layout(
             resolve(t).map(|j| items[j].number.clone())
         }
     };
+    if groups.is_empty() {
+        links.push(Link {
+            from: "start".into(),
+            to: "end".into(),
+            kind: "seq",
+            label: String::new(),
+            exit: 0,
+        });
+    }
     if let Some(first) = groups.first() {
         for &i in first {
             links.push(Link {
@@ -720,12 +733,12 @@ pub fn layout(
             }
         }
         let mut fits = true;
+        let mut rows_h = vec![0.0; page + 1];
+        for (r, &p) in page_of_row.iter().enumerate() {
+            rows_h[p] += row_h[r] + GAP;
+        }
         for (p, &m) in markers.iter().enumerate() {
-            let rows_h: f64 = (0..rows.len())
-                .filter(|&r| page_of_row[r] == p)
-                .map(|r| row_h[r] + GAP)
-                .sum();
-            let need = rows_h + m as f64 * (CONNECTOR_ROW + GAP);
+            let need = rows_h[p] + m as f64 * (CONNECTOR_ROW + GAP);
             if need > page_budget + 0.01 {
                 if reserve.len() <= p {
                     reserve.resize(p + 1, 0.0);
@@ -1111,6 +1124,12 @@ pub fn mermaid(flow: &Flow) -> String {
     }
     let mut out = String::from("flowchart TD\n");
     for (i, lane) in flow.lanes.iter().enumerate() {
+        if !nodes
+            .iter()
+            .any(|(id, (l, _))| *l == i && !id.starts_with('r'))
+        {
+            continue; // Mermaid draws no empty lane
+        }
         out.push_str(&format!("  subgraph L{i}[\"{}\"]\n", esc(&lane.name)));
         for id in &order {
             if let Some((l, shape)) = nodes.get(id).filter(|(l, _)| *l == i) {
@@ -1280,5 +1299,56 @@ fn text_lines(s: &mut String, flow: &Flow, lines: &[String], cx: f64, top: f64, 
             if bold { " font-weight=\"bold\"" } else { "" },
             esc(l)
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn width(line: &str, font: f64) -> f64 {
+        line.chars().map(char_width).sum::<f64>() * font
+    }
+
+    #[test]
+    fn wrap_keeps_lines_inside_the_width_and_loses_nothing() {
+        let text =
+            "5.3 这是一个很长的步骤标题,用于检验中文标签在方框内自动换行 ERP system 而不溢出。";
+        for room in [30.0, 47.0, 80.0, 200.0] {
+            let lines = wrap(text, room, 7.5);
+            let squash = |s: &str| s.replace(' ', "");
+            assert_eq!(
+                squash(&lines.concat()),
+                squash(text),
+                "nothing lost at {room}"
+            );
+            for l in &lines {
+                assert!(width(l, 7.5) <= room + 1e-9, "{l:?} wider than {room}");
+                assert!(
+                    !l.starts_with([',', '。']),
+                    "{l:?} starts with closing punctuation"
+                );
+            }
+        }
+        assert_eq!(wrap("ERP system", 40.0, 7.5), ["ERP", "system"]);
+        assert_eq!(wrap("", 40.0, 7.5), [""]);
+    }
+
+    #[test]
+    fn resolve_target_finds_the_step_its_first_child_or_its_parent() {
+        let item = |n: &str| Item {
+            number: n.to_owned(),
+            label: String::new(),
+            lanes: [0, 0],
+            next: Vec::new(),
+            when: None,
+            parallel: false,
+            records: Vec::new(),
+        };
+        let items = [item("5.1"), item("5.2.1"), item("5.2.2"), item("5.3")];
+        assert_eq!(resolve_target(&items, "5.3"), Some(3));
+        assert_eq!(resolve_target(&items, "5.2"), Some(1));
+        assert_eq!(resolve_target(&items, "5.1.4"), Some(0));
+        assert_eq!(resolve_target(&items, "5.9"), None);
     }
 }
