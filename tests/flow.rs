@@ -683,3 +683,39 @@ fn check_reports_a_step_that_names_itself() {
     assert_eq!(flow.len(), 1, "{found:?}");
     assert_eq!((flow[0].line, flow[0].column), (23, 12));
 }
+
+#[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
+fn the_pdf_puts_the_chart_in_an_appendix_or_leaves_it_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = tmp.path().join("set");
+    copy_dir(&fixture("valid"), &set);
+    let config = fs::read_to_string(set.join("docctl.yaml")).unwrap();
+    fs::write(
+        set.join("docctl.yaml"),
+        format!("{config}flow: {{place: appendix}}\n"),
+    )
+    .unwrap();
+    let p2 = set.join("procedures/QP-7.5-02.yaml");
+    let text = fs::read_to_string(&p2).unwrap();
+    fs::write(&p2, format!("{text}flow: false\n")).unwrap();
+    let out = tmp.path().join("out");
+    let result = build(&set, &out, &["--to", "pdf"]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let one = pdftotext(&out.join("procedures/QP-7.5-01.pdf"));
+    let records = one.find("7 记录").expect("section 7");
+    let appendix = one.find("附件 流程图").expect("the appendix heading");
+    assert!(
+        records < appendix && one[appendix..].contains("开始"),
+        "{one}"
+    );
+    let two = pdftotext(&out.join("procedures/QP-7.5-02.pdf"));
+    assert!(
+        !two.contains("流程图") && !two.contains("开始"),
+        "flow: false"
+    );
+}
