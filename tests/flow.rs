@@ -719,3 +719,39 @@ fn the_pdf_puts_the_chart_in_an_appendix_or_leaves_it_out() {
         "flow: false"
     );
 }
+
+#[test]
+fn by_takes_one_department_or_a_list_and_checks_each() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("valid"), tmp.path());
+    let p1 = tmp.path().join("procedures/QP-7.5-01.yaml");
+    let text = fs::read_to_string(&p1).unwrap();
+    fs::write(
+        &p1,
+        text.replacen("    by: 行政部\n", "    by: [行政部, 品保部]\n", 1),
+    )
+    .unwrap();
+    let (code, json) = common::check_json(tmp.path(), &["--today", "2026-11-27"]);
+    assert_eq!(code, 1);
+    let found = common::found(&json);
+    assert!(
+        found
+            .iter()
+            .any(|f| f.code == "dept-unknown" && f.line == 22),
+        "{found:?}"
+    );
+    fs::write(
+        &p1,
+        text.replacen("    by: 行政部\n", "    by: [行政部, 品质部]\n", 1),
+    )
+    .unwrap();
+    let (code, json) = common::check_json(tmp.path(), &["--today", "2026-11-27"]);
+    assert_eq!(code, 0, "{json}");
+    let out = tmp.path().join("out");
+    assert!(build(tmp.path(), &out, &["--to", "md"]).status.success());
+    let md = fs::read_to_string(out.join("procedures/QP-7.5-01.md")).unwrap();
+    assert!(
+        md.contains("(负责部门: 行政部、品质部)"),
+        "the step lists both"
+    );
+}
