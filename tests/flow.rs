@@ -661,21 +661,18 @@ fn charts_can_be_turned_off_or_moved_to_an_appendix() {
     assert!(!html2.contains("<svg class=\"flow\""));
 }
 
+/// A copy of the valid fixture in `dir` with the `by:` line of QP-7.5-01's first step replaced.
+fn valid_with_by(dir: &Path, by_lines: &str) {
+    copy_dir(&fixture("valid"), dir);
+    let p1 = dir.join("procedures/QP-7.5-01.yaml");
+    let text = fs::read_to_string(&p1).unwrap();
+    fs::write(&p1, text.replacen("    by: 行政部\n", by_lines, 1)).unwrap();
+}
+
 #[test]
 fn check_reports_a_step_that_names_itself() {
     let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("valid"), tmp.path());
-    let p1 = tmp.path().join("procedures/QP-7.5-01.yaml");
-    let text = fs::read_to_string(&p1).unwrap();
-    fs::write(
-        &p1,
-        text.replacen(
-            "    by: 行政部\n",
-            "    by: 行政部\n    next: [\"5.1\", end]\n",
-            1,
-        ),
-    )
-    .unwrap();
+    valid_with_by(tmp.path(), "    by: 行政部\n    next: [\"5.1\", end]\n");
     let (code, json) = common::check_json(tmp.path(), &["--today", "2026-11-27"]);
     assert_eq!(code, 1);
     let found = common::found(&json);
@@ -723,14 +720,7 @@ fn the_pdf_puts_the_chart_in_an_appendix_or_leaves_it_out() {
 #[test]
 fn by_takes_one_department_or_a_list_and_checks_each() {
     let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("valid"), tmp.path());
-    let p1 = tmp.path().join("procedures/QP-7.5-01.yaml");
-    let text = fs::read_to_string(&p1).unwrap();
-    fs::write(
-        &p1,
-        text.replacen("    by: 行政部\n", "    by: [行政部, 品保部]\n", 1),
-    )
-    .unwrap();
+    valid_with_by(tmp.path(), "    by: [行政部, 品保部]\n");
     let (code, json) = common::check_json(tmp.path(), &["--today", "2026-11-27"]);
     assert_eq!(code, 1);
     let found = common::found(&json);
@@ -740,11 +730,7 @@ fn by_takes_one_department_or_a_list_and_checks_each() {
             .any(|f| f.code == "dept-unknown" && f.line == 22),
         "{found:?}"
     );
-    fs::write(
-        &p1,
-        text.replacen("    by: 行政部\n", "    by: [行政部, 品质部]\n", 1),
-    )
-    .unwrap();
+    valid_with_by(tmp.path(), "    by: [行政部, 品质部]\n");
     let (code, json) = common::check_json(tmp.path(), &["--today", "2026-11-27"]);
     assert_eq!(code, 0, "{json}");
     let out = tmp.path().join("out");
