@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install what docctl's tests need: typst-cli (pinned), CJK fonts, poppler-utils and
+# Install what docctl's tests need: typst-cli (pinned), CJK and Latin fonts, poppler-utils and
 # poppler-data, Chromium for the browser tests.
 # Idempotent: each step is skipped when what it installs is already there.
 set -euo pipefail
@@ -11,6 +11,8 @@ command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 # poppler-data holds the Adobe CJK CMaps that the fillable forms' Chinese font resource uses.
 dpkg -s poppler-data >/dev/null 2>&1 || need_apt+=(poppler-data)
 [ -d /usr/share/fonts/opentype/noto ] && ls /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc >/dev/null 2>&1 || need_apt+=(fonts-noto-cjk)
+# Liberation Serif/Sans (metric-compatible with Times New Roman and Arial) set the Latin text.
+ls /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf >/dev/null 2>&1 || need_apt+=(fonts-liberation2)
 if ! typst --version 2>/dev/null | grep -q " ${TYPST_VERSION}"; then
   command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
   dpkg -s libssl-dev >/dev/null 2>&1 || need_apt+=(libssl-dev)

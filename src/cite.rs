@@ -19,6 +19,15 @@ pub enum Bracket {
     Lenticular,
     /// No brackets at all: a bare title in `related`, `records` or `procedure`.
     None,
+    /// "X", straight double quotes.
+    Straight,
+    /// *X* or _X_, Markdown italics.
+    Italic,
+    /// A known title, alias or id in plain text.
+    Plain,
+    /// A phrase in plain text shaped like a title: `SOP …`, or 按/依据/填写… followed by a phrase
+    /// ending in 程序/表/记录….
+    Phrase,
 }
 
 impl Bracket {
@@ -26,6 +35,17 @@ impl Bracket {
     /// rather than quotation marks that may hold anything.
     pub fn is_certain(self) -> bool {
         matches!(self, Bracket::Book | Bracket::DoubleAngle | Bracket::None)
+    }
+
+    /// Return whether the citation was written in plain text, without any marks.
+    pub fn is_plain(self) -> bool {
+        matches!(self, Bracket::Plain | Bracket::Phrase)
+    }
+
+    /// Return whether these marks are ordinary punctuation around a title in English text
+    /// (quotes, italics), so that only Chinese text asks for 《》 instead.
+    pub fn is_emphasis(self) -> bool {
+        matches!(self, Bracket::Quote | Bracket::Straight | Bracket::Italic)
     }
 }
 
@@ -184,6 +204,263 @@ pub fn looks_like_title(folded: &str) -> bool {
         "细则",
     ];
     SUFFIXES.iter().any(|s| folded.ends_with(s))
+}
+
+/// The last words of an English title of a document or record.
+const ENGLISH_SUFFIXES: &[&str] = &[
+    "Procedure",
+    "Procedures",
+    "Process",
+    "SOP",
+    "Form",
+    "List",
+    "Checklist",
+    "Plan",
+    "Report",
+    "Record",
+    "Records",
+    "Register",
+    "Log",
+    "Manual",
+    "Policy",
+    "Instruction",
+];
+
+/// Return whether an English phrase, as written, looks like the title of a document: it starts
+/// with a capital letter and its last word is a capitalised Procedure, Form, List, Plan… — so
+/// that `CAPA list` or `the form` is ordinary text.
+pub fn looks_like_english_title(text: &str) -> bool {
+    let text = text.trim();
+    let starts_upper = text.chars().next().is_some_and(|c| c.is_uppercase());
+    let last = text.rsplit([' ', '-']).next().unwrap_or("");
+    starts_upper && ENGLISH_SUFFIXES.contains(&last) && text.contains(' ')
+}
+
+/// Find "X" (straight quotes) and *X* / _X_ (Markdown italics) in a text, in order. `**X**`
+/// (bold) is not italics.
+pub fn scan_emphasis(text: &str) -> Vec<Citation<'_>> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let bracket = match b {
+            b'"' => Bracket::Straight,
+            b'*' | b'_' => Bracket::Italic,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        if b == b'*' && bytes.get(i + 1) == Some(&b'*') {
+            // Bold, or the end of it: skip the run.
+            while bytes.get(i) == Some(&b'*') {
+                i += 1;
+            }
+            continue;
+        }
+        let before_ok = i == 0
+            || !text[..i]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric);
+        let from = i + 1;
+        let mut hit = None;
+        if before_ok {
+            let mut count = 0;
+            for (offset, c) in text[from..].char_indices() {
+                if c as u32 == u32::from(b) {
+                    let end = from + offset + 1;
+                    let inner = &text[from..from + offset];
+                    let after_ok = !text[end..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_alphanumeric)
+                        && bytes.get(end) != Some(&b);
+                    if after_ok && valid(inner) && !inner.ends_with(char::is_whitespace) {
+                        hit = Some(Citation {
+                            start: i,
+                            end,
+                            inner,
+                            bracket,
+                        });
+                    }
+                    break;
+                }
+                count += 1;
+                if c == '\n' || count > MAX_TITLE_CHARS {
+                    break;
+                }
+            }
+        }
+        match hit {
+            Some(citation) => {
+                i = citation.end;
+                found.push(citation);
+            }
+            None => i += 1,
+        }
+    }
+    found
+}
+
+/// Words that may stand between the capitalised words of an English title.
+const CONNECTORS: &[&str] = &["and", "of", "for", "the", "to", "in", "on", "with", "&"];
+
+/// Find `SOP X Y` phrases in English text: `SOP` (or `SOP-`) and the capitalised words that
+/// follow it, with lowercase connectors (and, of, for…) between them.
+pub fn scan_sop(text: &str) -> Vec<Citation<'_>> {
+    let mut found = Vec::new();
+    let mut search = 0;
+    while let Some(at) = text[search..].find("SOP") {
+        let start = search + at;
+        search = start + 3;
+        if text[..start]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+        {
+            continue;
+        }
+        let rest = &text[start + 3..];
+        if !rest.starts_with([' ', '-']) {
+            continue;
+        }
+        // Walk the words after `SOP`.
+        let mut end = start + 3;
+        let mut last_capital = None;
+        let mut pos = start + 4;
+        let mut words = 0;
+        loop {
+            let tail = &text[pos..];
+            let word_len = tail
+                .find(|c: char| !(c.is_alphanumeric() || c == '&' || c == '\''))
+                .unwrap_or(tail.len());
+            let word = &tail[..word_len];
+            if word.is_empty() || words > 12 {
+                break;
+            }
+            let capital = word
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+            if capital {
+                last_capital = Some(pos + word_len);
+            } else if !CONNECTORS.contains(&word) {
+                break;
+            }
+            words += 1;
+            end = pos + word_len;
+            // One space, or `(ACRONYM)`.
+            let next = &text[end..];
+            if let Some(paren) = next.strip_prefix(" (") {
+                let close = paren.find(')').filter(|&c| {
+                    c > 0
+                        && paren[..c]
+                            .chars()
+                            .all(|ch| ch.is_ascii_uppercase() || ch == '&')
+                });
+                if let Some(close) = close {
+                    last_capital = Some(end + 2 + close + 1);
+                    break;
+                }
+            }
+            if !next.starts_with(' ') {
+                break;
+            }
+            pos = end + 1;
+        }
+        let _ = end;
+        if let Some(end) = last_capital {
+            found.push(Citation {
+                start,
+                end,
+                inner: &text[start..end],
+                bracket: Bracket::Phrase,
+            });
+            search = end;
+        }
+    }
+    found
+}
+
+/// The words after which Chinese text names the procedure or form it follows.
+const TRIGGERS: &[&str] = &["依据", "参照", "记录于", "执行", "填写", "按", "依", "见"];
+/// The endings of a Chinese title named after a trigger word.
+const PHRASE_SUFFIXES: &[&str] = &[
+    "程序", "制度", "规定", "办法", "表", "单", "记录", "报告", "台账", "記錄", "報告", "臺賬",
+    "台賬", "規定", "辦法", "單",
+];
+
+/// Characters that end a phrase: titles do not contain them (或, 将, 并… join clauses).
+const NOT_IN_TITLES: &str = "或将將并並把时時后後的";
+
+/// Find Chinese phrases named after 按/依/依据/参照/见/执行/填写/记录于 that end in
+/// 程序/制度/规定/办法/表/单/记录/报告/台账: 「按不合格品控制程序处理」 names 不合格品控制程序.
+pub fn scan_chinese_phrases(text: &str) -> Vec<Citation<'_>> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        let rest = &text[i..];
+        let Some(trigger) = TRIGGERS.iter().find(|t| rest.starts_with(**t)) else {
+            i += rest.chars().next().map_or(1, char::len_utf8);
+            continue;
+        };
+        let start = i + trigger.len();
+        let after_word = *trigger == "见"
+            && text[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|c| "意可看常所遇".contains(c));
+        i = start;
+        if after_word {
+            continue;
+        }
+        // The phrase: Chinese characters only, up to the first title ending.
+        let mut end = None;
+        let mut count = 0;
+        for (offset, c) in text[start..].char_indices() {
+            if !is_cjk(c) || count >= 20 || NOT_IN_TITLES.contains(c) {
+                break;
+            }
+            count += 1;
+            let upto = start + offset + c.len_utf8();
+            let phrase = &text[start..upto];
+            if count >= 5 && PHRASE_SUFFIXES.iter().any(|s| phrase.ends_with(s)) {
+                let mut e = upto;
+                // 记录表, 报告单: a second ending right after the first belongs to the title.
+                if let Some(next) = text[e..]
+                    .chars()
+                    .next()
+                    .filter(|c| matches!(c, '表' | '单' | '單'))
+                {
+                    e += next.len_utf8();
+                }
+                // 填写来人登记表(《客户登记表》): a description glossed by the title it means.
+                let glossed = text[e..].trim_start_matches(['(', '（']).starts_with('《')
+                    && text[e..].starts_with(['(', '（']);
+                if !glossed {
+                    end = Some(e);
+                }
+                break;
+            }
+        }
+        if let Some(end) = end {
+            found.push(Citation {
+                start,
+                end,
+                inner: &text[start..end],
+                bracket: Bracket::Phrase,
+            });
+            i = end;
+        }
+    }
+    found
+}
+
+/// Return whether a character is a CJK ideograph.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
 #[cfg(test)]

@@ -154,6 +154,10 @@ pub struct BuildArgs {
     /// The date periodic reviews are measured against (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,
+    /// One typst process per document instead of many documents per process (bundles);
+    /// slower, for comparison and as a fallback. `pdf_bundle: false` in docctl.yaml does the same.
+    #[arg(long)]
+    pub no_bundle: bool,
 }
 
 /// Arguments of `docctl import`.
@@ -287,9 +291,14 @@ pub struct PublishArgs {
     /// The release date recorded in the ledger (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
-    /// Publish nothing: check that every archived file still hashes to the ledger.
-    #[arg(long)]
+    /// Publish nothing: check every file of every release folder against the ledger (its
+    /// SHA-256, and nothing more or less in the folder) and that nothing else is in published/.
+    #[arg(long, conflicts_with = "recover")]
     pub verify: bool,
+    /// Publish nothing: remove what an interrupted (killed) publish left — only what its
+    /// staging journal lists, and only when its process is gone — and its lock.
+    #[arg(long)]
+    pub recover: bool,
 }
 
 /// Arguments of `docctl ack`.
@@ -344,4 +353,11 @@ pub struct ListArgs {
     /// The outputs, comma-separated: pdf, html, csv, xlsx.
     #[arg(long, value_name = "FORMATS", default_value = "pdf,html,csv,xlsx")]
     pub to: String,
+    /// Instead of writing the lists, print the effective documents whose periodic review falls
+    /// due within DAYS days (overdue ones first), and write nothing.
+    #[arg(long, value_name = "DAYS")]
+    pub due: Option<u32>,
+    /// The date `--due` counts from (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
 }

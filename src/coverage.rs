@@ -1,13 +1,14 @@
 //! ISO 9001:2015 clause coverage: which procedures serve which clause (from `clauses`), and
-//! which clauses no procedure serves. The clause list (4–10, with short Chinese titles) is
-//! shipped as data in `data/iso9001-2015.tsv`.
+//! which clauses no procedure serves. The clause list (4–10, with short titles in simplified
+//! and traditional Chinese and in English) is shipped as data in `data/iso9001-2015.tsv`.
 
 use serde::Serialize;
 
 use crate::load::Library;
-use crate::model::Document;
+use crate::model::{Document, Lang};
+use crate::render::labels;
 
-/// The clauses of ISO 9001:2015 with their short Chinese titles.
+/// The clauses of ISO 9001:2015 with their short titles (zh-Hans, zh-Hant, en).
 pub const CLAUSES: &str = include_str!("../data/iso9001-2015.tsv");
 
 /// A clause.
@@ -19,15 +20,26 @@ pub struct Clause {
     pub title: String,
 }
 
-/// Every clause, in order.
+/// Every clause, in order, titled in simplified Chinese.
 pub fn clauses() -> Vec<Clause> {
+    clauses_in(Lang::ZhHans)
+}
+
+/// Every clause, in order, titled in a language.
+pub fn clauses_in(lang: Lang) -> Vec<Clause> {
+    let column = match lang {
+        Lang::ZhHans => 1,
+        Lang::ZhHant => 2,
+        Lang::En => 3,
+    };
     CLAUSES
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| l.split_once('\t'))
-        .map(|(n, t)| Clause {
-            number: n.trim().to_owned(),
-            title: t.trim().to_owned(),
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .filter(|cells| cells.len() > column)
+        .map(|cells| Clause {
+            number: cells[0].trim().to_owned(),
+            title: cells[column].trim().to_owned(),
         })
         .collect()
 }
@@ -80,7 +92,7 @@ pub fn matrix(library: &Library) -> Matrix {
             .iter()
             .any(|c| c == number || c.starts_with(&format!("{number}.")))
     };
-    let rows: Vec<Row> = clauses()
+    let rows: Vec<Row> = clauses_in(library.config.lang)
         .into_iter()
         .filter(|c| c.number.matches('.').count() <= 1)
         .map(|clause| {
@@ -113,8 +125,10 @@ pub fn matrix(library: &Library) -> Matrix {
     }
 }
 
-/// The matrix as CSV (UTF-8 with a byte-order mark, so that Excel reads the Chinese).
-pub fn csv(matrix: &Matrix) -> String {
+/// The matrix as CSV (UTF-8 with a byte-order mark, so that Excel reads the Chinese), headed
+/// in `lang`.
+pub fn csv(matrix: &Matrix, lang: Lang) -> String {
+    let words = labels::of(lang);
     let quote = |s: &str| {
         if s.contains([',', '"', '\n']) {
             format!("\"{}\"", s.replace('"', "\"\""))
@@ -122,12 +136,14 @@ pub fn csv(matrix: &Matrix) -> String {
             s.to_owned()
         }
     };
-    let mut out = String::from("\u{feff}条款,标题");
+    let mut out = format!("\u{feff}{},{}", words["clause"], words["clause_title"]);
     for (id, _) in &matrix.procedures {
         out.push(',');
         out.push_str(&quote(id));
     }
-    out.push_str(",覆盖\n");
+    out.push(',');
+    out.push_str(words["coverage_state"]);
+    out.push('\n');
     for row in &matrix.rows {
         out.push_str(&quote(&row.clause.number));
         out.push(',');
@@ -137,8 +153,8 @@ pub fn csv(matrix: &Matrix) -> String {
         }
         let status = match (row.level, row.uncovered) {
             (1, _) => "",
-            (_, true) => "未覆盖",
-            _ => "已覆盖",
+            (_, true) => words["not_covered"],
+            _ => words["covered"],
         };
         out.push(',');
         out.push_str(status);

@@ -17,6 +17,8 @@ pub enum Severity {
     Error,
     /// Probably wrong; `check --strict` fails.
     Warning,
+    /// A hint only (opted into in docctl.yaml); never fails, not even with `--strict`.
+    Info,
 }
 
 /// One problem found in one place of one file.
@@ -86,7 +88,13 @@ impl Diagnostic {
 
     /// Return whether this diagnostic fails the check (errors, or warnings under `--strict`).
     pub fn fails(&self, strict: bool) -> bool {
-        self.severity == Severity::Error || strict
+        self.severity == Severity::Error || (strict && self.severity == Severity::Warning)
+    }
+
+    /// Change the severity (for rules whose severity a set configures).
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
     }
 }
 
@@ -128,12 +136,22 @@ pub const CODES: &[(&str, Severity, &str)] = &[
     (
         "ref-unresolved",
         Severity::Error,
-        "a 《…》 reference matches no procedure, form or external document",
+        "a 《…》 reference (or a title-shaped phrase: `SOP …`, 按…程序, a quoted or italic title) matches no procedure, form or external document",
     ),
     (
         "ref-bracket",
         Severity::Warning,
         "a known title cited in non-standard brackets (<<…>>, <…>, “…”, 【…】)",
+    ),
+    (
+        "ref-variant",
+        Severity::Warning,
+        "a citation that names one document only through a variant of its title (word order, cut short, plural, acronym, SOP- prefix)",
+    ),
+    (
+        "ref-plain",
+        Severity::Info,
+        "a Chinese document names a known document without 《》 (a hint, on with `citations: {plain_hint: true}`)",
     ),
     (
         "ref-alias",
@@ -246,6 +264,16 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         Severity::Warning,
         "cites a document released since in a new version; review, then revise or `docctl ack`",
     ),
+    (
+        "archive-unlisted",
+        Severity::Error,
+        "published/ holds a folder or file the ledger does not list (a lost ledger entry, an interrupted publish, a link)",
+    ),
+    (
+        "release-missing",
+        Severity::Error,
+        "a released document in force has no YAML in the set and was not withdrawn",
+    ),
 ];
 
 /// The text of every file a diagnostic may point into, keyed by relative path.
@@ -257,7 +285,11 @@ pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
-    (errors, diagnostics.len() - errors)
+    let warnings = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    (errors, warnings)
 }
 
 /// Render diagnostics the way rustc does: the source line, a caret under the text, the help.
@@ -276,6 +308,7 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) 
         let level = match d.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
+            Severity::Info => Level::INFO,
         };
         let title = level.primary_title(d.message.as_str()).id(d.code);
         let line = sources
@@ -438,6 +471,7 @@ fn sarif_level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
+        Severity::Info => "note",
     }
 }
 
@@ -448,6 +482,7 @@ pub fn render_github(diagnostics: &[Diagnostic], root_prefix: &str) -> String {
         let kind = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "notice",
         };
         let mut message = d.message.clone();
         if let Some(help) = &d.help {

@@ -360,6 +360,8 @@ pub struct SignatureText {
     pub name: String,
     /// The date, as a YAML scalar.
     pub date: String,
+    /// The version signed, as a YAML scalar (absent in signatures written before it was kept).
+    pub version: Option<String>,
 }
 
 /// The roles in the order they sign.
@@ -411,7 +413,10 @@ pub fn set_approval(
                 block.extend(lines_of_role.clone().map(|i| lines.content(i).to_owned()));
                 continue;
             }
-            let pairs = [("name", s.name.clone()), ("date", s.date.clone())];
+            let mut pairs = vec![("name", s.name.clone()), ("date", s.date.clone())];
+            if let Some(version) = &s.version {
+                pairs.push(("version", version.clone()));
+            }
             match style {
                 Style::Flow => {
                     block.push(format!("{pad}{}: {}", s.role, mapping(&pairs, style, 0)[0]))
@@ -573,6 +578,7 @@ history:
                 role: "prepared",
                 name: "赵六".into(),
                 date: "2026-02-01".into(),
+                version: None,
             }],
             Some("prepared"),
             &[],
@@ -593,11 +599,13 @@ history:
                     role: "prepared",
                     name: "张三".into(),
                     date: "2026-01-01".into(),
+                    version: None,
                 },
                 SignatureText {
                     role: "reviewed",
                     name: "李四".into(),
                     date: "2026-01-02".into(),
+                    version: None,
                 },
             ],
             Some("reviewed"),

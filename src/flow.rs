@@ -21,8 +21,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::model::{Procedure, Step};
+use crate::render::labels::Labels;
 
-/// The fixed words a chart prints.
+/// The fixed words a chart prints, in the document's language (from the label table,
+/// `crate::render::labels`).
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct FlowWords {
     /// 开始.
@@ -39,6 +41,28 @@ pub struct FlowWords {
     pub from_before: &'static str,
     /// 记录 (the heading of the records column).
     pub records: &'static str,
+    /// 《 (before a record's title).
+    pub title_open: &'static str,
+    /// 》 (after a record's title).
+    pub title_close: &'static str,
+}
+
+impl FlowWords {
+    /// Return the chart words of one language's labels.
+    pub fn of(words: &Labels) -> FlowWords {
+        let w = |key: &str| words.get(key).copied().unwrap_or("");
+        FlowWords {
+            start: w("flow_start"),
+            end: w("flow_end"),
+            yes: w("yes"),
+            no: w("no"),
+            continued: w("flow_continued"),
+            from_before: w("flow_from_before"),
+            records: w("records"),
+            title_open: w("title_open"),
+            title_close: w("title_close"),
+        }
+    }
 }
 
 /// Chart dimensions, in points.
@@ -511,7 +535,11 @@ pub fn layout(
     let record_shape = |owner: &str, k: usize, title: &str| {
         let w = records_w - 4.0;
         let text_w = w - 2.0 * INNER;
-        let lines = wrap(&format!("《{title}》"), text_w, font - 0.5);
+        let lines = wrap(
+            &format!("{}{title}{}", words.title_open, words.title_close),
+            text_w,
+            font - 0.5,
+        );
         Shape {
             id: format!("r{owner}.{}", k + 1),
             kind: "record",

@@ -13,17 +13,20 @@ static T2S: OnceLock<Option<ferrous_opencc::OpenCC>> = OnceLock::new();
 /// compatibility characters, full-width letters and stray spaces inside the brackets.
 pub fn key(text: &str) -> String {
     let nfkc: String = text.nfkc().filter(|c| !c.is_whitespace()).collect();
-    let simplified = if nfkc.is_ascii() {
-        nfkc
-    } else {
-        match T2S.get_or_init(|| {
-            ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::T2s).ok()
-        }) {
-            Some(converter) => converter.convert(&nfkc),
-            None => nfkc,
-        }
-    };
-    simplified.to_lowercase()
+    t2s(&nfkc).to_lowercase()
+}
+
+/// Convert traditional Chinese characters to simplified ones.
+pub fn t2s(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_owned();
+    }
+    match T2S.get_or_init(|| {
+        ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::T2s).ok()
+    }) {
+        Some(converter) => converter.convert(text),
+        None => text.to_owned(),
+    }
 }
 
 #[cfg(test)]

@@ -24,7 +24,9 @@ pub mod fold;
 pub mod graph;
 pub mod import;
 pub mod load;
+pub mod mention;
 pub mod model;
+pub mod pdf;
 pub mod publish;
 pub mod record;
 pub mod redline;
@@ -35,6 +37,7 @@ pub mod typst;
 pub mod validate;
 pub mod write;
 pub mod xlsx;
+mod yaml_hint;
 
 use std::process::ExitCode;
 
@@ -67,6 +70,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 jobs: args
                     .jobs
                     .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+                bundle: !args.no_bundle,
             };
             let built = commands::build::run(&settings)?;
             Ok(if built {
@@ -173,6 +177,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 date: commands::revise::parse_date("--date", args.date.as_deref())?,
                 root: args.dir,
                 verify: args.verify,
+                recover: args.recover,
             })?;
             Ok(if published {
                 ExitCode::SUCCESS
@@ -205,6 +210,14 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 pdf: formats.contains(&"pdf"),
                 html: formats.contains(&"html"),
             })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::List(args) if args.due.is_some() => {
+            let today = settings::parse_today(args.today.as_deref())?;
+            print!(
+                "{}",
+                commands::list::due(&args.dir, today, args.due.unwrap_or_default())?
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::List(args) => {

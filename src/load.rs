@@ -38,6 +38,8 @@ pub struct Library {
     pub unparsed: Vec<Unparsed>,
     /// The archive's ledger (`published/ledger.json`); empty when nothing was published.
     pub ledger: crate::publish::Ledger,
+    /// What `published/` holds that the ledger does not account for.
+    pub archive: Vec<crate::publish::archive::Problem>,
 }
 
 /// A document file that did not parse, and what could still be read of it.
@@ -92,6 +94,7 @@ pub fn load(root: &Path) -> Result<Library, Error> {
     };
 
     let ledger = crate::publish::Ledger::load(root)?;
+    let archive = crate::publish::archive::survey(root, &ledger, false);
     let files = discover(root);
     let total = files.len();
     let results: Vec<FileResult> = files
@@ -141,6 +144,7 @@ pub fn load(root: &Path) -> Result<Library, Error> {
         files: total,
         unparsed,
         ledger,
+        archive,
     })
 }
 
@@ -263,17 +267,36 @@ fn describe_io(e: &std::io::Error) -> String {
 pub fn parse<T: serde::de::DeserializeOwned>(rel: &str, text: &str) -> Result<T, Diagnostic> {
     let mut options = serde_saphyr::Options::default();
     options.alias_limits.max_total_replayed_events = 100_000;
-    serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| to_diagnostic(rel, &e))
+    serde_saphyr::from_str_with_options::<T>(text, options)
+        .map_err(|e| to_diagnostic(rel, text, &e))
 }
 
 /// Turn a serde-saphyr error into a diagnostic with a stable code and a suggestion.
-fn to_diagnostic(rel: &str, error: &serde_saphyr::Error) -> Diagnostic {
+fn to_diagnostic(rel: &str, text: &str, error: &serde_saphyr::Error) -> Diagnostic {
     let pos = error
         .location()
         .map(|l| Pos::from_location(&l))
         .unwrap_or(Pos::at(1, 1));
     let plain = error.without_snippet().to_string();
     let message = strip_location(&plain);
+    // A Chinese keyboard's slips get a message that names them (a key with a full-width space
+    // in front is one too, though serde reports it as unknown).
+    let structural = !message.starts_with("missing field")
+        && !message.starts_with("duplicate mapping key")
+        && (!message.starts_with("unknown field") || message.contains('\u{3000}'));
+    if let Some(hint) = structural
+        .then(|| crate::yaml_hint::explain(text, pos.line, pos.column, &message))
+        .flatten()
+    {
+        return Diagnostic::error(
+            "yaml-syntax",
+            rel,
+            Pos::at(hint.line, hint.column),
+            hint.message,
+        )
+        .with_width(hint.width)
+        .with_help(hint.help);
+    }
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let known = expected_list(expected);

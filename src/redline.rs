@@ -6,7 +6,8 @@ use serde::Serialize;
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 
 use crate::fold;
-use crate::model::{Document, Form, Procedure, Step};
+use crate::model::{Document, Form, Lang, Procedure, Step};
+use crate::render::labels::{self, Labels};
 
 /// A piece of compared text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -42,9 +43,11 @@ struct Piece {
 }
 
 /// Compare two revisions; return the sections that differ, in the newer document's order.
-pub fn compare(before: &Document, after: &Document) -> Vec<SectionChange> {
-    let old = pieces(before);
-    let new = pieces(after);
+/// Section names are in `lang`, the newer revision's language.
+pub fn compare(before: &Document, after: &Document, lang: Lang) -> Vec<SectionChange> {
+    let words = labels::of(lang);
+    let old = pieces(before, words);
+    let new = pieces(after, words);
     let pairs = match_pieces(&old, &new);
     let mut out = Vec::new();
     let mut emitted_old = vec![false; old.len()];
@@ -207,7 +210,7 @@ fn match_pieces(old: &[Piece], new: &[Piece]) -> Vec<(usize, usize)> {
 }
 
 /// Cut a document into the pieces a reader compares.
-fn pieces(doc: &Document) -> Vec<Piece> {
+fn pieces(doc: &Document, words: &Labels) -> Vec<Piece> {
     let mut out = Vec::new();
     let mut add = |section: String, key: String, number: &str, text: String| {
         out.push(Piece {
@@ -219,26 +222,29 @@ fn pieces(doc: &Document) -> Vec<Piece> {
     };
     let header = doc.header();
     add(
-        "文件名称".into(),
+        words["title"].into(),
         "title".into(),
         "",
         header.title.value.0.clone(),
     );
     add(
-        "归口部门".into(),
+        words["owner"].into(),
         "owner".into(),
         "",
         header.owner.map(|o| o.value.0.clone()).unwrap_or_default(),
     );
     add(
-        "分发部门".into(),
+        words["distribution"].into(),
         "distribution".into(),
         "",
-        join(header.distribution.iter().map(|d| d.value.0.as_str())),
+        join(
+            header.distribution.iter().map(|d| d.value.0.as_str()),
+            words,
+        ),
     );
     match doc {
-        Document::Procedure(p) => procedure(p, &mut add),
-        Document::Form(f) => form(f, &mut add),
+        Document::Procedure(p) => procedure(p, words, &mut add),
+        Document::Form(f) => form(f, words, &mut add),
     }
     out.retain(|p| !p.text.is_empty() || p.number.starts_with('5'));
     out
@@ -246,17 +252,27 @@ fn pieces(doc: &Document) -> Vec<Piece> {
 
 type Add<'a> = dyn FnMut(String, String, &str, String) + 'a;
 
-fn procedure(p: &Procedure, add: &mut Add<'_>) {
+fn procedure(p: &Procedure, words: &Labels, add: &mut Add<'_>) {
     add(
-        "1 目的".into(),
+        format!("1 {}", words["purpose"]),
         "purpose".into(),
         "",
         p.purpose.value.0.clone(),
     );
-    add("2 范围".into(), "scope".into(), "", p.scope.value.0.clone());
+    add(
+        format!("2 {}", words["scope"]),
+        "scope".into(),
+        "",
+        p.scope.value.0.clone(),
+    );
     for (n, r) in p.responsibilities.iter().enumerate() {
         add(
-            format!("3.{} 职责 — {}", n + 1, r.department.value),
+            format!(
+                "3.{} {} — {}",
+                n + 1,
+                words["responsibilities"],
+                r.department.value
+            ),
             format!("duty:{}", fold::key(&r.department.value.0)),
             "",
             r.duties.value.0.clone(),
@@ -264,18 +280,18 @@ fn procedure(p: &Procedure, add: &mut Add<'_>) {
     }
     for d in &p.definitions {
         add(
-            format!("4 定义 — {}", d.term.value),
+            format!("4 {} — {}", words["definitions"], d.term.value),
             format!("term:{}", fold::key(&d.term.value)),
             "",
             d.text.value.0.clone(),
         );
     }
-    steps(&p.steps, "5", add);
+    steps(&p.steps, "5", words, add);
     add(
-        "6 相关文件".into(),
+        format!("6 {}", words["related"]),
         "related".into(),
         "",
-        join(p.related.iter().map(|r| r.value.0.as_str())),
+        join(p.related.iter().map(|r| r.value.0.as_str()), words),
     );
     let records: Vec<String> = p
         .records
@@ -295,10 +311,15 @@ fn procedure(p: &Procedure, add: &mut Add<'_>) {
             text
         })
         .collect();
-    add("7 记录".into(), "records".into(), "", records.join(";"));
+    add(
+        format!("7 {}", words["records"]),
+        "records".into(),
+        "",
+        records.join(words["list_sep"]),
+    );
 }
 
-fn steps(list: &[Step], prefix: &str, add: &mut Add<'_>) {
+fn steps(list: &[Step], prefix: &str, words: &Labels, add: &mut Add<'_>) {
     for (n, step) in list.iter().enumerate() {
         let number = format!("{prefix}.{}", n + 1);
         let title = step
@@ -309,11 +330,19 @@ fn steps(list: &[Step], prefix: &str, add: &mut Add<'_>) {
         let mut text = String::new();
         if !title.is_empty() {
             text.push_str(title);
-            text.push(':');
+            text.push_str(words["colon"]);
         }
         text.push_str(step.text.as_ref().map_or("", |t| t.value.0.as_str()));
         if step.by.is_some() {
-            text.push_str(&format!("(负责部门:{})", step.by_text()));
+            let space = if words["paren_open"] == "(" { " " } else { "" };
+            text.push_str(&format!(
+                "{space}{}{}{}{}{}",
+                words["paren_open"],
+                words["responsible"],
+                words["colon"],
+                step.by_text(words["list_sep"]),
+                words["paren_close"]
+            ));
         }
         let key = if title.is_empty() {
             String::new()
@@ -326,28 +355,28 @@ fn steps(list: &[Step], prefix: &str, add: &mut Add<'_>) {
             format!("{number} {title}")
         };
         add(section, key, &number, text);
-        steps(&step.steps, &number, add);
+        steps(&step.steps, &number, words, add);
     }
 }
 
-fn form(f: &Form, add: &mut Add<'_>) {
+fn form(f: &Form, words: &Labels, add: &mut Add<'_>) {
     let text = |t: &Option<crate::model::Sp<crate::model::Text>>| {
         t.as_ref().map(|t| t.value.0.clone()).unwrap_or_default()
     };
     add(
-        "所属程序".into(),
+        words["procedure_of_form"].into(),
         "procedure".into(),
         "",
         text(&f.procedure),
     );
     add(
-        "保存期限".into(),
+        words["retention"].into(),
         "retention".into(),
         "",
         text(&f.retention),
     );
     add(
-        "填写说明".into(),
+        words["instructions"].into(),
         "instructions".into(),
         "",
         text(&f.instructions),
@@ -355,19 +384,21 @@ fn form(f: &Form, add: &mut Add<'_>) {
     for field in &f.fields {
         let kind = serde_json::to_value(field.kind.value)
             .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
+            .and_then(|v| v.as_str().map(|k| format!("field_{k}")))
+            .and_then(|k| words.get(k.as_str()).copied())
             .unwrap_or_default();
-        let mut described = format!("{}({kind}", field.label.value);
+        let mut described = format!("{} ({kind}", field.label.value);
         if field.required {
-            described.push_str(",必填");
+            described.push_str(words["list_sep"]);
+            described.push_str(words["required"]);
         }
         described.push(')');
         if let Some(options) = &field.options {
-            described.push(':');
-            described.push_str(&join(options.iter().map(|o| o.value.0.as_str())));
+            described.push_str(words["colon"]);
+            described.push_str(&join(options.iter().map(|o| o.value.0.as_str()), words));
         }
         add(
-            format!("字段 {}", field.label.value),
+            format!("{} {}", words["field"], field.label.value),
             format!("field:{}", field.key.value),
             "",
             described,
@@ -375,8 +406,8 @@ fn form(f: &Form, add: &mut Add<'_>) {
     }
 }
 
-fn join<'a>(items: impl Iterator<Item = &'a str>) -> String {
-    items.collect::<Vec<_>>().join("、")
+fn join<'a>(items: impl Iterator<Item = &'a str>, words: &Labels) -> String {
+    items.collect::<Vec<_>>().join(words["list_sep"])
 }
 
 #[cfg(test)]
@@ -432,7 +463,7 @@ mod tests {
         let after = procedure(
             "  - {title: 编制, text: 归口部门编制。}\n  - {title: 发放, text: 行政部发放。}\n  - {title: 回收, text: 作废后回收并销毁。}\n",
         );
-        let changes = compare(&before, &after);
+        let changes = compare(&before, &after, Lang::ZhHans);
         let summary: Vec<(&str, &str)> = changes
             .iter()
             .map(|c| (c.section.as_str(), c.change))
@@ -440,7 +471,11 @@ mod tests {
         assert_eq!(summary, [("5.1 编制", "added"), ("5.3 回收", "changed")]);
         assert_eq!(
             kinds(&changes[1].after),
-            [("eq", "回收:作废后回收"), ("ins", "并销毁"), ("eq", "。")]
+            [
+                ("eq", "回收\u{ff1a}作废后回收"),
+                ("ins", "并销毁"),
+                ("eq", "。")
+            ]
         );
     }
 
@@ -448,7 +483,7 @@ mod tests {
     fn untitled_steps_are_matched_by_number() {
         let before = procedure("  - text: 甲。\n  - text: 乙。\n");
         let after = procedure("  - text: 甲。\n");
-        let changes = compare(&before, &after);
+        let changes = compare(&before, &after, Lang::ZhHans);
         assert_eq!(changes.len(), 1);
         assert_eq!(
             (changes[0].section.as_str(), changes[0].change),

@@ -108,9 +108,8 @@ impl CheckSettings {
 pub fn parse_today(today: Option<&str>) -> Result<Date, Error> {
     match today {
         Some(text) => text
-            .parse::<jiff::civil::Date>()
-            .map(Date)
-            .map_err(|_| Error::Usage(format!("invalid --today `{text}`: expected YYYY-MM-DD"))),
+            .parse::<Date>()
+            .map_err(|why| Error::Usage(format!("--today: {why}"))),
         None => Ok(Date(jiff::Zoned::now().date())),
     }
 }

@@ -1,5 +1,6 @@
 //! Stage 5: the one wrapper around the typst program. It checks the pinned version, gives
-//! typst a private font folder with only the Noto CJK fonts, compiles each document in a fresh
+//! typst a private font folder with only the document fonts (Liberation for Latin, Noto CJK for
+//! Han), compiles each document in a fresh
 //! job folder under a timeout, and treats any warning (a missing font above all) as an error.
 
 use std::path::{Path, PathBuf};
@@ -11,22 +12,58 @@ use crate::error::Error;
 /// The typst version docctl is built and tested with (scripts/setup.sh installs it).
 pub const TYPST_VERSION: &str = "0.15.1";
 
-/// The fonts a controlled document uses, by file name, as Debian's fonts-noto-cjk ships them.
-pub const FONT_FILES: &[&str] = &[
-    "NotoSerifCJK-Regular.ttc",
-    "NotoSerifCJK-Bold.ttc",
-    "NotoSansCJK-Regular.ttc",
-    "NotoSansCJK-Bold.ttc",
+/// The fonts a controlled document uses: per family, the Debian package, its files and the
+/// folders searched for them (after `$DOCCTL_FONT_DIR`). Latin text is set in Liberation Serif
+/// and Sans (metric-compatible with Times New Roman and Arial), Han characters in Noto CJK.
+pub const FONTS: &[FontFamily] = &[
+    FontFamily {
+        package: "fonts-noto-cjk",
+        files: &[
+            "NotoSerifCJK-Regular.ttc",
+            "NotoSerifCJK-Bold.ttc",
+            "NotoSansCJK-Regular.ttc",
+            "NotoSansCJK-Bold.ttc",
+        ],
+        dirs: &[
+            "/usr/share/fonts/opentype/noto",
+            "/usr/share/fonts/noto-cjk",
+            "/usr/share/fonts/google-noto-cjk",
+            "/usr/share/fonts/opentype/noto-cjk",
+            "/usr/local/share/fonts",
+        ],
+    },
+    FontFamily {
+        package: "fonts-liberation2",
+        files: &[
+            "LiberationSerif-Regular.ttf",
+            "LiberationSerif-Bold.ttf",
+            "LiberationSerif-Italic.ttf",
+            "LiberationSans-Regular.ttf",
+            "LiberationSans-Bold.ttf",
+        ],
+        dirs: &[
+            "/usr/share/fonts/truetype/liberation2",
+            "/usr/share/fonts/truetype/liberation",
+            "/usr/share/fonts/liberation-serif",
+            "/usr/share/fonts/liberation",
+            "/usr/local/share/fonts",
+        ],
+    },
 ];
 
-/// Folders searched for the Noto CJK fonts, after `$DOCCTL_FONT_DIR`.
-const FONT_DIRS: &[&str] = &[
-    "/usr/share/fonts/opentype/noto",
-    "/usr/share/fonts/noto-cjk",
-    "/usr/share/fonts/google-noto-cjk",
-    "/usr/share/fonts/opentype/noto-cjk",
-    "/usr/local/share/fonts",
-];
+/// A font family docctl needs.
+#[derive(Debug)]
+pub struct FontFamily {
+    /// The Debian package that installs it.
+    pub package: &'static str,
+    /// Its files.
+    pub files: &'static [&'static str],
+    /// The folders searched for the files.
+    pub dirs: &'static [&'static str],
+}
+
+/// What typst 0.15 says on every bundle run; expected, so not a reason to fail.
+const BUNDLE_WARNING: &str = "warning: bundle export is experimental";
 
 /// A located, checked typst installation with its private font folder.
 #[derive(Debug, Clone)]
@@ -82,17 +119,71 @@ impl Typst {
         timestamp: i64,
         name: &str,
     ) -> Result<(), Error> {
-        if job.exists() {
-            std::fs::remove_dir_all(job).map_err(|e| Error::io(job, e))?;
-        }
-        std::fs::create_dir_all(job).map_err(|e| Error::io(job, e))?;
+        fresh_folder(job)?;
         let main = job.join("main.typ");
         std::fs::write(&main, source).map_err(|e| Error::io(&main, e))?;
         let out = job.join("out.pdf");
+        self.run(job, &[], &[], timestamp, &out, self.timeout, name)?;
+        crate::write::rename_into(&out, pdf)?;
+        Ok(())
+    }
+
+    /// Compile several documents in one typst process (typst's experimental bundle export):
+    /// write `files` (path under the job folder → Typst source) and `main` into a fresh job
+    /// folder and compile `main.typ` as a bundle into `job/out/`, which is returned. The
+    /// timeout grows with the number of documents.
+    pub fn compile_bundle(
+        &self,
+        job: &Path,
+        files: &[(String, &str)],
+        main: &str,
+        timestamp: i64,
+        name: &str,
+    ) -> Result<PathBuf, Error> {
+        fresh_folder(job)?;
+        for (path, source) in files {
+            let file = crate::write::inside(job, path)?;
+            if let Some(parent) = file.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            std::fs::write(&file, source).map_err(|e| Error::io(&file, e))?;
+        }
+        let main_path = job.join("main.typ");
+        std::fs::write(&main_path, main).map_err(|e| Error::io(&main_path, e))?;
+        let out = job.join("out");
+        let documents = u32::try_from(files.len().max(1)).unwrap_or(u32::MAX);
+        let timeout = self.timeout.saturating_mul(documents);
+        self.run(
+            job,
+            &["--features", "bundle", "--format", "bundle"],
+            &[BUNDLE_WARNING],
+            timestamp,
+            &out,
+            timeout,
+            name,
+        )?;
+        Ok(out)
+    }
+
+    /// Run `typst compile [extra] job/main.typ out` with the private fonts, no packages and a
+    /// timeout; any warning but the `expected` lines fails, and typst's diagnostics are passed
+    /// through with `name`.
+    #[allow(clippy::too_many_arguments)]
+    fn run(
+        &self,
+        job: &Path,
+        extra: &[&str],
+        expected: &[&str],
+        timestamp: i64,
+        out: &Path,
+        timeout: Duration,
+        name: &str,
+    ) -> Result<(), Error> {
         let log_path = job.join("typst.log");
         let log = std::fs::File::create(&log_path).map_err(|e| Error::io(&log_path, e))?;
         let mut child = Command::new(&self.program)
             .arg("compile")
+            .args(extra)
             .arg("--root")
             .arg(job)
             .arg("--ignore-system-fonts")
@@ -101,8 +192,8 @@ impl Typst {
             .args(["--diagnostic-format", "short"])
             .arg("--creation-timestamp")
             .arg(timestamp.to_string())
-            .arg(&main)
-            .arg(&out)
+            .arg(job.join("main.typ"))
+            .arg(out)
             .env("TYPST_PACKAGE_PATH", job.join("no-packages"))
             .env("TYPST_PACKAGE_CACHE_PATH", job.join("no-packages"))
             .stdin(Stdio::null())
@@ -114,12 +205,12 @@ impl Typst {
         let status = loop {
             match child.try_wait() {
                 Ok(Some(status)) => break status,
-                Ok(None) if started.elapsed() > self.timeout => {
+                Ok(None) if started.elapsed() > timeout => {
                     let _ = child.kill();
                     let _ = child.wait();
                     return Err(Error::Typst(format!(
                         "{name}: typst took longer than {} s and was stopped",
-                        self.timeout.as_secs()
+                        timeout.as_secs()
                     )));
                 }
                 Ok(None) => std::thread::sleep(Duration::from_millis(5)),
@@ -127,6 +218,11 @@ impl Typst {
             }
         };
         let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+        let log: String = log
+            .lines()
+            .filter(|l| !expected.contains(l))
+            .flat_map(|l| [l, "\n"])
+            .collect();
         let problems: Vec<&str> = log
             .lines()
             .filter(|l| l.contains("error") || l.contains("warning"))
@@ -138,7 +234,7 @@ impl Typst {
                 log.trim().to_owned()
             };
             let hint = if log.contains("unknown font family") {
-                "\n  the Noto CJK fonts are missing: install them with `apt-get install fonts-noto-cjk` (or set DOCCTL_FONT_DIR)"
+                "\n  a document font is missing: install them with `apt-get install fonts-noto-cjk fonts-liberation2` (or set DOCCTL_FONT_DIR)"
             } else {
                 ""
             };
@@ -147,7 +243,6 @@ impl Typst {
                 job.display()
             )));
         }
-        crate::write::rename_into(&out, pdf)?;
         Ok(())
     }
 
@@ -178,23 +273,20 @@ impl Typst {
     }
 }
 
-/// Link the Noto CJK fonts into a private folder, so typst sees exactly these.
+/// Empty `job`, creating it when missing.
+fn fresh_folder(job: &Path) -> Result<(), Error> {
+    if job.exists() {
+        std::fs::remove_dir_all(job).map_err(|e| Error::io(job, e))?;
+    }
+    std::fs::create_dir_all(job).map_err(|e| Error::io(job, e))
+}
+
+/// Link the document fonts into a private folder, so typst sees exactly these.
 fn prepare_fonts(folder: &Path) -> Result<(PathBuf, String), Error> {
-    let mut dirs: Vec<PathBuf> = std::env::var_os("DOCCTL_FONT_DIR")
-        .map(PathBuf::from)
-        .into_iter()
-        .collect();
-    dirs.extend(FONT_DIRS.iter().map(PathBuf::from));
-    let source = dirs.iter().find(|d| FONT_FILES.iter().all(|f| d.join(f).is_file())).ok_or_else(|| {
-        Error::Typst(format!(
-            "the Noto CJK fonts ({}) were not found in {}: install them with `apt-get install fonts-noto-cjk`, or point DOCCTL_FONT_DIR at them",
-            FONT_FILES.join(", "),
-            dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
-        ))
-    })?;
+    let sources = find_fonts(FONTS)?;
     std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
     let mut fingerprint = String::new();
-    for file in FONT_FILES {
+    for (source, file) in sources {
         let from = source.join(file);
         let to = folder.join(file);
         let size = std::fs::metadata(&from)
@@ -207,4 +299,59 @@ fn prepare_fonts(folder: &Path) -> Result<(PathBuf, String), Error> {
         }
     }
     Ok((folder.to_path_buf(), fingerprint))
+}
+
+/// Find each family's files in `$DOCCTL_FONT_DIR` or one of its folders; return (folder, file)
+/// pairs, or name the package to install for the first family that is missing.
+fn find_fonts(families: &[FontFamily]) -> Result<Vec<(PathBuf, &'static str)>, Error> {
+    let mut sources = Vec::new();
+    for family in families {
+        let mut dirs: Vec<PathBuf> = std::env::var_os("DOCCTL_FONT_DIR")
+            .map(PathBuf::from)
+            .into_iter()
+            .collect();
+        dirs.extend(family.dirs.iter().map(PathBuf::from));
+        let source = dirs
+            .into_iter()
+            .find(|d| family.files.iter().all(|f| d.join(f).is_file()))
+            .ok_or_else(|| {
+                Error::Typst(format!(
+                    "the fonts {} were not found in {}: install them with `apt-get install {}`, or point DOCCTL_FONT_DIR at them",
+                    family.files.join(", "),
+                    family.dirs.join(", "),
+                    family.package,
+                ))
+            })?;
+        sources.extend(family.files.iter().map(|f| (source.clone(), *f)));
+    }
+    Ok(sources)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_font_family_names_its_package() {
+        let missing = FontFamily {
+            package: "fonts-missing-test",
+            files: &["NoSuchFont-Regular.ttf"],
+            dirs: &["/nonexistent/fonts"],
+        };
+        let error = find_fonts(&[missing]).unwrap_err().to_string();
+        assert!(
+            error.contains("NoSuchFont-Regular.ttf")
+                && error.contains("apt-get install fonts-missing-test"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    #[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
+    fn every_document_font_is_found_on_a_set_up_machine() {
+        // scripts/setup.sh installs both font packages with typst.
+        let found = find_fonts(FONTS).unwrap();
+        assert!(found.iter().any(|(_, f)| f.starts_with("LiberationSerif")));
+        assert!(found.iter().any(|(_, f)| f.starts_with("NotoSerifCJK")));
+    }
 }

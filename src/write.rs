@@ -31,13 +31,15 @@ fn write(path: &Path, bytes: &[u8], durable: bool) -> Result<(), Error> {
         .map_err(|e| Error::io(parent, e))?;
     temp.write_all(bytes).map_err(|e| Error::io(path, e))?;
     // Temporary files are private (0600); a document is for reading: keep the old file's
-    // permissions, or use rw-r--r--.
-    let mode = std::fs::metadata(path).map_or(0o644, |m| {
-        std::os::unix::fs::PermissionsExt::mode(&m.permissions())
-    });
-    temp.as_file()
-        .set_permissions(std::os::unix::fs::PermissionsExt::from_mode(mode))
-        .map_err(|e| Error::io(path, e))?;
+    // permissions, or use rw-r--r--. (Windows has no such bits: the folder's ACL applies.)
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode());
+        temp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(|e| Error::io(path, e))?;
+    }
     if durable {
         temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     }

@@ -102,16 +102,16 @@ fn build(site: &SiteView, form: &FormView) -> Result<Vec<u8>, XlsxError> {
 
     sheet.merge_range(0, 0, 0, last_col, &site.company, &s.company)?;
     sheet.merge_range(1, 0, 1, last_col, &form.header.title, &s.title)?;
-    let labels = &form.header.labels;
+    let labels = form.header.labels;
     let meta = format!(
         "{}: {}    {}: {}    {}: {}    {}: {}",
-        labels.form_number,
+        labels["form_number"],
         form.header.id,
-        labels.version,
+        labels["version"],
         form.header.version,
-        labels.effective,
+        labels["effective"],
         form.header.effective,
-        labels.status,
+        labels["status"],
         form.header.status.label
     );
     sheet.merge_range(2, 0, 2, last_col, &meta, &s.meta)?;
@@ -156,7 +156,7 @@ fn build(site: &SiteView, form: &FormView) -> Result<Vec<u8>, XlsxError> {
             sheet.set_row_height(row, 18.0 * lines.max(1) as f64)?;
         }
         for (col, field) in inputs.iter().enumerate() {
-            validate(sheet, first, col as u16, last, col as u16, field)?;
+            validate(sheet, first, col as u16, last, col as u16, field, labels)?;
         }
         sheet.set_repeat_rows(header_row, header_row)?;
         last
@@ -204,7 +204,7 @@ fn build(site: &SiteView, form: &FormView) -> Result<Vec<u8>, XlsxError> {
                     } else {
                         sheet.set_row_height(row, 22)?;
                     }
-                    validate(sheet, row, 1, row, 3, field)?;
+                    validate(sheet, row, 1, row, 3, field, labels)?;
                 }
             }
             row += 1;
@@ -220,7 +220,7 @@ fn build(site: &SiteView, form: &FormView) -> Result<Vec<u8>, XlsxError> {
     sheet.set_print_area(0, 0, last_row, last_col)?;
     sheet.set_footer(format!(
         "&C{}&P{}&N{}",
-        labels.page_before, labels.page_middle, labels.page_after
+        labels["page_before"], labels["page_middle"], labels["page_after"]
     ));
     sheet.protect();
     workbook.save_to_buffer()
@@ -234,14 +234,20 @@ fn validate(
     last_row: u32,
     last_col: u16,
     field: &FieldView,
+    words: &crate::render::labels::Labels,
 ) -> Result<(), XlsxError> {
     let validation = match field.kind {
         "choice" if !field.options.is_empty() => Some(
             DataValidation::new()
                 .allow_list_strings(&field.options.iter().map(String::as_str).collect::<Vec<_>>())?
-                .set_error_message(format!("请选择: {}", field.options.join("、")))?,
+                .set_error_message(format!(
+                    "{}{}{}",
+                    words["xlsx_choose"],
+                    words["colon"],
+                    field.options.join(words["list_sep"])
+                ))?,
         ),
-        "checkbox" => Some(DataValidation::new().allow_list_strings(&["是", "否"])?),
+        "checkbox" => Some(DataValidation::new().allow_list_strings(&[words["yes"], words["no"]])?),
         "date" => Some(
             DataValidation::new()
                 .allow_date(DataValidationRule::Between(
@@ -249,17 +255,22 @@ fn validate(
                     ExcelDateTime::from_ymd(9999, 12, 31)?,
                 ))
                 .set_input_message("YYYY-MM-DD")?
-                .set_error_message("请填写日期 (YYYY-MM-DD)")?,
+                .set_error_message(words["xlsx_date"])?,
         ),
         "number" => Some(
             DataValidation::new()
                 .allow_decimal_number(DataValidationRule::Between(-1e15, 1e15))
-                .set_error_message("请填写数字")?,
+                .set_error_message(words["xlsx_number"])?,
         ),
         "multichoice" if !field.options.is_empty() => Some(
             DataValidation::new()
                 .allow_any_value()
-                .set_input_message(format!("可多选: {}", field.options.join("、")))?,
+                .set_input_message(format!(
+                    "{}{}{}",
+                    words["xlsx_choose_many"],
+                    words["colon"],
+                    field.options.join(words["list_sep"])
+                ))?,
         ),
         _ => None,
     };

@@ -113,6 +113,8 @@ rule_tests! {
     changed_without_revision => "changed-without-revision",
     ref_suspect => "ref-suspect",
     flow_target => "flow-target",
+    archive_unlisted => "archive-unlisted",
+    release_missing => "release-missing",
 }
 
 #[test]

@@ -226,3 +226,37 @@ fn the_container_image_pins_the_typst_version_setup_installs() {
             .is_some_and(|u| u.contains("upload-sarif"))
     }));
 }
+
+#[test]
+fn list_due_names_what_comes_due_and_writes_nothing() {
+    let tmp = assert_fs::TempDir::new().unwrap();
+    let set = tmp.path().join("qms");
+    copy_dir(&fixture("valid"), &set);
+    let due = |today: &str, days: &str| {
+        let out = docctl()
+            .args(["list", "--due", days, "--today", today])
+            .arg(&set)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // The valid set's documents are effective from 2026-09-01 with review_months: 12.
+    let none = due("2027-07-01", "30");
+    assert!(
+        none.starts_with("periodic reviews due by 2027-07-31 (review_months: 12): 0\n"),
+        "{none}"
+    );
+    let soon = due("2027-08-15", "30");
+    assert!(
+        soon.contains("2027-09-01  QP-7.5-01  文件控制程序  A/1"),
+        "{soon}"
+    );
+    assert!(!soon.contains("overdue"), "{soon}");
+    let late = due("2027-10-01", "0");
+    assert!(
+        late.contains("QP-7.5-01  文件控制程序  A/1  行政部  (overdue)"),
+        "{late}"
+    );
+    assert!(!set.join("output").exists(), "--due writes nothing");
+}

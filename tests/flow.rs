@@ -303,18 +303,48 @@ fn pdftotext(pdf: &Path) -> String {
 #[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn every_shipped_procedure_has_a_readable_chart() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    let result = build(&repo(), &out, &["--to", "pdf"]);
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
-    let slugs = slugs(&out);
-    assert!(slugs.len() >= 20, "{slugs:?}");
     let mut broken = Vec::new();
-    for slug in &slugs {
-        let chart = read_chart(&out, slug);
+    let mut count = 0;
+    for (n, set) in shipped_sets().iter().enumerate() {
+        let out = tmp.path().join(format!("out{n}"));
+        let result = build(set, &out, &["--to", "pdf"]);
+        assert!(
+            result.status.success(),
+            "{}: {}",
+            set.display(),
+            String::from_utf8_lossy(&result.stderr)
+        );
+        let slugs = slugs(&out);
+        if n == 0 {
+            assert_eq!(slugs.len(), 9, "the root set's procedures: {slugs:?}");
+        }
+        count += slugs.len();
+        charts_of_a_set(&out, &slugs, &mut broken);
+        if n == 0 {
+            the_complaint_procedure(&out);
+        }
+    }
+    assert!(count >= 20, "{count} procedures in the shipped sets");
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
+/// The root set and every example set under examples/.
+fn shipped_sets() -> Vec<std::path::PathBuf> {
+    let mut sets: Vec<std::path::PathBuf> = fs::read_dir(repo().join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("docctl.yaml").is_file())
+        .collect();
+    sets.sort();
+    assert!(sets.len() >= 10, "the example sets: {sets:?}");
+    sets.insert(0, repo());
+    sets
+}
+
+/// Every procedure PDF of a built set has a chart whose boxes, arrows and words are sound.
+fn charts_of_a_set(out: &Path, slugs: &[String], broken: &mut Vec<String>) {
+    for slug in slugs {
+        let chart = read_chart(out, slug);
         broken.extend(problems(slug, &chart));
         // Without `next:`, the arrows run start → each step in reading order → end; the
         // complaint procedure's decision is checked below.
@@ -349,10 +379,11 @@ fn every_shipped_procedure_has_a_readable_chart() {
             "{slug}: chart words missing from the PDF"
         );
     }
-    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
 
-    // The complaint procedure: 3 lanes in the order of 职责, records beside the steps that fill them.
-    let chart = read_chart(&out, "QP-8.2-01");
+/// The complaint procedure: 3 lanes in the order of 职责, records beside the steps that fill them.
+fn the_complaint_procedure(out: &Path) {
+    let chart = read_chart(out, "QP-8.2-01");
     let first_page = chart.shapes.iter().map(|s| s.page).min().unwrap();
     let names2: Vec<&str> = (0..3)
         .map(|i| chart.lanes[&(first_page, i)].0.as_str())
@@ -594,22 +625,27 @@ fn html_and_markdown_draw_the_same_chart_escaped() {
         "labels escaped for Mermaid"
     );
     assert_eq!(block.matches("subgraph").count(), 6);
-    // The shipped set: every procedure page has a chart.
-    let out2 = tmp.path().join("shipped");
-    let result = build(&repo(), &out2, &["--to", "html,md"]);
-    assert!(result.status.success());
-    for slug in slugs_of(&out2, ".html") {
-        let page =
-            fs::read_to_string(out2.join("procedures").join(format!("{slug}.html"))).unwrap();
-        assert!(
-            page.contains("<svg class=\"flow\""),
-            "{slug}.html has no chart"
-        );
-        let md = fs::read_to_string(out2.join("procedures").join(format!("{slug}.md"))).unwrap();
-        assert!(
-            md.contains("```mermaid\nflowchart TD\n"),
-            "{slug}.md has no chart"
-        );
+    // The shipped sets (root and examples): every procedure page has a chart.
+    for (n, set) in shipped_sets().iter().enumerate() {
+        let out2 = tmp.path().join(format!("shipped{n}"));
+        let result = build(set, &out2, &["--to", "html,md"]);
+        assert!(result.status.success(), "{}", set.display());
+        let slugs = slugs_of(&out2, ".html");
+        assert!(!slugs.is_empty(), "{}", set.display());
+        for slug in slugs {
+            let page =
+                fs::read_to_string(out2.join("procedures").join(format!("{slug}.html"))).unwrap();
+            assert!(
+                page.contains("<svg class=\"flow\""),
+                "{slug}.html has no chart"
+            );
+            let md =
+                fs::read_to_string(out2.join("procedures").join(format!("{slug}.md"))).unwrap();
+            assert!(
+                md.contains("```mermaid\nflowchart TD\n"),
+                "{slug}.md has no chart"
+            );
+        }
     }
 }
 
@@ -737,7 +773,7 @@ fn by_takes_one_department_or_a_list_and_checks_each() {
     assert!(build(tmp.path(), &out, &["--to", "md"]).status.success());
     let md = fs::read_to_string(out.join("procedures/QP-7.5-01.md")).unwrap();
     assert!(
-        md.contains("(负责部门: 行政部、品质部)"),
+        md.contains("（负责部门：行政部、品质部）"),
         "the step lists both"
     );
 }

@@ -437,7 +437,8 @@ fn html_form_fills_in_chromium_and_saves_a_valid_record() {
 fn register_columns_stand_under_their_section() {
     // 客户登记表 groups its S/O/A/P columns under the section 来人分析.
     let out = assert_fs::TempDir::new().unwrap();
-    let result = common::build(&common::repo(), out.path(), &["--to", "html"]);
+    let set = common::repo().join("examples/real-estate");
+    let result = common::build(&set, out.path(), &["--to", "html"]);
     assert!(
         result.status.success(),
         "{}",

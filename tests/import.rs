@@ -6,7 +6,6 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use common::{check_json, docctl, fixture, repo};
@@ -517,52 +516,6 @@ fn check_reports_the_seeds_citation_defects() {
     );
 }
 
-/// Write a minimal .docx: one paragraph per line, each split into several runs.
-fn write_docx(path: &Path, lines: &[String]) {
-    let escape = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
-    let mut body = String::new();
-    for line in lines {
-        if line.is_empty() {
-            body.push_str("<w:p/>");
-            continue;
-        }
-        body.push_str("<w:p><w:pPr><w:jc w:val=\"left\"/></w:pPr>");
-        let chars: Vec<char> = line.chars().collect();
-        for run in chars.chunks(37) {
-            let text: String = run.iter().collect();
-            body.push_str(&format!(
-                "<w:r><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\">{}</w:t></w:r>",
-                escape(&text)
-            ));
-        }
-        body.push_str("</w:p>");
-    }
-    let document = format!(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}<w:sectPr/></w:body></w:document>"#
-    );
-    let content_types = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
-    let rels = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
-    let file = fs::File::create(path).unwrap();
-    let mut zip = zip::ZipWriter::new(file);
-    let options = zip::write::SimpleFileOptions::default();
-    for (name, text) in [
-        ("[Content_Types].xml", content_types),
-        ("_rels/.rels", rels),
-        ("word/document.xml", document.as_str()),
-    ] {
-        zip.start_file(name, options).unwrap();
-        zip.write_all(text.as_bytes()).unwrap();
-    }
-    zip.finish().unwrap();
-}
-
 /// Import one file into a fresh folder; return the drafts' texts by file name.
 fn import_one(path: &Path) -> (String, BTreeMap<String, String>) {
     let out = tempfile::tempdir().unwrap();
@@ -592,33 +545,6 @@ fn import_text(name: &str, contents: &str) -> BTreeMap<String, String> {
 /// Parse a draft.
 fn procedure(text: &str) -> Procedure {
     docctl::load::parse("draft.yaml", text).unwrap_or_else(|d| panic!("{d:?}\n{text}"))
-}
-
-#[test]
-fn a_docx_imports_like_its_text() {
-    let lines = seed_lines();
-    // Lines 72–76: traditional Chinese with <<…>> and <…>, which the XML must escape.
-    let passage: Vec<String> = lines[71..76].to_vec();
-    let dir = tempfile::tempdir().unwrap();
-    let docx = dir.path().join("客户沟通.docx");
-    let txt = dir.path().join("客户沟通.txt");
-    write_docx(&docx, &passage);
-    fs::write(&txt, passage.join("\n")).unwrap();
-    let (stderr, from_docx) = import_one(&docx);
-    assert!(stderr.contains("(UTF-8, 5 paragraphs)"), "{stderr}");
-    let (_, from_txt) = import_one(&txt);
-    assert_eq!(from_docx.len(), 1);
-    let from_docx: BTreeMap<String, String> = from_docx
-        .into_iter()
-        .map(|(k, v)| (k, v.replace("客户沟通.docx", "客户沟通.txt")))
-        .collect();
-    assert_eq!(from_docx, from_txt);
-    let text = &from_txt["IMP-001.yaml"];
-    assert!(text.contains("title: 客户沟通管理程序\n"), "{text}");
-    assert!(
-        text.contains("  - '<<糾正與預防措施管理程序>>'\n"),
-        "{text}"
-    );
 }
 
 #[test]

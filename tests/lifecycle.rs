@@ -73,6 +73,9 @@ fn a_revision_from_init_to_the_archive() {
     common::run_in(&set, &["publish", "--date", &d1]);
     let a0 = set.join("published/QP-7.5-01/A-0");
     let a0_pdf = fs::read(a0.join("QP-7.5-01.pdf")).unwrap();
+    // Without an archive the build was the issue: stamped 受控文件; the release is too.
+    assert!(pdf_text(&set.join("output/procedures/QP-7.5-01.pdf")).contains("受控文件"));
+    assert!(pdf_text(&a0.join("QP-7.5-01.pdf")).contains("受控文件"));
     assert!(pdf_text(&a0.join("QP-7.5-01.pdf")).contains("文件更改须经原审批人批准"));
 
     // Edit the text of the released revision: the gate fails the check.
@@ -109,6 +112,24 @@ fn a_revision_from_init_to_the_archive() {
     common::approve(&set, "QP-7.5-01", "approved", "王五", &d4);
     let (code, json) = check_json(&set, &["--today", &d4]);
     assert_eq!((code, found(&json)), (0, vec![]));
+
+    // Effective but not released: the working copy says so in its stamp, on PDF and HTML.
+    common::run_in(&set, &["build", "--to", "pdf,html", "--today", &d4]);
+    let stamp = |page: &str| {
+        page.split("<div class=\"stamp\">")
+            .nth(1)
+            .and_then(|s| s.split("</div>").next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let page = fs::read_to_string(set.join("output/procedures/QP-7.5-01.html")).unwrap();
+    assert_eq!(stamp(&page), "工作副本 · 未发布", "{page}");
+    assert!(page.contains("未发布") && !page.contains("受控文件"));
+    let working_pdf = pdf_text(&set.join("output/procedures/QP-7.5-01.pdf"));
+    assert!(
+        working_pdf.contains("工作副本") && !working_pdf.contains("受控文件"),
+        "{working_pdf}"
+    );
 
     // publish A/1: A/0 is superseded, its archived PDF unchanged.
     let out = common::run_in(&set, &["publish", "--date", &d4]);
@@ -164,11 +185,11 @@ fn a_revision_from_init_to_the_archive() {
     let rows: Vec<&str> = csv.lines().filter(|l| l.contains("QP-7.5-01")).collect();
     assert_eq!(rows.len(), 2, "{csv}");
     assert!(
-        rows[0].contains(",A/0,") && rows[0].contains("作废 superseded by A/1"),
+        rows[0].contains(",A/0,") && rows[0].contains("作废 · 替代版本 A/1"),
         "{csv}"
     );
     assert!(
-        rows[1].contains(",A/1,") && rows[1].contains("受控 current"),
+        rows[1].contains(",A/1,") && rows[1].contains("受控 · 现行"),
         "{csv}"
     );
     let list_pdf = pdf_text(&set.join("output/lists/released/受控文件清单.pdf"));
@@ -190,8 +211,13 @@ fn a_revision_from_init_to_the_archive() {
         "{page}"
     );
     assert!(
-        page.contains("<span class=\"void\">作废</span> · superseded by A/1"),
+        page.contains("<span class=\"void\">作废</span> · 替代版本 A/1"),
         "{page}"
+    );
+    assert_eq!(
+        stamp(&page),
+        "受控文件",
+        "the current release is the controlled copy"
     );
     let a0_href = page
         .split("<tr class=\"superseded\">")

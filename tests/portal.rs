@@ -48,17 +48,9 @@ fn impact_of_changing_the_capa_procedure() {
         "QR-10.2-01-01",
         "QR-10.2-01-02",
         // every procedure that cites it
-        "QP-7.4-02",
         "QP-8.2-01",
-        "QP-8.2-02",
-        "QP-8.2-05",
-        "QP-8.2-06",
-        "QP-8.2-07",
-        "QP-8.2-08",
         "QP-8.7-01",
-        "QP-9.1-01",
         "QP-9.1-02",
-        "T/NDF/TSP01",
     ]
     .into_iter()
     .collect();
@@ -97,7 +89,7 @@ fn refs_lists_both_directions_with_sections() {
     assert!(ids(&json["cites_transitive"]).len() >= cites.len());
     let text = docctl().args(["refs", "QP-10.2-01"]).output().unwrap();
     let text = String::from_utf8(text.stdout).unwrap();
-    assert!(text.contains("cited by (被引用) 13:"), "{text}");
+    assert!(text.contains("cited by (被引用) 5:"), "{text}");
 }
 
 #[test]
@@ -118,7 +110,7 @@ fn graph_is_written_as_dot_and_svg() {
     assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
     assert_eq!(
         svg.matches("<g class=\"node\"").count(),
-        54,
+        25,
         "one node per document"
     );
     assert!(svg.contains("<title>QP-8.2-01 → QP-10.2-01 (5.2, 6.1)</title>"));
@@ -137,7 +129,7 @@ fn unresolved_and_draft_documents_are_marked_in_the_graph() {
         .success();
     let svg = fs::read_to_string(dir.path().join("references.svg")).unwrap();
     assert!(
-        svg.contains("《记录管理程序》") && svg.contains("(未找到 unresolved)"),
+        svg.contains("《记录管理程序》") && svg.contains("(未找到的引用)"),
         "{svg}"
     );
     assert!(svg.contains("stroke=\"#c00000\""));
@@ -150,7 +142,7 @@ fn unresolved_and_draft_documents_are_marked_in_the_graph() {
         .assert()
         .success();
     let svg = fs::read_to_string(dir2.path().join("references.svg")).unwrap();
-    assert!(svg.contains("QP-7.5-02 记录控制程序 (草稿 draft)"), "{svg}");
+    assert!(svg.contains("QP-7.5-02 记录控制程序 (草稿)"), "{svg}");
     let dot = fs::read_to_string(dir2.path().join("references.dot")).unwrap();
     assert!(dot.contains("style=dashed, color=\"#1f4e9e\""), "{dot}");
 }
@@ -237,7 +229,7 @@ fn portal_works_in_chromium() {
         "{}",
         String::from_utf8_lossy(&result.stderr)
     );
-    let words = ["回收率", "投诉", "QP-8.7", "订单号码"];
+    let words = ["铅笔", "投诉", "QP-8.7", "订单号码"];
     let seen = common::run_browser_script(
         "portal.mjs",
         &[
@@ -248,8 +240,8 @@ fn portal_works_in_chromium() {
         ],
     );
     let seen: serde_json::Value = serde_json::from_str(seen.lines().last().unwrap()).unwrap();
-    assert_eq!(seen["total"], 54);
-    assert_eq!(seen["forms"], 33, "the kind filter");
+    assert_eq!(seen["total"], 25);
+    assert_eq!(seen["forms"], 16, "the kind filter");
 
     let library = docctl::load::load(&repo()).unwrap();
     for word in words {
@@ -269,7 +261,7 @@ fn portal_works_in_chromium() {
         assert!(!expected.is_empty(), "{word} occurs in the set");
         assert_eq!(got, expected, "search for {word}");
     }
-    assert_eq!(seen["search"]["回收率"], serde_json::json!(["QP-8.2-04"]));
+    assert_eq!(seen["search"]["铅笔"], serde_json::json!(["QP-7.5-01"]));
 
     assert_eq!(seen["docTitle"], "QP-8.2-01 顾客沟通管理程序");
     assert_eq!(

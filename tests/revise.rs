@@ -175,7 +175,7 @@ fn approve_three_times_makes_the_revision_effective() {
             vec!["approval: {}          # 签字".to_owned()],
             vec![
                 "approval:          # 签字".to_owned(),
-                "  prepared: {name: 张三, date: 2026-10-02}".to_owned()
+                "  prepared: {name: 张三, date: 2026-10-02, version: A/2}".to_owned()
             ]
         )
     );
@@ -198,7 +198,7 @@ fn approve_three_times_makes_the_revision_effective() {
         changed_lines(&prepared, &reviewed),
         (
             vec![],
-            vec!["  reviewed: {name: 李四, date: 2026-10-03}".to_owned()]
+            vec!["  reviewed: {name: 李四, date: 2026-10-03, version: A/2}".to_owned()]
         )
     );
     run(&[
@@ -221,7 +221,7 @@ fn approve_three_times_makes_the_revision_effective() {
             vec![
                 "status: effective  # 状态".to_owned(),
                 "effective: 2026-11-01".to_owned(),
-                "  approved: {name: 王五, date: 2026-10-04}".to_owned()
+                "  approved: {name: 王五, date: 2026-10-04, version: A/2}".to_owned()
             ]
         )
     );
@@ -436,7 +436,7 @@ fields:
     assert!(after.contains("\nversion: '1.10'\n"), "{after}");
     assert!(
         after.contains(
-            "approval:\n    prepared:\n        name: 张三\n        date: 2026-10-01\nhistory:"
+            "approval:\n    prepared:\n        name: 张三\n        date: 2026-10-01\n        version: \"1.10\"\nhistory:"
         ),
         "{after}"
     );

@@ -114,16 +114,29 @@ pub fn run(settings: &ApproveSettings) -> Result<(), Error> {
     let mut signatures = Vec::new();
     let mut expected = crate::publish::canonical_value(&file.doc);
     for (n, existing) in signed.iter().enumerate().take(position + 1) {
-        let (name, date) = match (n == position, existing) {
-            (true, _) => (settings.name.clone(), settings.date.to_string()),
-            (false, Some(s)) => (s.value.name.to_string(), s.value.date.value.to_string()),
+        let (name, date, signed_version) = match (n == position, existing) {
+            (true, _) => (
+                settings.name.clone(),
+                settings.date.to_string(),
+                Some(version.clone()),
+            ),
+            (false, Some(s)) => (
+                s.value.name.to_string(),
+                s.value.date.value.to_string(),
+                s.value.version.as_ref().map(|v| v.value.0.clone()),
+            ),
             (false, None) => continue,
         };
-        expected["document"]["approval"][ROLES[n]] = json!({"name": name, "date": date});
+        let mut value = json!({"name": name, "date": date});
+        if let Some(v) = &signed_version {
+            value["version"] = json!(v);
+        }
+        expected["document"]["approval"][ROLES[n]] = value;
         signatures.push(SignatureText {
             role: ROLES[n],
             name: edit::scalar(&name),
             date,
+            version: signed_version.map(|v| edit::scalar(&v)),
         });
     }
     let mut text = file.text.clone();

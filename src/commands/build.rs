@@ -4,12 +4,12 @@ use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic;
 use crate::error::Error;
 use crate::load;
+use crate::pdf::{self, PdfOptions, Target};
 use crate::render::{self, Formats, PdfJob, templates::Templates};
 use crate::typst::Typst;
 use crate::validate;
@@ -28,6 +28,8 @@ pub struct BuildSettings {
     pub today: crate::model::Date,
     /// How many typst processes at once.
     pub jobs: usize,
+    /// Many documents per typst process (`false`: `--no-bundle` or `pdf_bundle: false`).
+    pub bundle: bool,
 }
 
 /// What a build did, for the summary line and for tests.
@@ -91,7 +93,10 @@ pub fn run(settings: &BuildSettings) -> Result<bool, Error> {
     }
     if formats.pdf {
         let typst = Typst::locate(&settings.out.join(".docctl"))?;
-        let (compiled, unchanged) = compile_all(&typst, &site.pdf_jobs, settings)?;
+        // `--no-bundle` or `pdf_bundle: false` in docctl.yaml: one typst process per document.
+        let bundle = settings.bundle && library.config.pdf_bundle;
+        let options = PdfOptions::new(bundle, settings.jobs);
+        let (compiled, unchanged) = compile_all(&typst, &site.pdf_jobs, &settings.out, options)?;
         summary.compiled = compiled;
         summary.unchanged = unchanged;
     }
@@ -106,15 +111,34 @@ pub fn run(settings: &BuildSettings) -> Result<bool, Error> {
     Ok(true)
 }
 
-/// Compile every PDF whose inputs changed, in parallel; return (compiled, unchanged).
+/// Compile every PDF whose inputs changed (in bundles, or one process each with
+/// `--no-bundle`); return (compiled, unchanged). A document that fails keeps its previous PDF
+/// and fails the build after the others are written.
 fn compile_all(
     typst: &Typst,
     jobs: &[PdfJob],
-    settings: &BuildSettings,
+    out: &Path,
+    options: PdfOptions,
 ) -> Result<(usize, usize), Error> {
-    let work = settings.out.join(".docctl");
+    let work = out.join(".docctl");
+    let mut stale = Vec::new();
+    for job in jobs {
+        let pdf = inside(out, &job.pdf_path())?;
+        let key_path =
+            work.join("cache")
+                .join(format!("{}-{}.sha256", job.kind.folder(), job.slug));
+        let key = cache_key(typst, job);
+        let cached = std::fs::read_to_string(&key_path).is_ok_and(|k| k == key);
+        if !(cached && pdf.is_file()) {
+            stale.push((job, pdf, key_path, key));
+        }
+    }
+    let unchanged = jobs.len() - stale.len();
+    if stale.is_empty() {
+        return Ok((0, unchanged));
+    }
     let progress = if std::io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new(jobs.len() as u64);
+        let bar = indicatif::ProgressBar::new(stale.len() as u64);
         bar.set_style(
             indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} PDF {msg}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
@@ -123,27 +147,22 @@ fn compile_all(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(settings.jobs.max(1))
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
-    let results: Vec<Result<bool, Error>> = pool.install(|| {
-        jobs.par_iter()
-            .map(|job| {
-                let result = compile_one(typst, job, &settings.out, &work);
-                progress.inc(1);
-                result
-            })
-            .collect()
-    });
+    let targets: Vec<Target<'_>> = stale
+        .iter()
+        .map(|(job, pdf, _, _)| Target { job, pdf })
+        .collect();
+    let results = pdf::compile(typst, &targets, &work, options, &|n| {
+        progress.inc(n as u64);
+    })?;
     progress.finish_and_clear();
     let mut compiled = 0;
-    let mut unchanged = 0;
     let mut failures = Vec::new();
-    for result in results {
+    for ((_, _, key_path, key), result) in stale.iter().zip(results) {
         match result {
-            Ok(true) => compiled += 1,
-            Ok(false) => unchanged += 1,
+            Ok(()) => {
+                write_atomic(key_path, key.as_bytes())?;
+                compiled += 1;
+            }
             Err(e) => failures.push(e.to_string()),
         }
     }
@@ -155,57 +174,6 @@ fn compile_all(
         )));
     }
     Ok((compiled, unchanged))
-}
-
-/// Compile one document unless its cache key matches; return whether typst ran.
-fn compile_one(typst: &Typst, job: &PdfJob, out: &Path, work: &Path) -> Result<bool, Error> {
-    let pdf = inside(out, &job.pdf_path())?;
-    let name = format!("{}-{}", job.kind.folder(), job.slug);
-    let key_path = work.join("cache").join(format!("{name}.sha256"));
-    let key = cache_key(typst, job);
-    let cached = std::fs::read_to_string(&key_path).is_ok_and(|k| k == key);
-    if cached && pdf.is_file() {
-        return Ok(false);
-    }
-    compile_pdf(typst, job, &pdf, work)?;
-    write_atomic(&key_path, key.as_bytes())?;
-    Ok(true)
-}
-
-/// Compile one document's PDF to `pdf`, with a form's fields added (no cache); `publish`
-/// archives PDFs made by this same function.
-pub(crate) fn compile_pdf(
-    typst: &Typst,
-    job: &PdfJob,
-    pdf: &Path,
-    work: &Path,
-) -> Result<(), Error> {
-    let name = format!("{}-{}", job.kind.folder(), job.slug);
-    let job_dir = work.join("jobs").join(&name);
-    match &job.form_fields {
-        None => typst.compile(&job_dir, &job.source, pdf, job.timestamp, &job.pdf_path())?,
-        Some(labels) => {
-            // A form: compile, read back where typst put each input box, add the fields there.
-            let plain = work.join("plain").join(format!("{name}.pdf"));
-            typst.compile(
-                &job_dir,
-                &job.source,
-                &plain,
-                job.timestamp,
-                &job.pdf_path(),
-            )?;
-            let boxes = typst.eval(
-                &job_dir,
-                "query(<form-field>).map(m => m.value)",
-                &job.pdf_path(),
-            )?;
-            let boxes = crate::acroform::parse_boxes(&boxes)?;
-            let bytes = std::fs::read(&plain).map_err(|e| Error::io(&plain, e))?;
-            let filled = crate::acroform::add_fields(&bytes, &boxes, labels)?;
-            write_atomic(pdf, &filled)?;
-        }
-    }
-    Ok(())
 }
 
 /// The build cache key: everything typst's output depends on.

@@ -60,8 +60,10 @@ pub fn run(settings: &DiffSettings) -> Result<Vec<PathBuf>, Error> {
         loaded,
         settings.to.as_deref().unwrap_or("working"),
     )?;
-    let sections = redline::compare(&from.doc, &to.doc);
     let header = to.doc.header();
+    let lang = header.lang.unwrap_or(library.config.lang);
+    let sections = redline::compare(&from.doc, &to.doc, lang);
+    let codes = crate::render::view::LangCodes::of(lang);
     let last = header.history.last();
     let view = RedlineView {
         id: header.id.value.to_string(),
@@ -77,6 +79,11 @@ pub fn run(settings: &DiffSettings) -> Result<Vec<PathBuf>, Error> {
             .unwrap_or_default(),
         date: last.map(|h| h.date.value.to_string()).unwrap_or_default(),
         sections,
+        lang: codes.html,
+        cjk: codes.cjk,
+        typst_lang: codes.typst_lang,
+        typst_region: codes.typst_region,
+        labels: crate::render::labels::of(lang),
     };
     let (index, _) = Index::build(&library);
     let mut context = tera::Context::new();
@@ -154,7 +161,14 @@ fn revision(library: &Library, loaded: &Loaded, spec: &str) -> Result<Revision, 
                 label
             },
             version,
-            source: format!("工作副本 {}", loaded.file),
+            source: format!(
+                "{} {}",
+                crate::render::labels::word(
+                    header.lang.unwrap_or(library.config.lang),
+                    "working_copy"
+                ),
+                loaded.file
+            ),
         });
     }
     let (text, source, label) = if let Some(rev) = spec.strip_prefix("git:") {
@@ -182,7 +196,12 @@ fn revision(library: &Library, loaded: &Loaded, spec: &str) -> Result<Revision, 
             .join(ARCHIVE)
             .join(&release.path)
             .join(format!("{}.yaml", id.slug()));
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let text = publish::archive::read(
+            &library.root,
+            &format!("{}/{}.yaml", release.path, id.slug()),
+        )
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .map_err(|e| Error::io(&path, e))?;
         (
             text,
             format!("published/{}", release.path),

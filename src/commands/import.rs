@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use crate::cli::ImportArgs;
 use crate::diagnostic::{self, Diagnostic};
 use crate::error::Error;
-use crate::import::{self, Draft, Note, Outcome, Source, structure, yaml};
+use crate::import::{self, Draft, Note, Outcome, Source, outline, structure, yaml};
 use crate::load::{self, CONFIG_FILE};
-use crate::model::{Config, DocId, Procedure};
+use crate::model::{Config, DocId, Form, Procedure};
 use crate::write::write_atomic;
 
 /// What `import` needs to run.
@@ -68,6 +68,7 @@ impl ImportSettings {
                         .collect();
                     names.extend(config.department_aliases.keys().cloned());
                     settings.structure.departments = names;
+                    settings.structure.sections = config.import.sections.clone();
                 }
                 Err(d) => settings.warnings.push(format!(
                     "{} does not load ({}); importing with the default version scheme",
@@ -109,6 +110,8 @@ struct Planned {
     source: usize,
     outcome: Outcome,
     file: Option<(PathBuf, String, String)>,
+    /// For the structured import: what it mapped, and the share of text that reached the YAML.
+    built: Option<(outline::Built, Option<outline::Coverage>)>,
 }
 
 /// Run `docctl import`; return whether any procedure was found.
@@ -120,11 +123,30 @@ pub fn run(settings: &ImportSettings) -> Result<bool, Error> {
         .collect::<Result<_, _>>()?;
     let mut planned = Vec::new();
     for (index, source) in sources.iter().enumerate() {
+        if let Some(doc) = &source.doc {
+            let stem = source
+                .path
+                .file_stem()
+                .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+            let built = outline::build(doc, &source.display, &stem, &settings.structure);
+            let outcome = match &built.made {
+                outline::Made::Procedure(d) => Outcome::Procedure(d.clone()),
+                outline::Made::Form(f) => Outcome::Form(f.clone()),
+            };
+            planned.push(Planned {
+                source: index,
+                outcome,
+                file: None,
+                built: Some((built, None)),
+            });
+            continue;
+        }
         for passage in import::split(&source.lines) {
             planned.push(Planned {
                 source: index,
                 outcome: import::build(&passage, source, &settings.structure),
                 file: None,
+                built: None,
             });
         }
     }
@@ -132,7 +154,7 @@ pub fn run(settings: &ImportSettings) -> Result<bool, Error> {
         .iter_mut()
         .filter_map(|p| match &mut p.outcome {
             Outcome::Procedure(draft) => Some(draft.as_mut()),
-            Outcome::Skipped(_) => None,
+            Outcome::Skipped(_) | Outcome::Form(_) => None,
         })
         .collect();
     structure::mark_copies(&mut drafts);
@@ -169,10 +191,11 @@ pub fn run(settings: &ImportSettings) -> Result<bool, Error> {
             );
         }
     }
-    print(settings, &sources, &planned);
-    Ok(planned
+    let lost = print(settings, &sources, &planned);
+    let any = planned
         .iter()
-        .any(|p| matches!(p.outcome, Outcome::Procedure(_))))
+        .any(|p| matches!(p.outcome, Outcome::Procedure(_) | Outcome::Form(_)));
+    Ok(any && !lost)
 }
 
 /// Give every draft an id (its 文件编号, or `IMP-001` …, never one already used), render it,
@@ -186,16 +209,17 @@ fn assign_files(
     let mut files: BTreeSet<String> = BTreeSet::new();
     let mut next = 1;
     for plan in planned.iter_mut() {
-        let Outcome::Procedure(draft) = &mut plan.outcome else {
-            continue;
+        let (wanted, lines, notes) = match &mut plan.outcome {
+            Outcome::Procedure(draft) => (draft.id.clone(), draft.lines, &mut draft.notes),
+            Outcome::Form(form) => (form.id.clone(), form.lines, &mut form.notes),
+            Outcome::Skipped(_) => continue,
         };
-        let own = draft
-            .id
+        let own = wanted
             .clone()
             .filter(|id| !taken.contains(id) && !files.contains(&DocId(id.clone()).slug()));
-        if let (Some(id), None) = (&draft.id, &own) {
-            draft.notes.push(Note {
-                line: draft.lines.0,
+        if let (Some(id), None) = (&wanted, &own) {
+            notes.push(Note {
+                line: lines.0,
                 text: format!("文件编号 {id} is already used: a new id instead"),
             });
         }
@@ -217,21 +241,46 @@ fn assign_files(
             || source.display.clone(),
             |n| n.to_string_lossy().into_owned(),
         );
-        let text = yaml::render(
-            draft,
-            yaml::Frame {
-                id: &id,
-                schema: &settings.schema,
-                source: &format!("{name} lines {}–{}", draft.lines.0, draft.lines.1),
-            },
-        );
+        let from = format!("{name} lines {}–{}", lines.0, lines.1);
         let path = settings.out.join(format!("{slug}.yaml"));
         let rel = path.display().to_string();
-        if let Err(d) = load::parse::<Procedure>(&rel, &text) {
+        let (text, loaded) = match &plan.outcome {
+            Outcome::Procedure(draft) => {
+                let schema = settings.schema.clone();
+                let text = yaml::render(
+                    draft,
+                    yaml::Frame {
+                        id: &id,
+                        schema: &schema,
+                        source: &from,
+                    },
+                );
+                let loaded = load::parse::<Procedure>(&rel, &text).map(|_| ());
+                (text, loaded)
+            }
+            Outcome::Form(form) => {
+                let schema = settings.schema.replace("procedure.schema", "form.schema");
+                let text = yaml::render_form(
+                    form,
+                    yaml::Frame {
+                        id: &id,
+                        schema: &schema,
+                        source: &from,
+                    },
+                );
+                let loaded = load::parse::<Form>(&rel, &text).map(|_| ());
+                (text, loaded)
+            }
+            Outcome::Skipped(_) => continue,
+        };
+        if let Err(d) = loaded {
             return Err(Error::Usage(format!(
                 "docctl import drafted YAML that does not load ({rel}:{}:{}: {}); this is a bug, please report it with the source file",
                 d.line, d.column, d.message
             )));
+        }
+        if let (Some((built, coverage)), Some(doc)) = (&mut plan.built, &source.doc) {
+            *coverage = Some(outline::coverage(doc, built, &text));
         }
         plan.file = Some((path, text, id));
     }
@@ -240,7 +289,9 @@ fn assign_files(
 
 /// Print the report: per source, per passage what became of it, the guesses, and the
 /// problems of the source with their file, line and column.
-fn print(settings: &ImportSettings, sources: &[Source], planned: &[Planned]) {
+/// Returns whether some source text was lost (coverage below 100 %).
+fn print(settings: &ImportSettings, sources: &[Source], planned: &[Planned]) -> bool {
+    let mut lost = false;
     for warning in &settings.warnings {
         eprintln!("warning: {warning}");
     }
@@ -251,7 +302,7 @@ fn print(settings: &ImportSettings, sources: &[Source], planned: &[Planned]) {
         let plans: Vec<&Planned> = planned.iter().filter(|p| p.source == index).collect();
         let procedures = plans
             .iter()
-            .filter(|p| matches!(p.outcome, Outcome::Procedure(_)))
+            .filter(|p| matches!(p.outcome, Outcome::Procedure(_) | Outcome::Form(_)))
             .count();
         eprintln!(
             "import {} ({}, {} {}): {procedures} procedure(s), {} passage(s) skipped",
@@ -285,7 +336,15 @@ fn print(settings: &ImportSettings, sources: &[Source], planned: &[Planned]) {
                     );
                     std::slice::from_ref(&s.diagnostic)
                 }
+                Outcome::Form(form) => {
+                    imported += 1;
+                    print_form(form, plan.file.as_ref(), settings.dry_run);
+                    &[]
+                }
             };
+            if let Some((_, Some(coverage))) = &plan.built {
+                lost |= print_coverage(coverage, source);
+            }
             for d in diagnostics {
                 if d.code != "import-skipped" {
                     problems += 1;
@@ -303,6 +362,58 @@ fn print(settings: &ImportSettings, sources: &[Source], planned: &[Planned]) {
         "{verb} {imported} procedure(s) into {}, skipped {skipped} passage(s); {problems} problem(s) in the source",
         settings.out.display()
     );
+    if lost {
+        eprintln!(
+            "error: some source text reached no field of the YAML (listed above as import-lost)"
+        );
+    }
+    lost
+}
+
+/// Print the share of the source text that reached the YAML, the furniture left out, and
+/// every passage lost; return whether one was.
+fn print_coverage(coverage: &outline::Coverage, source: &Source) -> bool {
+    let percent = coverage.percent();
+    eprintln!(
+        "      coverage: {:.1} % of the text ({} of {} characters) is in the YAML",
+        if coverage.lost.is_empty() {
+            100.0
+        } else {
+            percent.min(99.9)
+        },
+        coverage.reached,
+        coverage.total
+    );
+    for (place, text) in &coverage.furniture {
+        eprintln!("      furniture ({place}, not imported): 「{text}」");
+    }
+    for piece in &coverage.lost {
+        eprintln!(
+            "    error[import-lost] {}:{}:1: 「{}」 reached no field of the YAML",
+            source.display,
+            piece.line,
+            crate::import::short(&piece.text)
+        );
+    }
+    !coverage.lost.is_empty()
+}
+
+fn print_form(form: &outline::FormDraft, file: Option<&(PathBuf, String, String)>, dry_run: bool) {
+    let (path, id) = file.map_or(("?".to_owned(), "?"), |(p, _, id)| {
+        (p.display().to_string(), id.as_str())
+    });
+    eprintln!(
+        "  lines {:>3}–{:<3}  {id}  {} {} {path} (form: {}, {} fields)",
+        form.lines.0,
+        form.lines.1,
+        form.title,
+        if dry_run { "(not written)" } else { "→" },
+        form.layout,
+        form.fields.len(),
+    );
+    for note in &form.notes {
+        eprintln!("      line {}: {}", note.line, note.text);
+    }
 }
 
 fn print_procedure(draft: &Draft, file: Option<&(PathBuf, String, String)>, dry_run: bool) {
@@ -342,6 +453,7 @@ fn print_diagnostic(d: &Diagnostic, source: &Source) {
     let severity = match d.severity {
         diagnostic::Severity::Error => "error",
         diagnostic::Severity::Warning => "warning",
+        diagnostic::Severity::Info => "info",
     };
     eprintln!(
         "    {severity}[{}] {}:{}:{}: {}",

@@ -11,6 +11,7 @@ use crate::fold;
 use crate::load::{self, Library};
 use crate::model::{Date, Document, Form, Procedure};
 use crate::publish::ARCHIVE;
+use crate::render::labels;
 use crate::render::markup::Lang;
 use crate::render::templates::Templates;
 use crate::render::view::{ListRow, ListView, StatusView, ViewBuilder};
@@ -31,26 +32,70 @@ pub struct ListSettings {
     pub formats: Vec<String>,
 }
 
+/// The columns' words (keys of the label table).
 const DOCUMENT_COLUMNS: [&str; 8] = [
-    "序号",
-    "文件编号",
-    "文件名称",
-    "版本",
-    "生效日期",
-    "归口部门",
-    "状态",
-    "分发部门",
+    "serial",
+    "number",
+    "title",
+    "version",
+    "effective",
+    "owner",
+    "state",
+    "distribution",
 ];
 const DOCUMENT_WIDTHS: [u32; 8] = [2, 5, 8, 2, 3, 3, 4, 8];
 const RECORD_COLUMNS: [&str; 6] = [
-    "序号",
-    "表单编号",
-    "记录名称",
-    "所属程序",
-    "保存部门",
-    "保存期限",
+    "serial",
+    "form_number",
+    "record_name",
+    "procedure_of_form",
+    "keeper",
+    "retention",
 ];
 const RECORD_WIDTHS: [u32; 6] = [2, 5, 7, 8, 3, 3];
+
+/// List the effective documents whose periodic review falls due within `days` of `today`,
+/// soonest first, as text lines: due date, id, title, version, owner (overdue ones marked).
+pub fn due(root: &Path, today: crate::model::Date, days: u32) -> Result<String, Error> {
+    let library = load::load(root)?;
+    let months = library.config.review_months;
+    let until = today
+        .0
+        .checked_add(jiff::Span::new().days(i64::from(days)))
+        .map_err(|_| Error::Usage(format!("--due {days}: too far from {}", today.0)))?;
+    let mut rows: Vec<(jiff::civil::Date, String)> = library
+        .documents
+        .iter()
+        .filter_map(|loaded| {
+            let header = loaded.doc.header();
+            let due = crate::validate::review_due(&header, months)?;
+            (due <= until).then(|| {
+                let overdue = if due < today.0 { "  (overdue)" } else { "" };
+                let line = format!(
+                    "{due}  {}  {}  {}  {}{overdue}",
+                    header.id.value,
+                    header.title.value,
+                    header.version.value,
+                    header
+                        .owner
+                        .map(|o| o.value.to_string())
+                        .unwrap_or_default(),
+                );
+                (due, line)
+            })
+        })
+        .collect();
+    rows.sort();
+    let mut out = format!(
+        "periodic reviews due by {until} (review_months: {months}): {}\n",
+        rows.len()
+    );
+    for (_, line) in rows {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    Ok(out)
+}
 
 /// Run `docctl list`; return the paths written.
 pub fn run(settings: &ListSettings) -> Result<Vec<PathBuf>, Error> {
@@ -63,40 +108,49 @@ pub fn run(settings: &ListSettings) -> Result<Vec<PathBuf>, Error> {
     }
     let library = load::load(&settings.root)?;
     let date = settings.date.to_string();
+    let words = labels::of(library.config.lang);
+    let (index, _) = Index::build(&library);
     let (source, documents, records, folder) = if settings.from_ledger {
         let (documents, records) = from_ledger(&library)?;
         (
-            "发行记录 published/ledger.json",
+            format!("{} published/ledger.json", words["from_ledger"]),
             documents,
             records,
             "lists/released",
         )
     } else {
-        let (documents, records) = from_working_set(&library);
-        ("工作副本", documents, records, "lists")
+        let archived = library.root.join(ARCHIVE).is_dir();
+        let views = ViewBuilder::new(&library, &index, Lang::Html).archived(archived);
+        let (documents, records) = from_working_set(&library, &views);
+        (
+            words["working_copy"].to_owned(),
+            documents,
+            records,
+            "lists",
+        )
     };
+    let columns = |keys: &[&str]| keys.iter().map(|k| words[k].to_owned()).collect();
     let lists = [
         ListView {
-            title: "受控文件清单".to_owned(),
-            source: source.to_owned(),
+            title: words["master_list"].to_owned(),
+            source: source.clone(),
             date: date.clone(),
-            columns: DOCUMENT_COLUMNS.map(str::to_owned).to_vec(),
+            columns: columns(&DOCUMENT_COLUMNS),
             widths: DOCUMENT_WIDTHS.to_vec(),
             links: settings.from_ledger,
             rows: documents,
         },
         ListView {
-            title: "记录清单".to_owned(),
-            source: source.to_owned(),
+            title: words["record_list"].to_owned(),
+            source,
             date,
-            columns: RECORD_COLUMNS.map(str::to_owned).to_vec(),
+            columns: columns(&RECORD_COLUMNS),
             widths: RECORD_WIDTHS.to_vec(),
             links: false,
             rows: records,
         },
     ];
     let out = settings.root.join("output").join(folder);
-    let (index, _) = Index::build(&library);
     let site = ViewBuilder::new(&library, &index, Lang::Html).site();
     let templates = Templates::load(&settings.root)?;
     let wants = |f: &str| settings.formats.iter().any(|x| x == f);
@@ -256,7 +310,7 @@ fn record_cells<'a>(
     ]
 }
 
-fn from_working_set(library: &Library) -> (Vec<ListRow>, Vec<ListRow>) {
+fn from_working_set(library: &Library, views: &ViewBuilder<'_>) -> (Vec<ListRow>, Vec<ListRow>) {
     let lang = library.config.lang;
     let docs = ordered(library.documents.iter().map(|l| &l.doc));
     let documents = docs
@@ -264,7 +318,9 @@ fn from_working_set(library: &Library) -> (Vec<ListRow>, Vec<ListRow>) {
         .map(|doc| {
             let status = doc.header().status.value;
             let mut cells = document_cells(doc);
-            cells[5] = StatusView::of(status, lang).label.to_owned();
+            cells[5] = StatusView::of(status, lang, views.released(doc))
+                .label
+                .to_owned();
             (
                 cells,
                 status == crate::model::Status::Obsolete,
@@ -297,7 +353,12 @@ fn from_ledger(library: &Library) -> Result<(Vec<ListRow>, Vec<ListRow>), Error>
         let path = archive
             .join(&release.path)
             .join(format!("{}.yaml", doc.slug));
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let text = crate::publish::archive::read(
+            &library.root,
+            &format!("{}/{}.yaml", release.path, doc.slug),
+        )
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .map_err(|e| Error::io(&path, e))?;
         let parsed =
             parse_archived(&doc.kind, &path.to_string_lossy(), &text).ok_or_else(|| {
                 Error::Usage(format!(
@@ -306,12 +367,22 @@ fn from_ledger(library: &Library) -> Result<(Vec<ListRow>, Vec<ListRow>), Error>
                     release.version
                 ))
             })?;
+        let words = labels::of(library.config.lang);
         let status = match &release.superseded {
             Some(s) => match &s.by {
-                Some(by) => format!("作废 superseded by {by} ({})", s.date),
-                None => format!("作废 withdrawn ({})", s.date),
+                Some(by) => format!(
+                    "{} · {} {by} ({})",
+                    words["status_obsolete"], words["superseded_by"], s.date
+                ),
+                None => format!(
+                    "{} · {} ({})",
+                    words["status_obsolete"], words["withdrawn"], s.date
+                ),
             },
-            None => "受控 current".to_owned(),
+            None => format!(
+                "{} · {}",
+                words["status_effective"], words["current_release"]
+            ),
         };
         let href = format!("../../../{ARCHIVE}/{}/{}.pdf", release.path, doc.slug);
         released.push((parsed, release.superseded.is_some(), status, href));

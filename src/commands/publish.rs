@@ -1,19 +1,19 @@
 //! `docctl publish`: archive every effective revision not yet released into
-//! `published/<slug>/<version>/` and record it in the ledger. The ledger is the commit point:
-//! new revisions are written into a staging folder inside `published/`, renamed into place,
-//! and the ledger is written last, atomically; a failure before that removes what was moved,
-//! and folders a killed publish left behind are not in the ledger and are removed by the next.
+//! `published/<slug>/<version>/` and record it in the ledger, as a short script: lock →
+//! check (the documents, and the archive folder against the ledger) → plan → stage (in the
+//! run's own staging folder, see [`crate::publish::archive`]) → commit the ledger. The ledger is
+//! the commit point; a failure before it removes exactly what this run staged and moved, and
+//! nothing else in `published/` is ever removed.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic;
 use crate::error::Error;
 use crate::load::{self, Library};
 use crate::model::{Date, Document, Kind, Status};
-use crate::publish::{
-    self, ARCHIVE, Faults, Ledger, LedgerDoc, Lock, Release, STAGING_PREFIX, Superseded,
-};
+use crate::publish::archive::{self, Stage};
+use crate::publish::{self, ARCHIVE, Faults, Ledger, LedgerDoc, Lock, Release, Superseded};
 use crate::render::{self, Formats, templates::Templates};
 use crate::typst::Typst;
 use crate::validate::{self, Context, Index, Target};
@@ -28,6 +28,8 @@ pub struct PublishSettings {
     pub date: Date,
     /// Only check the archive against the ledger.
     pub verify: bool,
+    /// Only remove what an interrupted publish left.
+    pub recover: bool,
 }
 
 /// What the plan found for the effective documents.
@@ -48,11 +50,16 @@ pub fn run(settings: &PublishSettings) -> Result<bool, Error> {
     if settings.verify {
         return verify(&settings.root);
     }
-    let _lock = Lock::acquire(&settings.root)?;
-    let archive = settings.root.join(ARCHIVE);
+    if settings.recover {
+        let ledger = Ledger::load(&settings.root)?;
+        for path in archive::recover(&settings.root, &ledger)? {
+            eprintln!("removed {path}: left by the interrupted publish");
+        }
+        return Ok(true);
+    }
+    let lock = Lock::acquire(&settings.root)?;
     let library = load::load(&settings.root)?;
-    remove_leftovers(&archive, &library.ledger)?;
-
+    let (diagnostics, index) = validate::validate_indexed(&library, settings.date);
     let plan = plan(&library);
     if !plan.refused.is_empty() {
         for reason in &plan.refused {
@@ -64,7 +71,6 @@ pub fn run(settings: &PublishSettings) -> Result<bool, Error> {
         );
         return Ok(false);
     }
-    let (diagnostics, index) = validate::validate_indexed(&library, settings.date);
     let (errors, _) = diagnostic::count(&diagnostics);
     if errors > 0 {
         let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -72,7 +78,9 @@ pub fn run(settings: &PublishSettings) -> Result<bool, Error> {
             "{}",
             diagnostic::render_human(&diagnostics, &library.sources, color)
         );
-        eprintln!("publish stopped: {errors} error(s) in the documents; nothing was written");
+        eprintln!(
+            "publish stopped: {errors} error(s) in the documents or the archive; nothing was written"
+        );
         return Ok(false);
     }
     if plan.new.is_empty() && plan.withdrawn.is_empty() {
@@ -84,22 +92,32 @@ pub fn run(settings: &PublishSettings) -> Result<bool, Error> {
     }
 
     let mut faults = Faults::from_env();
-    let releases = stage_and_move(settings, &library, &index, &plan, &mut faults)?;
-    let ledger = updated_ledger(&library, &index, &plan, releases.entries, settings.date);
+    let mut stage = Stage::begin(&settings.root, &lock)?;
+    let entries = render_releases(settings, &library, &index, &plan, &stage, &mut faults)?;
+    for (_, release) in &entries {
+        stage.move_into_place(&release.path, &mut faults)?;
+    }
+    let summary: Vec<String> = entries
+        .iter()
+        .map(|(i, r)| {
+            let id = &library.documents[*i].doc.header().id.value;
+            format!("released {id} {} → {ARCHIVE}/{}", r.version, r.path)
+        })
+        .collect();
+    let ledger = updated_ledger(&library, &index, &plan, entries, settings.date);
     let ledger_path = publish::ledger_path(&settings.root);
     faults.before_write(&ledger_path)?;
     write_durable(&ledger_path, ledger.to_json().as_bytes())?;
-    let mut moved = releases.moved;
-    moved.commit();
-    for (id, release) in &releases.summary {
-        eprintln!("released {id} {} → published/{}", release.0, release.1);
+    stage.commit();
+    for line in &summary {
+        eprintln!("{line}");
     }
     for id in &plan.withdrawn {
         eprintln!("withdrew {id}: its last release is recorded as superseded (作废)");
     }
     eprintln!(
         "published {} revision(s) ({} unchanged); commit published/ to keep the record",
-        releases.summary.len(),
+        summary.len(),
         plan.unchanged
     );
     Ok(true)
@@ -148,24 +166,16 @@ fn plan(library: &Library) -> Plan {
     plan
 }
 
-/// Releases written into place, not yet committed by the ledger.
-struct Staged {
-    entries: Vec<(usize, Release)>,
-    moved: Moved,
-    summary: Vec<(String, (String, String))>,
-}
-
-/// Render, compile and write each new revision into a staging folder, then rename each into
-/// place. Returns the ledger entries; until `Moved::commit`, dropping them removes the moved
-/// folders again.
-fn stage_and_move(
+/// Render, compile and write each new revision into the run's staging folder; return the
+/// ledger entries.
+fn render_releases(
     settings: &PublishSettings,
     library: &Library,
     index: &Index,
     plan: &Plan,
+    stage: &Stage,
     faults: &mut Faults,
-) -> Result<Staged, Error> {
-    let archive = settings.root.join(ARCHIVE);
+) -> Result<Vec<(usize, Release)>, Error> {
     let templates = Templates::load(&settings.root)?;
     let formats = Formats {
         pdf: true,
@@ -187,10 +197,10 @@ fn stage_and_move(
     let pages = pages.into_inner().unwrap_or_default();
     let work = settings.root.join("output").join(".docctl");
     let typst = Typst::locate(&work)?;
-    let staging = tempfile::Builder::new()
-        .prefix(STAGING_PREFIX)
-        .tempdir_in(&archive)
-        .map_err(|e| Error::io(&archive, e))?;
+
+    // The new revisions' PDFs, compiled together (in bundles unless `pdf_bundle: false`)
+    // before anything is staged; any failure stops the publish.
+    let compiled = compile_new(&typst, &site.pdf_jobs, &plan.new, library, &work)?;
 
     let mut entries = Vec::new();
     for &i in &plan.new {
@@ -198,7 +208,7 @@ fn stage_and_move(
         let header = loaded.doc.header();
         let slug = header.id.value.slug();
         let path = publish::release_path(&header.id.value, &header.version.value.0);
-        let dir = staging.path().join(&path);
+        let dir = stage.path(&path);
         let mut files = BTreeMap::new();
 
         let source = library.sources.get(&loaded.file).map_or("", |s| s.as_ref());
@@ -213,19 +223,14 @@ fn stage_and_move(
             write_durable(&file, bytes)?;
             files.insert(name, publish::sha256(bytes));
         }
-        let job = site
-            .pdf_jobs
-            .iter()
-            .find(|j| j.doc == i)
+        let made = compiled
+            .get(&i)
             .ok_or_else(|| Error::Typst(format!("{}: no PDF was rendered", header.id.value)))?;
+        let bytes = std::fs::read(made).map_err(|e| Error::io(made, e))?;
         let pdf = dir.join(format!("{slug}.pdf"));
         faults.before_write(&pdf)?;
-        crate::commands::build::compile_pdf(&typst, job, &pdf, &work.join("publish"))?;
-        // The archive must survive a crash: flush the PDF before the folder is renamed in.
-        std::fs::File::open(&pdf)
-            .and_then(|f| f.sync_all())
-            .map_err(|e| Error::io(&pdf, e))?;
-        let bytes = std::fs::read(&pdf).map_err(|e| Error::io(&pdf, e))?;
+        // The archive must survive a crash: the PDF is flushed before the folder is renamed in.
+        write_durable(&pdf, &bytes)?;
         files.insert(format!("{slug}.pdf"), publish::sha256(&bytes));
 
         entries.push((
@@ -246,65 +251,37 @@ fn stage_and_move(
             },
         ));
     }
-
-    let mut moved = Moved::default();
-    let mut summary = Vec::new();
-    for (i, release) in &entries {
-        let target = archive.join(&release.path);
-        if target.exists() {
-            return Err(Error::Usage(format!(
-                "{} exists but is not in the ledger: remove it and publish again",
-                target.display()
-            )));
-        }
-        faults.before_write(&target)?;
-        if let Some(parent) = target.parent() {
-            if !parent.exists() {
-                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-                moved.created.push(parent.to_path_buf());
-            }
-        }
-        std::fs::rename(staging.path().join(&release.path), &target)
-            .map_err(|e| Error::io(&target, e))?;
-        moved.folders.push(target);
-        let id = library.documents[*i].doc.header().id.value.to_string();
-        summary.push((id, (release.version.clone(), release.path.clone())));
-    }
-    Ok(Staged {
-        entries,
-        moved,
-        summary,
-    })
+    Ok(entries)
 }
 
-/// Release folders renamed into the archive before the ledger lists them.
-#[derive(Debug, Default)]
-struct Moved {
-    folders: Vec<PathBuf>,
-    created: Vec<PathBuf>,
-    committed: bool,
-}
-
-impl Moved {
-    fn commit(&mut self) {
-        self.committed = true;
+/// Compile the PDFs of the documents `new` (indices into the library) under `work/publish/`,
+/// the fast way unless `pdf_bundle: false`; return each document's PDF, or the first failure.
+fn compile_new(
+    typst: &Typst,
+    jobs: &[render::PdfJob],
+    new: &[usize],
+    library: &Library,
+    work: &Path,
+) -> Result<BTreeMap<usize, PathBuf>, Error> {
+    let work = work.join("publish");
+    let chosen: Vec<(&render::PdfJob, PathBuf)> = jobs
+        .iter()
+        .filter(|job| new.contains(&job.doc))
+        .map(|job| (job, work.join("out").join(job.pdf_path())))
+        .collect();
+    let targets: Vec<crate::pdf::Target<'_>> = chosen
+        .iter()
+        .map(|(job, pdf)| crate::pdf::Target { job, pdf })
+        .collect();
+    let jobs_at_once = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let options = crate::pdf::PdfOptions::new(library.config.pdf_bundle, jobs_at_once);
+    let results = crate::pdf::compile(typst, &targets, &work, options, &|_| {})?;
+    let mut made = BTreeMap::new();
+    for ((job, pdf), result) in chosen.into_iter().zip(results) {
+        result?;
+        made.insert(job.doc, pdf);
     }
-}
-
-impl Drop for Moved {
-    /// Take the moved folders out again when the ledger was not written: the archive is
-    /// then as it was.
-    fn drop(&mut self) {
-        if self.committed {
-            return;
-        }
-        for folder in self.folders.iter().rev() {
-            let _ = std::fs::remove_dir_all(folder);
-        }
-        for folder in self.created.iter().rev() {
-            let _ = std::fs::remove_dir(folder);
-        }
-    }
+    Ok(made)
 }
 
 /// Return the ledger with the new releases added, what they cite recorded, and the releases
@@ -347,6 +324,8 @@ fn updated_ledger(
             previous.superseded = Some(Superseded {
                 by: Some(release.version.clone()),
                 date: date.to_string(),
+                reason: None,
+                withdrawn_by: None,
             });
         }
         entry.releases.push(release);
@@ -360,6 +339,8 @@ fn updated_ledger(
             last.superseded = Some(Superseded {
                 by: None,
                 date: date.to_string(),
+                reason: None,
+                withdrawn_by: None,
             });
         }
     }
@@ -374,100 +355,50 @@ pub(crate) fn kind_name(kind: Kind) -> &'static str {
     }
 }
 
-/// Remove what an interrupted publish left: staging folders, and release folders the ledger
-/// does not list (they were moved into place but never committed).
-fn remove_leftovers(archive: &Path, ledger: &Ledger) -> Result<(), Error> {
-    let listed: BTreeSet<&str> = ledger.releases().map(|(_, _, r)| r.path.as_str()).collect();
-    for (path, _) in leftovers(archive, &listed)? {
-        std::fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
-        eprintln!(
-            "removed {}: left by an interrupted publish (not in the ledger)",
-            path.display()
-        );
-    }
-    Ok(())
-}
-
-/// List the folders of the archive that the ledger does not account for.
-fn leftovers(archive: &Path, listed: &BTreeSet<&str>) -> Result<Vec<(PathBuf, String)>, Error> {
-    let mut found = Vec::new();
-    let Ok(entries) = std::fs::read_dir(archive) else {
-        return Ok(found);
-    };
-    let mut slugs: Vec<_> = entries.flatten().filter(|e| e.path().is_dir()).collect();
-    slugs.sort_by_key(|e| e.file_name());
-    for slug in slugs {
-        let name = slug.file_name().to_string_lossy().into_owned();
-        if name.starts_with(STAGING_PREFIX) {
-            found.push((slug.path(), name));
-            continue;
-        }
-        let mut versions: Vec<_> = std::fs::read_dir(slug.path())
-            .map_err(|e| Error::io(slug.path(), e))?
-            .flatten()
-            .filter(|e| e.path().is_dir())
-            .collect();
-        versions.sort_by_key(|e| e.file_name());
-        let mut kept = 0;
-        for version in &versions {
-            let rel = format!("{name}/{}", version.file_name().to_string_lossy());
-            if listed.contains(rel.as_str()) {
-                kept += 1;
-            } else {
-                found.push((version.path(), rel));
-            }
-        }
-        if kept == 0 && !listed.iter().any(|p| p.starts_with(&format!("{name}/"))) {
-            found.push((slug.path(), name));
-        }
-    }
-    // A slug folder listed as a whole makes its version folders redundant in the list.
-    let whole: Vec<String> = found.iter().map(|(_, rel)| format!("{rel}/")).collect();
-    found.retain(|(_, rel)| !whole.iter().any(|w| rel.starts_with(w.as_str())));
-    Ok(found)
-}
-
-/// Check that every file the ledger lists is in the archive with its recorded SHA-256, and
-/// that each archived YAML still has the recorded canonical content.
-fn verify(root: &Path) -> Result<bool, Error> {
+/// Check the archive against the ledger: every file of every release folder (as found on
+/// disk, links not followed) is one the ledger lists with its SHA-256, each archived YAML still
+/// has the recorded canonical content, and nothing else is in `published/`.
+fn verify(root: &std::path::Path) -> Result<bool, Error> {
     let ledger = Ledger::load(root)?;
-    let archive = root.join(ARCHIVE);
-    let mut problems = Vec::new();
+    let mut problems: Vec<String> = archive::survey(root, &ledger, true)
+        .into_iter()
+        .map(|p| format!("{} ({})", p.message, p.help))
+        .collect();
     let mut files = 0;
     for (id, doc, release) in ledger.releases() {
         for (name, hash) in &release.files {
             files += 1;
-            let path = archive.join(&release.path).join(name);
-            match std::fs::read(&path) {
-                Ok(bytes) if publish::sha256(&bytes) == *hash => {
-                    if name.ends_with(".yaml") {
-                        let text = String::from_utf8_lossy(&bytes);
-                        let same = parse_archived(&doc.kind, name, &text)
-                            .is_some_and(|d| publish::content_hash(&d) == release.content_sha256);
-                        if !same {
-                            problems.push(format!(
-                                "{id} {}: {name} does not hold the recorded content",
-                                release.version
-                            ));
-                        }
-                    }
+            let rel = format!("{}/{name}", release.path);
+            let bytes = match archive::read(root, &rel) {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    problems.push(format!("{id} {}: {ARCHIVE}/{rel}: {e}", release.version));
+                    continue;
                 }
-                Ok(_) => problems.push(format!(
-                    "{id} {}: published/{}/{name} does not match its SHA-256 in the ledger",
-                    release.version, release.path
-                )),
-                Err(e) => problems.push(format!(
-                    "{id} {}: published/{}/{name}: {e}",
-                    release.version, release.path
-                )),
+            };
+            if publish::sha256(&bytes) != *hash {
+                problems.push(format!(
+                    "{id} {}: {ARCHIVE}/{rel} does not match its SHA-256 in the ledger",
+                    release.version
+                ));
+            } else if name.ends_with(".yaml") {
+                let text = String::from_utf8_lossy(&bytes);
+                let same = parse_archived(&doc.kind, name, &text)
+                    .is_some_and(|d| publish::content_hash(&d) == release.content_sha256);
+                if !same {
+                    problems.push(format!(
+                        "{id} {}: {name} does not hold the recorded content",
+                        release.version
+                    ));
+                }
             }
         }
-    }
-    let listed: BTreeSet<&str> = ledger.releases().map(|(_, _, r)| r.path.as_str()).collect();
-    for (_, rel) in leftovers(&archive, &listed)? {
-        eprintln!(
-            "note: published/{rel} is not in the ledger (left by an interrupted publish; the next publish removes it)"
-        );
+        if !release.files.contains_key(&format!("{}.yaml", doc.slug)) {
+            problems.push(format!(
+                "{id} {}: the ledger lists no {}.yaml for this release",
+                release.version, doc.slug
+            ));
+        }
     }
     for problem in &problems {
         eprintln!("error: {problem}");

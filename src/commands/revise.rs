@@ -259,9 +259,8 @@ pub(crate) fn parse_as(
 pub fn parse_date(flag: &str, text: Option<&str>) -> Result<Date, Error> {
     match text {
         Some(text) => text
-            .parse::<jiff::civil::Date>()
-            .map(Date)
-            .map_err(|_| Error::Usage(format!("invalid {flag} `{text}`: expected YYYY-MM-DD"))),
+            .parse::<Date>()
+            .map_err(|why| Error::Usage(format!("{flag}: {why}"))),
         None => crate::settings::parse_today(None),
     }
 }

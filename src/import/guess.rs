@@ -328,7 +328,7 @@ pub(crate) fn normalise_version(written: &str, scheme: VersionScheme) -> Option<
 }
 
 /// Shorten a text to its first characters, for the report.
-pub(crate) fn short(text: &str) -> String {
+pub fn short(text: &str) -> String {
     const MAX: usize = 24;
     if text.chars().count() <= MAX {
         return text.to_owned();

@@ -11,10 +11,13 @@
 //! the source is a diagnostic pointing at its line, and text that fits no field is kept in a
 //! step marked with a `# import:` comment, so that nothing of the source is lost.
 
+pub mod blocks;
+pub mod docx;
 mod guess;
 mod header;
 mod keywords;
 mod number;
+pub mod outline;
 pub mod read;
 pub mod split;
 pub mod structure;
@@ -22,6 +25,7 @@ pub mod yaml;
 
 use crate::diagnostic::Severity;
 
+pub use guess::short;
 pub use read::{Source, SourceKind, read};
 pub use split::{Line, Passage, split};
 pub use structure::{Draft, DraftStep, Outcome, RecordDraft, Settings, Skipped, build};

@@ -1,9 +1,6 @@
 //! Stage 1 of the import: a .txt, .md or .docx file → its lines of text (paragraphs, for .docx).
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
-
-use quick_xml::events::Event;
 
 use crate::error::Error;
 
@@ -34,6 +31,8 @@ pub struct Source {
     pub encoding: &'static str,
     /// The lines, line 1 first; for .docx, the paragraphs.
     pub lines: Vec<String>,
+    /// The document read by its markup (.md and .docx), for the structured import.
+    pub doc: Option<crate::import::blocks::Doc>,
 }
 
 impl Source {
@@ -77,15 +76,21 @@ pub fn read(path: &Path) -> Result<Source, Error> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let (encoding, lines) = match kind {
-        SourceKind::Docx => ("UTF-8", docx_paragraphs(&bytes, &display)?),
-        SourceKind::Text | SourceKind::Markdown => {
+    let (encoding, lines, doc) = match kind {
+        SourceKind::Docx => {
+            let doc = crate::import::docx::read(&bytes).map_err(|why| {
+                Error::Usage(format!("`{display}` is not a readable .docx: {why}"))
+            })?;
+            ("UTF-8", doc.lines.clone(), Some(doc))
+        }
+        SourceKind::Markdown => {
             let (encoding, text) = decode(&bytes, &display)?;
-            let mut lines = split_lines(&text);
-            if kind == SourceKind::Markdown {
-                lines = lines.iter().map(|l| markdown_line(l)).collect();
-            }
-            (encoding, lines)
+            let doc = crate::import::blocks::markdown(&text.replace("\r\n", "\n"));
+            (encoding, doc.lines.clone(), Some(doc))
+        }
+        SourceKind::Text => {
+            let (encoding, text) = decode(&bytes, &display)?;
+            (encoding, split_lines(&text), None)
         }
     };
     Ok(Source {
@@ -94,6 +99,7 @@ pub fn read(path: &Path) -> Result<Source, Error> {
         kind,
         encoding,
         lines,
+        doc,
     })
 }
 
@@ -149,123 +155,6 @@ fn clean_line(line: &str) -> String {
         .to_owned()
 }
 
-/// Take Markdown's markup off a line: `#` headings, `**`/`__` emphasis, table pipes (a table
-/// row becomes its cells separated by spaces; the `|---|` row becomes blank) and link targets.
-fn markdown_line(line: &str) -> String {
-    let trimmed = line.trim_start();
-    let mut text = trimmed.trim_start_matches('#');
-    if text.len() != trimmed.len() {
-        text = text.trim_start();
-    }
-    let mut out = text.replace("**", "").replace("__", "");
-    if out.starts_with('|') {
-        let cells: Vec<&str> = out
-            .trim_matches('|')
-            .split('|')
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .collect();
-        if cells
-            .iter()
-            .all(|c| c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')))
-        {
-            return String::new();
-        }
-        out = cells.join(" ");
-    }
-    // [text](target) → text
-    while let Some(open) = out.find("](") {
-        let Some(close) = out[open..].find(')') else {
-            break;
-        };
-        let Some(start) = out[..open].rfind('[') else {
-            break;
-        };
-        let label = out[start + 1..open].to_owned();
-        out.replace_range(start..open + close + 1, &label);
-    }
-    out
-}
-
-/// Largest `word/document.xml` read: a zip bomb must not fill the memory.
-const MAX_XML_BYTES: u64 = 256 * 1024 * 1024;
-
-/// Read the paragraphs of a .docx: `w:p` elements of `word/document.xml`; `w:t` is text,
-/// `w:tab` a space, `w:br`/`w:cr` a line break (a new line, like a new paragraph).
-fn docx_paragraphs(bytes: &[u8], display: &str) -> Result<Vec<String>, Error> {
-    let bad = |why: String| Error::Usage(format!("`{display}` is not a readable .docx: {why}"));
-    let mut archive =
-        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
-    let mut xml = String::new();
-    archive
-        .by_name("word/document.xml")
-        .map_err(|e| bad(format!("word/document.xml: {e}")))?
-        .take(MAX_XML_BYTES)
-        .read_to_string(&mut xml)
-        .map_err(|e| bad(format!("word/document.xml: {e}")))?;
-    paragraphs(&xml).map_err(bad)
-}
-
-/// Collect the paragraphs of WordprocessingML.
-pub fn paragraphs(xml: &str) -> Result<Vec<String>, String> {
-    let mut reader = quick_xml::Reader::from_str(xml);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    let mut in_text = false;
-    let mut in_paragraph = false;
-    loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| format!("XML error at byte {}: {e}", reader.error_position()))?;
-        match event {
-            Event::Start(e) => match e.local_name().as_ref() {
-                b"p" => {
-                    in_paragraph = true;
-                    line.clear();
-                }
-                b"t" => in_text = true,
-                b"tab" if in_paragraph => line.push(' '),
-                b"br" | b"cr" if in_paragraph => lines.push(std::mem::take(&mut line)),
-                _ => {}
-            },
-            Event::Empty(e) => match e.local_name().as_ref() {
-                b"tab" if in_paragraph => line.push(' '),
-                b"br" | b"cr" if in_paragraph => lines.push(std::mem::take(&mut line)),
-                b"p" => lines.push(String::new()),
-                _ => {}
-            },
-            Event::End(e) => match e.local_name().as_ref() {
-                b"p" => {
-                    in_paragraph = false;
-                    lines.push(clean_line(&std::mem::take(&mut line)));
-                }
-                b"t" => in_text = false,
-                _ => {}
-            },
-            Event::Text(t) if in_text => {
-                let text = t.decode().map_err(|e| e.to_string())?;
-                line.push_str(&text);
-            }
-            Event::CData(t) if in_text => {
-                line.push_str(&String::from_utf8_lossy(&t));
-            }
-            Event::GeneralRef(r) if in_text => {
-                if let Ok(Some(c)) = r.resolve_char_ref() {
-                    line.push(c);
-                } else {
-                    let name = r.decode().map_err(|e| e.to_string())?;
-                    let text = quick_xml::escape::resolve_predefined_entity(&name)
-                        .ok_or_else(|| format!("unknown entity `&{name};`"))?;
-                    line.push_str(text);
-                }
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    Ok(lines)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,29 +170,5 @@ mod tests {
     #[test]
     fn refuses_binary_text() {
         assert!(decode(b"ab\0cd", "x.txt").is_err());
-    }
-
-    #[test]
-    fn reads_docx_paragraphs() {
-        let xml = r#"<w:document xmlns:w="w"><w:body>
-            <w:p><w:r><w:t>1</w:t></w:r><w:r><w:tab/><w:t xml:space="preserve">目的 &amp; 范围</w:t></w:r></w:p>
-            <w:p/>
-            <w:p><w:r><w:t>a</w:t><w:br/><w:t>b&#x4E00;</w:t></w:r></w:p>
-            </w:body></w:document>"#;
-        assert_eq!(
-            paragraphs(xml).unwrap(),
-            vec!["1 目的 & 范围", "", "a", "b一"]
-        );
-    }
-
-    #[test]
-    fn strips_markdown() {
-        assert_eq!(markdown_line("## 1 目的"), "1 目的");
-        assert_eq!(
-            markdown_line("| 《表》 | 品质部 | 3年 |"),
-            "《表》 品质部 3年"
-        );
-        assert_eq!(markdown_line("|---|:--:|"), "");
-        assert_eq!(markdown_line("见[附件](a.pdf)和**重点**"), "见附件和重点");
     }
 }

@@ -26,6 +26,8 @@ pub struct Settings {
     /// Department names the set knows (departments and their aliases), to recognise them at
     /// the start of a duty.
     pub departments: Vec<String>,
+    /// More section headings, by field (docctl.yaml `import: {sections: …}`).
+    pub sections: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// A procedure as the import understood it, before it has an id and becomes YAML.
@@ -43,6 +45,8 @@ pub struct Draft {
     pub lang: Option<Lang>,
     /// 生效日期, when the header has one.
     pub effective: Option<String>,
+    /// 归口部门, when the header names one.
+    pub owner: Option<String>,
     /// Signatures with a date: (role, name, date).
     pub approval: Vec<(&'static str, String, String)>,
     /// 目的.
@@ -59,6 +63,8 @@ pub struct Draft {
     pub related: Vec<String>,
     /// 记录.
     pub records: Vec<RecordDraft>,
+    /// 附录: (title, Markdown text) — what fits no other field.
+    pub appendices: Vec<(String, String)>,
     /// `# import:` comments written above a field: (field, comment).
     pub comments: Vec<(&'static str, String)>,
     /// The guesses, for the report.
@@ -111,6 +117,8 @@ pub enum Outcome {
     Procedure(Box<Draft>),
     /// Not a procedure: reported and skipped.
     Skipped(Skipped),
+    /// A form, list or checklist (the structured import of .md and .docx).
+    Form(Box<crate::import::outline::FormDraft>),
 }
 
 /// Understand one passage of a source. The file's name is the title of last resort.

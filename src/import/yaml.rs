@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::edit::{double_quoted, is_line_break};
+use crate::import::outline::FormDraft;
 use crate::import::structure::{Draft, DraftStep, RecordDraft};
 use crate::model::Lang;
 
@@ -48,6 +49,9 @@ pub fn render(draft: &Draft, frame: Frame<'_>) -> String {
     y.line(0, "status: draft");
     if let Some(effective) = &draft.effective {
         y.line(0, &format!("effective: {}", scalar(effective)));
+    }
+    if let Some(owner) = &draft.owner {
+        y.field(0, "owner", owner);
     }
     match draft.lang {
         Some(Lang::ZhHant) => y.line(0, "lang: zh-Hant"),
@@ -117,6 +121,73 @@ pub fn render(draft: &Draft, frame: Frame<'_>) -> String {
             );
         }
     }
+    if !draft.appendices.is_empty() {
+        y.line(0, "appendices:");
+        for (title, text) in &draft.appendices {
+            y.entry(2, &[("title", Some(title)), ("text", Some(text))]);
+        }
+    }
+    y.out
+}
+
+/// Write a form draft as form YAML.
+pub fn render_form(form: &FormDraft, frame: Frame<'_>) -> String {
+    let mut y = Yaml::default();
+    y.line(
+        0,
+        &format!("# yaml-language-server: $schema={}", frame.schema),
+    );
+    y.comment(
+        0,
+        &format!(
+            "import: {DRAFTED_FROM} {}; review it, then set status: effective",
+            frame.source
+        ),
+    );
+    y.field(0, "id", frame.id);
+    y.field(0, "title", &form.title);
+    y.line(0, &format!("version: {}", scalar(&form.version)));
+    y.line(0, "status: draft");
+    if let Some(effective) = &form.effective {
+        y.line(0, &format!("effective: {}", scalar(effective)));
+    }
+    if let Some(owner) = &form.owner {
+        y.field(0, "owner", owner);
+    }
+    match form.lang {
+        Some(Lang::ZhHant) => y.line(0, "lang: zh-Hant"),
+        Some(Lang::En) => y.line(0, "lang: en"),
+        _ => {}
+    }
+    y.line(0, &format!("layout: {}", form.layout));
+    if !form.approval.is_empty() {
+        y.line(0, "approval:");
+        for (role, name, date) in &form.approval {
+            y.line(2, &format!("{role}:"));
+            y.field(4, "name", name);
+            y.line(4, &format!("date: {}", scalar(date)));
+        }
+    }
+    if !form.instructions.is_empty() {
+        y.field(0, "instructions", &form.instructions);
+    }
+    y.line(0, "fields:");
+    for field in &form.fields {
+        y.entry(
+            2,
+            &[
+                ("key", Some(&field.key)),
+                ("label", Some(&field.label)),
+                ("type", Some(&field.kind.to_owned())),
+            ],
+        );
+        if !field.columns.is_empty() {
+            y.line(4, "columns:");
+            for (key, label) in &field.columns {
+                y.entry(6, &[("key", Some(key)), ("label", Some(label))]);
+            }
+        }
+    }
     y.out
 }
 
@@ -168,9 +239,19 @@ impl Yaml {
     }
 
     fn value(&mut self, indent: usize, prefix: &str, value: &str) {
-        if value.chars().count() > BLOCK_AFTER && block_safe(value) {
+        let key_column = indent + if prefix.starts_with("- ") { 2 } else { 0 };
+        if literal_safe(value) {
+            // Several lines (paragraphs, a table): a literal block keeps them as written.
+            self.line(indent, &format!("{prefix}|-"));
+            for line in value.split('\n') {
+                if line.is_empty() {
+                    self.out.push('\n');
+                } else {
+                    self.line(key_column + 2, line);
+                }
+            }
+        } else if value.chars().count() > BLOCK_AFTER && block_safe(value) {
             // The text sits deeper than the key it belongs to: past the `- ` of an entry.
-            let key_column = indent + if prefix.starts_with("- ") { 2 } else { 0 };
             self.line(indent, &format!("{prefix}>-"));
             self.line(key_column + 2, value);
         } else {
@@ -227,6 +308,18 @@ impl Yaml {
             self.line(indent, "- {}");
         }
     }
+}
+
+/// Return whether a value of several lines can be written as a literal block scalar: no
+/// control character but line feeds and tabs, nothing but the text at its ends.
+fn literal_safe(value: &str) -> bool {
+    value.contains('\n')
+        && value == value.trim()
+        && !value.chars().any(|c| {
+            (c.is_control() && c != '\n' && c != '\t')
+                || (is_line_break(c) && c != '\n')
+                || c == '\u{feff}'
+        })
 }
 
 /// Return whether a value can be written as a one-line folded block scalar: no line break,

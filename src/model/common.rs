@@ -197,15 +197,56 @@ pub enum Lang {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(pub jiff::civil::Date);
 
+impl std::str::FromStr for Date {
+    type Err = String;
+
+    /// Parse `YYYY-MM-DD`, telling a date of the wrong shape (`2026-12-1`) from one that has
+    /// the shape but is not on the calendar (`2026-02-30`).
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        let parts: Vec<&str> = text.split('-').collect();
+        let shaped = parts.len() == 3
+            && [4, 2, 2]
+                .iter()
+                .zip(&parts)
+                .all(|(n, p)| p.len() == *n && p.bytes().all(|b| b.is_ascii_digit()));
+        if !shaped {
+            let hint = match parts.as_slice() {
+                [y, m, d]
+                    if [y, m, d]
+                        .iter()
+                        .all(|p| p.bytes().all(|b| b.is_ascii_digit()) && !p.is_empty()) =>
+                {
+                    format!(" ({y}-{m:0>2}-{d:0>2}?)")
+                }
+                _ => String::new(),
+            };
+            return Err(format!(
+                "invalid date `{text}`: write YYYY-MM-DD, with two digits for month and day{hint}"
+            ));
+        }
+        let (year, month): (i16, i8) = (
+            parts[0].parse().unwrap_or_default(),
+            parts[1].parse().unwrap_or_default(),
+        );
+        text.parse::<jiff::civil::Date>().map(Date).map_err(|_| {
+            match jiff::civil::Date::new(year, month, 1) {
+                Ok(first) => format!(
+                    "invalid date `{text}`: not a day of the calendar, {year}-{month:02} has {} days",
+                    first.days_in_month()
+                ),
+                Err(_) => {
+                    format!("invalid date `{text}`: there is no month {month:02}")
+                }
+            }
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        text.trim()
-            .parse::<jiff::civil::Date>()
-            .map(Date)
-            .map_err(|_| {
-                serde::de::Error::custom(format!("invalid date `{text}`, expected YYYY-MM-DD"))
-            })
+        text.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -238,6 +279,10 @@ pub struct Signature {
     pub name: Sp<Text>,
     /// The date of the signature.
     pub date: Sp<Date>,
+    /// The version signed (`docctl approve` writes it): a signature binds to the revision it
+    /// signed, so a version bumped by hand does not keep the old signatures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<Sp<Version>>,
 }
 
 /// The approval block: 编制, 审核, 批准.

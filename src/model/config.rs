@@ -36,6 +36,16 @@ pub struct Config {
     /// Flow charts (流程图): drawn for every procedure unless turned off, and where.
     #[serde(default)]
     pub flow: FlowSettings,
+    /// How `docctl import` reads legacy documents.
+    #[serde(default)]
+    pub import: ImportConfig,
+    /// How citations written without 《》 are checked.
+    #[serde(default)]
+    pub citations: CitationRules,
+    /// Compile many PDFs per typst process (typst's bundle export; default `true`); `false`
+    /// runs one typst process per document, like `docctl build --no-bundle`.
+    #[serde(default = "default_true")]
+    pub pdf_bundle: bool,
 }
 
 /// `flow:` in docctl.yaml.
@@ -43,7 +53,7 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 pub struct FlowSettings {
     /// Draw a flow chart for each procedure (a procedure's own `flow:` wins). Default true.
-    #[serde(default = "yes")]
+    #[serde(default = "default_true")]
     pub chart: bool,
     /// Where the chart stands: `steps` (at the end of 5 工作程序, the default) or `appendix`
     /// (附件, after 7 记录).
@@ -58,10 +68,6 @@ impl Default for FlowSettings {
             place: FlowPlace::Steps,
         }
     }
-}
-
-fn yes() -> bool {
-    true
 }
 
 /// Where a procedure's flow chart stands.
@@ -83,6 +89,47 @@ impl FlowPlace {
             FlowPlace::Appendix => "appendix",
         }
     }
+}
+
+/// `import:` in docctl.yaml.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportConfig {
+    /// More headings for a section, by field: `purpose`, `scope`, `responsibilities`,
+    /// `definitions`, `steps`, `related`, `records`, `appendix`; e.g. `purpose: [宗旨]`.
+    #[serde(default)]
+    pub sections: BTreeMap<String, Vec<String>>,
+}
+
+/// How `check` treats citations written in plain text.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CitationRules {
+    /// Give an info-level hint (`ref-plain`) to write 《X》 where a Chinese document names a
+    /// known document without brackets. Off by default.
+    #[serde(default)]
+    pub plain_hint: bool,
+    /// The severity of `ref-unresolved` for a title-shaped phrase written without 《》 (`SOP …`,
+    /// 按…程序, a quoted or italic title): `error`, `warning` (the default) or `off`.
+    #[serde(default)]
+    pub plain_unresolved: PlainSeverity,
+}
+
+/// The severity of a rule that can be turned down or off.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PlainSeverity {
+    /// An error.
+    Error,
+    /// A warning.
+    #[default]
+    Warning,
+    /// Not reported.
+    Off,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_review_months() -> u32 {

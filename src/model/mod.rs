@@ -10,9 +10,11 @@ pub use common::{
     Approval, Date, Department, DocId, HistoryEntry, Lang, Signature, Status, Text, Version,
     VersionScheme,
 };
-pub use config::{Config, External, FlowPlace, FlowSettings};
+pub use config::{
+    CitationRules, Config, External, FlowPlace, FlowSettings, ImportConfig, PlainSeverity,
+};
 pub use form::{Column, Field, FieldType, Form, Layout, Orientation};
-pub use procedure::{By, Definition, Procedure, RecordEntry, Responsibility, Step};
+pub use procedure::{Appendix, By, Definition, Procedure, RecordEntry, Responsibility, Step};
 pub use span::{Pos, Sp};
 
 /// Which kind of document a file holds.

@@ -57,12 +57,25 @@ pub struct Procedure {
     /// 记录: the forms this procedure produces.
     #[serde(default)]
     pub records: Vec<RecordEntry>,
+    /// 附录: text the seven sections do not hold (an appendix, an extra section), after 7.
+    #[serde(default)]
+    pub appendices: Vec<Appendix>,
     /// 修订记录, newest last.
     #[serde(default)]
     pub history: Vec<HistoryEntry>,
     /// Draw this procedure's flow chart (流程图); overrides `flow.chart` of docctl.yaml.
     #[serde(default)]
     pub flow: Option<bool>,
+}
+
+/// An appendix (附录): a titled text after section 7.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Appendix {
+    /// Its heading.
+    pub title: Sp<Text>,
+    /// Its text (Markdown: paragraphs, lists and tables).
+    pub text: Sp<Text>,
 }
 
 /// A defined term (定义).
@@ -137,13 +150,14 @@ impl Step {
         }
     }
 
-    /// Return the step's departments joined with 、 ("" when none).
-    pub fn by_text(&self) -> String {
+    /// Return the step's departments joined with `sep` (the language's list separator, 、 or
+    /// `, `); "" when none.
+    pub fn by_text(&self, sep: &str) -> String {
         self.departments()
             .iter()
             .map(|d| d.value.0.as_str())
             .collect::<Vec<_>>()
-            .join("、")
+            .join(sep)
     }
 }
 

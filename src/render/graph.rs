@@ -205,10 +205,13 @@ pub fn svg(
     }
     let size = (far + 120.0) * 2.0;
     let c = size / 2.0;
+    let lang = library.config.lang;
+    let label = html_escape(crate::render::labels::word(lang, "graph"));
+    let cjk = crate::render::view::LangCodes::of(lang).cjk;
     let mut out = String::new();
     let _ = write!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size:.0} {size:.0}\" width=\"{size:.0}\" height=\"{size:.0}\" font-family=\"Noto Sans CJK SC, sans-serif\" font-size=\"11\" role=\"img\" aria-label=\"reference graph\">\n\
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size:.0} {size:.0}\" width=\"{size:.0}\" height=\"{size:.0}\" font-family=\"Liberation Sans, Arial, Noto Sans CJK {cjk}, sans-serif\" font-size=\"11\" role=\"img\" aria-label=\"{label}\">\n\
 <defs><marker id=\"a\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"6\" markerHeight=\"6\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\" fill=\"#666\"/></marker>\
 <marker id=\"r\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"6\" markerHeight=\"6\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\" fill=\"#c00000\"/></marker></defs>\n\
 <rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n"
@@ -270,11 +273,12 @@ pub fn svg(
             Ok(i) => href(Target::Doc(*i)),
             Err(_) => None,
         };
+        let words = crate::render::labels::of(library.config.lang);
         let status = match (n.unresolved, n.status) {
-            (true, _) => " (未找到 unresolved)",
-            (_, Some(Status::Obsolete)) => " (作废 obsolete)",
-            (_, Some(Status::Draft)) => " (草稿 draft)",
-            _ => "",
+            (true, _) => format!(" ({})", words["unresolved"]),
+            (_, Some(Status::Obsolete)) => format!(" ({})", words["status_obsolete"]),
+            (_, Some(Status::Draft)) => format!(" ({})", words["status_draft"]),
+            _ => String::new(),
         };
         if let Some(link) = &link {
             let _ = write!(out, "<a href=\"{}\">", html_escape(link));

@@ -103,8 +103,8 @@ pub enum Cited {
     Page(String),
     /// A known document without a page here (an external standard).
     NoPage,
-    /// Nothing: the reference does not resolve (shown in red in HTML).
-    Unresolved,
+    /// Nothing: the reference does not resolve (shown in red in HTML, with this tooltip).
+    Unresolved(&'static str),
 }
 
 /// Render a text field (inline Markdown) for one output language; `link` says where each
@@ -359,12 +359,15 @@ impl Writer<'_> {
         for citation in cite::scan(text) {
             let href = match (self.link)(citation.inner) {
                 Cited::Page(href) => href,
-                Cited::Unresolved if lang == Lang::Html && citation.bracket.is_certain() => {
+                Cited::Unresolved(tooltip)
+                    if lang == Lang::Html && citation.bracket.is_certain() =>
+                {
                     self.out
                         .push_str(&escape(&text[rest..citation.start], lang));
                     let _ = write!(
                         self.out,
-                        "<span class=\"unresolved\" title=\"未找到此文件 (unresolved reference)\">{}</span>",
+                        "<span class=\"unresolved\" title=\"{}\">{}</span>",
+                        html_escape(tooltip),
                         html_escape(citation.raw(text))
                     );
                     rest = citation.end;
@@ -413,7 +416,7 @@ mod tests {
         if inner == "纠正与预防措施管理程序" {
             Cited::Page("QP-10.2-01.pdf".to_owned())
         } else {
-            Cited::Unresolved
+            Cited::Unresolved("未找到此文件")
         }
     }
 
@@ -421,7 +424,7 @@ mod tests {
     fn unresolved_citations_are_marked_in_html_only() {
         assert_eq!(
             rich("见《无此程序》", Lang::Html, &link),
-            "见<span class=\"unresolved\" title=\"未找到此文件 (unresolved reference)\">《无此程序》</span>"
+            "见<span class=\"unresolved\" title=\"未找到此文件\">《无此程序》</span>"
         );
         assert_eq!(rich("见《无此程序》", Lang::Typst, &link), "见《无此程序》");
     }

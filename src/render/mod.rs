@@ -2,6 +2,7 @@
 //! text, plus the manifest and the portal's front page. Nothing here touches the disk.
 
 pub mod graph;
+pub mod labels;
 pub mod markup;
 pub mod templates;
 pub mod view;
@@ -28,7 +29,7 @@ pub struct Formats {
     pub pdf: bool,
     /// HTML pages.
     pub html: bool,
-    /// Markdown (procedures).
+    /// Markdown (procedures and forms).
     pub md: bool,
     /// Excel workbooks (forms).
     pub xlsx: bool,
@@ -153,7 +154,8 @@ pub fn render(
             .or_default()
             .push(view::ProblemView::of(d));
     }
-    let html = ViewBuilder::new(library, index, Lang::Html);
+    let archived = archive.is_some();
+    let html = ViewBuilder::new(library, index, Lang::Html).archived(archived);
     let shared = Shared {
         library,
         templates,
@@ -162,8 +164,8 @@ pub fn render(
         problems,
         site_view: html.site(),
         html,
-        typst: ViewBuilder::new(library, index, Lang::Typst),
-        markdown: ViewBuilder::new(library, index, Lang::Markdown),
+        typst: ViewBuilder::new(library, index, Lang::Typst).archived(archived),
+        markdown: ViewBuilder::new(library, index, Lang::Markdown).archived(archived),
         archive,
     };
     let results: Vec<(ManifestEntry, IndexRow, Option<PdfJob>)> = (0..library.documents.len())
@@ -241,6 +243,8 @@ fn render_one(
     let slug = header.id.value.slug();
     let base = format!("{}/{slug}", kind.folder());
     let mut outputs = BTreeMap::new();
+    let lang = header.lang.unwrap_or(library.config.lang);
+    let words = labels::of(lang);
     let decorate = |h: &mut HeaderView| {
         if formats.pdf {
             h.pdf = format!("{slug}.pdf");
@@ -261,9 +265,21 @@ fn render_one(
                         Kind::Procedure => "procedure",
                         Kind::Form => "form",
                     },
+                    kind_label: match citing.kind() {
+                        Kind::Procedure => words["kind_procedure"],
+                        Kind::Form => words["kind_form"],
+                    },
                     status: header.status.value.as_str(),
+                    status_label: match header.status.value {
+                        crate::model::Status::Effective => "",
+                        other => labels::word(lang, &format!("status_{}", other.as_str())),
+                    },
                     href: html.href(Target::Doc(from)).unwrap_or_default(),
-                    sections: sections.join(", "),
+                    sections: sections
+                        .iter()
+                        .map(|s| section_label(words, s))
+                        .collect::<Vec<_>>()
+                        .join(words["list_sep"]),
                 }
             })
             .collect();
@@ -284,7 +300,7 @@ fn render_one(
                     released: r.released.clone(),
                     superseded: r.superseded.as_ref().map(|s| match &s.by {
                         Some(by) => format!("{by} ({})", s.date),
-                        None => format!("withdrawn ({})", s.date),
+                        None => format!("{} ({})", words["withdrawn"], s.date),
                     }),
                     pdf: format!("{archive}/{}/{slug}.pdf", r.path),
                     html: format!("{archive}/{}/{slug}.html", r.path),
@@ -318,16 +334,19 @@ fn render_one(
         outputs.insert("html", format!("{base}.html"));
     }
     if formats.md {
-        if let Document::Procedure(p) = doc {
-            let text = render_doc(
+        let text = match doc {
+            Document::Procedure(p) => render_doc(
                 templates,
                 "procedure.md",
                 site_view,
                 &markdown.procedure(doc, p),
-            )?;
-            sink(&format!("{base}.md"), text.as_bytes())?;
-            outputs.insert("md", format!("{base}.md"));
-        }
+            )?,
+            Document::Form(f) => {
+                render_doc(templates, "form.md", site_view, &markdown.form(doc, f))?
+            }
+        };
+        sink(&format!("{base}.md"), text.as_bytes())?;
+        outputs.insert("md", format!("{base}.md"));
     }
     let mut job = None;
     if formats.pdf {
@@ -381,7 +400,8 @@ fn render_one(
         source: loaded.file.clone(),
         outputs,
     };
-    let row = IndexRow::new(&entry, doc);
+    let status = view::StatusView::of(header.status.value, library.config.lang, html.released(doc));
+    let row = IndexRow::new(&entry, doc, status);
     Ok((entry, row, job))
 }
 
@@ -433,7 +453,7 @@ struct IndexRow {
 }
 
 impl IndexRow {
-    fn new(entry: &ManifestEntry, doc: &Document) -> Self {
+    fn new(entry: &ManifestEntry, doc: &Document, status: view::StatusView) -> Self {
         let header = doc.header();
         let mut search = format!("{} {}", entry.id, entry.title);
         for alias in header.aliases {
@@ -452,7 +472,7 @@ impl IndexRow {
             version: entry.version.clone(),
             effective: entry.effective.clone(),
             owner: entry.owner.clone(),
-            status: view::StatusView::of(header.status.value, header.lang.unwrap_or_default()),
+            status,
             html: get("html"),
             pdf: get("pdf"),
             md: get("md"),
@@ -491,7 +511,8 @@ fn portal_pages(
         .filter(|e| e.to.is_none())
         .map(|e| {
             let header = library.documents[e.from].doc.header();
-            serde_json::json!({"id": header.id.value.0, "title": header.title.value.0, "section": e.section, "cited": e.cited,
+            let section = section_label(labels::of(library.config.lang), &e.section);
+            serde_json::json!({"id": header.id.value.0, "title": header.title.value.0, "section": section, "cited": e.cited,
                 "href": page_href(Target::Doc(e.from)).unwrap_or_default()})
         })
         .collect();
@@ -531,7 +552,10 @@ fn portal_pages(
         "coverage.html",
         templates.render("coverage.html", &context)?.as_bytes(),
     )?;
-    sink("coverage.csv", crate::coverage::csv(&matrix).as_bytes())?;
+    sink(
+        "coverage.csv",
+        crate::coverage::csv(&matrix, library.config.lang).as_bytes(),
+    )?;
 
     let by_file: BTreeMap<&str, String> = library
         .documents
@@ -562,6 +586,16 @@ fn portal_pages(
         templates.render("problems.html", &context)?.as_bytes(),
     )?;
     Ok(())
+}
+
+/// A citing section as a reader sees it: a form's `procedure` and `instructions` by their
+/// names in the page's language, a section number or a field key as it is.
+fn section_label(words: &labels::Labels, section: &str) -> String {
+    match section {
+        "procedure" => words["procedure_of_form"].to_owned(),
+        "instructions" => words["instructions"].to_owned(),
+        other => other.to_owned(),
+    }
 }
 
 /// The text fields the portal's search covers, besides id, title and aliases: a procedure's

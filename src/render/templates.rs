@@ -55,6 +55,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "procedure.md.tera",
         include_str!("../../templates/procedure.md.tera"),
     ),
+    ("form.md.tera", include_str!("../../templates/form.md.tera")),
     (
         "redline.typ.tera",
         include_str!("../../templates/redline.typ.tera"),

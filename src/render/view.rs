@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::load::Library;
 use crate::model::{Document, Form, Lang as DocLang, Procedure, Status, Step};
+use crate::render::labels;
 use crate::render::markup::{self, Lang};
 use crate::validate::{Index, Target};
 
@@ -21,262 +22,65 @@ pub struct SiteView {
     pub system: String,
     /// The docctl version that rendered the page.
     pub generator: String,
+    /// The set's default language for HTML (`zh-CN`, `zh-TW`, `en`): portal pages and lists.
+    pub lang: &'static str,
+    /// Noto CJK variant of the set's default language: `SC` or `TC`.
+    pub cjk: &'static str,
+    /// Typst `lang` of the set's default language.
+    pub typst_lang: &'static str,
+    /// Typst `region` of the set's default language.
+    pub typst_region: &'static str,
+    /// Fixed words in the set's default language (portal pages, lists).
+    pub labels: &'static Labels,
 }
 
-/// Fixed words of a controlled document in the document's language.
-#[derive(Debug, Clone, Serialize)]
-pub struct Labels {
-    /// 文件编号.
-    pub number: &'static str,
-    /// 版本.
-    pub version: &'static str,
-    /// 生效日期.
-    pub effective: &'static str,
-    /// 页码 (the label of the page cell).
-    pub page: &'static str,
-    /// 第 … 页 (text before the page number).
-    pub page_before: &'static str,
-    /// 页 共 … (between page number and total).
-    pub page_middle: &'static str,
-    /// 页 (after the total).
-    pub page_after: &'static str,
-    /// 编制.
-    pub prepared: &'static str,
-    /// 审核.
-    pub reviewed: &'static str,
-    /// 批准.
-    pub approved: &'static str,
-    /// 日期.
-    pub date: &'static str,
-    /// 分发部门.
-    pub distribution: &'static str,
-    /// 修订记录.
-    pub history: &'static str,
-    /// 修订内容.
-    pub change: &'static str,
-    /// 修订人.
-    pub by: &'static str,
-    /// 目的.
-    pub purpose: &'static str,
-    /// 范围.
-    pub scope: &'static str,
-    /// 职责.
-    pub responsibilities: &'static str,
-    /// 定义.
-    pub definitions: &'static str,
-    /// 无 (none).
-    pub none: &'static str,
-    /// 工作程序.
-    pub steps: &'static str,
-    /// 相关文件.
-    pub related: &'static str,
-    /// 记录.
-    pub records: &'static str,
-    /// 记录名称.
-    pub record_name: &'static str,
-    /// 表单编号.
-    pub form_number: &'static str,
-    /// 保存部门.
-    pub keeper: &'static str,
-    /// 保存期限.
-    pub retention: &'static str,
-    /// 序号.
-    pub serial: &'static str,
-    /// 负责部门.
-    pub responsible: &'static str,
-    /// 归口部门.
-    pub owner: &'static str,
-    /// The copy notice: 未经批准,不准复印.
-    pub notice: &'static str,
-    /// 受控状态.
-    pub status: &'static str,
-    /// 流程图 (the heading of the flow chart).
-    pub flow: &'static str,
-    /// 附件 (an appendix, where the flow chart may stand).
-    pub appendix: &'static str,
-    /// The fixed words printed in the flow chart (开始, 结束, 是, 否, 续下页, 接上页, 记录).
-    pub flow_words: crate::flow::FlowWords,
-}
-
-const ZH_HANS: Labels = Labels {
-    number: "文件编号",
-    version: "版本",
-    effective: "生效日期",
-    page: "页码",
-    page_before: "第 ",
-    page_middle: " 页 共 ",
-    page_after: " 页",
-    prepared: "编制",
-    reviewed: "审核",
-    approved: "批准",
-    date: "日期",
-    distribution: "分发部门",
-    history: "修订记录",
-    change: "修订内容",
-    by: "修订人",
-    purpose: "目的",
-    scope: "范围",
-    responsibilities: "职责",
-    definitions: "定义",
-    none: "无",
-    steps: "工作程序",
-    related: "相关文件",
-    records: "记录",
-    record_name: "记录名称",
-    form_number: "表单编号",
-    keeper: "保存部门",
-    retention: "保存期限",
-    serial: "序号",
-    responsible: "负责部门",
-    owner: "归口部门",
-    notice: "未经批准,不准复印",
-    status: "受控状态",
-    flow: "流程图",
-    appendix: "附件",
-    flow_words: crate::flow::FlowWords {
-        start: "开始",
-        end: "结束",
-        yes: "是",
-        no: "否",
-        continued: "续下页",
-        from_before: "接上页",
-        records: "记录",
-    },
-};
-
-const ZH_HANT: Labels = Labels {
-    number: "文件編號",
-    version: "版本",
-    effective: "生效日期",
-    page: "頁碼",
-    page_before: "第 ",
-    page_middle: " 頁 共 ",
-    page_after: " 頁",
-    prepared: "編制",
-    reviewed: "審核",
-    approved: "批准",
-    date: "日期",
-    distribution: "分發部門",
-    history: "修訂記錄",
-    change: "修訂內容",
-    by: "修訂人",
-    purpose: "目的",
-    scope: "範圍",
-    responsibilities: "權責",
-    definitions: "定義",
-    none: "無",
-    steps: "作業內容",
-    related: "相關文件",
-    records: "記錄",
-    record_name: "記錄名稱",
-    form_number: "表單編號",
-    keeper: "保存部門",
-    retention: "保存期限",
-    serial: "序號",
-    responsible: "負責部門",
-    owner: "歸口部門",
-    notice: "未經批准,不准複印",
-    status: "受控狀態",
-    flow: "流程圖",
-    appendix: "附件",
-    flow_words: crate::flow::FlowWords {
-        start: "開始",
-        end: "結束",
-        yes: "是",
-        no: "否",
-        continued: "續下頁",
-        from_before: "接上頁",
-        records: "記錄",
-    },
-};
-
-const EN: Labels = Labels {
-    number: "Document No.",
-    version: "Revision",
-    effective: "Effective",
-    page: "Page",
-    page_before: "Page ",
-    page_middle: " of ",
-    page_after: "",
-    prepared: "Prepared",
-    reviewed: "Reviewed",
-    approved: "Approved",
-    date: "Date",
-    distribution: "Distribution",
-    history: "Revision history",
-    change: "Change",
-    by: "By",
-    purpose: "Purpose",
-    scope: "Scope",
-    responsibilities: "Responsibilities",
-    definitions: "Definitions",
-    none: "None",
-    steps: "Procedure",
-    related: "Related documents",
-    records: "Records",
-    record_name: "Record",
-    form_number: "Form No.",
-    keeper: "Kept by",
-    retention: "Retention",
-    serial: "No.",
-    responsible: "Responsible",
-    owner: "Owner",
-    notice: "Do not copy without approval",
-    status: "Status",
-    flow: "Flow chart",
-    appendix: "Appendix",
-    flow_words: crate::flow::FlowWords {
-        start: "Start",
-        end: "End",
-        yes: "Yes",
-        no: "No",
-        continued: "cont. next page",
-        from_before: "from previous page",
-        records: "Records",
-    },
-};
+pub use crate::render::labels::Labels;
 
 /// The status of a document as shown: word, stamp and colour.
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusView {
     /// draft | effective | obsolete.
     pub code: &'static str,
-    /// 受控 / 草稿 / 作废 (or the English word).
+    /// Whether the page is the controlled copy: effective and released (or effective in a set
+    /// without a `published/` archive, where the build is the issue).
+    pub controlled: bool,
+    /// 受控 / 未发布 / 草稿 / 作废 (or the English word).
     pub label: &'static str,
-    /// The text of the stamp: 受控文件 / 草稿 / 作废.
+    /// The text of the stamp: 受控文件 / 工作副本 · 未发布 / 草稿 · 未发布 / 作废.
     pub stamp: &'static str,
     /// The stamp's colour as hex, e.g. `#c00000`.
     pub color: &'static str,
 }
 
 impl StatusView {
-    /// Return how a status is shown in a language.
-    pub fn of(status: Status, lang: DocLang) -> StatusView {
-        status_view(status, lang)
-    }
-}
-
-fn status_view(status: Status, lang: DocLang) -> StatusView {
-    let (label, stamp) = match (status, lang) {
-        (Status::Effective, DocLang::En) => ("Controlled", "CONTROLLED"),
-        (Status::Draft, DocLang::En) => ("Draft", "DRAFT"),
-        (Status::Obsolete, DocLang::En) => ("Obsolete", "OBSOLETE"),
-        (Status::Effective, DocLang::ZhHant) => ("受控", "受控文件"),
-        (Status::Effective, _) => ("受控", "受控文件"),
-        (Status::Draft, _) => ("草稿", "草稿"),
-        (Status::Obsolete, DocLang::ZhHant) => ("作廢", "作廢"),
-        (Status::Obsolete, _) => ("作废", "作废"),
-    };
-    let color = match status {
-        Status::Effective => "#c00000",
-        Status::Draft => "#1f4e9e",
-        Status::Obsolete => "#555555",
-    };
-    StatusView {
-        code: status.as_str(),
-        label,
-        stamp,
-        color,
+    /// Return how a status is shown in a language; `released` says whether this revision is
+    /// the current release (see [`StatusView::controlled`]).
+    pub fn of(status: Status, lang: DocLang, released: bool) -> StatusView {
+        let key = match status {
+            Status::Effective if released => "effective",
+            Status::Effective => "working",
+            Status::Draft => "draft",
+            Status::Obsolete => "obsolete",
+        };
+        let color = match key {
+            "effective" => "#c00000",
+            "obsolete" => "#555555",
+            _ => "#1f4e9e",
+        };
+        let words = labels::of(lang);
+        let word = |prefix: &str| {
+            words
+                .get(format!("{prefix}_{key}").as_str())
+                .copied()
+                .unwrap_or("")
+        };
+        StatusView {
+            code: status.as_str(),
+            controlled: key == "effective",
+            label: word("status"),
+            stamp: word("stamp"),
+            color,
+        }
     }
 }
 
@@ -341,7 +145,10 @@ pub struct HeaderView {
     /// Noto CJK variant: `SC` or `TC`.
     pub cjk: &'static str,
     /// Fixed words in the document's language.
-    pub labels: Labels,
+    pub labels: &'static Labels,
+    /// Whether the set has a `published/` archive: the page then lists the document's releases
+    /// (or says that it has none).
+    pub archived: bool,
     /// 编制/审核/批准.
     pub approval: ApprovalView,
     /// 分发部门.
@@ -390,6 +197,10 @@ pub struct CitedByView {
     pub kind: &'static str,
     /// draft | effective | obsolete.
     pub status: &'static str,
+    /// procedure | form in the citing page's language.
+    pub kind_label: &'static str,
+    /// Its status word in the citing page's language when it is not controlled, else "".
+    pub status_label: &'static str,
     /// The address of its page.
     pub href: String,
     /// Where it cites this document: `5.2, 6.1`.
@@ -422,6 +233,7 @@ impl ProblemView {
             severity: match d.severity {
                 crate::diagnostic::Severity::Error => "error",
                 crate::diagnostic::Severity::Warning => "warning",
+                crate::diagnostic::Severity::Info => "info",
             },
             code: d.code,
             message: d.message.clone(),
@@ -520,6 +332,8 @@ pub struct ProcedureView {
     pub records: Vec<RecordView>,
     /// The flow chart (流程图), unless the document or docctl.yaml turns it off.
     pub flow: Option<FlowView>,
+    /// 附录: (title, rendered text).
+    pub appendices: Vec<AppendixView>,
 }
 
 /// A procedure's flow chart, laid out once by docctl (see `crate::flow`).
@@ -535,6 +349,15 @@ pub struct FlowView {
     pub mermaid: String,
 }
 
+/// An appendix as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppendixView {
+    /// Its heading, escaped.
+    pub title: String,
+    /// Its text, rendered.
+    pub text: String,
+}
+
 /// A form field as templates see it.
 #[derive(Debug, Clone, Serialize)]
 pub struct FieldView {
@@ -544,6 +367,8 @@ pub struct FieldView {
     pub label: String,
     /// text | textarea | number | date | choice | multichoice | checkbox | signature | table | section.
     pub kind: &'static str,
+    /// The kind in the form's language (文本, 日期 …).
+    pub kind_label: &'static str,
     /// Whether it must be filled.
     pub required: bool,
     /// Choices.
@@ -612,6 +437,39 @@ pub struct ViewBuilder<'a> {
     library: &'a Library,
     index: &'a Index,
     lang: Lang,
+    archived: bool,
+    /// The words of the document being rendered (tooltips inside rich text).
+    words: &'static Labels,
+}
+
+/// The codes of a document language in each output.
+#[derive(Debug, Clone, Copy)]
+pub struct LangCodes {
+    /// BCP 47 for HTML: `zh-CN`, `zh-TW`, `en`.
+    pub html: &'static str,
+    /// Typst `lang`.
+    pub typst_lang: &'static str,
+    /// Typst `region`.
+    pub typst_region: &'static str,
+    /// Noto CJK variant: `SC` or `TC` (Han characters in an English document are simplified).
+    pub cjk: &'static str,
+}
+
+impl LangCodes {
+    /// Return the codes of a language.
+    pub fn of(lang: DocLang) -> LangCodes {
+        let (html, typst_lang, typst_region, cjk) = match lang {
+            DocLang::ZhHans => ("zh-CN", "zh", "cn", "SC"),
+            DocLang::ZhHant => ("zh-TW", "zh", "tw", "TC"),
+            DocLang::En => ("en", "en", "gb", "SC"),
+        };
+        LangCodes {
+            html,
+            typst_lang,
+            typst_region,
+            cjk,
+        }
+    }
 }
 
 impl<'a> ViewBuilder<'a> {
@@ -621,7 +479,25 @@ impl<'a> ViewBuilder<'a> {
             library,
             index,
             lang,
+            archived: false,
+            words: labels::of(library.config.lang),
         }
+    }
+
+    /// Return a builder for one document's text: its words are in the document's language.
+    fn for_doc(&self, doc: &Document) -> ViewBuilder<'a> {
+        let lang = doc.header().lang.unwrap_or(self.library.config.lang);
+        ViewBuilder {
+            words: labels::of(lang),
+            ..*self
+        }
+    }
+
+    /// Say whether the set has a `published/` archive: then only the current release of an
+    /// effective document is shown as controlled, any other revision as a working copy.
+    pub fn archived(mut self, archived: bool) -> Self {
+        self.archived = archived;
+        self
     }
 
     /// Return the site view.
@@ -635,6 +511,11 @@ impl<'a> ViewBuilder<'a> {
                 .map(|s| s.to_string())
                 .unwrap_or_default(),
             generator: format!("docctl {}", env!("CARGO_PKG_VERSION")),
+            lang: LangCodes::of(config.lang).html,
+            cjk: LangCodes::of(config.lang).cjk,
+            typst_lang: LangCodes::of(config.lang).typst_lang,
+            typst_region: LangCodes::of(config.lang).typst_region,
+            labels: labels::of(config.lang),
         }
     }
 
@@ -659,7 +540,7 @@ impl<'a> ViewBuilder<'a> {
             Some(hit) => self
                 .href(hit.target)
                 .map_or(markup::Cited::NoPage, markup::Cited::Page),
-            None => markup::Cited::Unresolved,
+            None => markup::Cited::Unresolved(self.words["unresolved_cite"]),
         }
     }
 
@@ -668,14 +549,25 @@ impl<'a> ViewBuilder<'a> {
         markup::rich(text, self.lang, &|cited| self.link(cited))
     }
 
+    /// Return whether a document's revision is the released one: the ledger's current release
+    /// has its version, or the set has no archive (the build is the issue).
+    pub fn released(&self, doc: &Document) -> bool {
+        let header = doc.header();
+        !self.archived
+            || self
+                .library
+                .ledger
+                .documents
+                .get(&header.id.value.0)
+                .and_then(|d| d.releases.last())
+                .is_some_and(|r| r.version == header.version.value.0 && r.superseded.is_none())
+    }
+
     fn header(&self, doc: &Document) -> HeaderView {
         let header = doc.header();
         let lang = header.lang.unwrap_or(self.library.config.lang);
-        let (html_lang, typst_lang, typst_region, cjk, labels) = match lang {
-            DocLang::ZhHans => ("zh-CN", "zh", "cn", "SC", ZH_HANS),
-            DocLang::ZhHant => ("zh-TW", "zh", "tw", "TC", ZH_HANT),
-            DocLang::En => ("en", "en", "gb", "SC", EN),
-        };
+        let codes = LangCodes::of(lang);
+        let released = self.released(doc);
         let sign = |s: Option<&crate::model::Sp<crate::model::Signature>>| {
             s.map(|s| SignView {
                 name: s.value.name.to_string(),
@@ -701,7 +593,7 @@ impl<'a> ViewBuilder<'a> {
             slug: header.id.value.slug(),
             title: header.title.to_string(),
             version: header.version.value.to_string(),
-            status: status_view(header.status.value, lang),
+            status: StatusView::of(header.status.value, lang, released),
             effective: header
                 .effective
                 .map(|d| d.value.to_string())
@@ -710,11 +602,12 @@ impl<'a> ViewBuilder<'a> {
                 .owner
                 .map(|o| o.value.to_string())
                 .unwrap_or_default(),
-            lang: html_lang,
-            typst_lang,
-            typst_region,
-            cjk,
-            labels,
+            lang: codes.html,
+            typst_lang: codes.typst_lang,
+            typst_region: codes.typst_region,
+            cjk: codes.cjk,
+            labels: labels::of(lang),
+            archived: self.archived,
             approval: approval.unwrap_or_default(),
             distribution: header
                 .distribution
@@ -742,6 +635,11 @@ impl<'a> ViewBuilder<'a> {
 
     /// Return the view of a procedure.
     pub fn procedure(&self, doc: &Document, p: &Procedure) -> ProcedureView {
+        let this = self.for_doc(doc);
+        this.procedure_view(doc, p)
+    }
+
+    fn procedure_view(&self, doc: &Document, p: &Procedure) -> ProcedureView {
         let mut steps = Vec::new();
         self.steps(&p.steps, "5", 1, &mut steps);
         let related = p
@@ -785,7 +683,7 @@ impl<'a> ViewBuilder<'a> {
             })
             .collect();
         let header = self.header(doc);
-        let flow = self.flow(p, &header.labels);
+        let flow = self.flow(p, header.labels);
         ProcedureView {
             header,
             flow,
@@ -812,6 +710,14 @@ impl<'a> ViewBuilder<'a> {
             steps,
             related,
             records,
+            appendices: p
+                .appendices
+                .iter()
+                .map(|a| AppendixView {
+                    title: self.rich(&a.title),
+                    text: self.rich(&a.text),
+                })
+                .collect(),
         }
     }
 
@@ -836,7 +742,7 @@ impl<'a> ViewBuilder<'a> {
         };
         let chart = crate::flow::layout(
             p,
-            &labels.flow_words,
+            &crate::flow::FlowWords::of(labels),
             crate::flow::FlowSize::default(),
             &is_record,
         );
@@ -871,7 +777,7 @@ impl<'a> ViewBuilder<'a> {
                     .as_ref()
                     .map(|t| self.rich(t))
                     .unwrap_or_default(),
-                by: step.by_text(),
+                by: step.by_text(self.words["list_sep"]),
                 text: step.text.as_ref().map(|t| self.rich(t)).unwrap_or_default(),
             });
             self.steps(&step.steps, &number, depth + 1, out);
@@ -880,6 +786,11 @@ impl<'a> ViewBuilder<'a> {
 
     /// Return the view of a form.
     pub fn form(&self, doc: &Document, f: &Form) -> FormView {
+        let this = self.for_doc(doc);
+        this.form_view(doc, f)
+    }
+
+    fn form_view(&self, doc: &Document, f: &Form) -> FormView {
         let field_kind = |k: crate::model::FieldType| -> &'static str {
             use crate::model::FieldType::*;
             match k {
@@ -905,8 +816,16 @@ impl<'a> ViewBuilder<'a> {
             Some(crate::model::Layout::Register) => "register",
             _ => "sheet",
         };
+        let header = self.header(doc);
+        let words = header.labels;
+        let kind_label = |kind: &str| {
+            words
+                .get(format!("field_{kind}").as_str())
+                .copied()
+                .unwrap_or("")
+        };
         FormView {
-            header: self.header(doc),
+            header,
             procedure: f
                 .procedure
                 .as_ref()
@@ -933,6 +852,7 @@ impl<'a> ViewBuilder<'a> {
                     key: field.key.to_string(),
                     label: field.label.to_string(),
                     kind: field_kind(field.kind.value),
+                    kind_label: kind_label(field_kind(field.kind.value)),
                     required: field.required,
                     options: options(&field.options),
                     lines: field.lines.unwrap_or(3),
@@ -1012,6 +932,16 @@ pub struct RedlineView {
     pub date: String,
     /// The sections that differ, in the newer revision's order (修订对照表 rows).
     pub sections: Vec<crate::redline::SectionChange>,
+    /// The newer revision's language for HTML (`zh-CN`, `zh-TW`, `en`).
+    pub lang: &'static str,
+    /// Noto CJK variant: `SC` or `TC`.
+    pub cjk: &'static str,
+    /// Typst `lang`.
+    pub typst_lang: &'static str,
+    /// Typst `region`.
+    pub typst_region: &'static str,
+    /// Fixed words in the newer revision's language.
+    pub labels: &'static Labels,
 }
 
 /// A master list, under `doc` in `list.typ` and `list.html`; the same rows go to CSV and XLSX.

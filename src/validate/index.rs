@@ -2,9 +2,13 @@
 
 use std::collections::HashMap;
 
+use unicode_normalization::UnicodeNormalization;
+
+use crate::cite::{self, Citation};
 use crate::diagnostic::Diagnostic;
 use crate::fold;
 use crate::load::{CONFIG_FILE, Library};
+use crate::mention::Names;
 use crate::model::{Document, Status};
 
 /// What a reference can point at.
@@ -33,7 +37,39 @@ pub struct Index {
     keys: HashMap<String, Hit>,
     /// Folded title or alias → the title to suggest, for "did you mean".
     titles: Vec<(String, String)>,
+    /// Every name, for mentions in plain text.
+    names: Names,
+    /// Per variant stage: the title's words normalised that far → the documents with it.
+    stages: Vec<HashMap<String, Vec<Target>>>,
+    /// Normalised titles (words joined by spaces, or the folded key for Chinese), sorted, for
+    /// titles cut short.
+    prefixes: Vec<(String, Target)>,
 }
+
+/// How a citation resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// Its title, id or alias exactly (after normalisation).
+    Exact(Hit),
+    /// One document, through a variant of its title: the kind of variant.
+    Variant(Target, &'static str),
+    /// `X and Y`: two citations, each a title (or a variant of one).
+    Split(Vec<(Target, Option<&'static str>)>),
+    /// Several documents through variants.
+    Ambiguous(Vec<Target>),
+    /// Nothing.
+    Unresolved,
+}
+
+/// The variant stages, each normalising more than the one before, with the name given to a
+/// citation that first matches at that stage.
+const STAGES: &[&str] = &[
+    "ID-style prefix or punctuation",
+    "trailing acronym",
+    "singular/plural",
+    "ID-style prefix",
+    "word order",
+];
 
 impl Index {
     /// Index the set; report ids and titles that are not unique.
@@ -114,7 +150,172 @@ impl Index {
                 owners.insert(key, format!("{file} ({})", header.id.value));
             }
         }
+        index.variants(library);
         (index, problems)
+    }
+
+    /// Build the automaton of names and the variant tables.
+    fn variants(&mut self, library: &Library) {
+        let mut ids: Vec<&str> = Vec::new();
+        let mut named: Vec<(&str, Target)> = Vec::new();
+        for (i, external) in library.config.external.iter().enumerate() {
+            ids.push(&external.id);
+            named.push((&external.title, Target::External(i)));
+        }
+        for (i, loaded) in library.documents.iter().enumerate() {
+            let header = loaded.doc.header();
+            ids.push(&header.id.value.0);
+            named.push((&header.title.value.0, Target::Doc(i)));
+            named.extend(
+                header
+                    .aliases
+                    .iter()
+                    .map(|a| (a.value.0.as_str(), Target::Doc(i))),
+            );
+        }
+        self.names = Names::build(ids.into_iter().chain(named.iter().map(|(n, _)| *n)));
+        self.stages = vec![HashMap::new(); STAGES.len()];
+        for &(name, target) in &named {
+            if is_latin_title(name) {
+                for (stage, map) in self.stages.iter_mut().enumerate() {
+                    let targets = map.entry(stage_key(name, stage)).or_default();
+                    if !targets.contains(&target) {
+                        targets.push(target);
+                    }
+                }
+            }
+            self.prefixes.push((prefix_key(name), target));
+        }
+        self.prefixes.sort();
+        self.prefixes.dedup();
+    }
+
+    /// Find every citation in a text: 《…》 and the other brackets, quoted and italic titles,
+    /// known names in plain text and title-shaped phrases — in order, not overlapping.
+    pub fn citations<'t>(&self, text: &'t str) -> Vec<Citation<'t>> {
+        let mut found = cite::scan(text);
+        for emphasis in cite::scan_emphasis(text) {
+            let overlaps = found
+                .iter()
+                .any(|c| c.start < emphasis.end && emphasis.start < c.end);
+            if !overlaps && self.is_citation(&emphasis) {
+                found.push(emphasis);
+            }
+        }
+        found.sort_by_key(|c| c.start);
+        let spans: Vec<(usize, usize)> = found.iter().map(|c| (c.start, c.end)).collect();
+        let mut plain = self.names.find(text, &spans);
+        let mut phrases = cite::scan_sop(text);
+        phrases.extend(cite::scan_chinese_phrases(text));
+        for phrase in phrases {
+            if spans
+                .iter()
+                .any(|&(s, e)| s < phrase.end && phrase.start < e)
+            {
+                continue;
+            }
+            let inside: Vec<usize> = (0..plain.len())
+                .filter(|&k| plain[k].start < phrase.end && phrase.start < plain[k].end)
+                .collect();
+            let covered = inside.iter().any(|&k| {
+                let m = &plain[k];
+                m.end == phrase.end
+                    && m.start >= phrase.start
+                    && FILLERS.contains(&text[phrase.start..m.start].trim())
+            });
+            if covered || self.resolve(phrase.inner).is_some() {
+                continue;
+            }
+            for k in inside.into_iter().rev() {
+                plain.remove(k);
+            }
+            plain.push(phrase);
+        }
+        found.extend(plain);
+        found.sort_by_key(|c| c.start);
+        found
+    }
+
+    /// Return whether a quoted or italic phrase is a citation: it names a document (or a
+    /// variant of one), or it looks like a title.
+    fn is_citation(&self, citation: &Citation<'_>) -> bool {
+        cite::looks_like_title(&fold::key(citation.inner))
+            || cite::looks_like_english_title(citation.inner)
+            || self.resolve_loose(citation.inner) != Resolution::Unresolved
+    }
+
+    /// Resolve a citation exactly, or through a variant of a title.
+    pub fn resolve_loose(&self, cited: &str) -> Resolution {
+        if let Some(hit) = self.resolve(cited) {
+            return Resolution::Exact(hit);
+        }
+        match self.variant(cited) {
+            Resolution::Unresolved => {}
+            other => return other,
+        }
+        // `X and Y`, each a title.
+        if is_latin_title(cited) {
+            for (at, _) in cited.match_indices(" and ") {
+                let (left, right) = (&cited[..at], &cited[at + 5..]);
+                let prefix = left.split_whitespace().next().filter(|w| *w == "SOP");
+                let one = |part: &str| match self.resolve(part) {
+                    Some(hit) => Some((hit.target, None)),
+                    None => match self.variant(part) {
+                        Resolution::Variant(t, kind) => Some((t, Some(kind))),
+                        _ => None,
+                    },
+                };
+                let second =
+                    one(right).or_else(|| prefix.and_then(|p| one(&format!("{p} {right}"))));
+                if let (Some(a), Some(b)) = (one(left), second) {
+                    return Resolution::Split(vec![a, b]);
+                }
+            }
+        }
+        Resolution::Unresolved
+    }
+
+    /// Resolve through a variant only: word stages, then a title cut short.
+    fn variant(&self, cited: &str) -> Resolution {
+        if is_latin_title(cited) {
+            for (stage, map) in self.stages.iter().enumerate() {
+                if let Some(targets) = map.get(&stage_key(cited, stage)) {
+                    return match targets.as_slice() {
+                        [one] => Resolution::Variant(*one, STAGES[stage]),
+                        many => Resolution::Ambiguous(many.to_vec()),
+                    };
+                }
+            }
+        }
+        let key = prefix_key(cited);
+        let long_enough = if key.chars().any(cite::is_cjk) {
+            key.chars().count() >= 4
+        } else {
+            key.split(' ').filter(|w| *w != "sop").count() >= 2
+        };
+        if !long_enough {
+            return Resolution::Unresolved;
+        }
+        let from = self
+            .prefixes
+            .partition_point(|(k, _)| k.as_str() < key.as_str());
+        let mut targets: Vec<Target> = Vec::new();
+        for (k, target) in &self.prefixes[from..] {
+            if !k.starts_with(key.as_str()) {
+                break;
+            }
+            let boundary = k.len() == key.len()
+                || k[key.len()..].starts_with(' ')
+                || key.chars().next_back().is_some_and(cite::is_cjk);
+            if boundary && !targets.contains(target) {
+                targets.push(*target);
+            }
+        }
+        match targets.as_slice() {
+            [] => Resolution::Unresolved,
+            [one] => Resolution::Variant(*one, "title cut short"),
+            many => Resolution::Ambiguous(many.to_vec()),
+        }
     }
 
     /// Resolve a cited title, id or alias.
@@ -145,6 +346,87 @@ impl Index {
             }
         }
         titles
+    }
+}
+
+/// Words that may stand before a title named after 按/依据… without changing it: 按本公司…程序.
+const FILLERS: &[&str] = &[
+    "",
+    "本",
+    "公司",
+    "本公司",
+    "相关",
+    "有关",
+    "的",
+    "公司的",
+    "《",
+];
+
+/// Return whether a name is written in Latin letters with at least two words.
+fn is_latin_title(name: &str) -> bool {
+    !name.chars().any(cite::is_cjk)
+        && name
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .count()
+            >= 2
+}
+
+/// The key of a Latin name at a variant stage (each stage includes the ones before).
+fn stage_key(name: &str, stage: usize) -> String {
+    let folded: String = name.nfkc().collect::<String>().to_lowercase();
+    let mut text = folded.trim();
+    if stage >= 1 {
+        // `… (CAPA)`
+        if let Some(open) = text.rfind(" (").filter(|_| text.ends_with(')')) {
+            text = text[..open].trim_end();
+        }
+    }
+    let mut words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric() && c != '&')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if stage >= 2 {
+        for word in &mut words {
+            *word = singular(word);
+        }
+    }
+    if stage >= 3 {
+        if words.first().is_some_and(|w| w == "sop") {
+            words.remove(0);
+        }
+        words.retain(|w| w != "the");
+    }
+    if stage >= 4 {
+        words.sort();
+    }
+    words.join(" ")
+}
+
+/// The singular of an English word, roughly: `Actions` → `action`, `Activities` → `activity`.
+fn singular(word: &str) -> String {
+    if word.len() > 4 && word.ends_with("ies") {
+        format!("{}y", &word[..word.len() - 3])
+    } else if word.len() > 3
+        && word.ends_with('s')
+        && !word.ends_with("ss")
+        && !word.ends_with("us")
+        && !word.ends_with("is")
+    {
+        word[..word.len() - 1].to_owned()
+    } else {
+        word.to_owned()
+    }
+}
+
+/// The key for titles cut short: Latin words (without an ID-style `SOP` and a trailing
+/// acronym) joined by spaces, or the folded key of a Chinese title.
+fn prefix_key(name: &str) -> String {
+    if is_latin_title(name) {
+        stage_key(name, 3)
+    } else {
+        fold::key(name)
     }
 }
 

@@ -5,6 +5,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::fold;
 use crate::model::{Date, Header, Pos, Signature, Sp, Status, VersionScheme};
+use crate::publish::Ledger;
 use crate::validate::Context;
 
 /// Check approvals, versions, history and review dates of every document.
@@ -16,6 +17,8 @@ pub(crate) fn check(context: &Context<'_>, today: Date) -> Vec<Diagnostic> {
         let file = loaded.file.as_str();
         versions(file, &header, config.version_scheme, &mut out);
         approval(file, &header, &mut out);
+        bound(file, &header, &context.library.ledger, &mut out);
+        not_after(file, &header, today, &mut out);
         history(file, &header, config.version_scheme, &mut out);
         review(file, &header, config.review_months, today, &mut out);
     }
@@ -131,6 +134,86 @@ fn approval(file: &str, header: &Header<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// A signature counts for the version it names. One that names none (written before
+/// signatures kept their version) counts only for a first revision: a document with no
+/// earlier version in its history or in the ledger.
+fn bound(file: &str, header: &Header<'_>, ledger: &Ledger, out: &mut Vec<Diagnostic>) {
+    if header.status.value == Status::Draft {
+        return;
+    }
+    let Some(approval) = header.approval else {
+        return;
+    };
+    let version = &header.version.value;
+    let earlier = header.history.iter().any(|h| h.version.value != *version)
+        || ledger
+            .documents
+            .get(&header.id.value.0)
+            .is_some_and(|d| d.releases.iter().any(|r| r.version != version.0));
+    for (role, signature) in [
+        ("prepared (编制)", &approval.prepared),
+        ("reviewed (审核)", &approval.reviewed),
+        ("approved (批准)", &approval.approved),
+    ] {
+        let Some(signature) = signature else { continue };
+        let problem = match &signature.value.version {
+            Some(signed) if signed.value != *version => Some((
+                signed.pos,
+                signed.value.0.chars().count(),
+                format!(
+                    "the {role} signature is for version {}, not {version}",
+                    signed.value
+                ),
+            )),
+            None if earlier => Some((
+                signature.value.name.pos,
+                signature.value.name.chars().count(),
+                format!(
+                    "the {role} signature names no version, and {version} is not the first revision: it may be a signature of an earlier version"
+                ),
+            )),
+            _ => None,
+        };
+        if let Some((pos, width, message)) = problem {
+            out.push(
+                Diagnostic::error("approval-missing", file, pos, message)
+                    .with_width(width)
+                    .with_help(format!(
+                        "a version with no signatures of its own is not effective: sign {version} with `docctl approve {} --as …` (it records the version signed)",
+                        header.id.value
+                    )),
+            );
+        }
+    }
+}
+
+/// A signature is not dated after today (`--today`): 9999-12-31 is a slip or a forgery.
+fn not_after(file: &str, header: &Header<'_>, today: Date, out: &mut Vec<Diagnostic>) {
+    let Some(approval) = header.approval else {
+        return;
+    };
+    for (role, signature) in [
+        ("prepared (编制)", &approval.prepared),
+        ("reviewed (审核)", &approval.reviewed),
+        ("approved (批准)", &approval.approved),
+    ] {
+        let Some(signature) = signature else { continue };
+        let date = &signature.value.date;
+        if date.value > today {
+            out.push(
+                Diagnostic::error(
+                    "approval-order",
+                    file,
+                    date.pos,
+                    format!("the {role} signature is dated {}, after today ({today})", date.value),
+                )
+                .with_width(10)
+                .with_help("a signature is dated the day it was given; schedule a later start with `effective:` instead"),
+            );
+        }
+    }
+}
+
 fn order(file: &str, date: &Sp<Date>, what: &str, before: &str, previous: &Sp<Date>) -> Diagnostic {
     Diagnostic::error(
         "approval-order",
@@ -230,18 +313,22 @@ fn history(file: &str, header: &Header<'_>, scheme: VersionScheme, out: &mut Vec
     }
 }
 
-fn review(file: &str, header: &Header<'_>, months: u32, today: Date, out: &mut Vec<Diagnostic>) {
+/// Return when an effective document's periodic review falls due (`review_months` after its
+/// effective date); `None` for drafts, obsolete documents, or when reviews are off (0 months).
+pub(crate) fn review_due(header: &Header<'_>, months: u32) -> Option<jiff::civil::Date> {
     if header.status.value != Status::Effective || months == 0 {
-        return;
+        return None;
     }
-    let Some(effective) = header.effective else {
-        return;
-    };
-    let Ok(due) = effective
+    header
+        .effective?
         .value
         .0
-        .checked_add(jiff::Span::new().months(months as i64))
-    else {
+        .checked_add(jiff::Span::new().months(i64::from(months)))
+        .ok()
+}
+
+fn review(file: &str, header: &Header<'_>, months: u32, today: Date, out: &mut Vec<Diagnostic>) {
+    let (Some(due), Some(effective)) = (review_due(header, months), header.effective) else {
         return;
     };
     if due < today.0 {

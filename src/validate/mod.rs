@@ -2,8 +2,10 @@
 //!
 //! One file per family of rules: `index` (ids, titles, uniqueness), `references`,
 //! `departments`, `lifecycle` (approval, history, versions, periodic review), `forms` and
-//! `revisions` (the ledger: changed released revisions, suspect references).
+//! `revisions` (the ledger: changed released revisions, suspect references) and `archive`
+//! (the archive folder against the ledger, released documents gone missing).
 
+mod archive;
 mod clauses;
 mod departments;
 mod flow;
@@ -19,6 +21,7 @@ use crate::model::{Date, Pos, Sp, Text};
 
 pub(crate) use index::title as title_of;
 pub use index::{Hit, Index, Target};
+pub(crate) use lifecycle::review_due;
 pub(crate) use revisions::citations;
 
 /// Check the set; return every diagnostic (including those of loading), sorted by place.
@@ -52,6 +55,7 @@ pub fn validate_indexed(library: &Library, today: Date) -> (Vec<Diagnostic>, Ind
     diagnostics.extend(lifecycle::check(&context, today));
     diagnostics.extend(forms::check(&context));
     diagnostics.extend(revisions::check(&context));
+    diagnostics.extend(archive::check(&context));
     diagnostics.extend(clauses::check(&context));
     diagnostics.extend(flow::check(&context));
     sort(&mut diagnostics);
@@ -81,40 +85,89 @@ pub(crate) struct Context<'a> {
 impl Context<'_> {
     /// Find where a part of a text value sits in its file.
     ///
-    /// `start` is a byte offset into the value; `raw` is the text found there. The value's text
-    /// may differ from its source (a folded block joins lines), so the source is searched for
-    /// `raw` from the value's start; when it cannot be found, the value's own position is used.
+    /// `start` is a byte offset into the value; `raw` is the text found there. For several
+    /// parts of one value, use [`Context::locator`]: it finds them all in one pass.
     pub(crate) fn locate(&self, file: &str, value: &Sp<Text>, start: usize, raw: &str) -> Pos {
-        let fallback = value.pos;
-        let Some(source) = self.library.sources.get(file) else {
-            return fallback;
-        };
-        let Some(offset) = value.pos.offset else {
-            return fallback;
-        };
-        let occurrence = value.value.as_str()[..start].matches(raw).count();
-        let mut window_end = value.pos.len.map_or(source.len(), |len| {
-            (offset + len * 2 + 256).min(source.len())
+        self.locator(file, value).at(start, raw)
+    }
+
+    /// Return a locator for the parts of one text value, to be asked in increasing order.
+    pub(crate) fn locator<'v>(&'v self, file: &str, value: &'v Sp<Text>) -> Locator<'v> {
+        let window = self.library.sources.get(file).and_then(|source| {
+            let offset = value.pos.offset?;
+            let mut end = value.pos.len.map_or(source.len(), |len| {
+                (offset + len * 2 + 256).min(source.len())
+            });
+            while !source.is_char_boundary(end) {
+                end -= 1;
+            }
+            source.get(offset..end)
         });
-        while !source.is_char_boundary(window_end) {
-            window_end -= 1;
+        Locator {
+            value: value.value.as_str(),
+            fallback: value.pos,
+            window,
+            value_cursor: 0,
+            source_cursor: 0,
+            counted: 0,
+            line: value.pos.line,
+            column: value.pos.column,
         }
-        let Some(window) = source.get(offset..window_end) else {
-            return fallback;
+    }
+}
+
+/// Maps byte offsets of one text value to lines and columns of its file, in one pass over the
+/// value and its source however many citations it holds.
+///
+/// The value's text may differ from its source (a folded block joins lines), so each part is
+/// found by searching the source for its text: the n-th occurrence in the value since the last
+/// part is the n-th occurrence in the source since the last part. When a part cannot be found,
+/// it and every later part get the value's own position.
+pub(crate) struct Locator<'v> {
+    value: &'v str,
+    fallback: Pos,
+    window: Option<&'v str>,
+    value_cursor: usize,
+    source_cursor: usize,
+    /// The source offset up to which `line` and `column` are counted.
+    counted: usize,
+    line: u32,
+    column: u32,
+}
+
+impl Locator<'_> {
+    /// Return the position of `raw`, found at byte `start` of the value; `start` must not be
+    /// before the end of the previous part asked for.
+    pub(crate) fn at(&mut self, start: usize, raw: &str) -> Pos {
+        let Some(window) = self.window else {
+            return self.fallback;
         };
-        let Some((found, _)) = window.match_indices(raw).nth(occurrence) else {
-            return fallback;
-        };
-        let between = &window[..found];
-        match between.rfind('\n') {
-            None => Pos::at(
-                value.pos.line,
-                value.pos.column + between.chars().count() as u32,
-            ),
-            Some(last) => Pos::at(
-                value.pos.line + between.matches('\n').count() as u32,
-                between[last + 1..].chars().count() as u32 + 1,
-            ),
+        if raw.is_empty() || start < self.value_cursor || start > self.value.len() {
+            return self.fallback;
         }
+        let Some(between) = self.value.get(self.value_cursor..start) else {
+            return self.fallback;
+        };
+        let occurrence = between.matches(raw).count();
+        let Some((found, _)) = window[self.source_cursor..]
+            .match_indices(raw)
+            .nth(occurrence)
+        else {
+            self.window = None;
+            return self.fallback;
+        };
+        let found = self.source_cursor + found;
+        let skipped = &window[self.counted..found];
+        match skipped.rfind('\n') {
+            None => self.column += skipped.chars().count() as u32,
+            Some(last) => {
+                self.line += skipped.matches('\n').count() as u32;
+                self.column = skipped[last + 1..].chars().count() as u32 + 1;
+            }
+        }
+        self.counted = found;
+        self.value_cursor = start + raw.len();
+        self.source_cursor = found + raw.len();
+        Pos::at(self.line, self.column)
     }
 }

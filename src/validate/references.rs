@@ -5,21 +5,28 @@
 use std::collections::BTreeMap;
 
 use crate::cite::{self, Bracket, Citation};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::fold;
-use crate::model::{Document, Kind, Pos, Procedure, Sp, Status, Step, Text};
-use crate::validate::index::{describe, document, file, status, title};
+use crate::model::{Document, Kind, Lang, PlainSeverity, Pos, Procedure, Sp, Status, Step, Text};
+use crate::validate::index::{Resolution, describe, document, file, status, title};
 use crate::validate::{Context, Target};
 
 /// Check the references of every document.
 pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, loaded) in context.library.documents.iter().enumerate() {
+        let lang = loaded
+            .doc
+            .header()
+            .lang
+            .unwrap_or(context.library.config.lang);
         let mut checker = Checker {
             context,
             file: &loaded.file,
             this: i,
             status: loaded.doc.header().status.value,
+            chinese: lang != Lang::En,
+            own_title: fold::key(&loaded.doc.header().title.value.0),
             out: &mut out,
             warned_status: Vec::new(),
         };
@@ -43,12 +50,24 @@ struct Checker<'a, 'o> {
     file: &'a str,
     this: usize,
     status: Status,
+    /// Whether the document is written in Chinese (where 《》 is the rule).
+    chinese: bool,
+    /// The document's own title, normalised.
+    own_title: String,
     out: &'o mut Vec<Diagnostic>,
     warned_status: Vec<Target>,
 }
 
-/// Where a document was cited, first.
-type Cited = BTreeMap<Target, Pos>;
+/// What a citation names: a document of the set (or external), or one not in the set yet, by
+/// its normalised title.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Key {
+    Known(Target),
+    Absent(String),
+}
+
+/// Where a document was cited first, and how it was written there.
+type Cited = BTreeMap<Key, (Pos, String)>;
 
 impl Checker<'_, '_> {
     fn procedure(&mut self, p: &Procedure) {
@@ -56,59 +75,109 @@ impl Checker<'_, '_> {
         texts.extend(p.definitions.iter().map(|d| &d.text));
         texts.extend(p.responsibilities.iter().map(|r| &r.duties));
         collect_steps(&p.steps, &mut texts);
+        let own = Key::Known(Target::Doc(self.this));
         let mut body = Cited::new();
         for text in texts {
-            for (target, pos) in self.body(text) {
-                body.entry(target).or_insert(pos);
+            for (key, pos, written) in self.body(text) {
+                body.entry(key).or_insert((pos, written));
             }
         }
 
         let mut listed = Cited::new();
         for entry in &p.related {
-            for (target, pos) in self.entry(entry) {
-                listed.entry(target).or_insert(pos);
+            for (key, pos, written) in self.entry(entry) {
+                listed.entry(key).or_insert((pos, written));
             }
         }
         for record in &p.records {
-            for (target, pos) in self.entry(&record.form) {
-                listed.entry(target).or_insert(pos);
-                self.record_link(target, pos, p);
+            for (key, pos, written) in self.entry(&record.form) {
+                if let Key::Known(target) = key {
+                    self.record_link(target, pos, p);
+                }
+                listed.entry(key).or_insert((pos, written));
             }
         }
+        body.remove(&own);
+        listed.remove(&own);
 
-        for (&target, &pos) in &body {
-            if !listed.contains_key(&target) {
-                let kind = match document(self.context.library, target).map(Document::kind) {
-                    Some(Kind::Form) => "records (if this procedure owns the form) or related",
-                    _ => "related",
-                };
-                self.out.push(
-                    Diagnostic::warning(
-                        "ref-not-listed",
-                        self.file,
-                        pos,
-                        format!(
-                            "{} is cited here but not listed in {kind}",
-                            describe(self.context.library, target)
-                        ),
-                    )
-                    .with_help(format!(
-                        "add 《{}》 to {kind}",
-                        title(self.context.library, target)
-                    )),
-                );
+        let absent_listed: Vec<&str> = listed
+            .keys()
+            .filter_map(|k| match k {
+                Key::Absent(key) => Some(key.as_str()),
+                Key::Known(_) => None,
+            })
+            .collect();
+        let known_listed: Vec<String> = listed
+            .keys()
+            .filter_map(|k| match k {
+                Key::Known(target) => Some(fold::key(&title(self.context.library, *target))),
+                Key::Absent(_) => None,
+            })
+            .collect();
+        for (key, (pos, written)) in &body {
+            if listed.contains_key(key) {
+                continue;
             }
+            let (cited, kind) = match key {
+                Key::Known(target) => {
+                    let kind = match document(self.context.library, *target).map(Document::kind) {
+                        Some(Kind::Form) => "records (if this procedure owns the form) or related",
+                        _ => "related",
+                    };
+                    (describe(self.context.library, *target), kind)
+                }
+                Key::Absent(folded) => {
+                    // A misspelling of a listed document: ref-unresolved already offers it.
+                    if crate::suggest::closest(folded, known_listed.iter().map(String::as_str))
+                        .is_some()
+                    {
+                        continue;
+                    }
+                    // The same absent document spelt differently here and in the list.
+                    if let Some(close) =
+                        crate::suggest::closest(folded, absent_listed.iter().copied())
+                    {
+                        let (_, listed_as) = &listed[&Key::Absent(close.to_owned())];
+                        self.out.push(
+                            Diagnostic::warning(
+                                "ref-variant",
+                                self.file,
+                                *pos,
+                                format!("《{written}》 is a variant of 《{listed_as}》, listed in this document's related/records; neither is in the set yet"),
+                            )
+                            .with_width(written.chars().count() + 2)
+                            .with_help(format!("write one title for both, e.g. 《{listed_as}》")),
+                        );
+                        continue;
+                    }
+                    (format!("《{written}》 (not in the set yet)"), "related")
+                }
+            };
+            let canonical = match key {
+                Key::Known(target) => title(self.context.library, *target),
+                Key::Absent(_) => written.clone(),
+            };
+            self.out.push(
+                Diagnostic::warning(
+                    "ref-not-listed",
+                    self.file,
+                    *pos,
+                    format!("{cited} is cited here but not listed in {kind}"),
+                )
+                .with_help(format!("add 《{canonical}》 to {kind}")),
+            );
         }
-        for (&target, &pos) in &listed {
-            if !body.contains_key(&target) {
+        for (key, (pos, _)) in &listed {
+            let Key::Known(target) = key else { continue };
+            if !body.contains_key(key) {
                 self.out.push(
                     Diagnostic::warning(
                         "ref-not-cited",
                         self.file,
-                        pos,
+                        *pos,
                         format!(
                             "{} is listed but cited nowhere in the text",
-                            describe(self.context.library, target)
+                            describe(self.context.library, *target)
                         ),
                     )
                     .with_help("cite it where the procedure uses it, or remove it from the list"),
@@ -117,24 +186,23 @@ impl Checker<'_, '_> {
         }
     }
 
-    /// Check the citations of a text field; return what they resolved to.
-    fn body(&mut self, text: &Sp<Text>) -> Vec<(Target, Pos)> {
-        let citations = cite::scan(text.as_str());
+    /// Check the citations of a text field; return what they name.
+    fn body(&mut self, text: &Sp<Text>) -> Vec<(Key, Pos, String)> {
+        let citations = self.context.index.citations(text.as_str());
+        let mut locator = self.context.locator(self.file, text);
         let mut found = Vec::new();
         for citation in citations {
-            let pos =
-                self.context
-                    .locate(self.file, text, citation.start, citation.raw(text.as_str()));
-            let raw = citation.raw(text.as_str()).to_owned();
-            if let Some(target) = self.citation(&citation, &raw, pos) {
-                found.push((target, pos));
+            let raw = citation.raw(text.as_str());
+            let pos = locator.at(citation.start, raw);
+            for key in self.citation(&citation, raw, pos) {
+                found.push((key, pos, citation.inner.trim().to_owned()));
             }
         }
         found
     }
 
     /// Check one `related`/`records`/`procedure` entry: 《X》, or a bare title.
-    fn entry(&mut self, entry: &Sp<Text>) -> Vec<(Target, Pos)> {
+    fn entry(&mut self, entry: &Sp<Text>) -> Vec<(Key, Pos, String)> {
         let value = entry.as_str();
         if cite::scan(value).is_empty() {
             let inner = value.trim();
@@ -148,26 +216,97 @@ impl Checker<'_, '_> {
             let pos = self.context.locate(self.file, entry, start, inner);
             return self
                 .citation(&citation, inner, pos)
-                .map(|t| vec![(t, pos)])
-                .unwrap_or_default();
+                .into_iter()
+                .map(|key| (key, pos, inner.to_owned()))
+                .collect();
         }
-        self.body(entry)
+        let mut found = Vec::new();
+        let mut locator = self.context.locator(self.file, entry);
+        for citation in cite::scan(value) {
+            let raw = citation.raw(value);
+            let pos = locator.at(citation.start, raw);
+            for key in self.citation(&citation, raw, pos) {
+                found.push((key, pos, citation.inner.trim().to_owned()));
+            }
+        }
+        found
     }
 
-    /// Resolve one citation and report what is wrong with it.
-    fn citation(&mut self, citation: &Citation<'_>, raw: &str, pos: Pos) -> Option<Target> {
+    /// Resolve one citation and report what is wrong with it; return what it names.
+    fn citation(&mut self, citation: &Citation<'_>, raw: &str, pos: Pos) -> Vec<Key> {
         let library = self.context.library;
         let width = raw.chars().count();
-        let Some(hit) = self.context.index.resolve(citation.inner) else {
-            let folded = fold::key(citation.inner);
-            if citation.bracket.is_certain() || cite::looks_like_title(&folded) {
-                let mut diagnostic = Diagnostic::error(
-                    "ref-unresolved",
-                    self.file,
-                    pos,
-                    format!("unresolved reference `{raw}`: no procedure, form or external document has this title or id"),
-                )
-                .with_width(width);
+        if citation.bracket.is_plain() && fold::key(citation.inner) == self.own_title {
+            // The document naming itself (also when another document has the same title).
+            return Vec::new();
+        }
+        match self.context.index.resolve_loose(citation.inner) {
+            Resolution::Exact(hit) => {
+                self.known(citation, raw, pos, hit.target, hit.alias);
+                vec![Key::Known(hit.target)]
+            }
+            Resolution::Variant(target, kind) => {
+                self.variant(raw, pos, target, kind);
+                self.known(citation, raw, pos, target, false);
+                vec![Key::Known(target)]
+            }
+            Resolution::Split(parts) => {
+                let mut keys = Vec::new();
+                for (target, kind) in parts {
+                    if let Some(kind) = kind {
+                        self.variant(raw, pos, target, kind);
+                    }
+                    self.known(citation, raw, pos, target, false);
+                    keys.push(Key::Known(target));
+                }
+                keys
+            }
+            Resolution::Ambiguous(targets) => {
+                let list: Vec<String> = targets.iter().map(|&t| describe(library, t)).collect();
+                self.out.push(
+                    Diagnostic::error(
+                        "ref-unresolved",
+                        self.file,
+                        pos,
+                        format!("`{raw}` could name several documents: {}", list.join(", ")),
+                    )
+                    .with_width(width)
+                    .with_help("write the full title of the one meant"),
+                );
+                Vec::new()
+            }
+            Resolution::Unresolved => {
+                let folded = fold::key(citation.inner);
+                let title_shaped = citation.bracket.is_certain()
+                    || citation.bracket == Bracket::Phrase
+                    || cite::looks_like_title(&folded)
+                    || cite::looks_like_english_title(citation.inner);
+                if !title_shaped {
+                    return Vec::new();
+                }
+                let loose = citation.bracket.is_plain()
+                    || (citation.bracket.is_emphasis() && !self.chinese);
+                let severity = if loose {
+                    match library.config.citations.plain_unresolved {
+                        PlainSeverity::Off => return Vec::new(),
+                        PlainSeverity::Warning => Severity::Warning,
+                        PlainSeverity::Error => Severity::Error,
+                    }
+                } else {
+                    Severity::Error
+                };
+                let message = if citation.bracket.is_plain() {
+                    format!(
+                        "`{raw}` reads as the title of a document, but no procedure, form or external document has it"
+                    )
+                } else {
+                    format!(
+                        "unresolved reference `{raw}`: no procedure, form or external document has this title or id"
+                    )
+                };
+                let mut diagnostic = Diagnostic::error("ref-unresolved", self.file, pos, message)
+                    .with_severity(severity)
+                    .with_width(width);
                 let suggestions = self.context.index.suggest(citation.inner);
                 if !suggestions.is_empty() {
                     let list: Vec<String> =
@@ -180,12 +319,40 @@ impl Checker<'_, '_> {
                     );
                 }
                 self.out.push(diagnostic);
+                vec![Key::Absent(folded)]
             }
-            return None;
-        };
-        let target = hit.target;
+        }
+    }
+
+    /// Report a citation that names a document through a variant of its title.
+    fn variant(&mut self, raw: &str, pos: Pos, target: Target, kind: &str) {
+        let library = self.context.library;
+        self.out.push(
+            Diagnostic::warning(
+                "ref-variant",
+                self.file,
+                pos,
+                format!(
+                    "`{raw}` is a variant ({kind}) of the title of {}",
+                    describe(library, target)
+                ),
+            )
+            .with_width(raw.chars().count())
+            .with_help(format!("write 《{}》", title(library, target))),
+        );
+    }
+
+    /// Report what is wrong with a citation of a known document: brackets, a former title, the
+    /// status of what it cites.
+    fn known(&mut self, citation: &Citation<'_>, raw: &str, pos: Pos, target: Target, alias: bool) {
+        let library = self.context.library;
+        let width = raw.chars().count();
         let canonical = title(library, target);
-        if citation.bracket != Bracket::Book && citation.bracket != Bracket::None {
+        let self_cited = target == Target::Doc(self.this);
+        let marks_ok = matches!(citation.bracket, Bracket::Book | Bracket::None)
+            || citation.bracket.is_plain()
+            || (citation.bracket.is_emphasis() && !self.chinese);
+        if !marks_ok {
             self.out.push(
                 Diagnostic::warning(
                     "ref-bracket",
@@ -197,7 +364,24 @@ impl Checker<'_, '_> {
                 .with_help(format!("write 《{canonical}》")),
             );
         }
-        if hit.alias {
+        if citation.bracket.is_plain()
+            && self.chinese
+            && !self_cited
+            && library.config.citations.plain_hint
+        {
+            self.out.push(
+                Diagnostic::warning(
+                    "ref-plain",
+                    self.file,
+                    pos,
+                    format!("`{raw}` names {} without 《》", describe(library, target)),
+                )
+                .with_severity(Severity::Info)
+                .with_width(width)
+                .with_help(format!("write 《{canonical}》")),
+            );
+        }
+        if alias {
             self.out.push(
                 Diagnostic::warning(
                     "ref-alias",
@@ -209,7 +393,7 @@ impl Checker<'_, '_> {
                 .with_help(format!("write 《{canonical}》")),
             );
         }
-        if target != Target::Doc(self.this) && !self.warned_status.contains(&target) {
+        if !self_cited && !self.warned_status.contains(&target) {
             let cited_status = status(library, target);
             let problem = match (self.status, cited_status) {
                 (Status::Obsolete, _) => None,
@@ -246,7 +430,6 @@ impl Checker<'_, '_> {
                 self.out.push(problem.with_width(width));
             }
         }
-        Some(target)
     }
 
     /// A procedure's `records` entry must be a form whose `procedure` is this procedure.
@@ -303,7 +486,8 @@ impl Checker<'_, '_> {
     fn form_procedure(&mut self, procedure: Option<&Sp<Text>>) {
         let Some(entry) = procedure else { return };
         let library = self.context.library;
-        for (target, pos) in self.entry(entry) {
+        for (key, pos, _) in self.entry(entry) {
+            let Key::Known(target) = key else { continue };
             if matches!(target, Target::Unparsed(_)) {
                 continue;
             }

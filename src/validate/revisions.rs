@@ -108,15 +108,13 @@ fn one(context: &Context<'_>, i: usize, loaded: &Loaded) -> Vec<Diagnostic> {
 /// only for a document that changed, so a clean check touches no archived file.
 fn changed_sections(context: &Context<'_>, loaded: &Loaded, release: &Release) -> Vec<String> {
     let slug = loaded.doc.header().id.value.slug();
-    let path = context
-        .library
-        .root
-        .join(publish::ARCHIVE)
-        .join(&release.path)
-        .join(format!("{slug}.yaml"));
-    let Ok(text) = std::fs::read_to_string(&path) else {
+    let Ok(bytes) = publish::archive::read(
+        &context.library.root,
+        &format!("{}/{slug}.yaml", release.path),
+    ) else {
         return Vec::new();
     };
+    let text = String::from_utf8_lossy(&bytes);
     let Ok(released) = crate::commands::revise::parse_as(loaded.doc.kind(), &loaded.file, &text)
     else {
         return Vec::new();
