@@ -115,6 +115,8 @@ rule_tests! {
     flow_target => "flow-target",
     archive_unlisted => "archive-unlisted",
     release_missing => "release-missing",
+    signer_unauthorised => "signer-unauthorised",
+    signature_unverified => "signature-unverified",
 }
 
 #[test]
