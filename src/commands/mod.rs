@@ -13,3 +13,4 @@ pub mod record;
 pub mod refs;
 pub mod revise;
 pub mod schema;
+pub mod withdraw;
