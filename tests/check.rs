@@ -112,8 +112,6 @@ rule_tests! {
     register_rows => "register-rows",
     changed_without_revision => "changed-without-revision",
     ref_suspect => "ref-suspect",
-    ref_variant => "ref-variant",
-    ref_plain => "ref-plain",
     flow_target => "flow-target",
     archive_unlisted => "archive-unlisted",
     release_missing => "release-missing",
