@@ -20,6 +20,7 @@ pub mod diagnostic;
 pub mod docx;
 pub mod edit;
 pub mod error;
+pub mod flow;
 pub mod fold;
 pub mod git;
 pub mod graph;

@@ -314,10 +314,14 @@ fn english_documents_build() {
     for needle in [
         "Corrective Action Procedure",
         "Document No.",
-        "Page 1 of 1",
+        "Page 1 of 2",
         "Revision history",
         "5.1.1",
         "Do not copy without approval",
+        // The flow chart (on page 2) in English words.
+        "Flow chart",
+        "Start",
+        "End",
     ] {
         assert!(text.contains(&squash(needle)), "{needle} missing:\n{text}");
     }
