@@ -129,6 +129,11 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         "a value of the wrong type or form (a date that is no date, a status that does not exist)",
     ),
     (
+        "flow-target",
+        Severity::Error,
+        "a step's `next:` (flow chart) names no step of its procedure, or the step itself",
+    ),
+    (
         "ref-unresolved",
         Severity::Error,
         "a 《…》 reference (or a title-shaped phrase: `SOP …`, 按…程序, a quoted or italic title) matches no procedure, form or external document",

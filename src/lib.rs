@@ -17,8 +17,10 @@ pub mod cli;
 pub mod commands;
 pub mod coverage;
 pub mod diagnostic;
+pub mod docx;
 pub mod edit;
 pub mod error;
+pub mod flow;
 pub mod fold;
 pub mod git;
 pub mod graph;
@@ -57,6 +59,7 @@ pub fn run(cli: Cli) -> Result<bool, Error> {
     match cli.command {
         Command::Check(args) => commands::check::invoke(&args),
         Command::Build(args) => commands::build::invoke(args),
+        Command::Serve(args) => commands::serve::invoke(args),
         Command::Import(args) => commands::import::invoke(&args),
         Command::Init { dir } => commands::init::invoke(&dir),
         Command::Schema { dir } => commands::schema::invoke(&dir),

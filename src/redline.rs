@@ -333,14 +333,14 @@ fn steps(list: &[Step], prefix: &str, words: &Labels, add: &mut Add<'_>) {
             text.push_str(words["colon"]);
         }
         text.push_str(step.text.as_ref().map_or("", |t| t.value.0.as_str()));
-        if let Some(by) = &step.by {
+        if step.by.is_some() {
             let space = if words["paren_open"] == "(" { " " } else { "" };
             text.push_str(&format!(
                 "{space}{}{}{}{}{}",
                 words["paren_open"],
                 words["responsible"],
                 words["colon"],
-                by.value,
+                step.by_text(words["list_sep"]),
                 words["paren_close"]
             ));
         }

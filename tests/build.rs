@@ -27,6 +27,7 @@ fn render_fixture(name: &str) -> Vec<(String, String)> {
         html: true,
         md: true,
         xlsx: false,
+        docx: false,
     };
     render::render(&library, &index, &templates, formats, &[], None, &sink).unwrap();
     let mut files = files.into_inner().unwrap();
@@ -313,10 +314,14 @@ fn english_documents_build() {
     for needle in [
         "Corrective Action Procedure",
         "Document No.",
-        "Page 1 of 1",
+        "Page 1 of 2",
         "Revision history",
         "5.1.1",
         "Do not copy without approval",
+        // The flow chart (on page 2) in English words.
+        "Flow chart",
+        "Start",
+        "End",
     ] {
         assert!(text.contains(&squash(needle)), "{needle} missing:\n{text}");
     }
@@ -350,7 +355,10 @@ fn a_set_with_errors_gets_its_portal_with_the_problems_but_no_pdf() {
     let result = build(&fixture("invalid/ref-unresolved"), out.path(), &[]);
     assert_eq!(result.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&result.stderr);
-    assert!(stderr.contains("no PDF or Excel was built"), "{stderr}");
+    assert!(
+        stderr.contains("no PDF, Excel or Word file was built"),
+        "{stderr}"
+    );
     assert!(
         !out.path().join("procedures/QP-7.5-01.pdf").exists(),
         "no controlled PDF from a set with errors"

@@ -112,6 +112,7 @@ rule_tests! {
     register_rows => "register-rows",
     changed_without_revision => "changed-without-revision",
     ref_suspect => "ref-suspect",
+    flow_target => "flow-target",
     archive_unlisted => "archive-unlisted",
     release_missing => "release-missing",
     signer_unauthorised => "signer-unauthorised",

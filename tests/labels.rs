@@ -15,8 +15,9 @@ use docctl::render::templates::BUILTIN;
 const NAMES: &[&str] = &[
     "PDF", "HTML", "JSON", "SVG", "CSV", "XLSX", "MD", "Excel", "ISO", "docctl",
 ];
-/// Phrases kept as written: a command and a file format's long name.
-const PHRASES: &[&str] = &["docctl check", "DOT (Graphviz)"];
+/// Phrases kept as written: a command, a file format's long name and the opening of a Markdown
+/// code fence whose language (`mermaid`) is syntax that a reader never sees.
+const PHRASES: &[&str] = &["docctl check", "DOT (Graphviz)", "```mermaid"];
 
 fn is_cjk(ch: char) -> bool {
     matches!(ch as u32,

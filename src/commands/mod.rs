@@ -13,4 +13,5 @@ pub mod record;
 pub mod refs;
 pub mod revise;
 pub mod schema;
+pub mod serve;
 pub mod withdraw;

@@ -33,6 +33,9 @@ pub struct Config {
     /// The default language of documents.
     #[serde(default)]
     pub lang: Lang,
+    /// Flow charts (流程图): drawn for every procedure unless turned off, and where.
+    #[serde(default)]
+    pub flow: FlowSettings,
     /// How `docctl import` reads legacy documents.
     #[serde(default)]
     pub import: ImportConfig,
@@ -49,6 +52,49 @@ pub struct Config {
     /// Whether 编制, 审核 and 批准 must be signed by three different people.
     #[serde(default)]
     pub separate_roles: SeparateRoles,
+}
+
+/// `flow:` in docctl.yaml.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FlowSettings {
+    /// Draw a flow chart for each procedure (a procedure's own `flow:` wins). Default true.
+    #[serde(default = "default_true")]
+    pub chart: bool,
+    /// Where the chart stands: `steps` (at the end of 5 工作程序, the default) or `appendix`
+    /// (附件, after 7 记录).
+    #[serde(default)]
+    pub place: FlowPlace,
+}
+
+impl Default for FlowSettings {
+    fn default() -> Self {
+        FlowSettings {
+            chart: true,
+            place: FlowPlace::Steps,
+        }
+    }
+}
+
+/// Where a procedure's flow chart stands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FlowPlace {
+    /// At the end of 5 工作程序.
+    #[default]
+    Steps,
+    /// As 附件 after 7 记录.
+    Appendix,
+}
+
+impl FlowPlace {
+    /// Return the name used in docctl.yaml and templates.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlowPlace::Steps => "steps",
+            FlowPlace::Appendix => "appendix",
+        }
+    }
 }
 
 /// `import:` in docctl.yaml.

@@ -13,11 +13,11 @@ pub use common::{
     VersionScheme,
 };
 pub use config::{
-    CitationRules, Config, External, ImportConfig, PlainSeverity, Relaxation, SeparateRoles,
-    SignRole, Signer,
+    CitationRules, Config, External, FlowPlace, FlowSettings, ImportConfig, PlainSeverity,
+    Relaxation, SeparateRoles, SignRole, Signer,
 };
 pub use form::{Column, Field, FieldType, Form, Layout, Orientation};
-pub use procedure::{Appendix, Definition, Procedure, RecordEntry, Responsibility, Step};
+pub use procedure::{Appendix, By, Definition, Procedure, RecordEntry, Responsibility, Step};
 pub use span::{Pos, Sp};
 
 /// Which kind of document a file holds.

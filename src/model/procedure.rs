@@ -63,6 +63,9 @@ pub struct Procedure {
     /// 修订记录, newest last.
     #[serde(default)]
     pub history: Vec<HistoryEntry>,
+    /// Draw this procedure's flow chart (流程图); overrides `flow.chart` of docctl.yaml.
+    #[serde(default)]
+    pub flow: Option<bool>,
 }
 
 /// An appendix (附录): a titled text after section 7.
@@ -102,15 +105,60 @@ pub struct Step {
     /// A short heading.
     #[serde(default)]
     pub title: Option<Sp<Text>>,
-    /// The responsible department.
+    /// The responsible department, or several (`by: [品质部, 生产部]`): the step's box in the flow
+    /// chart spans their lanes.
     #[serde(default)]
-    pub by: Option<Sp<Department>>,
+    pub by: Option<Sp<By>>,
     /// What is done (inline Markdown).
     #[serde(default)]
     pub text: Option<Sp<Text>>,
     /// Sub-steps.
     #[serde(default)]
     pub steps: Vec<Step>,
+    /// Flow chart: the steps that follow this one (step numbers such as `5.3`, or `end`), when
+    /// they are not simply the next step.
+    #[serde(default)]
+    pub next: Vec<Sp<Text>>,
+    /// Flow chart: the question of a decision (a diamond after the step), whose answers are the
+    /// `next` targets in order (是/否 for two).
+    #[serde(default)]
+    pub when: Option<Sp<Text>>,
+    /// Flow chart: this step runs alongside the step before it (drawn in the same row).
+    #[serde(default)]
+    pub parallel: bool,
+}
+
+/// The department(s) a step belongs to: one name or a list.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum By {
+    /// One department.
+    One(Department),
+    /// Several departments.
+    Many(Vec<Department>),
+}
+
+impl Step {
+    /// Return the step's departments, each with the position of the `by` value.
+    pub fn departments(&self) -> Vec<Sp<Department>> {
+        match &self.by {
+            None => Vec::new(),
+            Some(by) => match &by.value {
+                By::One(d) => vec![Sp::new(d.clone(), by.pos)],
+                By::Many(list) => list.iter().map(|d| Sp::new(d.clone(), by.pos)).collect(),
+            },
+        }
+    }
+
+    /// Return the step's departments joined with `sep` (the language's list separator, 、 or
+    /// `, `); "" when none.
+    pub fn by_text(&self, sep: &str) -> String {
+        self.departments()
+            .iter()
+            .map(|d| d.value.0.as_str())
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
 }
 
 /// A record (记录) this procedure produces: a form, who keeps it and for how long.

@@ -322,6 +322,13 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
         "The two revisions have the same content",
     ),
     ("working_copy", "工作副本", "工作副本", "working copy"),
+    // The flow chart of a procedure.
+    ("flow", "流程图", "流程圖", "Flow chart"),
+    ("appendix", "附件", "附件", "Appendix"),
+    ("flow_start", "开始", "開始", "Start"),
+    ("flow_end", "结束", "結束", "End"),
+    ("flow_continued", "续下页", "續下頁", "cont. next page"),
+    ("flow_from_before", "接上页", "接上頁", "from previous page"),
     // Lists.
     ("rows", " 行", " 行", " rows"),
     ("file", "文件", "文件", "File"),

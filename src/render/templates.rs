@@ -16,6 +16,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/procedure.typ.tera"),
     ),
     (
+        "flow.typ.tera",
+        include_str!("../../templates/flow.typ.tera"),
+    ),
+    (
         "form.typ.tera",
         include_str!("../../templates/form.typ.tera"),
     ),

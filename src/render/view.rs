@@ -330,8 +330,23 @@ pub struct ProcedureView {
     pub related: Vec<LinkView>,
     /// 记录.
     pub records: Vec<RecordView>,
+    /// The flow chart (流程图), unless the document or docctl.yaml turns it off.
+    pub flow: Option<FlowView>,
     /// 附录: (title, rendered text).
     pub appendices: Vec<AppendixView>,
+}
+
+/// A procedure's flow chart, laid out once by docctl (see `crate::flow`).
+#[derive(Debug, Clone, Serialize)]
+pub struct FlowView {
+    /// `steps` (under 5 工作程序) or `appendix` (附件, after 7 记录).
+    pub place: &'static str,
+    /// The layout as JSON, for the Typst template (read with `json(bytes(...))`).
+    pub json: String,
+    /// The chart pages as inline SVG, for HTML (every text escaped).
+    pub svg: Vec<String>,
+    /// The chart as a Mermaid flowchart, for Markdown (labels escaped).
+    pub mermaid: String,
 }
 
 /// An appendix as templates see it.
@@ -664,8 +679,11 @@ impl<'a> ViewBuilder<'a> {
                 }
             })
             .collect();
+        let header = self.header(doc);
+        let flow = self.flow(p, header.labels);
         ProcedureView {
-            header: self.header(doc),
+            header,
+            flow,
             purpose: self.rich(&p.purpose),
             scope: self.rich(&p.scope),
             responsibilities: p
@@ -700,6 +718,51 @@ impl<'a> ViewBuilder<'a> {
         }
     }
 
+    /// Lay out a procedure's flow chart and draw it for this output language; none when the
+    /// document (`flow: false`) or docctl.yaml (`flow: {chart: false}`) turns it off.
+    fn flow(&self, p: &Procedure, labels: &Labels) -> Option<FlowView> {
+        let settings = &self.library.config.flow;
+        if !p.flow.unwrap_or(settings.chart) {
+            return None;
+        }
+        let records: Vec<String> = p
+            .records
+            .iter()
+            .map(|r| crate::fold::key(&unbracket(&r.form)))
+            .collect();
+        let is_record = |title: &str| {
+            records.contains(&crate::fold::key(title))
+                || self.index.resolve(title).is_some_and(|hit| {
+                    matches!(hit.target, Target::Doc(i)
+                        if matches!(self.library.documents[i].doc, Document::Form(_)))
+                })
+        };
+        let chart = crate::flow::layout(
+            p,
+            &crate::flow::FlowWords::of(labels),
+            crate::flow::FlowSize::default(),
+            &is_record,
+        );
+        let mut view = FlowView {
+            place: settings.place.as_str(),
+            json: String::new(),
+            svg: Vec::new(),
+            mermaid: String::new(),
+        };
+        match self.lang {
+            Lang::Typst => view.json = serde_json::to_string(&chart).unwrap_or_default(),
+            Lang::Html => {
+                view.svg = chart
+                    .pages
+                    .iter()
+                    .map(|page| crate::flow::svg(&chart, page))
+                    .collect()
+            }
+            Lang::Markdown => view.mermaid = crate::flow::mermaid(&chart),
+        }
+        Some(view)
+    }
+
     fn steps(&self, steps: &[Step], prefix: &str, depth: usize, out: &mut Vec<StepView>) {
         for (n, step) in steps.iter().enumerate() {
             let number = format!("{prefix}.{}", n + 1);
@@ -711,11 +774,7 @@ impl<'a> ViewBuilder<'a> {
                     .as_ref()
                     .map(|t| self.rich(t))
                     .unwrap_or_default(),
-                by: step
-                    .by
-                    .as_ref()
-                    .map(|b| b.value.to_string())
-                    .unwrap_or_default(),
+                by: step.by_text(self.words["list_sep"]),
                 text: step.text.as_ref().map(|t| self.rich(t)).unwrap_or_default(),
             });
             self.steps(&step.steps, &number, depth + 1, out);

@@ -48,17 +48,17 @@ pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
     }
     for loaded in &context.library.documents {
         let header = loaded.doc.header();
-        let mut fields: Vec<&Sp<Department>> = header.owner.into_iter().collect();
-        fields.extend(header.distribution);
+        let mut fields: Vec<Sp<Department>> = header.owner.into_iter().cloned().collect();
+        fields.extend(header.distribution.iter().cloned());
         if let Document::Procedure(p) = &loaded.doc {
-            fields.extend(p.responsibilities.iter().map(|r| &r.department));
-            fields.extend(p.records.iter().filter_map(|r| r.keeper.as_ref()));
+            fields.extend(p.responsibilities.iter().map(|r| r.department.clone()));
+            fields.extend(p.records.iter().filter_map(|r| r.keeper.clone()));
             collect_steps(&p.steps, &mut fields);
         }
         out.extend(
             fields
                 .into_iter()
-                .filter_map(|d| checker.check(&loaded.file, d)),
+                .filter_map(|d| checker.check(&loaded.file, &d)),
         );
     }
     out
@@ -110,9 +110,9 @@ impl Checker<'_> {
     }
 }
 
-fn collect_steps<'a>(steps: &'a [Step], fields: &mut Vec<&'a Sp<Department>>) {
+fn collect_steps(steps: &[Step], fields: &mut Vec<Sp<Department>>) {
     for step in steps {
-        fields.extend(step.by.iter());
+        fields.extend(step.departments());
         collect_steps(&step.steps, fields);
     }
 }

@@ -9,6 +9,7 @@
 mod archive;
 mod clauses;
 mod departments;
+mod flow;
 mod forms;
 mod index;
 mod lifecycle;
@@ -60,6 +61,7 @@ pub fn validate_indexed(library: &Library, today: Date) -> (Vec<Diagnostic>, Ind
     diagnostics.extend(archive::check(&context));
     diagnostics.extend(values::check(&context));
     diagnostics.extend(clauses::check(&context));
+    diagnostics.extend(flow::check(&context));
     diagnostics.extend(signers::check(&context));
     sort(&mut diagnostics);
     (diagnostics, index)
