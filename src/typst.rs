@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::error::Error;
 
@@ -279,21 +279,18 @@ impl Typst {
             .stderr(log)
             .spawn()
             .map_err(|e| Error::Typst(format!("{name}: cannot run typst: {e}")))?;
-        let started = Instant::now();
-        let status = loop {
-            match child.try_wait() {
-                Ok(Some(status)) => break status,
-                Ok(None) if started.elapsed() > timeout => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    return Err(Error::Typst(format!(
-                        "{name}: typst took longer than {} s and was stopped",
-                        timeout.as_secs()
-                    )));
-                }
-                Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-                Err(e) => return Err(Error::Typst(format!("{name}: {e}"))),
+        // Wait for typst without polling; past the timeout it is stopped.
+        let status = match wait_timeout::ChildExt::wait_timeout(&mut child, timeout) {
+            Ok(Some(status)) => status,
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Error::Typst(format!(
+                    "{name}: typst took longer than {} s and was stopped",
+                    timeout.as_secs()
+                )));
             }
+            Err(e) => return Err(Error::Typst(format!("{name}: {e}"))),
         };
         let log = std::fs::read_to_string(&log_path).unwrap_or_default();
         let log: String = log
