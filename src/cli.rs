@@ -51,6 +51,12 @@ pub enum Command {
     /// HTML and the YAML as released) and record it in published/ledger.json. A released
     /// revision is never rewritten. Exit 1 when a released version's content changed.
     Publish(PublishArgs),
+    /// Issue numbered copies (发放) of a document's release in force: each copy's PDF (into
+    /// output/copies/) is the released PDF with 受控副本 (or 非受控 · 仅供参考), the 发放号 and the
+    /// holder stamped on every page; recorded in published/distribution.json.
+    Issue(IssueArgs),
+    /// Record that controlled copies came back (回收): one copy, or all a holder has.
+    Recall(RecallArgs),
     /// Record that a document was reviewed against the new revision of a document it cites,
     /// which silences the `ref-suspect` warning.
     Ack(AckArgs),
@@ -360,4 +366,52 @@ pub struct ListArgs {
     /// The date `--due` counts from (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,
+}
+
+/// Arguments of `docctl issue`.
+#[derive(Debug, clap::Args)]
+pub struct IssueArgs {
+    /// The document's id (文件编号) or title.
+    pub id: String,
+    /// The receiving department (领用部门); for an uncontrolled copy, whoever receives it.
+    #[arg(long, value_name = "DEPT")]
+    pub to: String,
+    /// The person receiving the copy (领用人).
+    #[arg(long, value_name = "NAME", default_value = "")]
+    pub holder: String,
+    /// How many copies.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub copies: u32,
+    /// Uncontrolled copies (非受控 · 仅供参考): not kept up to date, never recalled.
+    #[arg(long)]
+    pub uncontrolled: bool,
+    /// The day of issue (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// The documentation set's folder.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// Arguments of `docctl recall`.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["copy", "holder"])))]
+pub struct RecallArgs {
+    /// The document's id (文件编号) or title.
+    pub id: String,
+    /// The copy: its number (3) or its 发放号 (QP-7.5-01-A/1-003).
+    #[arg(long, value_name = "N")]
+    pub copy: Option<String>,
+    /// Every outstanding controlled copy this person (or department) holds.
+    #[arg(long, value_name = "NAME")]
+    pub holder: Option<String>,
+    /// Who takes the copies back (回收人).
+    #[arg(long, value_name = "NAME")]
+    pub by: String,
+    /// The day they came back (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// The documentation set's folder.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
 }

@@ -31,6 +31,7 @@ pub mod record;
 pub mod redline;
 pub mod render;
 pub mod settings;
+pub mod stamp;
 pub mod suggest;
 pub mod typst;
 pub mod validate;
@@ -183,6 +184,29 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             } else {
                 ExitCode::from(EXIT_DOCUMENT_ERRORS)
             })
+        }
+        Command::Issue(args) => {
+            commands::issue::issue(&commands::issue::IssueSettings {
+                date: commands::revise::parse_date("--date", args.date.as_deref())?,
+                root: args.dir,
+                id: args.id,
+                to: args.to,
+                holder: args.holder,
+                copies: args.copies,
+                uncontrolled: args.uncontrolled,
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Recall(args) => {
+            commands::issue::recall(&commands::issue::RecallSettings {
+                date: commands::revise::parse_date("--date", args.date.as_deref())?,
+                root: args.dir,
+                id: args.id,
+                copy: args.copy,
+                holder: args.holder,
+                by: args.by,
+            })?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Ack(args) => {
             commands::ack::run(&commands::ack::AckSettings {

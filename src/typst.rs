@@ -65,7 +65,6 @@ pub struct FontFamily {
 /// What typst 0.15 says on every bundle run; expected, so not a reason to fail.
 const BUNDLE_WARNING: &str = "warning: bundle export is experimental";
 
-
 /// A located, checked typst installation with its private font folder.
 #[derive(Debug, Clone)]
 pub struct Typst {

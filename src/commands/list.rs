@@ -54,6 +54,65 @@ const RECORD_COLUMNS: [&str; 6] = [
 ];
 const RECORD_WIDTHS: [u32; 6] = [2, 5, 7, 8, 3, 3];
 
+const COPY_COLUMNS: [&str; 10] = [
+    "number",
+    "copy_name",
+    "version",
+    "copy_number",
+    "copy_to",
+    "copy_holder",
+    "copy_issued",
+    "copy_signature",
+    "copy_recalled",
+    "copy_recalled_by",
+];
+const COPY_WIDTHS: [u32; 10] = [4, 6, 2, 6, 3, 2, 3, 3, 3, 2];
+
+/// The rows of the 文件发放回收登记表: one per copy issued, in the order issued; 签收 is left
+/// blank for the holder's signature on paper.
+fn copy_rows(library: &Library, words: &labels::Labels) -> Vec<ListRow> {
+    let record = &library.distribution;
+    record
+        .copies
+        .iter()
+        .map(|copy| {
+            let title = library
+                .ledger
+                .release(&copy.document, &copy.version)
+                .map(|r| r.title.clone())
+                .unwrap_or_default();
+            let number = if copy.controlled {
+                copy.copy.clone()
+            } else {
+                format!(
+                    "{}{}{}{}",
+                    copy.copy,
+                    words["paren_open"],
+                    words["copy_uncontrolled"],
+                    words["paren_close"]
+                )
+            };
+            let recall = record.recall(&copy.copy);
+            ListRow {
+                cells: vec![
+                    copy.document.clone(),
+                    title,
+                    copy.version.clone(),
+                    number,
+                    copy.to.clone(),
+                    copy.holder.clone(),
+                    copy.issued.clone(),
+                    String::new(),
+                    recall.map(|r| r.date.clone()).unwrap_or_default(),
+                    recall.map(|r| r.by.clone()).unwrap_or_default(),
+                ],
+                obsolete: false,
+                href: String::new(),
+            }
+        })
+        .collect()
+}
+
 /// List the effective documents whose periodic review falls due within `days` of `today`,
 /// soonest first, as text lines: due date, id, title, version, owner (overdue ones marked).
 pub fn due(root: &Path, today: crate::model::Date, days: u32) -> Result<String, Error> {
@@ -130,6 +189,15 @@ pub fn run(settings: &ListSettings) -> Result<Vec<PathBuf>, Error> {
         )
     };
     let columns = |keys: &[&str]| keys.iter().map(|k| words[k].to_owned()).collect();
+    let register = (!library.distribution.copies.is_empty()).then(|| ListView {
+        title: words["copy_register"].to_owned(),
+        source: format!("published/{}", crate::publish::distribution::DISTRIBUTION),
+        date: date.clone(),
+        columns: columns(&COPY_COLUMNS),
+        widths: COPY_WIDTHS.to_vec(),
+        links: false,
+        rows: copy_rows(&library, words),
+    });
     let lists = [
         ListView {
             title: words["master_list"].to_owned(),
@@ -150,6 +218,7 @@ pub fn run(settings: &ListSettings) -> Result<Vec<PathBuf>, Error> {
             rows: records,
         },
     ];
+    let lists: Vec<ListView> = lists.into_iter().chain(register).collect();
     let out = settings.root.join("output").join(folder);
     let site = ViewBuilder::new(&library, &index, Lang::Html).site();
     let templates = Templates::load(&settings.root)?;

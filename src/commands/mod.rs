@@ -7,6 +7,7 @@ pub mod check;
 pub mod diff;
 pub mod import;
 pub mod init;
+pub mod issue;
 pub mod list;
 pub mod publish;
 pub mod record;

@@ -400,6 +400,7 @@ fn verify(root: &std::path::Path) -> Result<bool, Error> {
             ));
         }
     }
+    problems.extend(verify_copies(root, &ledger));
     for problem in &problems {
         eprintln!("error: {problem}");
     }
@@ -419,4 +420,47 @@ pub(crate) fn parse_archived(kind: &str, name: &str, text: &str) -> Option<Docum
         Kind::Procedure
     };
     crate::commands::revise::parse_as(kind, name, text).ok()
+}
+
+/// Check the distribution record: it loads and holds together, and every copy derived again
+/// from its released PDF has the recorded SHA-256 (as has its PDF in output/copies/, if there).
+fn verify_copies(root: &Path, ledger: &Ledger) -> Vec<String> {
+    use crate::publish::distribution::{self, Distribution};
+    let record = match Distribution::load(root, ledger) {
+        Ok(record) => record,
+        Err(e) => return vec![e.to_string()],
+    };
+    let mut problems = Vec::new();
+    for copy in &record.copies {
+        let Some(release) = ledger.release(&copy.document, &copy.version) else {
+            continue;
+        };
+        let derived = crate::commands::issue::released_pdf(root, ledger, &copy.document, release)
+            .and_then(|pdf| crate::stamp::stamp(&pdf, &copy.stamp));
+        match derived {
+            Ok(bytes) if publish::sha256(&bytes) == copy.sha256 => {}
+            Ok(_) => problems.push(format!(
+                "copy {}: derived again from its release it does not match its SHA-256 in {ARCHIVE}/{}",
+                copy.copy,
+                distribution::DISTRIBUTION
+            )),
+            Err(e) => problems.push(format!("copy {}: {e}", copy.copy)),
+        }
+        let slug = ledger
+            .documents
+            .get(&copy.document)
+            .map(|d| d.slug.as_str())
+            .unwrap_or_default();
+        let path = distribution::copy_pdf_path(root, slug, copy);
+        if let Ok(bytes) = std::fs::read(&path) {
+            if publish::sha256(&bytes) != copy.sha256 {
+                problems.push(format!(
+                    "copy {}: {} is not the copy that was issued (its SHA-256 differs)",
+                    copy.copy,
+                    path.display()
+                ));
+            }
+        }
+    }
+    problems
 }

@@ -43,6 +43,10 @@ pub struct Config {
     /// runs one typst process per document, like `docctl build --no-bundle`.
     #[serde(default = "default_true")]
     pub pdf_bundle: bool,
+    /// Days after a revision is superseded within which its controlled copies must be
+    /// recalled (`copy-not-recalled`); default 30.
+    #[serde(default = "default_recall_days")]
+    pub recall_days: u32,
 }
 
 /// `import:` in docctl.yaml.
@@ -84,6 +88,10 @@ pub enum PlainSeverity {
 
 fn default_true() -> bool {
     true
+}
+
+fn default_recall_days() -> u32 {
+    30
 }
 
 fn default_review_months() -> u32 {

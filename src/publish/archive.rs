@@ -123,7 +123,9 @@ pub fn survey(root: &Path, ledger: &Ledger, files: bool) -> Vec<Problem> {
             problems.push(link(path));
             continue;
         }
-        if (name == LEDGER || name == LOCK) && kind.is_file() {
+        if (name == LEDGER || name == LOCK || name == super::distribution::DISTRIBUTION)
+            && kind.is_file()
+        {
             continue;
         }
         if name.starts_with(STAGING_PREFIX) && kind.is_dir() {

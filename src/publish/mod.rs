@@ -18,6 +18,7 @@ use crate::error::Error;
 use crate::model::{DocId, Document, VersionScheme};
 
 pub mod archive;
+pub mod distribution;
 
 /// The ledger format this docctl reads and writes.
 pub const LEDGER_FORMAT: u32 = 1;

@@ -82,6 +82,28 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
         "DRAFT · UNRELEASED",
     ),
     ("stamp_obsolete", "作废", "作廢", "OBSOLETE"),
+    // Numbered copies (`docctl issue`) and their register.
+    ("copy_controlled", "受控副本", "受控副本", "CONTROLLED COPY"),
+    (
+        "copy_uncontrolled",
+        "非受控 · 仅供参考",
+        "非受控 · 僅供參考",
+        "UNCONTROLLED · FOR REFERENCE ONLY",
+    ),
+    ("copy_number", "发放号", "發放號", "Copy No."),
+    (
+        "copy_register",
+        "文件发放回收登记表",
+        "文件發放回收登記表",
+        "Document issue and recall register",
+    ),
+    ("copy_to", "领用部门", "領用部門", "Department"),
+    ("copy_holder", "领用人", "領用人", "Holder"),
+    ("copy_issued", "发放日期", "發放日期", "Issued"),
+    ("copy_signature", "签收", "簽收", "Signature"),
+    ("copy_recalled", "回收日期", "回收日期", "Recalled"),
+    ("copy_recalled_by", "回收人", "回收人", "Recalled by"),
+    ("copy_name", "名称", "名稱", "Title"),
     // A document's portal page.
     ("releases", "发布记录", "發布記錄", "Releases"),
     ("released", "发布日期", "發布日期", "Released"),
