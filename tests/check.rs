@@ -114,6 +114,7 @@ rule_tests! {
     ref_suspect => "ref-suspect",
     archive_unlisted => "archive-unlisted",
     release_missing => "release-missing",
+    copy_not_recalled => "copy-not-recalled",
 }
 
 #[test]

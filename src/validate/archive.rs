@@ -109,7 +109,7 @@ fn copies(context: &Context<'_>, today: Date) -> Vec<Diagnostic> {
             )
             .with_help(format!(
                 "take the copy back and run `docctl recall {} --copy {} --by <name>`",
-                copy.document, copy.number
+                copy.document, copy.copy
             )),
         );
     }

@@ -1,0 +1,213 @@
+//! The document lifecycle a 文控 runs: numbered controlled copies issued with a stamp on every
+//! page, a revision replacing the one they copy, the copies due for recall, the recall recorded,
+//! `check` warning about the copy still out, the 文件发放回收登记表, and the archive (with the
+//! distribution record) verified.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{docctl, run_in};
+
+/// The text of a PDF (pdftotext), or of one page of it.
+fn pdftotext(pdf: &Path, page: Option<usize>) -> String {
+    let mut cmd = Command::new("pdftotext");
+    if let Some(page) = page {
+        cmd.args(["-f", &page.to_string(), "-l", &page.to_string()]);
+    }
+    let out = cmd
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(out.status.success(), "pdftotext {}", pdf.display());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn pages(pdf: &Path) -> usize {
+    lopdf::Document::load(pdf).unwrap().get_pages().len()
+}
+
+fn no_space(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{c}')
+        .collect()
+}
+
+/// The codes and messages `check --today TODAY` reports for `published/distribution.json`.
+fn copy_warnings(set: &Path, today: &str) -> Vec<String> {
+    let (_, json) = common::check_json(set, &["--today", today]);
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "copy-not-recalled")
+        .map(|d| d["message"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn copy_pdf(set: &Path, n: u32) -> PathBuf {
+    set.join(format!("output/copies/QP-7.5-01/QP-7.5-01-A-0-{n:03}.pdf"))
+}
+
+#[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
+fn copies_are_issued_stamped_recalled_and_registered() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    let set = dir.path().join("qms");
+    docctl().arg("init").arg(&set).assert().success();
+    run_in(&set, &["publish", "--date", "2030-01-10"]);
+
+    // Three controlled copies to two departments, one uncontrolled copy to a customer.
+    let issue = |args: &[&str]| {
+        let mut all = vec!["issue", "QP-7.5-01", "--date", "2030-01-11"];
+        all.extend_from_slice(args);
+        run_in(&set, &all);
+    };
+    issue(&["--to", "品质部", "--holder", "张三", "--copies", "2"]);
+    issue(&["--to", "生产部", "--holder", "赵六"]);
+    issue(&["--to", "顾客", "--uncontrolled"]);
+
+    // Each copy is the released PDF with its stamp on every page, and nothing else changed.
+    let released = set.join("published/QP-7.5-01/A-0/QP-7.5-01.pdf");
+    let released_bytes = fs::read(&released).unwrap();
+    let body = no_space(&pdftotext(&released, None));
+    let record: serde_json::Value =
+        serde_json::from_slice(&fs::read(set.join("published/distribution.json")).unwrap())
+            .unwrap();
+    let copies = record["copies"].as_array().unwrap();
+    assert_eq!(copies.len(), 4);
+    for (n, copy) in (1..).zip(copies) {
+        let pdf = copy_pdf(&set, n);
+        let number = format!("QP-7.5-01-A/0-{n:03}");
+        assert_eq!(copy["copy"], number.as_str());
+        assert_eq!(pages(&pdf), pages(&released), "{number}: page count");
+        let stamp = copy["stamp"].as_str().unwrap();
+        for page in 1..=pages(&pdf) {
+            let text = no_space(&pdftotext(&pdf, Some(page)));
+            assert!(
+                text.contains(&no_space(stamp)),
+                "{number} page {page}: {text}"
+            );
+            assert!(text.contains(&number), "{number} page {page}");
+        }
+        let text = no_space(&pdftotext(&pdf, None));
+        assert_eq!(
+            text.replacen(&no_space(stamp), "", pages(&pdf)),
+            body,
+            "{number}: the copy differs from the release beyond its stamp"
+        );
+        // The same copy made again is the same bytes.
+        let bytes = fs::read(&pdf).unwrap();
+        assert_eq!(docctl::stamp::stamp(&released_bytes, stamp).unwrap(), bytes);
+        assert_eq!(copy["sha256"], docctl::publish::sha256(&bytes).as_str());
+    }
+    let stamps: Vec<&str> = copies
+        .iter()
+        .map(|c| c["stamp"].as_str().unwrap())
+        .collect();
+    assert!(stamps[0].starts_with("受控副本") && stamps[0].ends_with("品质部 张三"));
+    assert!(stamps[2].ends_with("生产部 赵六"));
+    assert!(stamps[3].starts_with("非受控\u{3000}仅供参考") && stamps[3].ends_with("顾客"));
+    assert!(pdftotext(&copy_pdf(&set, 4), None).contains("仅供参考"));
+    // The released PDF itself is untouched.
+    run_in(&set, &["publish", "--verify"]);
+
+    // A/1 replaces A/0: its controlled copies are due for recall 30 days later.
+    run_in(
+        &set,
+        &[
+            "revise",
+            "QP-7.5-01",
+            "--minor",
+            "-m",
+            "发放号",
+            "--by",
+            "张三",
+            "--date",
+            "2030-02-01",
+        ],
+    );
+    common::approve(&set, "QP-7.5-01", "prepared", "张三", "2030-02-02");
+    common::approve(&set, "QP-7.5-01", "reviewed", "李四", "2030-02-02");
+    common::approve(&set, "QP-7.5-01", "approved", "王五", "2030-02-02");
+    run_in(&set, &["publish", "--date", "2030-02-03"]);
+    assert!(copy_warnings(&set, "2030-02-20").is_empty(), "not due yet");
+    let due = copy_warnings(&set, "2030-04-15");
+    assert_eq!(due.len(), 3, "{due:#?}");
+    for n in 1..=3 {
+        assert!(
+            due.iter()
+                .any(|m| m.contains(&format!("QP-7.5-01-A/0-{n:03}")))
+        );
+    }
+    assert!(!due.iter().any(|m| m.contains("A/0-004")), "uncontrolled");
+
+    // Recall two: one by number, one by holder. An uncontrolled copy is never recalled.
+    run_in(
+        &set,
+        &[
+            "recall",
+            "QP-7.5-01",
+            "--copy",
+            "1",
+            "--by",
+            "李四",
+            "--date",
+            "2030-02-10",
+        ],
+    );
+    run_in(
+        &set,
+        &[
+            "recall",
+            "QP-7.5-01",
+            "--holder",
+            "赵六",
+            "--by",
+            "李四",
+            "--date",
+            "2030-02-11",
+        ],
+    );
+    let refused = docctl()
+        .args(["recall", "QP-7.5-01", "--copy", "4", "--by", "李四"])
+        .current_dir(&set)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("uncontrolled"));
+    let due = copy_warnings(&set, "2030-04-15");
+    assert_eq!(due.len(), 1, "{due:#?}");
+    assert!(due[0].contains("QP-7.5-01-A/0-002") && due[0].contains("品质部 张三"));
+
+    // The register: one row per copy, the signature left blank for paper.
+    run_in(&set, &["list", "--to", "csv"]);
+    let csv = fs::read_to_string(set.join("output/lists/文件发放回收登记表.csv")).unwrap();
+    let rows: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        rows,
+        [
+            "文件编号,名称,版本,发放号,领用部门,领用人,发放日期,签收,回收日期,回收人",
+            "QP-7.5-01,文件控制程序,A/0,QP-7.5-01-A/0-001,品质部,张三,2030-01-11,,2030-02-10,李四",
+            "QP-7.5-01,文件控制程序,A/0,QP-7.5-01-A/0-002,品质部,张三,2030-01-11,,,",
+            "QP-7.5-01,文件控制程序,A/0,QP-7.5-01-A/0-003,生产部,赵六,2030-01-11,,2030-02-11,李四",
+            "QP-7.5-01,文件控制程序,A/0,QP-7.5-01-A/0-004（非受控 · 仅供参考）,顾客,,2030-01-11,,,",
+        ]
+    );
+
+    // The archive with its distribution record verifies; a copy changed afterwards does not.
+    run_in(&set, &["publish", "--verify"]);
+    let mut bytes = fs::read(copy_pdf(&set, 2)).unwrap();
+    bytes.extend_from_slice(b"\n% edited\n");
+    fs::write(copy_pdf(&set, 2), bytes).unwrap();
+    let out = docctl()
+        .args(["publish", "--verify"])
+        .current_dir(&set)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("QP-7.5-01-A/0-002"));
+}
