@@ -211,3 +211,58 @@ fn copies_are_issued_stamped_recalled_and_registered() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("QP-7.5-01-A/0-002"));
 }
+
+#[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
+fn diff_with_no_options_compares_what_changed_last() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    let set = dir.path().join("qms");
+    docctl().arg("init").arg(&set).assert().success();
+    run_in(&set, &["publish", "--date", "2030-01-10"]);
+    let diff = || {
+        docctl()
+            .args(["diff", "QP-7.5-01", "--format", "html"])
+            .current_dir(&set)
+            .output()
+            .unwrap()
+    };
+    let only = diff();
+    assert_eq!(only.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&only.stderr).contains("only release"));
+
+    run_in(
+        &set,
+        &[
+            "revise",
+            "QP-7.5-01",
+            "--minor",
+            "-m",
+            "书面批准",
+            "--by",
+            "张三",
+            "--date",
+            "2030-02-01",
+        ],
+    );
+    let file = set.join("procedures/QP-7.5-01.yaml");
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(&file, text.replace("经原审批人批准", "经原审批人书面批准")).unwrap();
+    // The working copy against the last release.
+    let working = diff();
+    assert!(working.status.success());
+    let said = String::from_utf8_lossy(&working.stderr);
+    assert!(said.contains("A/0 → A/1: 1 changed"), "{said}");
+    assert!(set.join("output/diff/QP-7.5-01-A-0-A-1.html").is_file());
+
+    common::approve(&set, "QP-7.5-01", "prepared", "张三", "2030-02-02");
+    common::approve(&set, "QP-7.5-01", "reviewed", "李四", "2030-02-02");
+    common::approve(&set, "QP-7.5-01", "approved", "王五", "2030-02-02");
+    run_in(&set, &["publish", "--date", "2030-02-03"]);
+    // Released and unchanged: the two last releases, not the release against itself.
+    let released = diff();
+    assert!(released.status.success());
+    let said = String::from_utf8_lossy(&released.stderr);
+    assert!(said.contains("A/0 → A/1: 1 changed"), "{said}");
+    let html = fs::read_to_string(set.join("output/diff/QP-7.5-01-A-0-A-1.html")).unwrap();
+    assert!(html.contains("书面批准"));
+}
