@@ -7,6 +7,8 @@
 #   DOCCTL_STRICT  true: warnings fail too (default false)
 #   DOCCTL_SARIF   where to write the SARIF file (default docctl.sarif; empty: none)
 #   DOCCTL_FORMAT  what to print on the log: github (default) or human
+#   DOCCTL_VERIFY_SIGNATURES  true: trace each signature to the signer's commit (default false;
+#                  needs the whole history: actions/checkout with fetch-depth: 0)
 set -uo pipefail
 
 set_dir=${DOCCTL_SET:-.}
@@ -17,6 +19,12 @@ case "${DOCCTL_STRICT:-false}" in
   true|1|yes) flags+=(--strict) ;;
   false|0|no|"") ;;
   *) echo "ci-check: DOCCTL_STRICT must be true or false, not '${DOCCTL_STRICT}'" >&2; exit 2 ;;
+esac
+
+case "${DOCCTL_VERIFY_SIGNATURES:-false}" in
+  true|1|yes) flags+=(--verify-signatures) ;;
+  false|0|no|"") ;;
+  *) echo "ci-check: DOCCTL_VERIFY_SIGNATURES must be true or false, not '${DOCCTL_VERIFY_SIGNATURES}'" >&2; exit 2 ;;
 esac
 
 docctl check "$set_dir" --format "$format" "${flags[@]}"

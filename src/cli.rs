@@ -208,6 +208,11 @@ pub struct CheckArgs {
     /// warning even under --strict, so that a CI result does not change with the calendar.
     #[arg(long)]
     pub review_as_error: bool,
+    /// For CI: find the git commit that added each signature of each effective document and
+    /// report it (`signature-unverified`) when its author email is not the signer's, or when
+    /// the signer has a `key` and the commit carries no good signature by that key.
+    #[arg(long)]
+    pub verify_signatures: bool,
     /// What to put before each file path in SARIF and GitHub output (e.g. `docs/qms/`).
     /// Default: the set's path from the top of its git repository, so that code-scanning
     /// alerts and annotations land on the right file wherever docctl runs from.
@@ -283,6 +288,11 @@ pub struct ApproveArgs {
     /// approval date.
     #[arg(long, value_name = "DATE")]
     pub effective: Option<String>,
+    /// Commit the signed file (git add + commit of that file only) with the trailer
+    /// `Signed-as: ROLE ID VERSION`, as the signer: refused when git's user.email is not the
+    /// signer's email in docctl.yaml.
+    #[arg(long)]
+    pub commit: bool,
     /// The documentation set's folder.
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,

@@ -201,7 +201,17 @@ pub const CODES: &[(&str, Severity, &str)] = &[
     (
         "approval-separation",
         Severity::Error,
-        "the approver is the preparer",
+        "one person signs two of 编制/审核/批准 (separate_roles in docctl.yaml relaxes it)",
+    ),
+    (
+        "signer-unauthorised",
+        Severity::Error,
+        "a signature by someone docctl.yaml's signers do not authorise for that role, department, kind or date",
+    ),
+    (
+        "signature-unverified",
+        Severity::Error,
+        "--verify-signatures: the commit that added a signature is not the signer's (author email or signing key)",
     ),
     (
         "version-format",

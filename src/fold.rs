@@ -4,6 +4,7 @@
 use std::sync::OnceLock;
 
 use unicode_normalization::UnicodeNormalization;
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 static T2S: OnceLock<Option<ferrous_opencc::OpenCC>> = OnceLock::new();
 
@@ -29,9 +30,28 @@ pub fn t2s(text: &str) -> String {
     }
 }
 
+/// Return the comparison key of a person's name: [`key`] of the NFKC form with format
+/// characters (category Cf: zero-width spaces and joiners, bidi marks, soft hyphens) removed,
+/// so that two names that look the same compare the same.
+pub fn name(text: &str) -> String {
+    let visible: String = text
+        .nfkc()
+        .filter(|c| c.general_category() != GeneralCategory::Format)
+        .collect();
+    key(visible.trim())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::key;
+    use super::{key, name};
+
+    #[test]
+    fn names_ignore_invisible_characters() {
+        assert_eq!(name("王\u{200B}五"), name("王五"));
+        assert_eq!(name("\u{FEFF} 王五\u{200D}\u{202E} "), name("王五"));
+        assert_eq!(name("ＷＡＮＧ Wu"), name("wang wu"));
+        assert_ne!(name("王五"), name("王六"));
+    }
 
     #[test]
     fn folds_traditional_to_simplified() {

@@ -20,6 +20,7 @@ pub mod diagnostic;
 pub mod edit;
 pub mod error;
 pub mod fold;
+pub mod git;
 pub mod graph;
 pub mod import;
 pub mod load;
@@ -32,9 +33,11 @@ pub mod redline;
 pub mod render;
 pub mod settings;
 pub mod stamp;
+pub mod signers;
 pub mod suggest;
 pub mod typst;
 pub mod validate;
+pub mod verify;
 pub mod write;
 pub mod xlsx;
 mod yaml_hint;
@@ -169,6 +172,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                     cli::Role::Approved => "approved",
                 },
                 name: args.name,
+                commit: args.commit,
             })?;
             Ok(ExitCode::SUCCESS)
         }

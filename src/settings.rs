@@ -19,6 +19,8 @@ pub struct CheckSettings {
     pub today: Date,
     /// Whether an overdue periodic review fails the check.
     pub review_as_error: bool,
+    /// Whether each signature is traced to its git commit.
+    pub verify_signatures: bool,
     /// Where the set sits for code-scanning tools: the prefix of every reported path and, when
     /// the set is in a git work tree, that tree's top folder.
     pub location: Location,
@@ -99,6 +101,7 @@ impl CheckSettings {
             strict: args.strict,
             today: parse_today(args.today.as_deref())?,
             review_as_error: args.review_as_error,
+            verify_signatures: args.verify_signatures,
             location: Location::find(&args.dir, args.path_prefix.as_deref()),
         })
     }

@@ -115,6 +115,8 @@ rule_tests! {
     archive_unlisted => "archive-unlisted",
     release_missing => "release-missing",
     copy_not_recalled => "copy-not-recalled",
+    signer_unauthorised => "signer-unauthorised",
+    signature_unverified => "signature-unverified",
 }
 
 #[test]

@@ -8,8 +8,8 @@ use serde_json::json;
 use crate::commands::revise::{Source, find_document};
 use crate::edit::{self, ROLES, SignatureText};
 use crate::error::Error;
-use crate::load;
-use crate::model::{Date, Signature, Sp, Status};
+use crate::model::{Date, SignRole, Signature, Signer, Sp, Status};
+use crate::{git, load, signers};
 
 /// What `approve` needs to run.
 #[derive(Debug, Clone)]
@@ -26,11 +26,31 @@ pub struct ApproveSettings {
     pub date: Date,
     /// The effective date, when the approval makes the document effective (default: `date`).
     pub effective: Option<Date>,
+    /// Commit the signed file with a `Signed-as:` trailer.
+    pub commit: bool,
 }
 
 /// Keys after which a new approval block goes, nearest first: it belongs before
 /// `distribution` in the documented key order.
 const APPROVAL_AFTER: &[&str] = &["clauses", "aliases", "lang", "owner", "effective", "status"];
+
+/// Refuse `--commit` outside git, or when git would record someone other than the signer as
+/// the author.
+fn expect_git_author(root: &std::path::Path, signer: Option<&Signer>) -> Result<(), Error> {
+    git::expect_work_tree(root)?;
+    let Some(email) = signer.and_then(|s| s.email.as_ref()) else {
+        return Ok(());
+    };
+    let configured = git::user_email(root)?;
+    if !configured.eq_ignore_ascii_case(email.value.as_str().trim()) {
+        return Err(Error::Usage(format!(
+            "git commits here as `{configured}`, but {} signs as `{}`: `--verify-signatures` would reject the commit; run it as the signer (git config user.email)",
+            signer.map_or("", |s| s.name.value.as_str()),
+            email.value
+        )));
+    }
+    Ok(())
+}
 
 /// Run `docctl approve`.
 pub fn run(settings: &ApproveSettings) -> Result<(), Error> {
@@ -85,15 +105,16 @@ pub fn run(settings: &ApproveSettings) -> Result<(), Error> {
             )));
         }
     }
-    if role == "approved" {
-        if let Some(prepared) = signed[0] {
-            if crate::fold::key(&prepared.value.name) == crate::fold::key(&settings.name) {
-                return Err(Error::Usage(format!(
-                    "`{}` prepared {id}: the approver (批准) must be someone else",
-                    settings.name
-                )));
-            }
-        }
+    let signer = signers::admit(
+        &library.config,
+        &file.doc,
+        SignRole::ALL[position],
+        &settings.name,
+        settings.date,
+    )
+    .map_err(Error::Usage)?;
+    if settings.commit {
+        expect_git_author(&settings.root, signer)?;
     }
     let effective = match (role, settings.effective) {
         ("approved", Some(date)) if date.0 < settings.date.0 => {
@@ -148,6 +169,16 @@ pub fn run(settings: &ApproveSettings) -> Result<(), Error> {
     }
     text = edit::set_approval(&text, &signatures, Some(role), APPROVAL_AFTER);
     file.write_verified(&text, expected)?;
+    if settings.commit {
+        let trailer = format!("Signed-as: {role} {id} {version}");
+        let message = format!(
+            "approve {id} {version}: {} by {}\n\n{trailer}",
+            SignRole::ALL[position].label(),
+            settings.name
+        );
+        let commit = git::commit_file(&settings.root, &file.rel, &message)?;
+        eprintln!("committed {} ({trailer})", &commit[..commit.len().min(10)]);
+    }
     match effective {
         Some(date) => eprintln!(
             "approved {id} {version} ({}): effective from {date}; archive it with `docctl publish`",

@@ -80,6 +80,12 @@ pub fn run(settings: &BuildSettings) -> Result<bool, Error> {
         archive.as_deref(),
         &sink,
     )?;
+    if formats.html {
+        let site_view =
+            render::view::ViewBuilder::new(&library, &index, render::markup::Lang::Html).site();
+        let page = render::signing::page(&library, &templates, &site_view, settings.today)?;
+        sink("signing.html", page.as_bytes())?;
+    }
     let mut summary = Summary {
         documents: library.documents.len(),
         ..Summary::default()

@@ -7,7 +7,7 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::error::Error;
 use crate::load;
 use crate::settings::CheckSettings;
-use crate::validate;
+use crate::{validate, verify};
 
 /// The outcome of a check.
 #[derive(Debug)]
@@ -35,7 +35,11 @@ impl Report {
 /// Run `docctl check`; return whether it passed.
 pub fn run(settings: &CheckSettings) -> Result<bool, Error> {
     let library = load::load(&settings.root)?;
-    let diagnostics = validate::validate(&library, settings.today);
+    let mut diagnostics = validate::validate(&library, settings.today);
+    if settings.verify_signatures {
+        diagnostics.extend(verify::signatures(&library, &settings.root));
+        validate::sort(&mut diagnostics);
+    }
     let report = Report {
         documents: library.files,
         diagnostics,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::model::{Department, Lang, Sp, Text, VersionScheme};
+use crate::model::{Date, Department, Kind, Lang, Sp, Text, VersionScheme};
 
 /// The set's configuration, read from `docctl.yaml`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -47,6 +47,12 @@ pub struct Config {
     /// recalled (`copy-not-recalled`); default 30.
     #[serde(default = "default_recall_days")]
     pub recall_days: u32,
+    /// Who may sign what; absent: anyone may sign.
+    #[serde(default)]
+    pub signers: Option<Vec<Signer>>,
+    /// Whether 编制, 审核 and 批准 must be signed by three different people.
+    #[serde(default)]
+    pub separate_roles: SeparateRoles,
 }
 
 /// `import:` in docctl.yaml.
@@ -106,4 +112,129 @@ pub struct External {
     pub id: Sp<Text>,
     /// Its title.
     pub title: Sp<Text>,
+}
+
+/// A person who may sign, with the roles, departments and kinds of document they sign for.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Signer {
+    /// The name as it is written in the approval block.
+    pub name: Sp<Text>,
+    /// The email of their git commits, checked by `docctl check --verify-signatures`.
+    #[serde(default)]
+    pub email: Option<Sp<Text>>,
+    /// The fingerprint of the key they sign commits with: `SHA256:…` for an SSH key (as
+    /// `ssh-keygen -lf` prints it), the hex fingerprint for a GPG key.
+    #[serde(default)]
+    pub key: Option<Sp<Text>>,
+    /// The signatures they may give: prepared (编制), reviewed (审核), approved (批准).
+    pub roles: Vec<SignRole>,
+    /// Only documents owned by these departments (归口部门); empty: every department.
+    #[serde(default)]
+    pub departments: Vec<Sp<Department>>,
+    /// Only these kinds of document (`procedure`, `form`); empty: both.
+    #[serde(default)]
+    pub kinds: Vec<Kind>,
+    /// The first day they may sign.
+    #[serde(default)]
+    pub from: Option<Date>,
+    /// The last day they may sign.
+    #[serde(default)]
+    pub until: Option<Date>,
+}
+
+/// One of the three signatures of an approval block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SignRole {
+    /// 编制.
+    Prepared,
+    /// 审核.
+    Reviewed,
+    /// 批准.
+    Approved,
+}
+
+impl SignRole {
+    /// The three roles in the order they are signed.
+    pub const ALL: [SignRole; 3] = [SignRole::Prepared, SignRole::Reviewed, SignRole::Approved];
+
+    /// The key in the approval block.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignRole::Prepared => "prepared",
+            SignRole::Reviewed => "reviewed",
+            SignRole::Approved => "approved",
+        }
+    }
+
+    /// The key with its Chinese name, for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            SignRole::Prepared => "prepared (编制)",
+            SignRole::Reviewed => "reviewed (审核)",
+            SignRole::Approved => "approved (批准)",
+        }
+    }
+}
+
+/// How far 编制, 审核 and 批准 must be signed by different people.
+///
+/// `true` (the default): three different people. `false`: only the approver must differ from
+/// the preparer. `preparer-may-review`: 编制 = 审核 is allowed, the approver is someone else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[serde(untagged)]
+pub enum SeparateRoles {
+    /// `true` or `false`.
+    Flag(bool),
+    /// A named relaxation.
+    Relaxed(Relaxation),
+}
+
+/// A named relaxation of `separate_roles`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Relaxation {
+    /// The preparer may also review (small companies); the approver is someone else.
+    PreparerMayReview,
+}
+
+impl<'de> Deserialize<'de> for SeparateRoles {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Flag(bool),
+            Text(String),
+        }
+        match Raw::deserialize(deserializer)? {
+            Raw::Flag(all) => Ok(SeparateRoles::Flag(all)),
+            Raw::Text(text) if text == "preparer-may-review" => {
+                Ok(SeparateRoles::Relaxed(Relaxation::PreparerMayReview))
+            }
+            Raw::Text(text) => Err(serde::de::Error::custom(format!(
+                "invalid separate_roles `{text}`: expected true, false or preparer-may-review"
+            ))),
+        }
+    }
+}
+
+impl Default for SeparateRoles {
+    fn default() -> Self {
+        SeparateRoles::Flag(true)
+    }
+}
+
+impl SeparateRoles {
+    /// Return whether the two roles must be signed by different people.
+    pub fn requires(self, first: SignRole, second: SignRole) -> bool {
+        use SignRole::{Approved, Prepared, Reviewed};
+        match (self, first, second) {
+            (_, Prepared, Approved) | (_, Approved, Prepared) => true,
+            (SeparateRoles::Flag(all), _, _) => all,
+            (SeparateRoles::Relaxed(Relaxation::PreparerMayReview), Prepared, Reviewed)
+            | (SeparateRoles::Relaxed(Relaxation::PreparerMayReview), Reviewed, Prepared) => false,
+            (SeparateRoles::Relaxed(_), _, _) => true,
+        }
+    }
 }

@@ -6,17 +6,24 @@ mod form;
 mod procedure;
 mod span;
 
+use schemars::JsonSchema;
+
 pub use common::{
     Approval, Date, Department, DocId, HistoryEntry, Lang, Signature, Status, Text, Version,
     VersionScheme,
 };
-pub use config::{CitationRules, Config, External, ImportConfig, PlainSeverity};
+pub use config::{
+    CitationRules, Config, External, ImportConfig, PlainSeverity, Relaxation, SeparateRoles,
+    SignRole, Signer,
+};
 pub use form::{Column, Field, FieldType, Form, Layout, Orientation};
 pub use procedure::{Appendix, Definition, Procedure, RecordEntry, Responsibility, Step};
 pub use span::{Pos, Sp};
 
 /// Which kind of document a file holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// A procedure (程序文件) under `procedures/`.

@@ -4,6 +4,7 @@
 pub mod graph;
 pub mod labels;
 pub mod markup;
+pub mod signing;
 pub mod templates;
 pub mod view;
 
@@ -201,6 +202,7 @@ pub fn render(
         context.insert("documents", &rows);
         context.insert("owners", &owners);
         context.insert("problem_count", &diagnostics.len());
+        context.insert("awaiting_count", &signing::count(library));
         sink(
             "index.html",
             templates.render("index.html", &context)?.as_bytes(),

@@ -44,6 +44,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/problems.html.tera"),
     ),
     (
+        "signing.html.tera",
+        include_str!("../../templates/signing.html.tera"),
+    ),
+    (
         "style.css.tera",
         include_str!("../../templates/style.css.tera"),
     ),

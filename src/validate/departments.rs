@@ -38,6 +38,14 @@ pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
             out.push(checker.unknown(CONFIG_FILE, canonical));
         }
     }
+    for signer in config.signers.iter().flatten() {
+        out.extend(
+            signer
+                .departments
+                .iter()
+                .filter_map(|d| checker.check(CONFIG_FILE, d)),
+        );
+    }
     for loaded in &context.library.documents {
         let header = loaded.doc.header();
         let mut fields: Vec<&Sp<Department>> = header.owner.into_iter().collect();

@@ -4,7 +4,9 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::fold;
-use crate::model::{Date, Header, Pos, Signature, Sp, Status, VersionScheme};
+use crate::model::{
+    Date, Header, Pos, SeparateRoles, SignRole, Signature, Sp, Status, VersionScheme,
+};
 use crate::publish::Ledger;
 use crate::validate::Context;
 
@@ -16,7 +18,7 @@ pub(crate) fn check(context: &Context<'_>, today: Date) -> Vec<Diagnostic> {
         let header = loaded.doc.header();
         let file = loaded.file.as_str();
         versions(file, &header, config.version_scheme, &mut out);
-        approval(file, &header, &mut out);
+        approval(file, &header, config.separate_roles, &mut out);
         bound(file, &header, &context.library.ledger, &mut out);
         not_after(file, &header, today, &mut out);
         history(file, &header, config.version_scheme, &mut out);
@@ -49,7 +51,7 @@ fn bad_version(file: &str, pos: Pos, version: &str, scheme: VersionScheme) -> Di
     ))
 }
 
-fn approval(file: &str, header: &Header<'_>, out: &mut Vec<Diagnostic>) {
+fn approval(file: &str, header: &Header<'_>, separate: SeparateRoles, out: &mut Vec<Diagnostic>) {
     let status = header.status;
     let approval = header.approval;
     let signatures: [(&str, Option<&Sp<Signature>>); 3] = [
@@ -115,22 +117,47 @@ fn approval(file: &str, header: &Header<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
 
-    if let (Some(prepared), Some(approved)) = (signatures[0].1, signatures[2].1) {
-        if fold::key(&prepared.value.name) == fold::key(&approved.value.name) {
-            out.push(
-                Diagnostic::error(
-                    "approval-separation",
-                    file,
-                    approved.value.name.pos,
-                    format!(
-                        "`{}` both prepared and approved this document",
-                        approved.value.name.value
-                    ),
-                )
-                .with_width(approved.value.name.chars().count())
-                .with_help("the approver (批准) must be someone other than the preparer (编制)"),
-            );
-        }
+    separation(file, &signatures, separate, out);
+}
+
+/// Report a signature by someone who already signed an earlier role that must be someone else.
+fn separation(
+    file: &str,
+    signatures: &[(&str, Option<&Sp<Signature>>); 3],
+    separate: SeparateRoles,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (later, (role, signature)) in signatures.iter().enumerate() {
+        let Some(signature) = signature else { continue };
+        let name = &signature.value.name;
+        let same = (0..later).find(|&earlier| {
+            separate.requires(SignRole::ALL[earlier], SignRole::ALL[later])
+                && signatures[earlier]
+                    .1
+                    .is_some_and(|s| fold::name(&s.value.name.value) == fold::name(&name.value))
+        });
+        let Some(earlier) = same else { continue };
+        let help = match separate {
+            SeparateRoles::Flag(true) => {
+                "编制, 审核 and 批准 are signed by three different people (`separate_roles` in docctl.yaml relaxes this)"
+            }
+            _ => "the approver (批准) must be someone other than the preparer (编制)",
+        };
+        out.push(
+            Diagnostic::error(
+                "approval-separation",
+                file,
+                name.pos,
+                format!(
+                    "`{}` both {} and {} this document",
+                    name.value,
+                    signatures[earlier].0.split(' ').next().unwrap_or_default(),
+                    role.split(' ').next().unwrap_or_default()
+                ),
+            )
+            .with_width(name.chars().count())
+            .with_help(help),
+        );
     }
 }
 

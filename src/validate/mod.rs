@@ -2,8 +2,9 @@
 //!
 //! One file per family of rules: `index` (ids, titles, uniqueness), `references`,
 //! `departments`, `lifecycle` (approval, history, versions, periodic review), `forms` and
-//! `revisions` (the ledger: changed released revisions, suspect references) and `archive`
-//! (the archive folder against the ledger, released documents gone missing).
+//! `revisions` (the ledger: changed released revisions, suspect references), `archive` (the
+//! archive folder against the ledger, released documents gone missing) and `signers` (who may
+//! sign what).
 
 mod archive;
 mod clauses;
@@ -13,6 +14,7 @@ mod index;
 mod lifecycle;
 mod references;
 mod revisions;
+mod signers;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::Library;
@@ -56,6 +58,7 @@ pub fn validate_indexed(library: &Library, today: Date) -> (Vec<Diagnostic>, Ind
     diagnostics.extend(revisions::check(&context));
     diagnostics.extend(archive::check(&context, today));
     diagnostics.extend(clauses::check(&context));
+    diagnostics.extend(signers::check(&context));
     sort(&mut diagnostics);
     (diagnostics, index)
 }
