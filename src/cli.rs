@@ -373,7 +373,8 @@ pub struct ListArgs {
     /// due within DAYS days (overdue ones first), and write nothing.
     #[arg(long, value_name = "DAYS")]
     pub due: Option<u32>,
-    /// The date `--due` counts from (YYYY-MM-DD); default: today.
+    /// The date the lists are made for and `--due` counts from (YYYY-MM-DD): a revision
+    /// released with a later effective date is listed as 待生效; default: today.
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,
 }

@@ -32,8 +32,8 @@ pub mod record;
 pub mod redline;
 pub mod render;
 pub mod settings;
-pub mod stamp;
 pub mod signers;
+pub mod stamp;
 pub mod suggest;
 pub mod typst;
 pub mod validate;
@@ -251,7 +251,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             commands::list::run(&commands::list::ListSettings {
                 root: args.dir,
                 from_ledger: args.from_ledger,
-                date: settings::parse_today(None)?,
+                date: settings::parse_today(args.today.as_deref())?,
                 formats: args.to.split(',').map(|f| f.trim().to_owned()).collect(),
             })?;
             Ok(ExitCode::SUCCESS)

@@ -115,7 +115,8 @@ fn copies_are_issued_stamped_recalled_and_registered() {
     // The released PDF itself is untouched.
     run_in(&set, &["publish", "--verify"]);
 
-    // A/1 replaces A/0: its controlled copies are due for recall 30 days later.
+    // A/1 is approved to take effect on 2030-03-01 and released ahead (待生效): A/0 stays in
+    // force until then, and its controlled copies are due for recall 30 days after.
     run_in(
         &set,
         &[
@@ -132,9 +133,94 @@ fn copies_are_issued_stamped_recalled_and_registered() {
     );
     common::approve(&set, "QP-7.5-01", "prepared", "张三", "2030-02-02");
     common::approve(&set, "QP-7.5-01", "reviewed", "李四", "2030-02-02");
-    common::approve(&set, "QP-7.5-01", "approved", "王五", "2030-02-02");
-    run_in(&set, &["publish", "--date", "2030-02-03"]);
-    assert!(copy_warnings(&set, "2030-02-20").is_empty(), "not due yet");
+    run_in(
+        &set,
+        &[
+            "approve",
+            "QP-7.5-01",
+            "--as",
+            "approved",
+            "--name",
+            "王五",
+            "--date",
+            "2030-02-02",
+            "--effective",
+            "2030-03-01",
+        ],
+    );
+    let published = run_in(&set, &["publish", "--date", "2030-02-03"]);
+    assert!(
+        String::from_utf8_lossy(&published.stderr).contains("待生效: in force from 2030-03-01")
+    );
+    let ledger: serde_json::Value =
+        serde_json::from_slice(&fs::read(set.join("published/ledger.json")).unwrap()).unwrap();
+    let releases = &ledger["documents"]["QP-7.5-01"]["releases"];
+    assert_eq!(releases[0]["superseded"]["date"], "2030-03-01");
+    assert_eq!(releases[1]["effective"], "2030-03-01");
+
+    // Both shown truthfully against --today: before the date A/0 is in force and A/1 pending.
+    let status_rows = |today: &str| -> Vec<String> {
+        run_in(
+            &set,
+            &["list", "--from-ledger", "--to", "csv", "--today", today],
+        );
+        fs::read_to_string(set.join("output/lists/released/受控文件清单.csv"))
+            .unwrap()
+            .lines()
+            .filter(|l| l.contains("QP-7.5-01,"))
+            .map(|l| l.split(',').nth(6).unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        status_rows("2030-02-20"),
+        ["受控 · 现行", "待生效 · 生效日期 2030-03-01"]
+    );
+    assert_eq!(
+        status_rows("2030-03-01"),
+        ["作废 · 替代版本 A/1 (2030-03-01)", "受控 · 现行"]
+    );
+    run_in(&set, &["list", "--to", "csv", "--today", "2030-02-20"]);
+    let working = fs::read_to_string(set.join("output/lists/受控文件清单.csv")).unwrap();
+    assert!(
+        working.contains("QP-7.5-01,文件控制程序,A/1,2030-03-01,行政部,待生效,"),
+        "{working}"
+    );
+    let out = dir.path().join("site");
+    let built = docctl()
+        .arg("build")
+        .arg(&set)
+        .arg("--out")
+        .arg(&out)
+        .args(["--today", "2030-02-20", "--to", "pdf,html"])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let stamp = pdftotext(&out.join("procedures/QP-7.5-01.pdf"), Some(1));
+    assert!(stamp.contains("待生效"), "{stamp}");
+    let page = fs::read_to_string(out.join("procedures/QP-7.5-01.html")).unwrap();
+    assert!(
+        page.contains("<tr class=\"pending\"><td>A/1</td>"),
+        "A/1 pending on the portal"
+    );
+    assert!(
+        page.contains("<tr class=\"current\"><td>A/0</td>"),
+        "A/0 in force on the portal"
+    );
+    let index = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("data-status=\"pending\""));
+
+    assert!(
+        copy_warnings(&set, "2030-02-20").is_empty(),
+        "A/0 still in force"
+    );
+    assert!(
+        copy_warnings(&set, "2030-03-20").is_empty(),
+        "within recall_days"
+    );
     let due = copy_warnings(&set, "2030-04-15");
     assert_eq!(due.len(), 3, "{due:#?}");
     for n in 1..=3 {

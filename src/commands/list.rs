@@ -14,7 +14,7 @@ use crate::publish::ARCHIVE;
 use crate::render::labels;
 use crate::render::markup::Lang;
 use crate::render::templates::Templates;
-use crate::render::view::{ListRow, ListView, StatusView, ViewBuilder};
+use crate::render::view::{ListRow, ListView, ViewBuilder};
 use crate::typst::Typst;
 use crate::validate::Index;
 use crate::write::write_atomic;
@@ -170,7 +170,7 @@ pub fn run(settings: &ListSettings) -> Result<Vec<PathBuf>, Error> {
     let words = labels::of(library.config.lang);
     let (index, _) = Index::build(&library);
     let (source, documents, records, folder) = if settings.from_ledger {
-        let (documents, records) = from_ledger(&library)?;
+        let (documents, records) = from_ledger(&library, settings.date)?;
         (
             format!("{} published/ledger.json", words["from_ledger"]),
             documents,
@@ -179,7 +179,9 @@ pub fn run(settings: &ListSettings) -> Result<Vec<PathBuf>, Error> {
         )
     } else {
         let archived = library.root.join(ARCHIVE).is_dir();
-        let views = ViewBuilder::new(&library, &index, Lang::Html).archived(archived);
+        let views = ViewBuilder::new(&library, &index, Lang::Html)
+            .archived(archived)
+            .today(Some(settings.date));
         let (documents, records) = from_working_set(&library, &views);
         (
             words["working_copy"].to_owned(),
@@ -387,9 +389,7 @@ fn from_working_set(library: &Library, views: &ViewBuilder<'_>) -> (Vec<ListRow>
         .map(|doc| {
             let status = doc.header().status.value;
             let mut cells = document_cells(doc);
-            cells[5] = StatusView::of(status, lang, views.released(doc))
-                .label
-                .to_owned();
+            cells[5] = views.status_in(doc, lang).label.to_owned();
             (
                 cells,
                 status == crate::model::Status::Obsolete,
@@ -415,7 +415,7 @@ fn from_working_set(library: &Library, views: &ViewBuilder<'_>) -> (Vec<ListRow>
     (numbered(documents), numbered(records))
 }
 
-fn from_ledger(library: &Library) -> Result<(Vec<ListRow>, Vec<ListRow>), Error> {
+fn from_ledger(library: &Library, today: Date) -> Result<(Vec<ListRow>, Vec<ListRow>), Error> {
     let archive = library.root.join(ARCHIVE);
     let mut released: Vec<(Document, bool, String, String)> = Vec::new();
     for (id, doc, release) in library.ledger.releases() {
@@ -437,7 +437,12 @@ fn from_ledger(library: &Library) -> Result<(Vec<ListRow>, Vec<ListRow>), Error>
                 ))
             })?;
         let words = labels::of(library.config.lang);
-        let status = match &release.superseded {
+        let superseded = release.superseded_on(Some(today));
+        let status = match superseded {
+            None if release.pending_on(Some(today)) => format!(
+                "{} · {} {}",
+                words["status_pending"], words["effective"], release.effective
+            ),
             Some(s) => match &s.by {
                 Some(by) => format!(
                     "{} · {} {by} ({})",
@@ -454,7 +459,7 @@ fn from_ledger(library: &Library) -> Result<(Vec<ListRow>, Vec<ListRow>), Error>
             ),
         };
         let href = format!("../../../{ARCHIVE}/{}/{}.pdf", release.path, doc.slug);
-        released.push((parsed, release.superseded.is_some(), status, href));
+        released.push((parsed, superseded.is_some(), status, href));
     }
     let order: BTreeMap<(bool, String, (u32, u32), String), usize> = released
         .iter()

@@ -101,7 +101,18 @@ pub fn run(settings: &PublishSettings) -> Result<bool, Error> {
         .iter()
         .map(|(i, r)| {
             let id = &library.documents[*i].doc.header().id.value;
-            format!("released {id} {} → {ARCHIVE}/{}", r.version, r.path)
+            let pending = if r.pending_on(Some(settings.date)) {
+                format!(
+                    " (待生效: in force from {}; the revision before it stays in force until then)",
+                    r.effective
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "released {id} {} → {ARCHIVE}/{}{pending}",
+                r.version, r.path
+            )
         })
         .collect();
     let ledger = updated_ledger(&library, &index, &plan, entries, settings.date);
@@ -193,7 +204,7 @@ fn render_releases(
         }
         Ok(())
     };
-    let site = render::render(library, index, &templates, formats, &[], None, &keep)?;
+    let site = render::render(library, index, &templates, formats, &[], None, None, &keep)?;
     let pages = pages.into_inner().unwrap_or_default();
     let work = settings.root.join("output").join(".docctl");
     let typst = Typst::locate(&work)?;
@@ -321,9 +332,12 @@ fn updated_ledger(
             releases: Vec::new(),
         });
         if let Some(previous) = entry.releases.last_mut().filter(|r| r.superseded.is_none()) {
+            // A revision released ahead of its effective date (待生效) replaces the one in
+            // force on that date, not before: until then the previous revision stays in force.
+            let takes_effect = std::cmp::max(date.to_string(), release.effective.clone());
             previous.superseded = Some(Superseded {
                 by: Some(release.version.clone()),
-                date: date.to_string(),
+                date: takes_effect,
                 reason: None,
                 withdrawn_by: None,
             });

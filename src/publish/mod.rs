@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::Error;
-use crate::model::{DocId, Document, VersionScheme};
+use crate::model::{Date, DocId, Document, VersionScheme};
 
 pub mod archive;
 pub mod distribution;
@@ -81,6 +81,20 @@ pub struct Release {
     /// Set once a later revision replaced this one, or the document was withdrawn.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub superseded: Option<Superseded>,
+}
+
+impl Release {
+    /// Whether on `today` (none: as released) this release is not yet in force: 待生效.
+    pub fn pending_on(&self, today: Option<Date>) -> bool {
+        today.is_some_and(|t| !self.effective.is_empty() && self.effective > t.to_string())
+    }
+
+    /// Its replacement if that has taken effect by `today` (none: whenever it takes effect).
+    pub fn superseded_on(&self, today: Option<Date>) -> Option<&Superseded> {
+        self.superseded
+            .as_ref()
+            .filter(|s| today.is_none_or(|t| s.date <= t.to_string()))
+    }
 }
 
 /// When and by what a release was replaced.

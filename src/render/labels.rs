@@ -68,6 +68,7 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
     ("status_working", "未发布", "未發布", "Unreleased"),
     ("status_draft", "草稿", "草稿", "Draft"),
     ("status_obsolete", "作废", "作廢", "Obsolete"),
+    ("status_pending", "待生效", "待生效", "Pending"),
     ("stamp_effective", "受控文件", "受控文件", "CONTROLLED"),
     (
         "stamp_working",
@@ -82,6 +83,12 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
         "DRAFT · UNRELEASED",
     ),
     ("stamp_obsolete", "作废", "作廢", "OBSOLETE"),
+    (
+        "stamp_pending",
+        "待生效 · 尚未生效",
+        "待生效 · 尚未生效",
+        "PENDING · NOT YET IN FORCE",
+    ),
     // Numbered copies (`docctl issue`) and their register.
     ("copy_controlled", "受控副本", "受控副本", "CONTROLLED COPY"),
     (
@@ -188,7 +195,12 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
     ),
     ("signing_awaits", "待签：", "待簽：", "awaiting: "),
     ("signing_signed", "已签：", "已簽：", "signed: "),
-    ("signing_unsigned", "尚无签名", "尚無簽名", "no signature yet"),
+    (
+        "signing_unsigned",
+        "尚无签名",
+        "尚無簽名",
+        "no signature yet",
+    ),
     ("signing_may_sign", "可签署：", "可簽署：", "may sign: "),
     (
         "signing_anyone",
@@ -208,8 +220,18 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
         "命令（在文件集目錄中執行）：",
         "Command (run in the set's folder):",
     ),
-    ("signing_pull_request", "拉取请求", "拉取請求", "Pull request"),
-    ("signing_none", "没有待签署的文件。", "沒有待簽署的文件。", "No document awaits a signature."),
+    (
+        "signing_pull_request",
+        "拉取请求",
+        "拉取請求",
+        "Pull request",
+    ),
+    (
+        "signing_none",
+        "没有待签署的文件。",
+        "沒有待簽署的文件。",
+        "No document awaits a signature.",
+    ),
     ("title", "文件名称", "文件名稱", "Title"),
     ("search", "搜索", "搜尋", "Search"),
     (

@@ -131,6 +131,7 @@ struct Shared<'a> {
     markdown: ViewBuilder<'a>,
     site_view: view::SiteView,
     archive: Option<&'a str>,
+    today: Option<crate::model::Date>,
 }
 
 /// Render every document in the requested formats and hand each file to `sink` as soon as it
@@ -146,6 +147,7 @@ pub fn render(
     formats: Formats,
     diagnostics: &[Diagnostic],
     archive: Option<&str>,
+    today: Option<crate::model::Date>,
     sink: Sink<'_>,
 ) -> Result<Site, Error> {
     let mut problems: BTreeMap<&str, Vec<view::ProblemView>> = BTreeMap::new();
@@ -156,7 +158,9 @@ pub fn render(
             .push(view::ProblemView::of(d));
     }
     let archived = archive.is_some();
-    let html = ViewBuilder::new(library, index, Lang::Html).archived(archived);
+    let html = ViewBuilder::new(library, index, Lang::Html)
+        .archived(archived)
+        .today(today);
     let shared = Shared {
         library,
         templates,
@@ -165,8 +169,13 @@ pub fn render(
         problems,
         site_view: html.site(),
         html,
-        typst: ViewBuilder::new(library, index, Lang::Typst).archived(archived),
-        markdown: ViewBuilder::new(library, index, Lang::Markdown).archived(archived),
+        typst: ViewBuilder::new(library, index, Lang::Typst)
+            .archived(archived)
+            .today(today),
+        markdown: ViewBuilder::new(library, index, Lang::Markdown)
+            .archived(archived)
+            .today(today),
+        today,
         archive,
     };
     let results: Vec<(ManifestEntry, IndexRow, Option<PdfJob>)> = (0..library.documents.len())
@@ -237,6 +246,7 @@ fn render_one(
         markdown,
         site_view,
         archive,
+        today,
     } = shared;
     let loaded = &library.documents[i];
     let doc = &loaded.doc;
@@ -300,10 +310,11 @@ fn render_one(
                     version: r.version.clone(),
                     effective: r.effective.clone(),
                     released: r.released.clone(),
-                    superseded: r.superseded.as_ref().map(|s| match &s.by {
+                    superseded: r.superseded_on(*today).map(|s| match &s.by {
                         Some(by) => format!("{by} ({})", s.date),
                         None => format!("{} ({})", words["withdrawn"], s.date),
                     }),
+                    pending: r.pending_on(*today),
                     pdf: format!("{archive}/{}/{slug}.pdf", r.path),
                     html: format!("{archive}/{}/{slug}.html", r.path),
                 })
@@ -402,7 +413,7 @@ fn render_one(
         source: loaded.file.clone(),
         outputs,
     };
-    let status = view::StatusView::of(header.status.value, library.config.lang, html.released(doc));
+    let status = html.status_in(doc, library.config.lang);
     let row = IndexRow::new(&entry, doc, status);
     Ok((entry, row, job))
 }
