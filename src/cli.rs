@@ -57,6 +57,13 @@ pub enum Command {
     Issue(IssueArgs),
     /// Record that controlled copies came back (回收): one copy, or all a holder has.
     Recall(RecallArgs),
+    /// Change requests (文件更改申请) in requests/CR-YYYY-NNN.yaml: open one (with the
+    /// `refs --impact` list frozen), approve or reject it; `revise --request` links a revision.
+    Request {
+        /// What to do.
+        #[command(subcommand)]
+        action: RequestAction,
+    },
     /// Record that a document was reviewed against the new revision of a document it cites,
     /// which silences the `ref-suspect` warning.
     Ack(AckArgs),
@@ -128,6 +135,51 @@ pub enum RecordAction {
         #[arg(long)]
         pdf: Option<PathBuf>,
     },
+}
+
+/// `docctl request …`.
+#[derive(Debug, Subcommand)]
+pub enum RequestAction {
+    /// Open a change request for a document.
+    New {
+        /// The document's id (文件编号) or title.
+        id: String,
+        /// What should change, and why.
+        #[arg(short = 'm', long = "message", value_name = "TEXT")]
+        message: String,
+        /// Who asks.
+        #[arg(long, value_name = "NAME")]
+        by: String,
+        /// The date of the request (YYYY-MM-DD); default: today.
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+        /// The documentation set's folder.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Approve an open request.
+    Approve(DecideArgs),
+    /// Reject an open request.
+    Reject(DecideArgs),
+}
+
+/// Arguments of `docctl request approve|reject`.
+#[derive(Debug, clap::Args)]
+pub struct DecideArgs {
+    /// The request's number (CR-2026-001).
+    pub number: String,
+    /// Who decides.
+    #[arg(long, value_name = "NAME")]
+    pub by: String,
+    /// Why.
+    #[arg(short = 'm', long = "message", value_name = "TEXT", default_value = "")]
+    pub message: String,
+    /// The date of the decision (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// The documentation set's folder.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
 }
 
 /// `docctl templates …`.
@@ -254,6 +306,10 @@ pub struct ReviseArgs {
     /// The date of the history entry (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
+    /// The approved change request (CR-2026-001) this revision is made for: recorded in the
+    /// history entry (and shown by the history table and the redline) and in the request.
+    #[arg(long, value_name = "CR")]
+    pub request: Option<String>,
     /// The documentation set's folder.
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,

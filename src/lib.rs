@@ -154,6 +154,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 major: args.major,
                 message: args.message,
                 by: args.by,
+                request: args.request,
             })?;
             Ok(ExitCode::SUCCESS)
         }
@@ -210,6 +211,42 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 holder: args.holder,
                 by: args.by,
             })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Request { action } => {
+            use commands::request;
+            match action {
+                cli::RequestAction::New {
+                    id,
+                    message,
+                    by,
+                    date,
+                    dir,
+                } => {
+                    request::new(&request::NewRequest {
+                        date: commands::revise::parse_date("--date", date.as_deref())?,
+                        root: dir,
+                        id,
+                        what: message,
+                        by,
+                    })?;
+                }
+                cli::RequestAction::Approve(args) => {
+                    let date = commands::revise::parse_date("--date", args.date.as_deref())?;
+                    request::decide(&args.dir, &args.number, true, &args.by, &args.message, date)?;
+                }
+                cli::RequestAction::Reject(args) => {
+                    let date = commands::revise::parse_date("--date", args.date.as_deref())?;
+                    request::decide(
+                        &args.dir,
+                        &args.number,
+                        false,
+                        &args.by,
+                        &args.message,
+                        date,
+                    )?;
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Ack(args) => {

@@ -352,3 +352,128 @@ fn diff_with_no_options_compares_what_changed_last() {
     let html = fs::read_to_string(set.join("output/diff/QP-7.5-01-A-0-A-1.html")).unwrap();
     assert!(html.contains("书面批准"));
 }
+
+#[test]
+fn change_requests_are_numbered_decided_and_linked_to_the_revision() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    let set = dir.path().join("qms");
+    docctl().arg("init").arg(&set).assert().success();
+    let ask = |what: &str| {
+        run_in(
+            &set,
+            &[
+                "request",
+                "new",
+                "QP-7.5-01",
+                "-m",
+                what,
+                "--by",
+                "赵六",
+                "--date",
+                "2030-01-20",
+            ],
+        )
+    };
+    ask("发放时登记发放号: 并注明\"受控\"");
+    ask("取消纸质发放");
+    let first = fs::read_to_string(set.join("requests/CR-2030-001.yaml")).unwrap();
+    let second = fs::read_to_string(set.join("requests/CR-2030-002.yaml")).unwrap();
+    // The impact list of `refs --impact`, frozen: the form QP-7.5-01 lists.
+    assert!(first.contains("QR-7.5-01-01"), "{first}");
+    assert!(first.contains("status: open"), "{first}");
+    assert!(second.contains("取消纸质发放"));
+
+    // A revision needs an approved request.
+    let revise = |cr: &str| {
+        docctl()
+            .args([
+                "revise",
+                "QP-7.5-01",
+                "--minor",
+                "-m",
+                "登记发放号",
+                "--by",
+                "张三",
+                "--date",
+                "2030-02-01",
+                "--request",
+                cr,
+            ])
+            .current_dir(&set)
+            .output()
+            .unwrap()
+    };
+    let refused = revise("CR-2030-001");
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("is open"));
+    run_in(
+        &set,
+        &[
+            "request",
+            "approve",
+            "CR-2030-001",
+            "--by",
+            "王五",
+            "--date",
+            "2030-01-25",
+        ],
+    );
+    run_in(
+        &set,
+        &[
+            "request",
+            "reject",
+            "CR-2030-002",
+            "--by",
+            "王五",
+            "-m",
+            "仍需纸质",
+            "--date",
+            "2030-01-25",
+        ],
+    );
+    let again = docctl()
+        .args(["request", "approve", "CR-2030-002", "--by", "王五"])
+        .current_dir(&set)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2), "a decision is final");
+    assert!(revise("CR-2030-001").status.success());
+
+    let yaml = fs::read_to_string(set.join("procedures/QP-7.5-01.yaml")).unwrap();
+    assert!(yaml.contains("request: CR-2030-001"), "{yaml}");
+    let first = fs::read_to_string(set.join("requests/CR-2030-001.yaml")).unwrap();
+    assert!(
+        first.contains("status: approved") && first.contains("A/1"),
+        "{first}"
+    );
+    let parsed: serde_json::Value = serde_saphyr::from_str(&first).unwrap();
+    assert_eq!(parsed["what"], "发放时登记发放号: 并注明\"受控\"");
+    assert_eq!(parsed["revisions"][0], "A/1");
+
+    // The history table shows the request; the portal lists the requests still open (none:
+    // one approved, one rejected), so a third one is opened to show it.
+    ask("增加电子发放");
+    let out = dir.path().join("site");
+    let built = docctl()
+        .arg("build")
+        .arg(&set)
+        .arg("--out")
+        .arg(&out)
+        .args(["--today", "2030-02-02", "--to", "html"])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let page = fs::read_to_string(out.join("procedures/QP-7.5-01.html")).unwrap();
+    assert!(
+        page.contains("登记发放号（更改申请 CR-2030-001）"),
+        "history"
+    );
+    let index = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("待处理的更改申请 (1)"), "open requests");
+    assert!(index.contains("<td>CR-2030-003</td>") && !index.contains("<td>CR-2030-002</td>"));
+}

@@ -73,7 +73,15 @@ pub fn run(settings: &DiffSettings) -> Result<Vec<PathBuf>, Error> {
         to: to.version.clone(),
         from_source: from.source.clone(),
         to_source: to.source.clone(),
-        change: last.map(|h| h.change.value.to_string()).unwrap_or_default(),
+        change: last
+            .map(|h| {
+                crate::render::labels::with_request(
+                    lang,
+                    &h.change.value,
+                    h.request.as_ref().map(|r| r.value.0.as_str()),
+                )
+            })
+            .unwrap_or_default(),
         by: last
             .and_then(|h| h.by.as_ref())
             .map(|b| b.value.to_string())

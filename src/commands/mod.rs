@@ -12,5 +12,6 @@ pub mod list;
 pub mod publish;
 pub mod record;
 pub mod refs;
+pub mod request;
 pub mod revise;
 pub mod schema;

@@ -111,6 +111,22 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
     ("copy_recalled", "回收日期", "回收日期", "Recalled"),
     ("copy_recalled_by", "回收人", "回收人", "Recalled by"),
     ("copy_name", "名称", "名稱", "Title"),
+    ("change_request", "更改申请", "更改申請", "change request"),
+    (
+        "open_requests",
+        "待处理的更改申请",
+        "待處理的更改申請",
+        "Open change requests",
+    ),
+    ("request_number", "申请编号", "申請編號", "Request No."),
+    ("request_what", "更改内容", "更改內容", "Change asked"),
+    ("request_by", "申请人", "申請人", "Asked by"),
+    (
+        "request_impact",
+        "需复审的文件",
+        "需複審的文件",
+        "To re-review",
+    ),
     // A document's portal page.
     ("releases", "发布记录", "發布記錄", "Releases"),
     ("released", "发布日期", "發布日期", "Released"),
@@ -336,6 +352,21 @@ static BY_LANG: LazyLock<[Labels; 3]> = LazyLock::new(|| {
         };
     [column(|r| r.1), column(|r| r.2), column(|r| r.3)]
 });
+
+/// Return a history entry's change with the change request it was made for, in the words of
+/// `lang`: `增加发放号（更改申请 CR-2026-001）`.
+pub fn with_request(lang: Lang, change: &str, request: Option<&str>) -> String {
+    match request {
+        Some(number) => {
+            let words = of(lang);
+            format!(
+                "{change}{}{} {number}{}",
+                words["paren_open"], words["change_request"], words["paren_close"]
+            )
+        }
+        None => change.to_owned(),
+    }
+}
 
 /// Return the words of a language.
 pub fn of(lang: Lang) -> &'static Labels {

@@ -212,6 +212,12 @@ pub fn render(
         context.insert("owners", &owners);
         context.insert("problem_count", &diagnostics.len());
         context.insert("awaiting_count", &signing::count(library));
+        let requests: Vec<crate::commands::request::Request> =
+            crate::commands::request::all(&library.root)?
+                .into_iter()
+                .filter(|r| r.status == "open")
+                .collect();
+        context.insert("requests", &requests);
         sink(
             "index.html",
             templates.render("index.html", &context)?.as_bytes(),

@@ -644,7 +644,11 @@ impl<'a> ViewBuilder<'a> {
                 .map(|h| HistoryView {
                     version: h.version.value.to_string(),
                     date: h.date.value.to_string(),
-                    change: h.change.to_string(),
+                    change: labels::with_request(
+                        lang,
+                        &h.change.to_string(),
+                        h.request.as_ref().map(|r| r.value.0.as_str()),
+                    ),
                     by: h.by.as_ref().map(|b| b.to_string()).unwrap_or_default(),
                 })
                 .collect(),
