@@ -24,7 +24,7 @@ for code, _, _ in codes:
     run = subprocess.run(["target/debug/docctl", "check", folder, *args], capture_output=True, text=True)
     keep, blocks, current = False, [], []
     for line in run.stderr.splitlines():
-        if re.match(r"^(error|warning)\[", line):
+        if re.match(r"^(error|warning|info)\[", line):
             keep = f"[{code}]" in line
         if line.startswith("checked "):
             keep = False

@@ -227,13 +227,14 @@ const ENGLISH_SUFFIXES: &[&str] = &[
 ];
 
 /// Return whether an English phrase, as written, looks like the title of a document: it starts
-/// with a capital letter and its last word is a capitalised Procedure, Form, List, Plan… — so
-/// that `CAPA list` or `the form` is ordinary text.
+/// with a capital letter and its last word is a capitalised Procedure, Form, List, Plan… (or it
+/// starts with `SOP`) — so that `CAPA list` or `the form` is ordinary text.
 pub fn looks_like_english_title(text: &str) -> bool {
     let text = text.trim();
     let starts_upper = text.chars().next().is_some_and(|c| c.is_uppercase());
     let last = text.rsplit([' ', '-']).next().unwrap_or("");
-    starts_upper && ENGLISH_SUFFIXES.contains(&last) && text.contains(' ')
+    let sop = text.starts_with("SOP ") || text.starts_with("SOP-");
+    starts_upper && (ENGLISH_SUFFIXES.contains(&last) || sop) && text.contains(' ')
 }
 
 /// Find "X" (straight quotes) and *X* / _X_ (Markdown italics) in a text, in order. `**X**`
@@ -504,5 +505,53 @@ mod tests {
     fn ignores_comparisons_and_unclosed_brackets() {
         assert!(scan("不良率 < 5% 且 > 1%").is_empty());
         assert!(scan("《未闭合").is_empty());
+    }
+
+    fn texts(found: Vec<Citation<'_>>) -> Vec<&str> {
+        found.into_iter().map(|c| c.inner).collect()
+    }
+
+    #[test]
+    fn finds_chinese_phrases_after_trigger_words() {
+        assert_eq!(
+            texts(scan_chinese_phrases(
+                "按不合格品控制程序处理,结果填写纠正措施记录表。依据合同规定交付,见意见反馈处理。"
+            )),
+            vec!["不合格品控制程序", "纠正措施记录表"]
+        );
+        // A clause, not a title; a description glossed by its title.
+        assert!(scan_chinese_phrases("依客户传真或电话将客户抱怨情况记录").is_empty());
+        assert!(scan_chinese_phrases("填写来人登记表(《客户登记表》)").is_empty());
+    }
+
+    #[test]
+    fn finds_sop_phrases() {
+        assert_eq!(
+            texts(scan_sop(
+                "Follow SOP Corrective and Preventive Action (CAPA) and then SOP-Document Control; not XSOP Foo or SOP alone."
+            )),
+            vec![
+                "SOP Corrective and Preventive Action (CAPA)",
+                "SOP-Document Control"
+            ]
+        );
+    }
+
+    #[test]
+    fn finds_quotes_and_italics_but_not_bold() {
+        let found = scan_emphasis(r#"See *SOP A B*, "Change List", **bold** and snake_case_name."#);
+        assert_eq!(
+            found
+                .iter()
+                .map(|c| (c.inner, c.bracket))
+                .collect::<Vec<_>>(),
+            vec![
+                ("SOP A B", Bracket::Italic),
+                ("Change List", Bracket::Straight)
+            ]
+        );
+        assert!(looks_like_english_title("Change Evaluation List"));
+        assert!(!looks_like_english_title("CAPA list"));
+        assert!(looks_like_english_title("SOP Supplier Audits"));
     }
 }

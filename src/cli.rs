@@ -64,6 +64,10 @@ pub enum Command {
         #[command(subcommand)]
         action: RequestAction,
     },
+    /// Take a released document out of use (作废): the ledger records its withdrawal with the
+    /// date, the reason and who withdrew it, and its YAML becomes `status: obsolete`. Needed
+    /// before a released document's file may be deleted.
+    Withdraw(WithdrawArgs),
     /// Record that a document was reviewed against the new revision of a document it cites,
     /// which silences the `ref-suspect` warning.
     Ack(AckArgs),
@@ -91,6 +95,10 @@ pub enum Command {
         /// DIR/output/graph (or the folder given).
         #[arg(long, value_name = "FOLDER", num_args = 0..=1, default_missing_value = "-")]
         graph: Option<PathBuf>,
+        /// List the documents cited but not in the set: their spellings, how often and where
+        /// each is cited, and the closest existing title (the worklist after an import).
+        #[arg(long, conflicts_with_all = ["document", "impact"])]
+        missing: bool,
     },
     /// Work with filled-in records: the JSON a form's HTML page saves.
     Record {
@@ -134,6 +142,10 @@ pub enum RecordAction {
         /// The empty form PDF; default: DIR/output/forms/<slug>.pdf.
         #[arg(long)]
         pdf: Option<PathBuf>,
+        /// Allow the output to replace a file inside the set's sources or output/ (never a
+        /// device, a folder, a link or a file of the archive).
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -371,6 +383,25 @@ pub struct PublishArgs {
     /// staging journal lists, and only when its process is gone — and its lock.
     #[arg(long)]
     pub recover: bool,
+}
+
+/// Arguments of `docctl withdraw`.
+#[derive(Debug, clap::Args)]
+pub struct WithdrawArgs {
+    /// The document's id (文件编号), or its title while its YAML is in the set.
+    pub id: String,
+    /// Why it is withdrawn.
+    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    pub message: String,
+    /// Who withdraws it.
+    #[arg(long, value_name = "NAME")]
+    pub by: String,
+    /// The date of the withdrawal (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// The documentation set's folder.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
 }
 
 /// Arguments of `docctl ack`.

@@ -1,5 +1,6 @@
-//! Normalisation of titles and names for comparison: NFKC, traditional → simplified Chinese,
-//! whitespace removed, case folded.
+//! Normalisation of titles and names for comparison: NFKC, format characters (Unicode
+//! category Cf: zero-width spaces, joiners, direction marks) removed, traditional →
+//! simplified Chinese, whitespace removed, case folded.
 
 use std::sync::OnceLock;
 
@@ -13,8 +14,28 @@ static T2S: OnceLock<Option<ferrous_opencc::OpenCC>> = OnceLock::new();
 /// 《糾正與預防措施管理程序》 and 《纠正与预防措施管理程序》 give the same key, and so do OCR'd
 /// compatibility characters, full-width letters and stray spaces inside the brackets.
 pub fn key(text: &str) -> String {
-    let nfkc: String = text.nfkc().filter(|c| !c.is_whitespace()).collect();
-    t2s(&nfkc).to_lowercase()
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    // Texts cite the same few titles over and over: remember the keys (bounded).
+    thread_local! {
+        static KEYS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    }
+    if let Some(key) = KEYS.with(|keys| keys.borrow().get(text).cloned()) {
+        return key;
+    }
+    let nfkc: String = text
+        .nfkc()
+        .filter(|c| !c.is_whitespace() && !is_format(*c))
+        .collect();
+    let key = t2s(&nfkc).to_lowercase();
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        if keys.len() >= 100_000 {
+            keys.clear();
+        }
+        keys.insert(text.to_owned(), key.clone());
+    });
+    key
 }
 
 /// Convert traditional Chinese characters to simplified ones.
@@ -34,11 +55,24 @@ pub fn t2s(text: &str) -> String {
 /// characters (category Cf: zero-width spaces and joiners, bidi marks, soft hyphens) removed,
 /// so that two names that look the same compare the same.
 pub fn name(text: &str) -> String {
-    let visible: String = text
-        .nfkc()
-        .filter(|c| c.general_category() != GeneralCategory::Format)
-        .collect();
+    let visible: String = text.nfkc().filter(|c| !is_format(*c)).collect();
     key(visible.trim())
+}
+
+/// Return whether a character is of Unicode category Cf (format): invisible, yet it makes
+/// two texts differ.
+pub fn is_format(c: char) -> bool {
+    c.general_category() == GeneralCategory::Format
+}
+
+/// Refuse an empty or blank value for a command-line option that must name something.
+pub fn required(flag: &str, value: &str) -> Result<String, crate::error::Error> {
+    if name(value).is_empty() {
+        return Err(crate::error::Error::Usage(format!(
+            "{flag} is empty: it must name someone or say something"
+        )));
+    }
+    Ok(value.trim().to_owned())
 }
 
 #[cfg(test)]
@@ -51,6 +85,13 @@ mod tests {
         assert_eq!(name("\u{FEFF} 王五\u{200D}\u{202E} "), name("王五"));
         assert_eq!(name("ＷＡＮＧ Wu"), name("wang wu"));
         assert_ne!(name("王五"), name("王六"));
+    }
+
+    #[test]
+    fn invisible_characters_do_not_make_names_differ() {
+        assert_eq!(key("张\u{200b}三"), key("张三"));
+        assert_eq!(name(" 张\u{200d}三\u{feff} "), "张三");
+        assert!(name(" \u{200b} ").is_empty());
     }
 
     #[test]

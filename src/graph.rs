@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::cite;
 use crate::load::Library;
 use crate::model::{Document, Sp, Step, Text};
-use crate::validate::{Index, Target};
+use crate::validate::{Index, Resolution, Target};
 
 /// One citation: who cites what, where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +43,11 @@ impl Graph {
         };
         for (from, loaded) in library.documents.iter().enumerate() {
             for (section, text, is_list) in sections(&loaded.doc) {
-                let mut found = cite::scan(text.as_str());
+                let mut found = if is_list {
+                    cite::scan(text.as_str())
+                } else {
+                    index.citations(text.as_str())
+                };
                 if is_list && found.is_empty() {
                     let inner = text.trim();
                     found.push(cite::Citation {
@@ -54,27 +58,21 @@ impl Graph {
                     });
                 }
                 for citation in found {
-                    let hit = index.resolve(citation.inner);
-                    if hit.is_none()
-                        && !(citation.bracket.is_certain()
-                            || cite::looks_like_title(&crate::fold::key(citation.inner)))
-                    {
-                        continue;
-                    }
-                    let to = hit.map(|h| h.target);
-                    if to == Some(Target::Doc(from)) {
-                        continue;
-                    }
-                    let id = graph.edges.len();
-                    graph.edges.push(Edge {
-                        from,
-                        to,
-                        cited: citation.inner.trim().to_owned(),
-                        section: section.clone(),
-                    });
-                    graph.outgoing[from].push(id);
-                    if let Some(Target::Doc(to)) = to {
-                        graph.incoming[to].push(id);
+                    for to in targets(index, &citation) {
+                        if to == Some(Target::Doc(from)) {
+                            continue;
+                        }
+                        let id = graph.edges.len();
+                        graph.edges.push(Edge {
+                            from,
+                            to,
+                            cited: citation.inner.trim().to_owned(),
+                            section: section.clone(),
+                        });
+                        graph.outgoing[from].push(id);
+                        if let Some(Target::Doc(to)) = to {
+                            graph.incoming[to].push(id);
+                        }
                     }
                 }
             }
@@ -156,6 +154,23 @@ impl Graph {
 
 /// The text fields of a document with the section number they belong to; the flag says the
 /// text is a list entry (`related`, `records`, `procedure`) that may be a bare title.
+/// What a citation names: documents (two for `X and Y`), or `None` for a title-shaped citation
+/// of a document not in the set; nothing for quoted text that is no citation.
+pub fn targets(index: &Index, citation: &cite::Citation<'_>) -> Vec<Option<Target>> {
+    match index.resolve_loose(citation.inner) {
+        Resolution::Exact(hit) => vec![Some(hit.target)],
+        Resolution::Variant(target, _) => vec![Some(target)],
+        Resolution::Split(parts) => parts.into_iter().map(|(t, _)| Some(t)).collect(),
+        Resolution::Ambiguous(_) | Resolution::Unresolved => {
+            let shaped = citation.bracket.is_certain()
+                || citation.bracket == cite::Bracket::Phrase
+                || cite::looks_like_title(&crate::fold::key(citation.inner))
+                || cite::looks_like_english_title(citation.inner);
+            if shaped { vec![None] } else { Vec::new() }
+        }
+    }
+}
+
 fn sections(doc: &Document) -> Vec<(String, &Sp<Text>, bool)> {
     let mut out = Vec::new();
     match doc {
@@ -255,5 +270,192 @@ impl DocRef {
                 status: String::new(),
             },
         }
+    }
+}
+
+/// A document cited but not in the set, with every spelling it is cited by: a line of the
+/// worklist after an import (`docctl refs --missing`).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Missing {
+    /// The spelling cited most often (the first of the most frequent ones).
+    pub title: String,
+    /// How many citations name it, all spellings together.
+    pub count: usize,
+    /// Every spelling, most frequent first.
+    pub spellings: Vec<Spelling>,
+    /// The closest title the set has, when one is close.
+    pub closest: Option<String>,
+}
+
+/// One spelling of a missing document.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Spelling {
+    /// As written (inside its brackets).
+    pub text: String,
+    /// How many citations use it.
+    pub count: usize,
+    /// Where: `ID §section`, in order.
+    pub places: Vec<String>,
+}
+
+/// List the documents cited but absent from the set, their spellings clustered: spellings
+/// with the same normalised key, and spellings whose stems (the title without 管理程序,
+/// 控制程序, 表…) are close or one holds the other's characters in order, are one document.
+pub fn missing(library: &Library, index: &Index, graph: &Graph) -> Vec<Missing> {
+    // Normalised key → (spellings as written → places).
+    let mut keys: BTreeMap<String, BTreeMap<String, Vec<String>>> = BTreeMap::new();
+    for edge in graph.edges.iter().filter(|e| e.to.is_none()) {
+        let id = library.documents[edge.from]
+            .doc
+            .header()
+            .id
+            .value
+            .to_string();
+        keys.entry(crate::fold::key(&edge.cited))
+            .or_default()
+            .entry(edge.cited.clone())
+            .or_default()
+            .push(format!("{id} §{}", edge.section));
+    }
+    let names: Vec<&String> = keys.keys().collect();
+    let mut parent: Vec<usize> = (0..names.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for a in 0..names.len() {
+        for b in a + 1..names.len() {
+            if same_document(names[a], names[b]) {
+                let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+                parent[ra.max(rb)] = ra.min(rb);
+            }
+        }
+    }
+    let mut clusters: BTreeMap<usize, Vec<Spelling>> = BTreeMap::new();
+    for (i, spellings) in keys.values().enumerate() {
+        let r = root(&mut parent, i);
+        for (text, places) in spellings {
+            clusters.entry(r).or_default().push(Spelling {
+                text: text.clone(),
+                count: places.len(),
+                places: places.clone(),
+            });
+        }
+    }
+    let mut out: Vec<Missing> = clusters
+        .into_values()
+        .map(|mut spellings| {
+            spellings.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.text.cmp(&b.text)));
+            let title = spellings[0].text.clone();
+            let closest = spellings.iter().find_map(|s| {
+                let key = crate::fold::key(&s.text);
+                index
+                    .suggest(&s.text)
+                    .into_iter()
+                    .find(|t| same_document(&key, &crate::fold::key(t)))
+            });
+            Missing {
+                count: spellings.iter().map(|s| s.count).sum(),
+                title,
+                spellings,
+                closest,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.title.cmp(&b.title)));
+    out
+}
+
+/// Generic endings of titles, longest first: what is left is the stem that names the subject.
+const ENDINGS: &[&str] = &[
+    "管理程序",
+    "控制程序",
+    "程序",
+    "制度",
+    "规定",
+    "办法",
+    "记录表",
+    "登记表",
+    "表",
+    "单",
+    "记录",
+    "报告",
+    "台账",
+    "procedure",
+    "process",
+    "form",
+    "list",
+    "checklist",
+    "plan",
+    "report",
+    "record",
+    "register",
+    "log",
+];
+
+/// The positions in [`ENDINGS`] of the endings of procedures (the rest name records).
+const PROCEDURE_ENDINGS: &[usize] = &[0, 1, 2, 3, 4, 5, 13, 14];
+
+/// Return whether two normalised titles of absent documents are spellings of one.
+pub(crate) fn same_document(a: &str, b: &str) -> bool {
+    // The stem, and whether the title names a record (表, 单, 记录…) rather than a procedure.
+    let stem = |s: &str| -> (String, bool) {
+        let mut s = s
+            .strip_prefix("sop")
+            .unwrap_or(s)
+            .trim_start_matches(['-', ' ']);
+        let mut record = false;
+        for (i, ending) in ENDINGS.iter().enumerate() {
+            if let Some(rest) = s.strip_suffix(ending).filter(|r| !r.is_empty()) {
+                s = rest;
+                record = !PROCEDURE_ENDINGS.contains(&i);
+                break;
+            }
+        }
+        (s.to_owned(), record)
+    };
+    let ((sa, ra), (sb, rb)) = (stem(a), stem(b));
+    if ra != rb {
+        return false;
+    }
+    let (la, lb) = (sa.chars().count(), sb.chars().count());
+    if sa == sb {
+        return true;
+    }
+    let (short, long, ls) = if la <= lb {
+        (&sa, &sb, la)
+    } else {
+        (&sb, &sa, lb)
+    };
+    if ls < 4 {
+        return false;
+    }
+    // One holds the other's characters in order, from the same first one: 纠正措施 in
+    // 纠正及预防措施, 纠正与预防 (a title cut short) in 纠正与预防措施.
+    let mut rest = long.chars();
+    let starts_agree = short.chars().next() == long.chars().next();
+    if starts_agree && short.chars().all(|c| rest.any(|d| d == c)) {
+        return true;
+    }
+    strsim::levenshtein(&sa, &sb) * 3 <= ls
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_document;
+    use crate::fold::key;
+
+    #[test]
+    fn spellings_of_one_document() {
+        let same = |a: &str, b: &str| same_document(&key(a), &key(b));
+        assert!(same("纠正措施控制程序", "纠正及预防措施控制程序"));
+        assert!(same("糾正與預防管理程序", "纠正与预防措施管理程序"));
+        assert!(!same("質量記錄管理程序", "內部溝通管理程序"));
+        assert!(!same("客戶滿意度調查表", "客戶滿意度調查管理程序"));
+        assert!(!same("纠正和预防措施要求单", "纠正与预防措施管理程序"));
+        assert!(!same("采购控制程序", "生产控制程序"));
     }
 }

@@ -88,6 +88,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             json,
             impact,
             graph,
+            missing,
         } => {
             let graph = graph.map(|g| {
                 if g.as_os_str() == "-" {
@@ -102,6 +103,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 json,
                 impact,
                 graph,
+                missing,
             })?;
             Ok(ExitCode::SUCCESS)
         }
@@ -116,7 +118,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                     out,
                     dir,
                     pdf,
-                } => commands::record::fill(&dir, &form, &record, &out, pdf.as_deref())?,
+                    force,
+                } => commands::record::fill(&dir, &form, &record, &out, pdf.as_deref(), force)?,
             };
             Ok(if passed {
                 ExitCode::SUCCESS
@@ -152,8 +155,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 root: args.dir,
                 id: args.id,
                 major: args.major,
-                message: args.message,
-                by: args.by,
+                message: crate::fold::required("-m", &args.message)?,
+                by: crate::fold::required("--by", &args.by)?,
                 request: args.request,
             })?;
             Ok(ExitCode::SUCCESS)
@@ -172,7 +175,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                     cli::Role::Reviewed => "reviewed",
                     cli::Role::Approved => "approved",
                 },
-                name: args.name,
+                name: crate::fold::required("--name", &args.name)?,
                 commit: args.commit,
             })?;
             Ok(ExitCode::SUCCESS)
@@ -247,6 +250,16 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                     )?;
                 }
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Withdraw(args) => {
+            commands::withdraw::run(&commands::withdraw::WithdrawSettings {
+                date: commands::revise::parse_date("--date", args.date.as_deref())?,
+                root: args.dir,
+                id: args.id,
+                reason: crate::fold::required("-m", &args.message)?,
+                by: crate::fold::required("--by", &args.by)?,
+            })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Ack(args) => {

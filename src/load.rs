@@ -109,9 +109,13 @@ pub fn load(root: &Path) -> Result<Library, Error> {
     }
     let files = discover(root);
     let total = files.len();
+    let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let results: Vec<FileResult> = files
         .into_par_iter()
         .map(|(kind, path, rel)| {
+            if let Err(diagnostic) = inside_the_set(&real_root, &path, &rel) {
+                return (rel, None, Err(diagnostic));
+            }
             let text = match read_source(&path, &rel) {
                 Ok(text) => text,
                 Err(diagnostic) => return (rel, None, Err(diagnostic)),
@@ -205,6 +209,31 @@ pub fn relative(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
+/// Refuse a file that is a symbolic link leading out of the set: its text would be printed in
+/// diagnostics (a CI log). A link to a file inside the set is read like that file.
+fn inside_the_set(real_root: &Path, path: &Path, rel: &str) -> Result<(), Diagnostic> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return Ok(());
+    }
+    match std::fs::canonicalize(path) {
+        Ok(target) if target.starts_with(real_root) => Ok(()),
+        Ok(_) => Err(Diagnostic::error(
+            "io-error",
+            rel,
+            Pos::at(1, 1),
+            format!("`{rel}` is a symbolic link to a file outside the set; it is not read"),
+        )
+        .with_help("copy the file into the set, or link to a file inside it")),
+        Err(e) => Err(Diagnostic::error(
+            "io-error",
+            rel,
+            Pos::at(1, 1),
+            format!("cannot read `{rel}`: {}", describe_io(&e)),
+        )),
+    }
+}
+
 /// Read a file as UTF-8 text, or explain why it cannot be a document.
 fn read_source(path: &Path, rel: &str) -> Result<Arc<str>, Diagnostic> {
     let at_start = Pos::at(1, 1);
@@ -280,8 +309,121 @@ fn describe_io(e: &std::io::Error) -> String {
 pub fn parse<T: serde::de::DeserializeOwned>(rel: &str, text: &str) -> Result<T, Diagnostic> {
     let mut options = serde_saphyr::Options::default();
     options.alias_limits.max_total_replayed_events = 100_000;
-    serde_saphyr::from_str_with_options::<T>(text, options)
-        .map_err(|e| to_diagnostic(rel, text, &e))
+    if let Some((line, column, tag)) = find_tag(text) {
+        return Err(Diagnostic::error(
+            "yaml-syntax",
+            rel,
+            Pos::at(line, column),
+            format!("YAML tag `{tag}`: documents do not use tags"),
+        )
+        .with_width(tag.chars().count())
+        .with_help("remove the tag and write the value as plain text (a tag such as !!binary would decode it into something else)"));
+    }
+    serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| {
+        let mut diagnostic = to_diagnostic(rel, text, &e);
+        if diagnostic.message.contains("found a tab") {
+            // The scanner reports the scalar it was reading; point at the tab itself.
+            if let Some((line, column)) = first_tab(text, diagnostic.line) {
+                diagnostic.line = line;
+                diagnostic.column = column;
+            }
+        }
+        diagnostic
+    })
+}
+
+/// Return the line and column of the first tab on or after a line.
+fn first_tab(text: &str, from_line: u32) -> Option<(u32, u32)> {
+    text.lines()
+        .enumerate()
+        .skip(from_line.saturating_sub(1) as usize)
+        .find_map(|(n, line)| {
+            let at = line.find('\t')?;
+            Some((n as u32 + 1, line[..at].chars().count() as u32 + 1))
+        })
+}
+
+/// Find a YAML tag (`!!binary`, `!local`) where a node starts, outside quotes, comments and
+/// block scalars; return its line, column and text.
+fn find_tag(text: &str) -> Option<(u32, u32, String)> {
+    if !text.contains('!') {
+        return None;
+    }
+    let mut quote: Option<char> = None;
+    let mut block: Option<usize> = None;
+    let mut flow = 0usize;
+    for (n, line) in text.lines().enumerate() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if let Some(parent) = block {
+            if line.trim().is_empty() || indent > parent {
+                continue;
+            }
+            block = None;
+        }
+        // At the start of a line (outside a quoted scalar) a node may start.
+        let mut node_start = quote.is_none();
+        let mut previous = ' ';
+        let mut escaped = false;
+        let mut last_significant = ' ';
+        for (column, c) in line.chars().enumerate() {
+            if let Some(q) = quote {
+                if q == '"' && c == '\\' && !escaped {
+                    escaped = true;
+                } else {
+                    if c == q && !escaped {
+                        quote = None;
+                    }
+                    escaped = false;
+                }
+                previous = c;
+                continue;
+            }
+            match c {
+                '#' if previous == ' ' || column == 0 => break,
+                '!' if node_start => {
+                    let tag: String = line
+                        .chars()
+                        .skip(column)
+                        .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}'))
+                        .collect();
+                    return Some((n as u32 + 1, column as u32 + 1, tag));
+                }
+                '\'' | '"' if node_start => {
+                    quote = Some(c);
+                    node_start = false;
+                }
+                ' ' => {}
+                '-' | '?' if node_start => {}
+                '[' | '{' if node_start => flow += 1,
+                ']' | '}' if flow > 0 => flow -= 1,
+                ',' if flow > 0 => node_start = true,
+                ':' => node_start = true,
+                _ => node_start = false,
+            }
+            if c == ':' && !matches!(line.chars().nth(column + 1), None | Some(' ')) {
+                node_start = false;
+            }
+            if c != ' ' {
+                last_significant = c;
+            }
+            previous = c;
+        }
+        if quote.is_none() && matches!(last_significant, '|' | '>') {
+            block = Some(indent);
+        } else if quote.is_none() {
+            let tail = line.split(" #").next().unwrap_or(line).trim_end();
+            let indicator =
+                tail.trim_end_matches(|c: char| c.is_ascii_digit() || c == '+' || c == '-');
+            if indicator.ends_with(" |")
+                || indicator.ends_with(" >")
+                || indicator == "|"
+                || indicator == ">"
+            {
+                block = Some(indent);
+            }
+        }
+    }
+    None
 }
 
 /// Turn a serde-saphyr error into a diagnostic with a stable code and a suggestion.

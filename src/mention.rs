@@ -56,8 +56,9 @@ impl Names {
         let mut found = Vec::new();
         let mut skip = skip.iter().peekable();
         for m in automaton.find_iter(&folded.text) {
-            let start = folded.start[m.start()];
-            let end = folded.end[m.end() - 1];
+            let start = folded.start[m.start()] as usize;
+            let last = folded.start[m.end() - 1] as usize;
+            let end = last + text[last..].chars().next().map_or(0, char::len_utf8);
             while skip.peek().is_some_and(|&&(_, e)| e <= start) {
                 skip.next();
             }
@@ -140,8 +141,8 @@ fn capitals_kept(name: &str, written: &str) -> bool {
 /// text of every normalised byte.
 struct Folded {
     text: String,
-    start: Vec<usize>,
-    end: Vec<usize>,
+    /// For every byte of `text`, the offset in the original text of the character it came from.
+    start: Vec<u32>,
 }
 
 impl Folded {
@@ -163,8 +164,8 @@ impl Folded {
             }
         }
         // Traditional → simplified over the whole text, kept only when it maps character for
-        // character (it nearly always does).
-        if !text.is_ascii() {
+        // character (it nearly always does); only when some character is traditional.
+        if !text.is_ascii() && chars.iter().any(|&(c, _, _)| traditional(c)) {
             let nfkc: String = chars.iter().map(|(c, _, _)| *c).collect();
             let simplified = fold::t2s(&nfkc);
             if simplified.chars().count() == chars.len() {
@@ -176,19 +177,37 @@ impl Folded {
         let mut folded = Folded {
             text: String::with_capacity(text.len()),
             start: Vec::with_capacity(text.len()),
-            end: Vec::with_capacity(text.len()),
         };
-        for (c, at, end) in chars {
+        for (c, at, _) in chars {
             for lower in c.to_lowercase() {
                 folded.text.push(lower);
                 for _ in 0..lower.len_utf8() {
-                    folded.start.push(at);
-                    folded.end.push(end);
+                    folded.start.push(at as u32);
                 }
             }
         }
         folded
     }
+}
+
+/// Return whether a character changes from traditional to simplified on its own (asked of
+/// OpenCC once per character and remembered).
+fn traditional(c: char) -> bool {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static SEEN: RefCell<HashMap<char, bool>> = RefCell::new(HashMap::new());
+    }
+    if (c as u32) < 0x2E80 {
+        return false;
+    }
+    SEEN.with(|seen| {
+        *seen.borrow_mut().entry(c).or_insert_with(|| {
+            let mut buffer = [0; 4];
+            let alone: &str = c.encode_utf8(&mut buffer);
+            fold::t2s(alone) != alone
+        })
+    })
 }
 
 #[cfg(test)]

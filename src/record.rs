@@ -8,6 +8,13 @@ use serde_json::Value;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Field, FieldType, Form, Layout, Pos};
 
+/// The longest value a box of a form holds: a printed form has no room for more, and a huge
+/// value would make a huge PDF.
+pub const MAX_VALUE_CHARS: usize = 10_000;
+
+/// The largest record file read.
+pub const MAX_RECORD_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Check a record's JSON text against a form; return every problem, located in the JSON.
 pub fn check(form: &Form, file: &str, text: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -133,6 +140,19 @@ pub fn check(form: &Form, file: &str, text: &str) -> Vec<Diagnostic> {
                     format!("`{name}` does not name a box of this form"),
                 )
                 .with_help(format!("write {expected}")),
+            );
+            continue;
+        }
+        let length = value.as_str().map_or(0, |v| v.chars().count());
+        if length > MAX_VALUE_CHARS {
+            out.push(
+                Diagnostic::error(
+                    "record-field",
+                    file,
+                    pos,
+                    format!("`{name}` holds {length} characters; a box of a form holds at most {MAX_VALUE_CHARS}"),
+                )
+                .with_help("shorten it, or attach the long text to the record instead"),
             );
             continue;
         }

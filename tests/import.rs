@@ -755,3 +755,89 @@ fn tool_failures_and_empty_imports() {
     assert!(stderr.contains("warning[import-skipped]"), "{stderr}");
     assert!(!out.exists());
 }
+
+#[test]
+fn refs_missing_groups_the_spellings_of_the_capa_procedure() {
+    // The seed imported as-is into a set with nothing else: every citation is of a missing
+    // document, and the CAPA procedure's six spellings are one line of the worklist.
+    let set = tempfile::tempdir().unwrap();
+    fs::copy(repo().join("docctl.yaml"), set.path().join("docctl.yaml")).unwrap();
+    let out = set.path().join("procedures");
+    let (code, stderr) = import(&[seed().as_os_str(), "-o".as_ref(), out.as_os_str()]);
+    assert_eq!(code, 0, "{stderr}");
+    let output = docctl()
+        .args(["refs", "--missing", "--json", "--dir"])
+        .arg(set.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let missing = json["missing"].as_array().unwrap();
+    let spellings = |m: &serde_json::Value| -> BTreeSet<String> {
+        m["spellings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["text"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let capa = missing
+        .iter()
+        .find(|m| spellings(m).contains("纠正措施控制程序"))
+        .expect("纠正措施控制程序 is missing");
+    let want: BTreeSet<String> = [
+        "纠正与预防管理程序",
+        "纠正与预防措施管理程序",
+        "纠正措施控制程序",
+        "纠正及预防措施控制程序",
+        "糾正與預防管理程序",
+        "糾正與預防措施管理程序",
+    ]
+    .map(str::to_owned)
+    .into();
+    assert_eq!(spellings(capa), want);
+    assert_eq!(capa["count"], 10);
+    // The form 纠正和预防措施要求单 is another document, not a spelling of the procedure.
+    assert!(missing.iter().any(|m| m["title"] == "纠正和预防措施要求单"));
+    // Each spelling says where it is cited.
+    let places = capa["spellings"][0]["places"].as_array().unwrap();
+    assert!(places.iter().all(|p| p.as_str().unwrap().contains(" §")));
+    // The text form names the document with its count.
+    let text = docctl()
+        .args(["refs", "--missing", "--dir"])
+        .arg(set.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("cited 10 times"), "{text}");
+
+    // check, on the same set: 5.8.1's misspelt CAPA title is a variant of its own 相關文件 entry
+    // although neither document exists; 5.10's 《質量記錄管理程序》 is missing from 相關文件.
+    let (_, json) = check_json(set.path(), &["--today", "2026-11-27"]);
+    let messages = |code: &str| -> Vec<String> {
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == code)
+            .map(|d| d["message"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let variants = messages("ref-variant");
+    assert_eq!(variants.len(), 3, "{variants:#?}");
+    assert!(
+        variants
+            .iter()
+            .all(|m| m.contains("预防") || m.contains("預防")),
+        "{variants:#?}"
+    );
+    let unlisted = messages("ref-not-listed");
+    assert_eq!(
+        unlisted
+            .iter()
+            .filter(|m| m.contains("《質量記錄管理程序》 (not in the set yet)"))
+            .count(),
+        2,
+        "{unlisted:#?}"
+    );
+}

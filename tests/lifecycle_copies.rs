@@ -69,6 +69,17 @@ fn copies_are_issued_stamped_recalled_and_registered() {
     issue(&["--to", "品质部", "--holder", "张三", "--copies", "2"]);
     issue(&["--to", "生产部", "--holder", "赵六"]);
     issue(&["--to", "顾客", "--uncontrolled"]);
+    run_in(
+        &set,
+        &[
+            "issue",
+            "QR-7.5-01-01",
+            "--to",
+            "行政部",
+            "--date",
+            "2030-01-11",
+        ],
+    );
 
     // Each copy is the released PDF with its stamp on every page, and nothing else changed.
     let released = set.join("published/QP-7.5-01/A-0/QP-7.5-01.pdf");
@@ -77,9 +88,14 @@ fn copies_are_issued_stamped_recalled_and_registered() {
     let record: serde_json::Value =
         serde_json::from_slice(&fs::read(set.join("published/distribution.json")).unwrap())
             .unwrap();
-    let copies = record["copies"].as_array().unwrap();
+    let copies: Vec<&serde_json::Value> = record["copies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["document"] == "QP-7.5-01")
+        .collect();
     assert_eq!(copies.len(), 4);
-    for (n, copy) in (1..).zip(copies) {
+    for (n, copy) in (1..).zip(copies.iter().copied()) {
         let pdf = copy_pdf(&set, n);
         let number = format!("QP-7.5-01-A/0-{n:03}");
         assert_eq!(copy["copy"], number.as_str());
@@ -281,7 +297,45 @@ fn copies_are_issued_stamped_recalled_and_registered() {
             "QP-7.5-01,文件控制程序,A/0,QP-7.5-01-A/0-002,品质部,张三,2030-01-11,,,",
             "QP-7.5-01,文件控制程序,A/0,QP-7.5-01-A/0-003,生产部,赵六,2030-01-11,,2030-02-11,李四",
             "QP-7.5-01,文件控制程序,A/0,QP-7.5-01-A/0-004（非受控 · 仅供参考）,顾客,,2030-01-11,,,",
+            "QR-7.5-01-01,文件发放登记表,A/0,QR-7.5-01-01-A/0-001,行政部,,2030-01-11,,,",
         ]
+    );
+
+    // Another document is withdrawn: its controlled copy is recalled, and citing it is an error.
+    let withdrawn = run_in(
+        &set,
+        &[
+            "withdraw",
+            "QR-7.5-01-01",
+            "-m",
+            "并入电子系统",
+            "--by",
+            "王五",
+            "--date",
+            "2030-04-20",
+        ],
+    );
+    assert!(
+        String::from_utf8_lossy(&withdrawn.stderr).contains("recall its 1 controlled copy(ies)")
+    );
+    let (code, json) = common::check_json(&set, &["--today", "2030-06-01"]);
+    assert_eq!(code, 1);
+    let cites_it = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["code"] == "ref-obsolete" && d["file"] == "procedures/QP-7.5-01.yaml");
+    assert!(cites_it, "{json:#}");
+    let due = copy_warnings(&set, "2030-06-01");
+    assert!(
+        due.iter()
+            .any(|m| m.contains("QR-7.5-01-01-A/0-001") && m.contains("withdrawn on 2030-04-20")),
+        "{due:#?}"
+    );
+    assert!(
+        copy_warnings(&set, "2030-05-01")
+            .iter()
+            .all(|m| !m.contains("QR-7.5-01-01"))
     );
 
     // The archive with its distribution record verifies; a copy changed afterwards does not.

@@ -298,3 +298,49 @@ fn portal_works_in_chromium() {
         "a document page fits a phone's width"
     );
 }
+
+#[test]
+fn problems_page_lists_the_missing_documents() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    let out = dir.path().join("out");
+    common::build(
+        &common::fixture("invalid/ref-variant-absent"),
+        &out,
+        &["--to", "html"],
+    );
+    let html = fs::read_to_string(out.join("problems.html")).unwrap();
+    let table = &html[html
+        .find(r#"<table id="missing">"#)
+        .expect("the missing table")..];
+    // The CAPA title and its misspelling are one missing document.
+    assert!(
+        table.contains("<td>《糾正與預防措施管理程序》</td><td>2</td><td>《糾正與預防措施管理程序》 (1: QP-8.2-02 §6.1)<br>《糾正與預防管理程序》 (1: QP-8.2-02 §5.1)</td>"),
+        "{table}"
+    );
+    assert!(table.contains("《质量记录管理程序》"), "{table}");
+}
+
+#[test]
+fn plain_text_mentions_count_in_refs_and_impact() {
+    // ref-plain/: QP-8.2-01 names 不合格品控制程序 and 文件控製程序 without 《》 only.
+    let dir = common::fixture("invalid/ref-plain");
+    let dir = dir.to_str().unwrap();
+    let json = refs_json(&["QP-8.3-01", "--dir", dir]);
+    assert_eq!(ids(&json["cited_by"]), ["QP-8.2-01"]);
+    let cites = refs_json(&["QP-8.2-01", "--dir", dir]);
+    let sections: Vec<(String, serde_json::Value)> = cites["cites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["id"].as_str().unwrap().to_owned(), c["sections"].clone()))
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            ("QP-7.5-01".to_owned(), serde_json::json!(["5.2", "6.2"])),
+            ("QP-8.3-01".to_owned(), serde_json::json!(["5.1", "6.1"])),
+        ]
+    );
+    let impact = refs_json(&["QP-7.5-01", "--impact", "--dir", dir]);
+    assert_eq!(ids(&impact["impact"]), ["QP-8.2-01"]);
+}

@@ -323,14 +323,18 @@ fn random_kill_rounds_leave_a_verifiable_archive() {
             .args(["publish", "--date", "2030-01-03"])
             .current_dir(&set)
             .stdin(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
         let wait = random(&mut seed) % 900;
         std::thread::sleep(std::time::Duration::from_millis(wait));
         match child.try_wait().unwrap() {
             Some(status) => {
-                assert!(status.success(), "round {round}: publish failed");
+                let mut log = String::new();
+                if let Some(mut err) = child.stderr.take() {
+                    std::io::Read::read_to_string(&mut err, &mut log).unwrap();
+                }
+                assert!(status.success(), "round {round}: publish failed: {log}");
                 finished += 1;
             }
             None => {
@@ -339,18 +343,34 @@ fn random_kill_rounds_leave_a_verifiable_archive() {
                 killed += 1;
             }
         }
-        if set.join("published/.lock").exists() {
-            docctl()
+        let pending = fs::read_dir(set.join("published")).unwrap().any(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".lock")
+        });
+        if pending {
+            let recover = docctl()
                 .args(["publish", "--recover"])
                 .current_dir(&set)
-                .assert()
-                .success();
+                .output()
+                .unwrap();
+            assert!(
+                recover.status.success(),
+                "round {round} (killed after {wait} ms): {}",
+                String::from_utf8_lossy(&recover.stderr)
+            );
         }
-        docctl()
+        let verify = docctl()
             .args(["publish", "--verify"])
             .current_dir(&set)
-            .assert()
-            .success();
+            .output()
+            .unwrap();
+        assert!(
+            verify.status.success(),
+            "round {round} (killed after {wait} ms): {}",
+            String::from_utf8_lossy(&verify.stderr)
+        );
         assert_archive_matches_ledger(&set);
         let ledger_after = fs::read(set.join("published/ledger.json")).unwrap();
         if ledger_after != ledger_before {

@@ -7,8 +7,7 @@ use crate::commands::revise::find_document;
 use crate::error::Error;
 use crate::load;
 use crate::model::Date;
-use crate::publish::{self, Acknowledgement, Lock};
-use crate::write::write_durable;
+use crate::publish::{Acknowledgement, Lock};
 
 /// What `ack` needs to run.
 #[derive(Debug, Clone)]
@@ -27,7 +26,7 @@ pub struct AckSettings {
 
 /// Run `docctl ack`.
 pub fn run(settings: &AckSettings) -> Result<(), Error> {
-    let _lock = Lock::acquire(&settings.root)?;
+    let lock = Lock::acquire(&settings.root)?;
     let library = load::load(&settings.root)?;
     let citing = library.documents[find_document(&library, &settings.id)?]
         .doc
@@ -70,10 +69,7 @@ pub fn run(settings: &AckSettings) -> Result<(), Error> {
         date: settings.date.to_string(),
     });
     ledger.acknowledgements.sort();
-    write_durable(
-        &publish::ledger_path(&settings.root),
-        ledger.to_json().as_bytes(),
-    )?;
+    lock.write_ledger(&ledger)?;
     eprintln!("recorded: {id} {version} reviewed against {cited_id} {now} (published/ledger.json)");
     Ok(())
 }

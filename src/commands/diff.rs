@@ -255,6 +255,33 @@ fn revision(library: &Library, loaded: &Loaded, spec: &str) -> Result<Revision, 
     })
 }
 
+/// Resolve a `git:` revision to a commit id: never an option (no leading `-`, passed after
+/// `--end-of-options`), and only what names a commit.
+fn resolve_revision(
+    git: &dyn Fn(&[&str]) -> Result<std::process::Output, Error>,
+    rev: &str,
+) -> Result<String, Error> {
+    if rev.is_empty() || rev.starts_with('-') || rev.contains(['\0', ':']) {
+        return Err(Error::Usage(format!(
+            "git:{rev} is not a revision: write a commit, branch or tag (git:HEAD, git:v1.0, git:HEAD~2)"
+        )));
+    }
+    let parsed = git(&[
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        "--end-of-options",
+        &format!("{rev}^{{commit}}"),
+    ])?;
+    let oid = String::from_utf8_lossy(&parsed.stdout).trim().to_owned();
+    if !parsed.status.success() || oid.is_empty() || !oid.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(Error::Usage(format!(
+            "git:{rev} does not name a commit of this repository"
+        )));
+    }
+    Ok(oid)
+}
+
 /// Read a file as it was at a git revision (`git show REV:path`).
 fn git_show(library: &Library, rev: &str, file: &str) -> Result<String, Error> {
     let git = |args: &[&str]| {
@@ -273,7 +300,8 @@ fn git_show(library: &Library, rev: &str, file: &str) -> Result<String, Error> {
         )));
     }
     let prefix = String::from_utf8_lossy(&prefix.stdout).trim().to_owned();
-    let shown = git(&["show", &format!("{rev}:{prefix}{file}")])?;
+    let oid = resolve_revision(&git, rev)?;
+    let shown = git(&["show", "--end-of-options", &format!("{oid}:{prefix}{file}")])?;
     if !shown.status.success() {
         return Err(Error::Usage(format!(
             "git show {rev}:{prefix}{file} failed: {}",

@@ -114,6 +114,22 @@ struct Planned {
     built: Option<(outline::Built, Option<outline::Coverage>)>,
 }
 
+/// Return whether a file is a draft an import wrote: its header comment (in the comment lines
+/// that open the file) says so, and it is still `status: draft`.
+fn own_draft(path: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    let header = text
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .any(|l| l.starts_with("# import: ") && l.contains(yaml::DRAFTED_FROM));
+    let draft = text
+        .lines()
+        .any(|l| l.split('#').next().unwrap_or("").trim_end() == "status: draft");
+    header && draft
+}
+
 /// Run `docctl import`; return whether any procedure was found.
 pub fn run(settings: &ImportSettings) -> Result<bool, Error> {
     let sources: Vec<Source> = settings
@@ -167,6 +183,18 @@ pub fn run(settings: &ImportSettings) -> Result<bool, Error> {
     existing.extend(settings.previous.iter().map(PathBuf::as_path));
     existing.sort();
     existing.dedup();
+    let theirs: Vec<String> = existing
+        .iter()
+        .filter(|p| !own_draft(p))
+        .map(|p| p.display().to_string())
+        .collect();
+    if !theirs.is_empty() && !settings.dry_run {
+        return Err(Error::Usage(format!(
+            "not replacing {}: import replaces only drafts it wrote itself (its `# import: {}` header and status: draft), never a document someone took over or made effective, even with --force; import into another folder with -o",
+            theirs.join(", "),
+            yaml::DRAFTED_FROM
+        )));
+    }
     if !existing.is_empty() && !settings.force && !settings.dry_run {
         let list: Vec<String> = existing.iter().map(|p| p.display().to_string()).collect();
         return Err(Error::Usage(format!(
@@ -179,11 +207,13 @@ pub fn run(settings: &ImportSettings) -> Result<bool, Error> {
             write_atomic(path, text.as_bytes())?;
         }
         // An earlier draft of the same file that this import did not write again is stale.
-        for stale in settings
-            .previous
-            .iter()
-            .filter(|p| !targets.contains(&p.as_path()))
-        {
+        for stale in settings.previous.iter().filter(|p| {
+            // `previous` holds absolute paths, the targets the paths as given (-o procedures).
+            let p = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+            !targets
+                .iter()
+                .any(|t| std::path::absolute(t).is_ok_and(|t| t == p))
+        }) {
             std::fs::remove_file(stale).map_err(|e| Error::io(stale, e))?;
             eprintln!(
                 "removed {} (an earlier draft of the same file)",

@@ -448,10 +448,16 @@ fn from_ledger(library: &Library, today: Date) -> Result<(Vec<ListRow>, Vec<List
                     "{} · {} {by} ({})",
                     words["status_obsolete"], words["superseded_by"], s.date
                 ),
-                None => format!(
-                    "{} · {} ({})",
-                    words["status_obsolete"], words["withdrawn"], s.date
-                ),
+                None => match (&s.reason, &s.withdrawn_by) {
+                    (Some(reason), Some(by)) => format!(
+                        "{} · {} ({}) {by}{}{reason}",
+                        words["status_obsolete"], words["withdrawn"], s.date, words["colon"]
+                    ),
+                    _ => format!(
+                        "{} · {} ({})",
+                        words["status_obsolete"], words["withdrawn"], s.date
+                    ),
+                },
             },
             None => format!(
                 "{} · {}",
@@ -519,6 +525,7 @@ fn csv(list: &ListView) -> Vec<u8> {
     let mut line = |cells: &[String]| {
         let quoted: Vec<String> = cells
             .iter()
+            .map(|c| defused(c))
             .map(|c| {
                 if c.contains([',', '"', '\n', '\r']) {
                     format!("\"{}\"", c.replace('"', "\"\""))
@@ -535,6 +542,17 @@ fn csv(list: &ListView) -> Vec<u8> {
         line(&row.cells);
     }
     out.into_bytes()
+}
+
+/// Return a cell that a spreadsheet will not run as a formula: text starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return gets a leading `'` (the OWASP advice for CSV
+/// injection), so `=HYPERLINK(…)` in a title stays text.
+fn defused(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
 }
 
 /// An Excel workbook of one sheet: bold header, sized columns, 作废 rows grey and struck.

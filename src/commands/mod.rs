@@ -15,3 +15,4 @@ pub mod refs;
 pub mod request;
 pub mod revise;
 pub mod schema;
+pub mod withdraw;

@@ -118,7 +118,7 @@ pub fn run(settings: &PublishSettings) -> Result<bool, Error> {
     let ledger = updated_ledger(&library, &index, &plan, entries, settings.date);
     let ledger_path = publish::ledger_path(&settings.root);
     faults.before_write(&ledger_path)?;
-    write_durable(&ledger_path, ledger.to_json().as_bytes())?;
+    lock.write_ledger(&ledger)?;
     stage.commit();
     for line in &summary {
         eprintln!("{line}");

@@ -28,11 +28,25 @@ fn find_form<'a>(library: &'a load::Library, name: &str) -> Result<&'a Form, Err
     }
 }
 
+/// Read a record file, refusing one too large to be a record.
+fn read_record(record: &Path) -> Result<String, Error> {
+    let meta = std::fs::metadata(record).map_err(|e| Error::io(record, e))?;
+    if meta.len() > crate::record::MAX_RECORD_BYTES {
+        return Err(Error::Usage(format!(
+            "{} is {} bytes; a record is at most {} MB",
+            record.display(),
+            meta.len(),
+            crate::record::MAX_RECORD_BYTES / 1_048_576
+        )));
+    }
+    std::fs::read_to_string(record).map_err(|e| Error::io(record, e))
+}
+
 /// Check a record against its form; return whether it passed.
 pub fn check(dir: &Path, form: &str, record: &Path) -> Result<bool, Error> {
     let library = load::load(dir)?;
     let form = find_form(&library, form)?;
-    let text = std::fs::read_to_string(record).map_err(|e| Error::io(record, e))?;
+    let text = read_record(record)?;
     Ok(report(form, record, &text))
 }
 
@@ -55,6 +69,80 @@ fn report(form: &Form, record: &Path, text: &str) -> bool {
     errors == 0
 }
 
+/// Refuse an output path that is not a regular file docctl may replace: a device, a folder or
+/// a link is never replaced; a file of the set's sources, its `output/` (where the blank form
+/// lives) or its archive only with `--force` (the archive never).
+fn may_write(dir: &Path, out: &Path, force: bool) -> Result<(), Error> {
+    if let Ok(meta) = std::fs::symlink_metadata(out) {
+        if !meta.file_type().is_file() {
+            return Err(Error::Usage(format!(
+                "{} is not a regular file (a device, a folder or a link): `record fill -o` only writes or replaces regular files",
+                out.display()
+            )));
+        }
+    }
+    let Ok(root) = std::fs::canonicalize(dir) else {
+        return Ok(());
+    };
+    let target = resolved(out);
+    let Ok(inside) = target.strip_prefix(&root) else {
+        return Ok(());
+    };
+    let first = inside
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if first == crate::publish::ARCHIVE {
+        return Err(Error::Usage(format!(
+            "{} is inside the archive: only `docctl publish` writes there",
+            out.display()
+        )));
+    }
+    let guarded = [
+        "procedures",
+        "forms",
+        "templates",
+        "output",
+        load::CONFIG_FILE,
+    ];
+    if guarded.contains(&first.as_str()) && !force {
+        return Err(Error::Usage(format!(
+            "{} is inside the set's {first}: write the filled record elsewhere, or pass --force to replace it",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Return a path with its longest existing ancestor resolved (links and `..` included), for a
+/// path that may not exist yet.
+fn resolved(path: &Path) -> std::path::PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = std::fs::canonicalize(existing) {
+            return rest.iter().rev().fold(real, |p, c| {
+                if c == ".." {
+                    p.parent().map_or(p.clone(), Path::to_path_buf)
+                } else if c == "." {
+                    p
+                } else {
+                    p.join(c)
+                }
+            });
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
 /// Write a record into the form's fillable PDF (built by `docctl build`).
 pub fn fill(
     dir: &Path,
@@ -62,10 +150,12 @@ pub fn fill(
     record: &Path,
     out: &Path,
     pdf: Option<&Path>,
+    force: bool,
 ) -> Result<bool, Error> {
     let library = load::load(dir)?;
     let form = find_form(&library, form)?;
-    let text = std::fs::read_to_string(record).map_err(|e| Error::io(record, e))?;
+    may_write(dir, out, force)?;
+    let text = read_record(record)?;
     if !report(form, record, &text) {
         return Ok(false);
     }

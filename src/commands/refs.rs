@@ -25,6 +25,8 @@ pub struct RefsSettings {
     pub impact: bool,
     /// Write the whole graph as DOT and SVG into this folder.
     pub graph: Option<PathBuf>,
+    /// List the documents cited but absent from the set.
+    pub missing: bool,
 }
 
 /// A cited or citing document with the sections of the citations.
@@ -56,6 +58,15 @@ pub fn run(settings: &RefsSettings) -> Result<(), Error> {
     let graph = Graph::build(&library, &index);
     if let Some(folder) = &settings.graph {
         write_graph(&library, &index, &graph, folder)?;
+    }
+    if settings.missing {
+        let missing = crate::graph::missing(&library, &index, &graph);
+        if settings.json {
+            print_json(&serde_json::json!({"missing": missing}));
+        } else {
+            print!("{}", missing_text(&missing));
+        }
+        return Ok(());
     }
     let Some(name) = &settings.target else {
         if settings.graph.is_none() {
@@ -269,4 +280,38 @@ pub fn write_graph(
         folder.display()
     );
     Ok(())
+}
+
+/// The worklist of missing documents as text: one block per document, its spellings indented.
+pub fn missing_text(missing: &[crate::graph::Missing]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    if missing.is_empty() {
+        out.push_str("every cited document is in the set\n");
+        return out;
+    }
+    let total: usize = missing.iter().map(|m| m.count).sum();
+    let _ = writeln!(
+        out,
+        "{} documents are cited but not in the set ({total} citations):",
+        missing.len()
+    );
+    for m in missing {
+        let closest = m
+            .closest
+            .as_ref()
+            .map(|c| format!(" — closest in the set: 《{c}》"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "\n《{}》 cited {} times{closest}", m.title, m.count);
+        for s in &m.spellings {
+            let _ = writeln!(
+                out,
+                "  {:>3} × 《{}》: {}",
+                s.count,
+                s.text,
+                s.places.join(", ")
+            );
+        }
+    }
+    out
 }

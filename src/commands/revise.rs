@@ -68,18 +68,18 @@ pub fn run(settings: &ReviseSettings) -> Result<(), Error> {
             scheme.name()
         ))
     })?;
-    let next_parts = if settings.major {
-        (major + 1, 0)
+    let (next_parts, which) = if settings.major {
+        (major.checked_add(1).map(|m| (m, 0)), "major")
     } else {
-        (major, minor + 1)
+        (minor.checked_add(1).map(|n| (major, n)), "minor")
     };
-    let next = scheme.format(next_parts);
-    if scheme.parse(&next) != Some(next_parts) {
+    let next = next_parts.map(|parts| scheme.format(parts));
+    let Some(next) = next.filter(|next| scheme.parse(next) == next_parts) else {
         return Err(Error::Usage(format!(
-            "{id}: version `{current}` has no major successor under the {} scheme",
+            "{id}: version `{current}` has no {which} successor under the {} scheme (the numbers have run out)",
             scheme.name()
         )));
-    }
+    };
     if let Some(last) = header.history.last() {
         if settings.date.0 < last.date.value.0 {
             return Err(Error::Usage(format!(

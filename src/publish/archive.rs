@@ -117,8 +117,18 @@ pub fn survey(root: &Path, ledger: &Ledger, files: bool) -> Vec<Problem> {
         help: "if it is a release whose ledger entry was lost (a bad merge), restore published/ledger.json from git (`git log -p -- published/ledger.json`); if an interrupted publish left it, run `docctl publish --recover`; anything else does not belong in published/: move it out. A release is never overwritten".to_owned(),
     }
     };
+    // A publish running now owns its staging folder and ledger file.
+    let live = Holder::read(root)
+        .filter(|h| h.running() && !h.token.is_empty())
+        .map(|h| format!("{STAGING_PREFIX}{}", h.token));
     for (name, kind) in entries(&archive) {
         let path = rel(&[&name]);
+        if live
+            .as_ref()
+            .is_some_and(|live| name.starts_with(live.as_str()))
+        {
+            continue;
+        }
         if kind.is_symlink() {
             problems.push(link(path));
             continue;
@@ -128,7 +138,15 @@ pub fn survey(root: &Path, ledger: &Ledger, files: bool) -> Vec<Problem> {
         {
             continue;
         }
-        if name.starts_with(STAGING_PREFIX) && kind.is_dir() {
+        if name.starts_with(&format!("{LOCK}-")) && kind.is_file() {
+            problems.push(Problem {
+                message: format!("{path} was left by a publish killed while taking the lock"),
+                path,
+                help: "run `docctl publish --recover`".to_owned(),
+            });
+            continue;
+        }
+        if name.starts_with(STAGING_PREFIX) {
             problems.push(Problem {
                 message: format!("{path} was left by an interrupted publish"),
                 path,
@@ -305,6 +323,8 @@ impl Drop for Stage {
                 let _ = std::fs::remove_dir(folder);
             }
         }
+        // The journal goes first: a staging folder without it lists nothing left to undo.
+        let _ = std::fs::remove_file(self.folder.join(JOURNAL));
         remove_real_dir(&self.folder);
     }
 }
@@ -317,12 +337,41 @@ fn remove_real_dir(folder: &Path) {
     }
 }
 
+/// Remove lock files a publish wrote but never linked into place (killed while taking the
+/// lock): each names its token in its file name and holds it with a process id that is gone.
+fn pending_locks(archive: &Path) -> Vec<String> {
+    let mut removed = Vec::new();
+    for (name, kind) in entries(archive) {
+        let Some(token) = name.strip_prefix(&format!("{LOCK}-")) else {
+            continue;
+        };
+        let path = archive.join(&name);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let mut words = text.split_whitespace();
+        let holder = Holder {
+            pid: words.next().unwrap_or_default().to_owned(),
+            token: words.next().unwrap_or_default().to_owned(),
+        };
+        let provable = kind.is_file() && (holder.token == token || text.is_empty());
+        if provable && !holder.running() && std::fs::remove_file(&path).is_ok() {
+            removed.push(format!("{ARCHIVE}/{name}"));
+        }
+    }
+    removed
+}
+
 /// Undo what an interrupted publish left: only when its lock's process is gone, and only
 /// what its staging folder's journal (holding the lock's token) lists and the ledger does not.
 /// Return the paths removed, relative to the set.
 pub fn recover(root: &Path, ledger: &Ledger) -> Result<Vec<String>, Error> {
     let archive = root.join(ARCHIVE);
+    let mut removed = pending_locks(&archive);
     let Some(holder) = Holder::read(root) else {
+        if !removed.is_empty() {
+            return Ok(removed);
+        }
         return Err(Error::Usage(format!(
             "no interrupted publish to recover: {ARCHIVE}/{LOCK} does not exist, so nothing proves what another publish staged; remove by hand what `docctl publish --verify` reports"
         )));
@@ -333,7 +382,6 @@ pub fn recover(root: &Path, ledger: &Ledger) -> Result<Vec<String>, Error> {
             holder.pid
         )));
     }
-    let mut removed = Vec::new();
     let stage = archive.join(format!("{STAGING_PREFIX}{}", holder.token));
     let journal = if holder.token.is_empty() || refuse_link(root, &stage).is_err() {
         None
@@ -371,13 +419,22 @@ pub fn recover(root: &Path, ledger: &Ledger) -> Result<Vec<String>, Error> {
             std::fs::remove_dir_all(&stage).map_err(|e| Error::io(&stage, e))?;
             removed.push(format!("{ARCHIVE}/{STAGING_PREFIX}{}", holder.token));
         }
-        // Killed before its journal's first line: the folder is empty or holds only that.
+        // Killed before its journal's first line, or while removing its own staging folder
+        // (after the moved folders were taken out again or committed): the folder carries the
+        // dead lock's token, and nothing outside it is listed to undo.
         _ if std::fs::symlink_metadata(&stage).is_ok_and(|m| m.is_dir()) => {
-            let _ = std::fs::remove_file(stage.join(JOURNAL));
-            std::fs::remove_dir(&stage).map_err(|e| Error::io(&stage, e))?;
+            std::fs::remove_dir_all(&stage).map_err(|e| Error::io(&stage, e))?;
             removed.push(format!("{ARCHIVE}/{STAGING_PREFIX}{}", holder.token));
         }
         _ => {}
+    }
+    // The ledger's temporary file of the same run, if it was killed while writing it.
+    let ledger_temp = archive.join(format!("{STAGING_PREFIX}{}.ledger", holder.token));
+    if !holder.token.is_empty()
+        && std::fs::symlink_metadata(&ledger_temp).is_ok_and(|m| m.is_file())
+    {
+        std::fs::remove_file(&ledger_temp).map_err(|e| Error::io(&ledger_temp, e))?;
+        removed.push(format!("{ARCHIVE}/{STAGING_PREFIX}{}.ledger", holder.token));
     }
     let lock = archive.join(LOCK);
     std::fs::remove_file(&lock).map_err(|e| Error::io(&lock, e))?;

@@ -458,6 +458,25 @@ impl Lock {
     pub fn token(&self) -> &str {
         &self.token
     }
+
+    /// Write the ledger atomically and durably under this lock: into
+    /// `published/.publish-<token>.ledger` first (so a kill leaves only what `--recover` can
+    /// prove is this run's), then renamed over `ledger.json`.
+    pub fn write_ledger(&self, ledger: &Ledger) -> Result<(), Error> {
+        use std::io::Write as _;
+        let folder = self.path.parent().unwrap_or(Path::new("."));
+        let temp = folder.join(format!("{STAGING_PREFIX}{}.ledger", self.token));
+        let target = folder.join(LEDGER);
+        let mut file = std::fs::File::create(&temp).map_err(|e| Error::io(&temp, e))?;
+        file.write_all(ledger.to_json().as_bytes())
+            .and_then(|()| file.sync_all())
+            .map_err(|e| Error::io(&temp, e))?;
+        std::fs::rename(&temp, &target).map_err(|e| Error::io(&target, e))?;
+        if let Ok(dir) = std::fs::File::open(folder) {
+            let _ = dir.sync_all();
+        }
+        Ok(())
+    }
 }
 
 /// Return a token unlikely to repeat: the hash of the process id, the time and an address.

@@ -155,6 +155,7 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
     ),
     ("error", "错误", "錯誤", "error"),
     ("warning", "警告", "警告", "warning"),
+    ("info", "提示", "提示", "note"),
     ("help", "提示", "提示", "help"),
     // Forms.
     ("save_record", "保存记录", "保存記錄", "Save record"),
@@ -201,6 +202,33 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
     ("record_list", "记录清单", "記錄清單", "Records list"),
     ("documents_count", " 份文件", " 份文件", " documents"),
     // The portal's page of drafts awaiting a signature.
+    // The problems page's worklist of documents cited but absent (docctl refs --missing).
+    (
+        "missing_documents",
+        "缺失的文件",
+        "缺失的文件",
+        "Missing documents",
+    ),
+    (
+        "missing_explained",
+        "被引用但不在文件集中的文件，同一文件的不同写法合为一行。",
+        "被引用但不在文件集中的文件，同一文件的不同寫法合為一行。",
+        "Documents cited but not in the set; the spellings of one document share a row.",
+    ),
+    ("missing_document", "文件", "文件", "Document"),
+    ("missing_count", "次数", "次數", "Citations"),
+    (
+        "missing_spellings",
+        "写法（次数：位置）",
+        "寫法（次數：位置）",
+        "Spellings (count: places)",
+    ),
+    (
+        "missing_closest",
+        "最接近的现有文件",
+        "最接近的現有文件",
+        "Closest existing document",
+    ),
     ("signing", "待签署", "待簽署", "Awaiting signature"),
     ("signing_drafts", " 份草稿", " 份草稿", " drafts"),
     (
@@ -220,14 +248,14 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
     ("signing_may_sign", "可签署：", "可簽署：", "may sign: "),
     (
         "signing_anyone",
-        "任何人（docctl.yaml 未列出 signers）",
-        "任何人（docctl.yaml 未列出 signers）",
+        "任何人（配置文件未列出签署人）",
+        "任何人（配置文件未列出簽署人）",
         "anyone (docctl.yaml lists no signers)",
     ),
     (
         "signing_nobody",
-        "无人获授权：请在 docctl.yaml 的 signers 中添加",
-        "無人獲授權：請在 docctl.yaml 的 signers 中添加",
+        "无人获授权：请在配置文件中添加签署人",
+        "無人獲授權：請在配置文件中添加簽署人",
         "nobody is authorised: add a signer to docctl.yaml",
     ),
     (

@@ -600,6 +600,7 @@ fn portal_pages(
     let mut context = tera::Context::new();
     context.insert("site", site_view);
     context.insert("problems", &problems);
+    context.insert("missing", &crate::graph::missing(library, index, graph));
     sink(
         "problems.html",
         templates.render("problems.html", &context)?.as_bytes(),

@@ -151,6 +151,7 @@ impl Index {
             }
         }
         index.variants(library);
+        slug_clashes(library, &mut problems);
         (index, problems)
     }
 
@@ -204,33 +205,50 @@ impl Index {
         }
         found.sort_by_key(|c| c.start);
         let spans: Vec<(usize, usize)> = found.iter().map(|c| (c.start, c.end)).collect();
-        let mut plain = self.names.find(text, &spans);
+        let plain = self.names.find(text, &spans);
         let mut phrases = cite::scan_sop(text);
         phrases.extend(cite::scan_chinese_phrases(text));
+        phrases.sort_by_key(|c| c.start);
+        // Both lists are in order: one pass decides, for each phrase, whether the known names
+        // inside it stand (the phrase is dropped) or the phrase does (they are).
+        let mut dropped = vec![false; plain.len()];
+        let mut kept = Vec::new();
+        let (mut first, mut bracket) = (0, 0);
         for phrase in phrases {
-            if spans
-                .iter()
-                .any(|&(s, e)| s < phrase.end && phrase.start < e)
-            {
+            while bracket < spans.len() && spans[bracket].1 <= phrase.start {
+                bracket += 1;
+            }
+            if spans.get(bracket).is_some_and(|&(s, _)| s < phrase.end) {
                 continue;
             }
-            let inside: Vec<usize> = (0..plain.len())
-                .filter(|&k| plain[k].start < phrase.end && phrase.start < plain[k].end)
-                .collect();
-            let covered = inside.iter().any(|&k| {
-                let m = &plain[k];
-                m.end == phrase.end
-                    && m.start >= phrase.start
-                    && FILLERS.contains(&text[phrase.start..m.start].trim())
+            while first < plain.len() && plain[first].end <= phrase.start {
+                first += 1;
+            }
+            let mut last = first;
+            while last < plain.len() && plain[last].start < phrase.end {
+                last += 1;
+            }
+            let inside = first..last;
+            let named = plain[inside.clone()].iter().any(|m| {
+                m.end > phrase.end
+                    || (m.end == phrase.end
+                        && m.start >= phrase.start
+                        && FILLERS.contains(&text[phrase.start..m.start].trim()))
             });
-            if covered || self.resolve(phrase.inner).is_some() {
+            if named || self.resolve(phrase.inner).is_some() {
                 continue;
             }
-            for k in inside.into_iter().rev() {
-                plain.remove(k);
+            for k in inside {
+                dropped[k] = true;
             }
-            plain.push(phrase);
+            kept.push(phrase);
         }
+        let plain = plain
+            .into_iter()
+            .zip(dropped)
+            .filter(|(_, d)| !d)
+            .map(|(c, _)| c);
+        found.extend(kept);
         found.extend(plain);
         found.sort_by_key(|c| c.start);
         found
@@ -483,5 +501,37 @@ pub(crate) fn file(library: &Library, target: Target) -> &str {
         Target::Doc(i) => &library.documents[i].file,
         Target::External(_) => CONFIG_FILE,
         Target::Unparsed(i) => &library.unparsed[i].file,
+    }
+}
+
+/// Report ids that differ only in what the slug replaces (`QP/9`, `QP-9`, `QP\\9`, `QP:9`):
+/// they would build into one file and archive into one folder.
+fn slug_clashes(library: &Library, problems: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<String, (&str, &str)> = HashMap::new();
+    for loaded in &library.documents {
+        let id = &loaded.doc.header().id;
+        let slug = id.value.slug().to_lowercase();
+        match seen.get(&slug) {
+            Some((file, other)) if fold::key(other) != fold::key(&id.value.0) => {
+                problems.push(
+                    Diagnostic::error(
+                        "duplicate-id",
+                        &loaded.file,
+                        id.pos,
+                        format!(
+                            "id `{}` names the same file as `{other}` ({file}): both become `{}`",
+                            id.value,
+                            id.value.slug()
+                        ),
+                    )
+                    .with_width(id.value.0.chars().count())
+                    .with_help("ids must stay unique once `/`, `\\`, `:` and other separators become `-`; renumber one"),
+                );
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(slug, (&loaded.file, &id.value.0));
+            }
+        }
     }
 }

@@ -15,13 +15,14 @@ mod lifecycle;
 mod references;
 mod revisions;
 mod signers;
+mod values;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::Library;
 use crate::model::{Date, Pos, Sp, Text};
 
 pub(crate) use index::title as title_of;
-pub use index::{Hit, Index, Target};
+pub use index::{Hit, Index, Resolution, Target};
 pub(crate) use lifecycle::review_due;
 pub(crate) use revisions::citations;
 
@@ -57,6 +58,7 @@ pub fn validate_indexed(library: &Library, today: Date) -> (Vec<Diagnostic>, Ind
     diagnostics.extend(forms::check(&context));
     diagnostics.extend(revisions::check(&context));
     diagnostics.extend(archive::check(&context, today));
+    diagnostics.extend(values::check(&context));
     diagnostics.extend(clauses::check(&context));
     diagnostics.extend(signers::check(&context));
     sort(&mut diagnostics);

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use crate::cite::{self, Bracket, Citation};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fold;
+use crate::graph::same_document;
 use crate::model::{Document, Kind, Lang, PlainSeverity, Pos, Procedure, Sp, Status, Step, Text};
 use crate::validate::index::{Resolution, describe, document, file, status, title};
 use crate::validate::{Context, Target};
@@ -128,16 +129,12 @@ impl Checker<'_, '_> {
                 }
                 Key::Absent(folded) => {
                     // A misspelling of a listed document: ref-unresolved already offers it.
-                    if crate::suggest::closest(folded, known_listed.iter().map(String::as_str))
-                        .is_some()
-                    {
+                    if known_listed.iter().any(|k| same_document(folded, k)) {
                         continue;
                     }
                     // The same absent document spelt differently here and in the list.
-                    if let Some(close) =
-                        crate::suggest::closest(folded, absent_listed.iter().copied())
-                    {
-                        let (_, listed_as) = &listed[&Key::Absent(close.to_owned())];
+                    if let Some(close) = absent_listed.iter().find(|k| same_document(folded, k)) {
+                        let (_, listed_as) = &listed[&Key::Absent((*close).to_owned())];
                         self.out.push(
                             Diagnostic::warning(
                                 "ref-variant",

@@ -162,15 +162,23 @@ pub(crate) fn citations(context: &Context<'_>, i: usize) -> Vec<(Target, Pos, us
             }
         }
     };
-    for text in texts.into_iter().chain(entries.iter().copied()) {
-        for citation in cite::scan(text) {
+    for (text, is_entry) in texts
+        .into_iter()
+        .map(|t| (t, false))
+        .chain(entries.iter().map(|&t| (t, true)))
+    {
+        let found = if is_entry {
+            cite::scan(text)
+        } else {
+            context.index.citations(text)
+        };
+        let mut locator = context.locator(&loaded.file, text);
+        for citation in found {
             let raw = citation.raw(text);
-            let pos = context.locate(&loaded.file, text, citation.start, raw);
-            add(
-                context.index.resolve(citation.inner).map(|h| h.target),
-                pos,
-                raw,
-            );
+            let pos = locator.at(citation.start, raw);
+            for target in crate::graph::targets(context.index, &citation) {
+                add(target, pos, raw);
+            }
         }
     }
     for entry in entries {
