@@ -71,7 +71,7 @@ pub(crate) fn released_pdf(
     let name = format!("{slug}.pdf");
     let rel = format!("{}/{name}", release.path);
     let bytes = publish::archive::read(root, &rel)
-        .map_err(|e| Error::io(&root.join(publish::ARCHIVE).join(&rel), e))?;
+        .map_err(|e| Error::io(root.join(publish::ARCHIVE).join(&rel), e))?;
     if release.files.get(&name) != Some(&publish::sha256(&bytes)) {
         return Err(Error::Usage(format!(
             "{}/{rel} does not match its SHA-256 in the ledger: the archive was changed; run `docctl publish --verify`",

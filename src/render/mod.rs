@@ -138,8 +138,10 @@ struct Shared<'a> {
 /// is ready (documents render in parallel, so memory holds only those in flight);
 /// `diagnostics` (from `check`) are shown in the portal next to the documents they concern;
 /// `archive` is the address of `published/` from a document's page, to link its released
-/// revisions (superseded ones marked 作废).
+/// revisions (superseded ones marked 作废); `today` is the day the pages are made for (a
+/// released revision effective after it is shown 待生效; none: as released).
 /// Return the PDFs still to compile.
+#[allow(clippy::too_many_arguments)]
 pub fn render(
     library: &Library,
     index: &Index,
