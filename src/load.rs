@@ -151,6 +151,8 @@ pub fn load(root: &Path) -> Result<Library, Error> {
             sources.insert(file, text);
         }
     }
+    let mut config = config;
+    generated_lists(&mut config, &documents);
     Ok(Library {
         root: root.to_path_buf(),
         config,
@@ -163,6 +165,44 @@ pub fn load(root: &Path) -> Result<Library, Error> {
         archive,
         distribution,
     })
+}
+
+/// The ids of the lists docctl itself writes, with the label key of their titles.
+pub const GENERATED_LISTS: &[(&str, &str)] = &[
+    ("LIST-DOCUMENTS", "master_list"),
+    ("LIST-RECORDS", "record_list"),
+];
+
+/// Make the lists `docctl list` writes (受控文件清单, 记录清单) citable like external documents,
+/// unless the set names a document of its own so. Only in Chinese sets: the English titles are
+/// ordinary phrases that plain-text mention detection would find everywhere.
+fn generated_lists(config: &mut Config, documents: &[Loaded]) {
+    if config.lang == crate::model::Lang::En {
+        return;
+    }
+    let mut taken: std::collections::HashSet<String> = config
+        .external
+        .iter()
+        .flat_map(|e| [crate::fold::key(&e.id), crate::fold::key(&e.title)])
+        .collect();
+    for loaded in documents {
+        let header = loaded.doc.header();
+        taken.insert(crate::fold::key(&header.id.value.0));
+        taken.insert(crate::fold::key(&header.title.value));
+        taken.extend(header.aliases.iter().map(|a| crate::fold::key(&a.value)));
+    }
+    let words = crate::render::labels::of(config.lang);
+    for (id, label) in GENERATED_LISTS {
+        let title = words[label];
+        if taken.contains(&crate::fold::key(title)) || taken.contains(&crate::fold::key(id)) {
+            continue;
+        }
+        let at = Pos::at(1, 1);
+        config.external.push(crate::model::External {
+            id: crate::model::Sp::new(crate::model::Text((*id).to_owned()), at),
+            title: crate::model::Sp::new(crate::model::Text(title.to_owned()), at),
+        });
+    }
 }
 
 /// Read `id:` and `title:` off the top-level lines of a file that did not parse.

@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 use std::process::Command as Process;
 
-use common::{copy_dir, docctl, fixture};
+use common::{check_json, copy_dir, docctl, fixture};
 
 /// Make a git repository holding the `dept-alias` fixture at `docs/qms`; return its top.
 fn repo_with_set_below_top(top: &Path) -> std::path::PathBuf {
@@ -259,4 +259,40 @@ fn list_due_names_what_comes_due_and_writes_nothing() {
         "{late}"
     );
     assert!(!set.join("output").exists(), "--due writes nothing");
+}
+
+#[test]
+fn the_lists_docctl_writes_can_be_cited() {
+    let tmp = assert_fs::TempDir::new().unwrap();
+    copy_dir(&fixture("valid"), tmp.path());
+    let file = tmp.path().join("procedures/QP-7.5-01.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let cited = text
+        .replace(
+            "      - text: 作废文件加盖“作废”章后回收。",
+            "      - text: 作废文件加盖“作废”章后回收,并更新《受控文件清單》与《记录清单》。",
+        )
+        .replace(
+            "related: [《质量管理体系 要求》, 《记录控制程序》]",
+            "related: [《质量管理体系 要求》, 《记录控制程序》, 《受控文件清单》, 《记录清单》]",
+        );
+    assert_ne!(cited, text);
+    std::fs::write(&file, cited).unwrap();
+    let (code, json) = check_json(tmp.path(), &["--today", "2026-11-27", "--strict"]);
+    assert_eq!(code, 0, "{json:#}");
+    // A set that keeps its own 受控文件清单 as a form cites that form instead, without a clash.
+    let form = tmp.path().join("forms/QR-own-list.yaml");
+    let own = std::fs::read_to_string(tmp.path().join("forms/QR-7.5-01-01.yaml"))
+        .unwrap()
+        .replace("id: QR-7.5-01-01", "id: QR-7.5-01-09")
+        .replace("title: 文件发放登记表", "title: 受控文件清单");
+    std::fs::write(&form, own).unwrap();
+    let (_, json) = check_json(tmp.path(), &["--today", "2026-11-27"]);
+    let codes: Vec<_> = common::found(&json).into_iter().map(|f| f.code).collect();
+    assert!(
+        !codes
+            .iter()
+            .any(|c| c == "duplicate-title" || c == "ref-unresolved"),
+        "{codes:?}"
+    );
 }

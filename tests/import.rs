@@ -6,7 +6,6 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use common::{check_json, docctl, fixture, repo};
@@ -517,52 +516,6 @@ fn check_reports_the_seeds_citation_defects() {
     );
 }
 
-/// Write a minimal .docx: one paragraph per line, each split into several runs.
-fn write_docx(path: &Path, lines: &[String]) {
-    let escape = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
-    let mut body = String::new();
-    for line in lines {
-        if line.is_empty() {
-            body.push_str("<w:p/>");
-            continue;
-        }
-        body.push_str("<w:p><w:pPr><w:jc w:val=\"left\"/></w:pPr>");
-        let chars: Vec<char> = line.chars().collect();
-        for run in chars.chunks(37) {
-            let text: String = run.iter().collect();
-            body.push_str(&format!(
-                "<w:r><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\">{}</w:t></w:r>",
-                escape(&text)
-            ));
-        }
-        body.push_str("</w:p>");
-    }
-    let document = format!(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}<w:sectPr/></w:body></w:document>"#
-    );
-    let content_types = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
-    let rels = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
-    let file = fs::File::create(path).unwrap();
-    let mut zip = zip::ZipWriter::new(file);
-    let options = zip::write::SimpleFileOptions::default();
-    for (name, text) in [
-        ("[Content_Types].xml", content_types),
-        ("_rels/.rels", rels),
-        ("word/document.xml", document.as_str()),
-    ] {
-        zip.start_file(name, options).unwrap();
-        zip.write_all(text.as_bytes()).unwrap();
-    }
-    zip.finish().unwrap();
-}
-
 /// Import one file into a fresh folder; return the drafts' texts by file name.
 fn import_one(path: &Path) -> (String, BTreeMap<String, String>) {
     let out = tempfile::tempdir().unwrap();
@@ -754,6 +707,703 @@ fn tool_failures_and_empty_imports() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("warning[import-skipped]"), "{stderr}");
     assert!(!out.exists());
+}
+
+/// One line per fact of a draft, for the corpus: id, title, version, language, approvals,
+/// the step tree (numbers as the renderer numbers them, and titles), records and related.
+fn summary(text: &str) -> String {
+    let value: serde_json::Value = serde_saphyr::from_str(text).unwrap();
+    let s = |v: &serde_json::Value| {
+        v.as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| v.to_string())
+    };
+    let mut out = vec![
+        format!("id {}", s(&value["id"])),
+        format!("title {}", s(&value["title"])),
+        format!("version {}", s(&value["version"])),
+    ];
+    for key in ["lang", "effective", "owner"] {
+        if let Some(v) = value.get(key) {
+            out.push(format!("{key} {}", s(v)));
+        }
+    }
+    if let Some(approval) = value.get("approval").and_then(|a| a.as_object()) {
+        let list: Vec<String> = ["prepared", "reviewed", "approved"]
+            .iter()
+            .filter_map(|role| {
+                let a = approval.get(*role)?;
+                Some(format!("{role} {} {}", s(&a["name"]), s(&a["date"])))
+            })
+            .collect();
+        out.push(format!("approval {}", list.join(", ")));
+    }
+    fn steps(list: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
+        for (n, step) in list.as_array().into_iter().flatten().enumerate() {
+            let number = format!("{prefix}.{}", n + 1);
+            let title = step.get("title").and_then(|t| t.as_str()).unwrap_or("-");
+            out.push(format!("{number} {title}"));
+            if let Some(children) = step.get("steps") {
+                steps(children, &number, out);
+            }
+        }
+    }
+    if value.get("steps").is_some() {
+        let mut tree = Vec::new();
+        steps(&value["steps"], "5", &mut tree);
+        out.push(format!("steps {}", tree.join(" | ")));
+        let records: Vec<String> = value["records"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| {
+                let mut parts = vec![s(&r["form"])];
+                for key in ["keeper", "retention"] {
+                    if let Some(v) = r.get(key) {
+                        parts.push(s(v));
+                    }
+                }
+                parts.join(" / ")
+            })
+            .collect();
+        out.push(format!("records {}", records.join(" | ")));
+        let related: Vec<String> = value["related"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(s)
+            .collect();
+        out.push(format!("related {}", related.join(" | ")));
+        let appendices: Vec<String> = value["appendices"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|a| s(&a["title"]))
+            .collect();
+        if !appendices.is_empty() {
+            out.push(format!("appendices {}", appendices.join(" | ")));
+        }
+    } else {
+        out.push(format!("layout {}", s(&value["layout"])));
+        let fields: Vec<String> = value["fields"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| format!("{}:{}", s(&f["label"]), s(&f["type"])))
+            .collect();
+        out.push(format!("fields {}", fields.join(" | ")));
+    }
+    out.iter()
+        .map(|l| l.trim_end())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The corpus: every file imports alone with 100 % of its text in the YAML, no numbering
+/// warning, and the facts below.
+fn corpus_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = ["docx", "md"]
+        .iter()
+        .flat_map(|d| fs::read_dir(fixture("import").join(d)).unwrap())
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn the_corpus_imports_with_its_structure_and_nothing_lost() {
+    let mut failures = Vec::new();
+    let files = corpus_files();
+    assert!(
+        files
+            .iter()
+            .filter(|f| f.extension().unwrap() == "docx")
+            .count()
+            >= 10
+    );
+    assert!(
+        files
+            .iter()
+            .filter(|f| f.extension().unwrap() == "md")
+            .count()
+            >= 15
+    );
+    for path in &files {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let (stderr, drafts) = import_one(path);
+        assert!(
+            stderr.contains("coverage: 100.0 % of the text"),
+            "{name}: {stderr}"
+        );
+        assert!(!stderr.contains("import-lost"), "{name}: {stderr}");
+        assert!(!stderr.contains("import-numbering"), "{name}: {stderr}");
+        assert_eq!(drafts.len(), 1, "{name}: {stderr}");
+        let text = drafts.values().next().unwrap();
+        let got = summary(text);
+        let expected = CORPUS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, e)| e.trim().to_owned());
+        if expected.as_deref() != Some(got.as_str()) {
+            failures.push(format!("(\"{name}\", r\"\n{got}\n\"),"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// What each file of the corpus imports to (see `summary`).
+const CORPUS: &[(&str, &str)] = &[
+    (
+        "01_顾客沟通管理程序.docx",
+        r"
+id QP-8.2-01
+title 顾客沟通管理程序
+version A/1
+approval prepared 周立新 2024-03-02, reviewed 刘海燕 2024-03-05, approved 王建国 2024-03-08
+steps 5.1 产品信息沟通 | 5.2 合同与订单 | 5.3 顾客反馈 | 5.4 顾客投诉处理 | 5.4.1 - | 5.4.2 - | 5.4.3 - | 5.4.4 - | 5.4.5 - | 5.4.6 - | 5.4.7 - | 5.4.8 - | 5.4.9 - | 5.4.10 -
+records 顾客投诉处理单 (QR-8.2-01-01) / 品质部 / 3年 | 顾客反馈汇总表 (QR-8.2-01-02) / 业务部 / 2年
+related 《合同评审程序》 | 《纠正与预防措施管理程序》
+",
+    ),
+    (
+        "02_采购控制程序.docx",
+        r"
+id QP-7.4-01
+title 采购控制程序
+version B/0
+effective 2024-05-20
+owner 采购部
+approval prepared 李明 2024-05-10, reviewed 张华 2024-05-12, approved 陈刚 2024-05-15
+steps 5.1 供方评价 | 5.2 采购实施 | 5.2.1 - | 5.2.2 - | 5.3 进料检验
+records 《供方调查表》 / 采购部 / 长期 | 《采购单》 / 采购部 / 3年 | 《合格供方名录》 / 采购部 / 长期
+related QP-8.4-01 《进料检验规范》 | QP-10.2-01 《纠正与预防措施管理程序》
+",
+    ),
+    (
+        "03_文件控制程序.docx",
+        r"
+id QP-7.5-01
+title 文件控制程序
+version A/2
+lang zh-Hant
+effective 2023-11-01
+approval prepared 林志明 2023-10-20, reviewed 黃美玲 2023-10-25, approved 陳建宏 2023-10-28
+steps 5.1 文件編製 | 5.2 文件發行 | 5.2.1 - | 5.2.2 - | 5.3 文件變更
+records 文件發行回收記錄表 / 文管中心 / 永久 | 文件變更申請單 / 文管中心 / 3年
+related 《記錄控制程序》
+",
+    ),
+    (
+        "04_记录控制程序_手工编号.docx",
+        r"
+id QP-7.5-02
+title 记录控制程序
+version A/0
+effective 2024-01-15
+approval prepared 赵敏 2024-01-05, reviewed 钱进 2024-01-08, approved 孙立 2024-01-10
+steps 5.1 记录的填写 | 5.1.1 - | 5.1.2 - | 5.2 记录的保存 | 5.2.1 - | 5.2.2 - | 5.3 记录的销毁
+records 《记录销毁清单》 / 行政部 / 5年
+related 《文件控制程序》 | 《数据备份管理规定》
+",
+    ),
+    (
+        "05_生产过程控制程序.docx",
+        r"
+id QP-8.5-01
+title 生产过程控制程序
+version A/0
+effective 2024-02-01
+approval prepared 吴磊 2024-01-20, reviewed 郑芳 2024-01-25, approved 王建国 2024-01-28
+steps 5.1 生产准备 | 5.2 首件检验 | 5.3 过程巡检 | 5.3.1 - | 5.3.2 -
+records 生产计划表 (QR-8.5-01-01) / 生产部 / 1年 | 巡检记录表 (QR-8.5-01-02) / 品质部 / 3年
+related
+",
+    ),
+    (
+        "06_内部审核程序.docx",
+        r"
+id QP-9.2-01
+title 内部审核程序
+version A/3
+approval prepared 周立新 2024-06-01, reviewed 刘海燕 2024-06-03, approved 王建国 2024-06-05
+steps 5.1 年度审核计划 | 5.2 审核实施 | 5.2.1 首次会议 | 5.2.2 现场审核 | 5.2.3 末次会议 | 5.3 跟踪验证
+records 年度内审计划 / 品质部 / 3年 | 内审检查表 / 品质部 / 3年 | 不符合项报告 / 品质部 / 3年
+related 《纠正与预防措施管理程序》
+",
+    ),
+    (
+        "07_培训管理程序.docx",
+        r"
+id QP-7.2-01
+title 培训管理程序
+version A/0
+effective 2024-04-01
+approval prepared 陈静 2024-03-20, approved 王建国 2024-03-25
+steps 5.1 培训需求 | 5.2 新员工培训 | 5.3 特殊岗位培训
+records 《年度培训计划》 / 行政部 / 3年 | 《培训效果评价表》 / 行政部 / 3年
+related
+appendices 5 培训效果评价 | 附件
+",
+    ),
+    (
+        "08_CAPA_Procedure.docx",
+        r"
+id QP-10-02
+title Corrective and Preventive Action Procedure
+version C/0
+lang en
+effective 2024-07-01
+owner Quality Assurance
+approval prepared Laura Chen 2024-06-10, reviewed Mark Davis 2024-06-14, approved Susan Patel 2024-06-20
+steps 5.1 Initiation | 5.2 Investigation | 5.2.1 - | 5.2.2 - | 5.3 Action and Verification
+records CAPA Request (F-10-02-01) / QA / 10 years | CAPA Log (F-10-02-02) / QA / 10 years
+related ISO 13485:2016 clause 8.5.2 and 8.5.3 | 21 CFR 820.100
+",
+    ),
+    (
+        "09_Supplier_Evaluation.docx",
+        r"
+id SOP-PUR-004
+title Supplier Evaluation and Monitoring
+version B/0
+lang en
+effective 2023-09-15
+steps 5.1 Supplier selection | 5.2 Evaluation | 5.3 Monitoring
+records
+related SOP-PUR-001 Purchasing | SOP-QA-010 Receiving Inspection
+appendices Document information
+",
+    ),
+    (
+        "10_内部审核检查表.docx",
+        r"
+id QR-9.2-01-02
+title 内部审核检查表
+version A/0
+effective 2024-06-05
+layout register
+fields 审核条款:text | 检查内容:text | 审核记录:text | 结论:text
+",
+    ),
+    (
+        "11_文件发放回收登记表.docx",
+        r"
+id IMP-001
+title 文件发放回收登记表
+version A/0
+layout register
+fields 序号:text | 文件编号:text | 文件名称:text | 版本:text | 发放日期:date | 领用人签名:signature | 回收日期:date
+",
+    ),
+    (
+        "01_document_control.md",
+        r"
+id SOP-QA-001
+title Document Control
+version C/0
+lang en
+effective 2024-02-01
+owner Quality Assurance
+steps 5.1 Draft the document | 5.2 Review and approve | 5.3 Distribute | 5.4 Periodic review
+records Master list of documents / QA / Permanent | Document change request / QA / 5 years
+related ISO 9001:2015 7.5 Documented information | 21 CFR 820.40 Document controls
+",
+    ),
+    (
+        "02_capa.md",
+        r"
+id SOP-QA-014
+title Corrective and Preventive Action
+version B/0
+lang en
+effective 2023-10-16
+approval prepared Helen Morris 2023-09-28, reviewed David Okafor 2023-10-02, approved Rachel Kim 2023-10-09
+steps 5.1 Initiate the CAPA | 5.2 Investigate | 5.2.1 Contain the problem | 5.2.2 Determine root cause | 5.3 Implement actions | 5.4 Verify effectiveness
+records CAPA Request (F-014-01) / 7 years | CAPA Log (F-014-02) / 7 years
+related ISO 13485:2016, clause 8.5.2 | SOP-QA-010 Complaint Handling
+",
+    ),
+    (
+        "03_complaint_handling.md",
+        r"
+id SOP-QA-010
+title Customer Complaint Handling
+version A/2
+lang en
+effective 2024-04-01
+steps 5.1 Receive the complaint | 5.2 Evaluate reportability | 5.3 Investigate | 5.4 Respond and close
+records Complaint log | Complaint investigation report
+related SOP-QA-014 Corrective and Preventive Action | SOP-RA-003 Vigilance Reporting
+",
+    ),
+    (
+        "04_training.md",
+        r"
+id HR-SOP-002
+title Employee Training and Qualification
+version D/1
+lang en
+effective 2024-01-08
+steps 5.1 - | 5.2 - | 5.3 - | 5.4 -
+records Training matrix / Training Coordinator / Life of employment + 5 years | OJT form / HR / Life of employment + 5 years
+related 21 CFR 211.25 Personnel qualifications
+",
+    ),
+    (
+        "05_internal_audit.md",
+        r"
+id QMS-008
+title Internal Audit Procedure
+version B/0
+lang en
+effective 2024-03-11
+owner Quality Systems
+steps 5.1 Audit programme | 5.2 Conducting the audit | 5.3 Reporting
+records Audit programme (QMS-008-F1) / Quality Systems / 5 years | Audit report (QMS-008-F2) / Quality Systems / 5 years
+related
+",
+    ),
+    (
+        "06_change_control.md",
+        r"
+id SOP-ENG-005
+title Change Control
+version A/0
+lang en
+effective 2022-11-30
+steps 5.1 Raise the change request | 5.2 Impact assessment | 5.3 Approval | 5.4 Implementation and closure
+records Change request form / QA / 10 years | Change control log / QA / 10 years
+related
+appendices Revision history
+",
+    ),
+    (
+        "07_calibration.md",
+        r"
+id SOP-MET-003
+title Equipment Calibration
+version B/3
+lang en
+effective 2024-05-06
+owner Metrology
+steps 5.1 Schedule | 5.2 Calibrate | 5.3 Out-of-tolerance
+records Calibration certificate / Life of equipment | Calibration register / Life of equipment
+related
+",
+    ),
+    (
+        "08_supplier_qualification.md",
+        r"
+id PUR-SOP-001
+title Supplier Qualification
+version A/0
+lang en
+effective 2023-06-19
+approval prepared James Wright 2023-06-01, reviewed Mei Tanaka 2023-06-07, approved Carlos Ruiz 2023-06-12
+steps 5.1 Supplier questionnaire | 5.2 Risk classification | 5.3 Approval
+records Supplier questionnaire / Purchasing / 10 years | Approved supplier list / Purchasing / Permanent
+related ISO 13485:2016 7.4.1 Purchasing process
+",
+    ),
+    (
+        "09_deviation.md",
+        r"
+id SOP-QA-022
+title Deviation Management
+version C/0
+lang en
+effective 2024-08-12
+steps 5.1 Report | 5.2 Classify | 5.3 Investigate and close
+records Deviation report, retained for 1 year after batch expiry.
+related EU GMP Chapter 1 | SOP-QA-014 Corrective and Preventive Action
+appendices Document information
+",
+    ),
+    (
+        "10_risk_management.md",
+        r"
+id RM-001
+title Product Risk Management
+version E/0
+lang en
+effective 2024-02-19
+steps 5.1 Risk management plan | 5.2 Risk analysis | 5.3 Risk control | 5.4 Production and post-production
+records Risk management file / Life of device + 10 years
+related
+appendices Appendix A: Risk matrix
+",
+    ),
+    (
+        "11_training_record_form.md",
+        r"
+id HR-F-002
+title Training Record Form
+version A/0
+lang en
+layout register
+fields Employee name:text | SOP / Topic:text | Training date:date | Trainer:text | Signature:signature
+",
+    ),
+    (
+        "12_gmp_audit_checklist.md",
+        r"
+id IMP-001
+title GMP Walkthrough Checklist
+version A/0
+lang en
+layout sheet
+fields Premises:section | Floors, walls and ceilings are clean and in good repair:checkbox | Pest control devices are in place:checkbox | Documentation:section | Batch records are completed contemporaneously:checkbox | Logbooks are up to date:checkbox | Personnel:section | Gowning is correct:checkbox
+",
+    ),
+    (
+        "13_approved_supplier_list.md",
+        r"
+id PUR-L-001
+title Approved Supplier List
+version B/0
+lang en
+effective 2024-07-01
+layout register
+fields Supplier:text | Material / Service:text | Class:text | Approval date:date | Next review:text
+",
+    ),
+    (
+        "14_deviation_report_form.md",
+        r"
+id F-QA-022-01
+title Deviation Report Form
+version B/0
+lang en
+layout sheet
+fields Deviation number:text | Date observed:date | Area:text | Description:text | Reported by (signature):signature
+",
+    ),
+    (
+        "15_equipment_maintenance_log.md",
+        r"
+id IMP-001
+title Equipment Maintenance Log
+version A/0
+lang en
+layout register
+fields Date:date | Equipment ID:text | Work performed:text | Performed by:text | Verified by:text
+",
+    ),
+    (
+        "16_cleaning.md",
+        r"
+id SOP-PRD-011
+title Cleaning of Production Areas
+version A/1
+lang en
+effective 2024-09-02
+steps 5.1 - | 5.2 - | 5.3 - | 5.4 -
+records Room cleaning logbook / Production / 3 years
+related
+appendices Document information | Responsibilities | Materials
+",
+    ),
+];
+
+/// The valid fixture set with an appendix (a paragraph and a Markdown table) on QP-7.5-01.
+fn set_with_appendix() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&fixture("valid"), dir.path());
+    let path = dir.path().join("procedures/QP-7.5-01.yaml");
+    let text = fs::read_to_string(&path).unwrap();
+    let appendix = "appendices:\n  - title: 附录A 文件编号规则\n    text: |-\n      编号由类别前缀和序号组成。\n\n      | 类别 | 前缀 |\n      |---|---|\n      | 程序 | QP |\n      | 记录 | QR |\n";
+    let text = text.replace("history:\n", &format!("{appendix}history:\n"));
+    fs::write(&path, text).unwrap();
+    dir
+}
+
+#[test]
+fn appendices_render_after_section_7_in_html_and_markdown() {
+    let set = set_with_appendix();
+    let out = set.path().join("out");
+    let built = common::build(set.path(), &out, &["--to", "html,md"]);
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let html = fs::read_to_string(out.join("procedures/QP-7.5-01.html")).unwrap();
+    let records = html.find("id=\"records\"").unwrap();
+    let appendix = html.find("附录A 文件编号规则").unwrap();
+    assert!(appendix > records, "the appendix comes after section 7");
+    assert!(
+        html[appendix..].contains("<td>程序</td><td>QP</td>"),
+        "{html}"
+    );
+    let md = fs::read_to_string(out.join("procedures/QP-7.5-01.md")).unwrap();
+    let records = md.find("## 7 ").unwrap();
+    let appendix = md.find("## 附录A 文件编号规则").unwrap();
+    assert!(appendix > records, "{md}");
+    assert!(md[appendix..].contains("| 程序 | QP |"), "{md}");
+}
+
+#[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
+fn appendices_print_after_section_7_in_the_pdf() {
+    let set = set_with_appendix();
+    let out = set.path().join("out");
+    let built = common::build(set.path(), &out, &["--to", "pdf"]);
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let pdf = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .flatten()
+        .find(|e| {
+            e.file_name().to_string_lossy().starts_with("QP-7.5-01")
+                && e.path().extension().is_some_and(|x| x == "pdf")
+        })
+        .expect("the PDF");
+    let text = std::process::Command::new("pdftotext")
+        .args([pdf.path().as_os_str(), "-".as_ref()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).replace(char::is_whitespace, "");
+    let records = text.find("《文件发放登记表》").unwrap();
+    let appendix = text
+        .find("附录A文件编号规则")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(appendix > records, "{text}");
+    assert!(text[appendix..].contains("程序QP"), "{text}");
+}
+
+#[test]
+fn section_names_can_be_added_in_docctl_yaml() {
+    let source = "# Spill Response\n\n## Why we do this\n\nTo contain chemical spills quickly.\n\n## Scope\n\nAll laboratories.\n\n## Procedure\n\n### 1. Stop the spill\n\nClose the container.\n";
+    // Without the synonym, `Why we do this` is an extra section, kept as an appendix.
+    let files = import_text("spill.md", source);
+    let p = procedure(&files["IMP-001.yaml"]);
+    assert_eq!(p.purpose.as_str(), "");
+    let titles: Vec<&str> = p.appendices.iter().map(|a| a.title.as_str()).collect();
+    assert_eq!(titles, ["Why we do this"]);
+    // With it, the section is the purpose.
+    let set = new_set();
+    let config = fs::read_to_string(set.path().join("docctl.yaml")).unwrap();
+    fs::write(
+        set.path().join("docctl.yaml"),
+        format!("{config}\nimport:\n  sections:\n    purpose: [Why we do this]\n"),
+    )
+    .unwrap();
+    fs::write(set.path().join("spill.md"), source).unwrap();
+    common::run_in(set.path(), &["import", "spill.md", "-o", "procedures"]);
+    let p = procedure(&fs::read_to_string(set.path().join("procedures/IMP-001.yaml")).unwrap());
+    assert_eq!(p.purpose.as_str(), "To contain chemical spills quickly.");
+    assert!(p.appendices.is_empty());
+    assert_eq!(p.lang, Some(docctl::model::Lang::En));
+}
+
+#[test]
+fn a_keyword_inside_a_sentence_opens_no_section() {
+    let files = import_text(
+        "x.md",
+        "# Line Clearance\n\n## Purpose\n\nThe purpose of this procedure is described in the scope below; records are kept.\n\n## Scope\n\nPackaging lines.\n\n## Procedure\n\n### 1. Remove materials\n\nSee para. 4.1.5 of the site manual; then 2.3 kg of waste is weighed.\n\n### 2. Verify\n\nQA verifies.\n",
+    );
+    let p = procedure(&files["IMP-001.yaml"]);
+    assert!(
+        p.purpose
+            .as_str()
+            .starts_with("The purpose of this procedure")
+    );
+    assert_eq!(p.scope.as_str(), "Packaging lines.");
+    assert_eq!(p.steps.len(), 2);
+    assert!(p.records.is_empty());
+}
+
+#[test]
+fn typed_numbers_are_checked_and_only_they() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gaps.md");
+    fs::write(
+        &path,
+        "# Gaps\n\n## 1. Purpose\n\nSee para. 4.1.5 and clause 7.5.3.\n\n## 2. Procedure\n\n### 2.1 Receive\n\nText.\n\n### 2.3 Check\n\nText.\n\n### 2.3 Release\n\nText.\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let (code, stderr) = import(&[path.as_os_str(), "-o".as_ref(), out.path().as_os_str()]);
+    assert_eq!(code, 0, "{stderr}");
+    let found = warnings(&stderr, "import-numbering");
+    let lines: Vec<usize> = found.iter().map(|(line, _, _)| *line).collect();
+    assert_eq!(lines, [13, 17], "{stderr}");
+    assert!(
+        stderr.contains("`2.3` follows `2.1`: `2.2` is missing"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`2.3` is used again (first at line 13)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_document_number_already_used_is_kept_in_the_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = fixture("import").join("md").join("02_capa.md");
+    let copy = dir.path().join("02_capa_copy.md");
+    fs::copy(&source, &copy).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let (code, stderr) = import(&[
+        source.as_os_str(),
+        copy.as_os_str(),
+        "-o".as_ref(),
+        out.path().as_os_str(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stderr.matches("coverage: 100.0 %").count(), 2, "{stderr}");
+    let second = procedure(&fs::read_to_string(out.path().join("IMP-001.yaml")).unwrap());
+    let kept = second.appendices.last().unwrap();
+    assert_eq!(kept.title.as_str(), "文件编号");
+    assert!(kept.text.as_str().ends_with("SOP-QA-014"));
+}
+
+#[test]
+fn word_furniture_is_listed_fields_ignored_and_text_boxes_kept_once() {
+    let (stderr, drafts) = import_one(
+        &fixture("import")
+            .join("docx")
+            .join("01_顾客沟通管理程序.docx"),
+    );
+    assert!(
+        stderr.contains(
+            "furniture (header1, not imported): 「深圳市华信电子有限公司 质量管理体系程序文件」"
+        ),
+        "{stderr}"
+    );
+    // The footer's PAGE and NUMPAGES fields are left out: no page number in the furniture.
+    assert!(
+        stderr.contains("furniture (footer1, not imported): 「第  页 共  页」"),
+        "{stderr}"
+    );
+    assert!(!drafts["QP-8.2-01.yaml"].contains("页码"));
+    let (_, drafts) = import_one(
+        &fixture("import")
+            .join("docx")
+            .join("05_生产过程控制程序.docx"),
+    );
+    let text = &drafts["QP-8.5-01.yaml"];
+    // The text box (DrawingML, with Word's VML fallback copy) is read once, after its anchor.
+    assert_eq!(
+        text.matches("换线、换料、设备维修后均须重新做首件").count(),
+        1,
+        "{text}"
+    );
+    let p = procedure(text);
+    let first_article = p.steps[1].text.as_ref().unwrap().as_str();
+    assert!(
+        first_article.starts_with("首件检验合格后方可批量生产。"),
+        "{first_article}"
+    );
+    assert!(
+        first_article.contains("首件样品保留至该批次结束。"),
+        "{first_article}"
+    );
 }
 
 #[test]

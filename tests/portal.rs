@@ -314,7 +314,7 @@ fn problems_page_lists_the_missing_documents() {
         .expect("the missing table")..];
     // The CAPA title and its misspelling are one missing document.
     assert!(
-        table.contains("<td>《糾正與預防措施管理程序》</td><td>2</td><td>《糾正與預防措施管理程序》 (1: QP-8.2-02 §6.1)<br>《糾正與預防管理程序》 (1: QP-8.2-02 §5.1)</td>"),
+        table.contains("<td>《糾正與預防措施管理程序》</td><td>2</td><td>《糾正與預防措施管理程序》 (1：QP-8.2-02 §6.1)<br>《糾正與預防管理程序》 (1：QP-8.2-02 §5.1)</td>"),
         "{table}"
     );
     assert!(table.contains("《质量记录管理程序》"), "{table}");

@@ -252,6 +252,20 @@ fn assign_files(
                 line: lines.0,
                 text: format!("文件编号 {id} is already used: a new id instead"),
             });
+            // The source's number is kept in the text, not lost.
+            let kept = format!("文件编号 (already used in the set): {id}");
+            match &mut plan.outcome {
+                Outcome::Procedure(draft) if plan.built.is_some() => {
+                    draft.appendices.push(("文件编号".to_owned(), kept));
+                }
+                Outcome::Form(form) => {
+                    if !form.instructions.is_empty() {
+                        form.instructions.push_str("\n\n");
+                    }
+                    form.instructions.push_str(&kept);
+                }
+                _ => {}
+            }
         }
         let id = match own {
             Some(id) => id,

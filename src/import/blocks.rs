@@ -40,7 +40,7 @@ pub enum Block {
         /// 1-based source line.
         line: usize,
         /// The items: (task state, Markdown text, plain text).
-        items: Vec<(Option<bool>, String, String)>,
+        items: Vec<Item>,
         /// The whole list as Markdown.
         text: String,
     },
@@ -66,6 +66,9 @@ impl Block {
         }
     }
 }
+
+/// A list item: its task state (`- [ ]`/`- [x]`), its Markdown, its plain text.
+pub type Item = (Option<bool>, String, String);
 
 /// A piece of source text the coverage counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,7 +173,7 @@ pub fn markdown(source: &str) -> Doc {
     let mut depth = 0usize;
     let mut plain = String::new();
     let mut heading: Option<(usize, usize)> = None;
-    let mut list: Option<(usize, Vec<(Option<bool>, String, String)>)> = None;
+    let mut list: Option<(usize, Vec<Item>)> = None;
     let mut list_depth = 0usize;
     let mut item: Option<(Option<bool>, Range<usize>, String)> = None;
     let mut table: Option<(usize, Vec<Vec<String>>, Vec<usize>)> = None;

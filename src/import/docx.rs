@@ -634,9 +634,7 @@ fn paragraphs(xml: &str) -> Result<(Vec<Para>, Vec<Table>), String> {
                 b"tc" if table_depth == 1 => cell_text = Some(String::new()),
                 b"fldSimple" => {
                     let instr = attr(e, b"instr").unwrap_or_default();
-                    if is_page_field(&instr) {
-                        simple_page += 1;
-                    } else if simple_page > 0 {
+                    if is_page_field(&instr) || simple_page > 0 {
                         simple_page += 1;
                     }
                 }

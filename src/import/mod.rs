@@ -34,6 +34,11 @@ pub use structure::{Draft, DraftStep, Outcome, RecordDraft, Settings, Skipped, b
 /// they are not among `check`'s codes).
 pub const IMPORT_CODES: &[(&str, Severity, &str)] = &[
     (
+        "import-lost",
+        Severity::Error,
+        "a passage of a .docx or .md source that reached no field of the YAML (the import exits 1)",
+    ),
+    (
         "import-numbering",
         Severity::Warning,
         "a section number used twice, skipped, or under the wrong parent in the source",

@@ -577,10 +577,24 @@ pub fn build(doc: &Doc, file: &str, stem: &str, settings: &Settings) -> Built {
             _ => None,
         })
         .min();
-    let first = kinds
+    // The sections start at the first heading of their level (an unknown one is kept as an
+    // appendix) — unless that is the document's first heading and names no section: a title.
+    let first_kind = kinds
         .iter()
         .position(Option::is_some)
         .unwrap_or(blocks.len());
+    let first_heading = blocks
+        .iter()
+        .position(|bl| matches!(bl, Block::Heading { .. }))
+        .unwrap_or(blocks.len());
+    let first = blocks
+        .iter()
+        .enumerate()
+        .position(|(i, bl)| {
+            matches!(bl, Block::Heading { level: l, .. } if Some(*l) == level)
+                && (i != first_heading || kinds[i].is_some())
+        })
+        .map_or(first_kind, |i| i.min(first_kind));
     // The preamble: before the first section.
     let mut preamble: Vec<&Block> = Vec::new();
     let mut title_heading: Option<String> = None;
@@ -1436,7 +1450,14 @@ impl Builder<'_> {
                 } => (
                     l.saturating_sub(level).max(1),
                     DraftStep {
-                        title: Some(text.clone()),
+                        title: Some(match STEP_PREFIX.find(text) {
+                            Some(m) if m.end() < text.len() => {
+                                // `Step 1: Receive`: the YAML numbers the steps.
+                                self.mapped.push(text.clone());
+                                text[m.end()..].to_owned()
+                            }
+                            _ => text.clone(),
+                        }),
                         ..DraftStep::default()
                     },
                     number.clone().filter(|_| *t).map(|n| (n, *line)),
@@ -1499,7 +1520,7 @@ impl Builder<'_> {
                 }
             };
             close(&mut stack, &mut roots, depth);
-            while typed.len() > depth {
+            while typed.len() > depth + 1 {
                 let numbers = typed.pop().unwrap_or_default();
                 self.check_numbers(&numbers, title);
             }
@@ -1545,6 +1566,7 @@ impl Builder<'_> {
                     out.extend(items.iter().map(|(_, _, p)| p.trim().to_owned()));
                 }
                 Block::Para { plain, .. } if is_none(plain) => self.mapped.push(plain.clone()),
+                Block::Para { plain, .. } if !has_han(plain) => out.push(plain.trim().to_owned()),
                 Block::Para { plain, .. } => out.extend(entries(plain).0),
                 Block::Heading { text, .. } => out.push(text.clone()),
             }
@@ -1678,9 +1700,10 @@ impl Builder<'_> {
                     }
                 }
                 Block::List { items, .. } => {
-                    out.extend(items.iter().map(|(_, _, p)| record(p.trim())));
+                    out.extend(items.iter().map(|(_, _, p)| self.record_line(p.trim())));
                 }
                 Block::Para { plain, .. } if is_none(plain) => self.mapped.push(plain.clone()),
+                Block::Para { plain, .. } if !has_han(plain) => out.push(self.record_line(plain)),
                 Block::Para { plain, .. } => {
                     out.extend(entries(plain).0.iter().map(|e| record(e)));
                 }
@@ -1688,6 +1711,38 @@ impl Builder<'_> {
             }
         }
         rest
+    }
+
+    /// Read one record written on a line: `《表》 品质部 3年`, or `Form — QA — 10 years`.
+    fn record_line(&mut self, line: &str) -> RecordDraft {
+        if has_han(line) {
+            return record(line);
+        }
+        let parts: Vec<&str> = line
+            .split(" — ")
+            .flat_map(|p| p.split(" – "))
+            .map(str::trim)
+            .collect();
+        let retention = |p: &str| {
+            let l = p.to_lowercase();
+            l.chars().any(|c| c.is_ascii_digit()) || l.contains("permanent") || l.contains("life")
+        };
+        match parts.as_slice() {
+            [form, keeper, kept] if retention(kept) => RecordDraft {
+                form: (*form).to_owned(),
+                keeper: Some((*keeper).to_owned()),
+                retention: Some((*kept).to_owned()),
+            },
+            [form, kept] if retention(kept) => RecordDraft {
+                form: (*form).to_owned(),
+                keeper: None,
+                retention: Some((*kept).to_owned()),
+            },
+            _ => RecordDraft {
+                form: line.to_owned(),
+                ..RecordDraft::default()
+            },
+        }
     }
 
     /// Read a form, list or checklist.
@@ -1891,6 +1946,14 @@ impl Builder<'_> {
     }
 }
 
+fn has_han(text: &str) -> bool {
+    text.chars().any(|c| matches!(c, '\u{4E00}'..='\u{9FFF}'))
+}
+
+static STEP_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i:step)\s+\d+(?:\.\d+)*\s*[:.\-–—]\s*").expect("a valid regex")
+});
+
 fn role(l: Label) -> &'static str {
     match l {
         Label::Reviewed => "reviewed",
@@ -2035,7 +2098,18 @@ fn norm(text: &str) -> String {
             !c.is_whitespace()
                 && !matches!(
                     c,
-                    '\\' | '*' | '`' | '|' | ':' | '：' | ';' | '；' | '、' | ',' | '，'
+                    '\\' | '*'
+                        | '`'
+                        | '|'
+                        | ':'
+                        | '：'
+                        | ';'
+                        | '；'
+                        | '、'
+                        | ','
+                        | '，'
+                        | '—'
+                        | '–'
                 )
         })
         .collect()
@@ -2089,4 +2163,79 @@ pub fn coverage(doc: &Doc, built: &Built, yaml: &str) -> Coverage {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::blocks::markdown;
+
+    fn built(doc: &Doc) -> Built {
+        build(doc, "x.md", "x", &Settings::default())
+    }
+
+    #[test]
+    fn coverage_names_what_the_yaml_lacks() {
+        let doc = markdown(
+            "# Spill Response\n\n## Purpose\n\nContain spills.\n\n## Procedure\n\n### 1. Stop\n\nClose the container.\n",
+        );
+        let b = built(&doc);
+        let full = "title: Spill Response\npurpose: Contain spills.\nsteps:\n  - title: Stop\n    text: Close the container.\n";
+        let c = coverage(&doc, &b, full);
+        assert!(c.lost.is_empty(), "{c:?}");
+        assert_eq!(c.percent(), 100.0);
+        // A YAML without the step's text: the passage is named with its line.
+        let short = "title: Spill Response\npurpose: Contain spills.\nsteps:\n  - title: Stop\n";
+        let c = coverage(&doc, &b, short);
+        assert_eq!(c.lost.len(), 1);
+        assert_eq!(c.lost[0].line, 11);
+        assert_eq!(c.lost[0].text, "Close the container.");
+        assert!(c.percent() < 100.0);
+    }
+
+    #[test]
+    fn sections_are_whole_headings() {
+        let none = BTreeMap::new();
+        assert_eq!(section_kind("Process Steps", &none), Some(Kind::Steps));
+        assert_eq!(
+            section_kind("5 工作程序", &none),
+            None,
+            "numbers are taken off before"
+        );
+        assert_eq!(section_kind("工作程序", &none), Some(Kind::Steps));
+        assert_eq!(
+            section_kind("Roles and Responsibilities", &none),
+            Some(Kind::Responsibilities)
+        );
+        assert_eq!(
+            section_kind("Appendix B: Forms", &none),
+            Some(Kind::Appendix)
+        );
+        assert_eq!(section_kind("The purpose of the audit", &none), None);
+        let extra = BTreeMap::from([("purpose".to_owned(), vec!["宗旨与目标".to_owned()])]);
+        assert_eq!(section_kind("宗旨与目标", &extra), Some(Kind::Purpose));
+    }
+
+    #[test]
+    fn header_tables_in_both_languages() {
+        let doc = markdown(
+            "| 文件编号 | QP-1 | 版本/状态 | A/2 |\n|---|---|---|---|\n| 生效日期 | 2024年3月1日 | 归口部门 | 品质部 |\n\n| 编制 | 审核 | 批准 |\n|---|---|---|\n| 张三 | 李四 | 王五 |\n| 2024-02-01 | 2024-02-03 | 2024-02-05 |\n\n# 采购程序\n\n## 目的\n\n甲。\n\n## 工作程序\n\n乙。\n",
+        );
+        let Made::Procedure(d) = built(&doc).made else {
+            panic!("a procedure")
+        };
+        assert_eq!(d.id.as_deref(), Some("QP-1"));
+        assert_eq!(d.title, "采购程序");
+        assert_eq!(d.version, "A/2");
+        assert_eq!(d.effective.as_deref(), Some("2024-03-01"));
+        assert_eq!(d.owner.as_deref(), Some("品质部"));
+        assert_eq!(
+            d.approval,
+            [
+                ("prepared", "张三".to_owned(), "2024-02-01".to_owned()),
+                ("reviewed", "李四".to_owned(), "2024-02-03".to_owned()),
+                ("approved", "王五".to_owned(), "2024-02-05".to_owned()),
+            ]
+        );
+    }
 }

@@ -30,34 +30,12 @@ const BLOCK_AFTER: usize = 40;
 /// Write a draft as procedure YAML.
 pub fn render(draft: &Draft, frame: Frame<'_>) -> String {
     let mut y = Yaml::default();
-    y.line(
-        0,
-        &format!("# yaml-language-server: $schema={}", frame.schema),
-    );
-    y.comment(
-        0,
-        &format!(
-            "import: {DRAFTED_FROM} {}; review it, then set status: effective",
-            frame.source
-        ),
-    );
-    y.field(0, "id", frame.id);
-    y.field(0, "title", &draft.title);
+    y.frame(frame, &draft.title);
     y.comments(0, draft, "version");
     y.line(0, &format!("version: {}", scalar(&draft.version)));
     y.comments(0, draft, "status");
     y.line(0, "status: draft");
-    if let Some(effective) = &draft.effective {
-        y.line(0, &format!("effective: {}", scalar(effective)));
-    }
-    if let Some(owner) = &draft.owner {
-        y.field(0, "owner", owner);
-    }
-    match draft.lang {
-        Some(Lang::ZhHant) => y.line(0, "lang: zh-Hant"),
-        Some(Lang::En) => y.line(0, "lang: en"),
-        _ => {}
-    }
+    y.effective_owner_lang(draft.effective.as_ref(), draft.owner.as_ref(), draft.lang);
     if !draft.aliases.is_empty() {
         y.line(0, "aliases:");
         for alias in &draft.aliases {
@@ -65,14 +43,7 @@ pub fn render(draft: &Draft, frame: Frame<'_>) -> String {
         }
     }
     y.comments(0, draft, "approval");
-    if !draft.approval.is_empty() {
-        y.line(0, "approval:");
-        for (role, name, date) in &draft.approval {
-            y.line(2, &format!("{role}:"));
-            y.field(4, "name", name);
-            y.line(4, &format!("date: {}", scalar(date)));
-        }
-    }
+    y.approval(&draft.approval);
     y.comments(0, draft, "purpose");
     y.field(0, "purpose", &draft.purpose);
     y.comments(0, draft, "scope");
@@ -133,41 +104,12 @@ pub fn render(draft: &Draft, frame: Frame<'_>) -> String {
 /// Write a form draft as form YAML.
 pub fn render_form(form: &FormDraft, frame: Frame<'_>) -> String {
     let mut y = Yaml::default();
-    y.line(
-        0,
-        &format!("# yaml-language-server: $schema={}", frame.schema),
-    );
-    y.comment(
-        0,
-        &format!(
-            "import: {DRAFTED_FROM} {}; review it, then set status: effective",
-            frame.source
-        ),
-    );
-    y.field(0, "id", frame.id);
-    y.field(0, "title", &form.title);
+    y.frame(frame, &form.title);
     y.line(0, &format!("version: {}", scalar(&form.version)));
     y.line(0, "status: draft");
-    if let Some(effective) = &form.effective {
-        y.line(0, &format!("effective: {}", scalar(effective)));
-    }
-    if let Some(owner) = &form.owner {
-        y.field(0, "owner", owner);
-    }
-    match form.lang {
-        Some(Lang::ZhHant) => y.line(0, "lang: zh-Hant"),
-        Some(Lang::En) => y.line(0, "lang: en"),
-        _ => {}
-    }
+    y.effective_owner_lang(form.effective.as_ref(), form.owner.as_ref(), form.lang);
     y.line(0, &format!("layout: {}", form.layout));
-    if !form.approval.is_empty() {
-        y.line(0, "approval:");
-        for (role, name, date) in &form.approval {
-            y.line(2, &format!("{role}:"));
-            y.field(4, "name", name);
-            y.line(4, &format!("date: {}", scalar(date)));
-        }
-    }
+    y.approval(&form.approval);
     if !form.instructions.is_empty() {
         y.field(0, "instructions", &form.instructions);
     }
@@ -197,6 +139,53 @@ struct Yaml {
 }
 
 impl Yaml {
+    /// The schema line, where the draft came from, its id and title.
+    fn frame(&mut self, frame: Frame<'_>, title: &str) {
+        self.line(
+            0,
+            &format!("# yaml-language-server: $schema={}", frame.schema),
+        );
+        self.comment(
+            0,
+            &format!(
+                "import: {DRAFTED_FROM} {}; review it, then set status: effective",
+                frame.source
+            ),
+        );
+        self.field(0, "id", frame.id);
+        self.field(0, "title", title);
+    }
+
+    fn effective_owner_lang(
+        &mut self,
+        effective: Option<&String>,
+        owner: Option<&String>,
+        lang: Option<Lang>,
+    ) {
+        if let Some(effective) = effective {
+            self.line(0, &format!("effective: {}", scalar(effective)));
+        }
+        if let Some(owner) = owner {
+            self.field(0, "owner", owner);
+        }
+        match lang {
+            Some(Lang::ZhHant) => self.line(0, "lang: zh-Hant"),
+            Some(Lang::En) => self.line(0, "lang: en"),
+            _ => {}
+        }
+    }
+
+    fn approval(&mut self, approval: &[(&'static str, String, String)]) {
+        if approval.is_empty() {
+            return;
+        }
+        self.line(0, "approval:");
+        for (role, name, date) in approval {
+            self.line(2, &format!("{role}:"));
+            self.field(4, "name", name);
+            self.line(4, &format!("date: {}", scalar(date)));
+        }
+    }
     fn line(&mut self, indent: usize, text: &str) {
         let _ = writeln!(self.out, "{:indent$}{text}", "");
     }
