@@ -165,8 +165,11 @@ fn copies_are_issued_stamped_recalled_and_registered() {
         ],
     );
     let published = run_in(&set, &["publish", "--date", "2030-02-03"]);
+    let said = String::from_utf8_lossy(&published.stderr);
+    assert!(said.contains("待生效: in force from 2030-03-01"), "{said}");
     assert!(
-        String::from_utf8_lossy(&published.stderr).contains("待生效: in force from 2030-03-01")
+        said.contains("QP-7.5-01 A/0 is replaced on 2030-03-01: recall its 3 controlled copy(ies)"),
+        "{said}"
     );
     let ledger: serde_json::Value =
         serde_json::from_slice(&fs::read(set.join("published/ledger.json")).unwrap()).unwrap();

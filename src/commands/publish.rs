@@ -126,6 +126,9 @@ pub fn run(settings: &PublishSettings) -> Result<bool, Error> {
     for id in &plan.withdrawn {
         eprintln!("withdrew {id}: its last release is recorded as superseded (作废)");
     }
+    for line in copies_due(&library, &ledger) {
+        eprintln!("{line}");
+    }
     eprintln!(
         "published {} revision(s) ({} unchanged); commit published/ to keep the record",
         summary.len(),
@@ -359,6 +362,39 @@ fn updated_ledger(
         }
     }
     ledger
+}
+
+/// Say which controlled copies this publish made due for recall: those still out of releases
+/// the new ledger supersedes and the old one did not.
+fn copies_due(library: &Library, ledger: &Ledger) -> Vec<String> {
+    let record = &library.distribution;
+    let mut due: BTreeMap<(String, String), (String, Vec<&str>)> = BTreeMap::new();
+    for copy in &record.copies {
+        let was = library.ledger.release(&copy.document, &copy.version);
+        let now = ledger.release(&copy.document, &copy.version);
+        let (Some(was), Some(now)) = (was, now) else {
+            continue;
+        };
+        let Some(superseded) = now.superseded.as_ref().filter(|_| was.superseded.is_none()) else {
+            continue;
+        };
+        if copy.controlled && record.recall(&copy.copy).is_none() {
+            due.entry((copy.document.clone(), copy.version.clone()))
+                .or_insert_with(|| (superseded.date.clone(), Vec::new()))
+                .1
+                .push(&copy.copy);
+        }
+    }
+    due.into_iter()
+        .map(|((id, version), (date, copies))| {
+            format!(
+                "{id} {version} is replaced on {date}: recall its {} controlled copy(ies) within {} days (recall_days) and record each with `docctl recall`: {}",
+                copies.len(),
+                library.config.recall_days,
+                copies.join(", ")
+            )
+        })
+        .collect()
 }
 
 /// Return `procedure` or `form`.
