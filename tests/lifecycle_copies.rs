@@ -376,6 +376,32 @@ fn diff_with_no_options_compares_what_changed_last() {
     run_in(
         &set,
         &[
+            "request",
+            "new",
+            "QP-7.5-01",
+            "-m",
+            "更改须书面批准",
+            "--by",
+            "赵六",
+            "--date",
+            "2030-01-20",
+        ],
+    );
+    run_in(
+        &set,
+        &[
+            "request",
+            "approve",
+            "CR-2030-001",
+            "--by",
+            "王五",
+            "--date",
+            "2030-01-21",
+        ],
+    );
+    run_in(
+        &set,
+        &[
             "revise",
             "QP-7.5-01",
             "--minor",
@@ -385,6 +411,8 @@ fn diff_with_no_options_compares_what_changed_last() {
             "张三",
             "--date",
             "2030-02-01",
+            "--request",
+            "CR-2030-001",
         ],
     );
     let file = set.join("procedures/QP-7.5-01.yaml");
@@ -408,6 +436,10 @@ fn diff_with_no_options_compares_what_changed_last() {
     assert!(said.contains("A/0 → A/1: 1 changed"), "{said}");
     let html = fs::read_to_string(set.join("output/diff/QP-7.5-01-A-0-A-1.html")).unwrap();
     assert!(html.contains("书面批准"));
+    assert!(
+        html.contains("书面批准（更改申请 CR-2030-001）"),
+        "the redline names the request"
+    );
 }
 
 #[test]
