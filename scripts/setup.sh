@@ -4,6 +4,9 @@
 # Idempotent: each step is skipped when what it installs is already there.
 set -euo pipefail
 
+# Pinned, also because PDFs are compiled with typst's experimental bundle export
+# (src/pdf.rs): move the pin together with TYPST_VERSION in src/typst.rs, and only once
+# tests/pdf_bundle.rs passes with the new version.
 TYPST_VERSION=0.15.1
 
 need_apt=()

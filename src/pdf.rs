@@ -24,9 +24,26 @@ use crate::render::markup::typst_string;
 use crate::typst::Typst;
 use crate::write::{rename_into, write_atomic};
 
-/// Documents per bundle when neither `DOCCTL_PDF_BATCH` nor the caller says otherwise: two
-/// bundles of this size at once stay under 600 MB of memory (see README, "Benchmarks").
-pub const DEFAULT_BATCH: usize = 40;
+/// The memory all typst processes of a build may use together, in MB. A bundle process takes
+/// about [`PROCESS_MB`] plus [`DOCUMENT_MB`] per document (measured with `/usr/bin/time -v`
+/// on the shipped set: 54 documents 458 MB, 27 documents 312 MB, 14 documents 200 MB), so the
+/// batch size is what fits `MEMORY_BUDGET_MB / jobs`.
+const MEMORY_BUDGET_MB: usize = 560;
+/// A typst process with the Noto CJK fonts loaded and one small document, in MB.
+const PROCESS_MB: usize = 90;
+/// What each further document of a bundle adds, in MB.
+const DOCUMENT_MB: usize = 7;
+/// The batch size never goes below this (the fonts would be loaded too often) or above
+/// [`MAX_BATCH`] (a failed bundle is compiled again one by one).
+const MIN_BATCH: usize = 4;
+/// See [`MIN_BATCH`].
+const MAX_BATCH: usize = 60;
+
+/// The largest batch that keeps `jobs` bundle processes within [`MEMORY_BUDGET_MB`].
+pub fn batch_for(jobs: usize) -> usize {
+    ((MEMORY_BUDGET_MB / jobs.max(1)).saturating_sub(PROCESS_MB) / DOCUMENT_MB)
+        .clamp(MIN_BATCH, MAX_BATCH)
+}
 
 /// How PDFs are compiled.
 #[derive(Debug, Clone, Copy)]
@@ -40,14 +57,14 @@ pub struct PdfOptions {
 }
 
 impl PdfOptions {
-    /// Options for `jobs` processes at once, the batch size from `DOCCTL_PDF_BATCH` or
-    /// [`DEFAULT_BATCH`].
+    /// Options for `jobs` processes at once, the batch size from `DOCCTL_PDF_BATCH` or else
+    /// what fits the memory budget ([`batch_for`]).
     pub fn new(bundle: bool, jobs: usize) -> PdfOptions {
         let batch = std::env::var("DOCCTL_PDF_BATCH")
             .ok()
             .and_then(|s| s.parse().ok())
             .filter(|&n: &usize| n > 0)
-            .unwrap_or(DEFAULT_BATCH);
+            .unwrap_or_else(|| batch_for(jobs));
         PdfOptions {
             bundle,
             jobs: jobs.max(1),
@@ -123,7 +140,7 @@ fn plan(targets: &[Target<'_>], options: PdfOptions) -> Vec<Vec<usize>> {
     let mut batches = Vec::new();
     for members in groups.into_values() {
         let by_size = members.len().div_ceil(options.batch);
-        let count = by_size.max(options.jobs.min(members.len() / MIN_BATCH).max(1));
+        let count = by_size.max(options.jobs.min(members.len() / SPLIT_BELOW).max(1));
         let size = members.len().div_ceil(count);
         batches.extend(members.chunks(size).map(<[usize]>::to_vec));
     }
@@ -132,7 +149,7 @@ fn plan(targets: &[Target<'_>], options: PdfOptions) -> Vec<Vec<usize>> {
 
 /// Below this many documents a bundle is not split further for parallelism: typst already
 /// lays out a bundle's documents on several threads, and each process loads the fonts anew.
-const MIN_BATCH: usize = 16;
+const SPLIT_BELOW: usize = 16;
 
 /// Compile one batch as a bundle; when it fails, compile its documents one by one.
 fn compile_batch(
@@ -158,19 +175,32 @@ fn compile_batch(
     );
     let job_dir = work.join("bundles").join(number.to_string());
     match typst.compile_bundle(&job_dir, &files, &bundle_main(&members), timestamp, &name) {
-        Ok(out) => batch
-            .iter()
-            .zip(&members)
-            .map(|(&i, t)| (i, finish_bundled(&out, t)))
-            .collect(),
+        Ok(out) => {
+            let results: Vec<(usize, Result<(), Error>)> = batch
+                .iter()
+                .zip(&members)
+                .map(|(&i, t)| (i, finish_bundled(&out, t)))
+                .collect();
+            // The job folder holds a copy of every source and form PDF: keep it only when
+            // something went wrong, for a look.
+            if results.iter().all(|(_, r)| r.is_ok()) {
+                let _ = std::fs::remove_dir_all(&job_dir);
+            }
+            results
+        }
         Err(error) => {
-            // Say why the fast path was left even when every document then compiles alone.
-            eprintln!("note: {error}\n  compiling these documents one by one");
-            batch
+            let results: Vec<(usize, Result<(), Error>)> = batch
                 .iter()
                 .zip(&members)
                 .map(|(&i, t)| (i, compile_one(typst, t.job, t.pdf, work)))
-                .collect()
+                .collect();
+            // A document that fails alone says so itself; a bundle that failed although each
+            // of its documents compiles alone is worth a word (a typst bug, a template that
+            // only breaks next to others).
+            if results.iter().all(|(_, r)| r.is_ok()) {
+                eprintln!("note: {error}\n  the documents were compiled one by one instead");
+            }
+            results
         }
     }
 }
@@ -270,5 +300,60 @@ pub fn compile_one(typst: &Typst, job: &PdfJob, pdf: &Path, work: &Path) -> Resu
             )?;
             add_form_fields(&plain, &boxes, labels, pdf)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::{PdfOptions, Target, batch_for, plan};
+    use crate::model::Kind;
+    use crate::render::PdfJob;
+
+    fn job(slug: usize, timestamp: i64) -> PdfJob {
+        PdfJob {
+            doc: slug,
+            kind: Kind::Procedure,
+            slug: format!("QP-{slug}"),
+            source: String::new(),
+            timestamp,
+            form_fields: None,
+        }
+    }
+
+    #[test]
+    fn batches_share_a_timestamp_and_stay_within_the_batch_size() {
+        let jobs: Vec<PdfJob> = (0..100).map(|i| job(i, [1, 2, 1, 1][i % 4])).collect();
+        let pdf = Path::new("x.pdf");
+        let targets: Vec<Target<'_>> = jobs.iter().map(|job| Target { job, pdf }).collect();
+        let options = PdfOptions {
+            bundle: true,
+            jobs: 2,
+            batch: 20,
+        };
+        let batches = plan(&targets, options);
+        let mut seen: Vec<usize> = batches.iter().flatten().copied().collect();
+        seen.sort_unstable();
+        assert_eq!(seen, (0..100).collect::<Vec<_>>(), "every document once");
+        for batch in &batches {
+            assert!(batch.len() <= 20, "{}", batch.len());
+            let first = jobs[batch[0]].timestamp;
+            assert!(batch.iter().all(|&i| jobs[i].timestamp == first));
+        }
+        // 75 documents of timestamp 1 in 4 batches of 19, 25 of timestamp 2 in 2 of 13.
+        let sizes: Vec<usize> = batches.iter().map(Vec::len).collect();
+        assert_eq!(sizes, [19, 19, 19, 18, 13, 12]);
+        // Few documents are not split below 16 a bundle just to use both processes.
+        let few = plan(&targets[..20], options);
+        assert_eq!(few.iter().map(Vec::len).collect::<Vec<_>>(), [15, 5]);
+    }
+
+    #[test]
+    fn more_processes_at_once_means_smaller_batches() {
+        assert_eq!(batch_for(1), 60);
+        assert_eq!(batch_for(2), 27);
+        assert!(batch_for(4) < batch_for(2));
+        assert_eq!(batch_for(64), 4);
     }
 }

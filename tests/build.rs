@@ -4,10 +4,9 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 use std::process::Command;
 
-use common::{build, docctl, fixture};
+use common::{build, docctl, fixture, pages, pdftotext};
 use docctl::render::{self, Formats};
 
 fn render_fixture(name: &str) -> Vec<(String, String)> {
@@ -141,35 +140,6 @@ fn injection_text_is_escaped_in_html_and_typst_sources() {
         );
         assert!(!path.starts_with('/'), "{path}");
     }
-}
-
-fn pdftotext(pdf: &Path, page: Option<usize>) -> String {
-    let mut cmd = Command::new("pdftotext");
-    if let Some(page) = page {
-        cmd.args(["-f", &page.to_string(), "-l", &page.to_string()]);
-    }
-    let out = cmd
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    assert!(
-        out.status.success(),
-        "pdftotext failed on {}",
-        pdf.display()
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn pages(pdf: &Path) -> usize {
-    let out = Command::new("pdfinfo").arg(pdf).output().unwrap();
-    let info = String::from_utf8_lossy(&out.stdout);
-    info.lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap()
 }
 
 fn squash(text: &str) -> String {

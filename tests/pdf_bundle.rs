@@ -7,9 +7,9 @@ mod common;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use common::{copy_dir, docctl, fixture};
+use common::{copy_dir, docctl, fixture, pages, pdftotext};
 use docctl::acroform::read_fields;
 
 /// Build `set` into `out` (PDF only) with `extra` flags and `DOCCTL_PDF_BATCH=batch`.
@@ -48,28 +48,6 @@ fn pdfs(out: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-fn pdftotext(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-layout"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn pages(pdf: &Path) -> usize {
-    let info = Command::new("pdfinfo").arg(pdf).output().unwrap();
-    String::from_utf8_lossy(&info.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap()
-}
-
 /// Compare the two builds of `set`: text, pages, form fields (names, kinds, options,
 /// rectangles within 0.5 pt) and, since both paths feed typst the same document with the same
 /// timestamp, the bytes.
@@ -89,7 +67,11 @@ fn assert_paths_agree(set: &Path, batch: &str) {
     for name in old_pdfs.keys() {
         let a = old.path().join(name);
         let b = new.path().join(name);
-        assert_eq!(pdftotext(&a), pdftotext(&b), "{name}: text differs");
+        assert_eq!(
+            pdftotext(&a, None),
+            pdftotext(&b, None),
+            "{name}: text differs"
+        );
         assert_eq!(pages(&a), pages(&b), "{name}: page count differs");
         let fa = read_fields(&old_pdfs[name]).unwrap();
         let fb = read_fields(&new_pdfs[name]).unwrap();
@@ -228,5 +210,30 @@ fn only_changed_documents_are_compiled_again_and_bytes_stay_identical() {
         if name != changed_pdf {
             assert!(bytes == &second[name], "{name} changed");
         }
+    }
+}
+
+#[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
+fn publish_compiles_in_bundles_and_archives_the_pdfs_build_makes() {
+    let dir = assert_fs::TempDir::new().unwrap();
+    copy_dir(&fixture("valid"), dir.path());
+    common::run_in(dir.path(), &["publish", "--date", "2026-11-27"]);
+    // No per-document typst job ran: publish took the bundle path.
+    let work = dir.path().join("output/.docctl/publish");
+    assert!(work.is_dir());
+    assert!(!work.join("jobs").exists(), "publish compiled one by one");
+    let built = assert_fs::TempDir::new().unwrap();
+    succeeded(&build_pdf(dir.path(), built.path(), "40", &["--no-bundle"]));
+    let built = pdfs(built.path());
+    let archived = pdfs(&dir.path().join("published"));
+    assert_eq!(archived.len(), built.len(), "{:?}", archived.keys());
+    for (path, bytes) in &archived {
+        let file = Path::new(path).file_name().unwrap().to_string_lossy();
+        let same = built
+            .iter()
+            .find(|(b, _)| b.ends_with(&format!("/{file}")))
+            .unwrap_or_else(|| panic!("{path} was not built"));
+        assert!(bytes == same.1, "{path} differs from {}", same.0);
     }
 }

@@ -69,7 +69,15 @@ pub fn run(settings: &BuildSettings) -> Result<bool, Error> {
     };
     let templates = Templates::load(&settings.root)?;
     let out = &settings.out;
-    let sink = |path: &str, bytes: &[u8]| write_atomic(&inside(out, path)?, bytes);
+    // A file that already holds these bytes is left alone: a no-change rebuild then writes
+    // nothing, and the files keep their times.
+    let sink = |path: &str, bytes: &[u8]| {
+        let file = inside(out, path)?;
+        if std::fs::read(&file).is_ok_and(|old| old == bytes) {
+            return Ok(());
+        }
+        write_atomic(&file, bytes)
+    };
     let archive = archive_href(&settings.root, &settings.out);
     let site = render::render(
         &library,

@@ -140,3 +140,37 @@ pub fn approve(set: &Path, id: &str, role: &str, name: &str, date: &str) -> Outp
         &["approve", id, "--as", role, "--name", name, "--date", date],
     )
 }
+
+/// The text of a PDF (or of one 1-based page) by `pdftotext`.
+pub fn pdftotext(pdf: &Path, page: Option<usize>) -> String {
+    let mut cmd = std::process::Command::new("pdftotext");
+    if let Some(page) = page {
+        cmd.args(["-f", &page.to_string(), "-l", &page.to_string()]);
+    }
+    let out = cmd
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The page count of a PDF by `pdfinfo`.
+pub fn pages(pdf: &Path) -> usize {
+    let out = std::process::Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .unwrap();
+    let info = String::from_utf8_lossy(&out.stdout);
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
