@@ -7,28 +7,8 @@ mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use common::{docctl, run_in};
-
-/// The text of a PDF (pdftotext), or of one page of it.
-fn pdftotext(pdf: &Path, page: Option<usize>) -> String {
-    let mut cmd = Command::new("pdftotext");
-    if let Some(page) = page {
-        cmd.args(["-f", &page.to_string(), "-l", &page.to_string()]);
-    }
-    let out = cmd
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    assert!(out.status.success(), "pdftotext {}", pdf.display());
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn pages(pdf: &Path) -> usize {
-    lopdf::Document::load(pdf).unwrap().get_pages().len()
-}
+use common::{docctl, pages, pdftotext, run_in};
 
 fn no_space(text: &str) -> String {
     text.chars()
