@@ -425,33 +425,44 @@ impl Lock {
         std::fs::create_dir_all(&folder).map_err(|e| Error::io(&folder, e))?;
         let path = folder.join(LOCK);
         let token = new_token();
-        let pending = folder.join(format!("{LOCK}-{token}"));
         let content = format!("{} {token}\n", std::process::id());
-        std::fs::write(&pending, content).map_err(|e| Error::io(&pending, e))?;
-        let linked = std::fs::hard_link(&pending, &path);
-        let _ = std::fs::remove_file(&pending);
-        match linked {
-            Ok(()) => Ok(Lock { path, token }),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let holder = Holder::read(root);
-                let state = match holder {
-                    Some(h) if h.running() => format!(
-                        "process {} is publishing now; try again when it has finished",
-                        h.pid
-                    ),
-                    Some(h) => format!(
-                        "process {} is not running, so a publish was interrupted; run `docctl publish --recover` to remove what it left, then publish again",
-                        if h.pid.is_empty() { "?" } else { &h.pid }
-                    ),
-                    None => "it was released meanwhile; try again".to_owned(),
-                };
-                Err(Error::Usage(format!(
-                    "the archive is locked ({}): {state}",
-                    path.display()
-                )))
+        // A holder that finishes while we look is not an interrupted run: look again, a few
+        // times, before saying either.
+        let mut state = String::new();
+        for _ in 0..5 {
+            let pending = folder.join(format!("{LOCK}-{token}"));
+            std::fs::write(&pending, &content).map_err(|e| Error::io(&pending, e))?;
+            let linked = std::fs::hard_link(&pending, &path);
+            let _ = std::fs::remove_file(&pending);
+            match linked {
+                Ok(()) => return Ok(Lock { path, token }),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(Error::io(&path, e)),
             }
-            Err(e) => Err(Error::io(&path, e)),
+            state = match Holder::read(root) {
+                None => "it was released meanwhile; try again".to_owned(),
+                Some(h) if h.running() => format!(
+                    "process {} is publishing now; try again when it has finished",
+                    h.pid
+                ),
+                // Dead, and still the same lock after we saw it dead: interrupted for real.
+                Some(h) if Holder::read(root).is_some_and(|again| again.token == h.token) => {
+                    return Err(Error::Usage(format!(
+                        "the archive is locked ({}): process {} is not running, so a publish was interrupted; run `docctl publish --recover` to remove what it left, then publish again",
+                        path.display(),
+                        if h.pid.is_empty() { "?" } else { &h.pid }
+                    )));
+                }
+                Some(_) => "it was released meanwhile; try again".to_owned(),
+            };
+            if state.starts_with("process") {
+                break;
+            }
         }
+        Err(Error::Usage(format!(
+            "the archive is locked ({}): {state}",
+            path.display()
+        )))
     }
 
     /// Return this run's token.
