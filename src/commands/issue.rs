@@ -92,7 +92,7 @@ pub fn issue(settings: &IssueSettings) -> Result<Vec<Copy>, Error> {
             settings.copies
         )));
     }
-    let _lock = Lock::acquire(&settings.root)?;
+    let lock = Lock::acquire(&settings.root)?;
     let library = load::load(&settings.root)?;
     let ledger = &library.ledger;
     let id = resolve(&library, &settings.id)?;
@@ -164,7 +164,7 @@ pub fn issue(settings: &IssueSettings) -> Result<Vec<Copy>, Error> {
         record.copies.push(entry.clone());
         issued.push(entry);
     }
-    record.save(&settings.root, ledger)?;
+    record.save(&settings.root, ledger, &lock)?;
     eprintln!(
         "recorded {} copy(ies) in {}/{}; commit it to keep the record",
         issued.len(),
@@ -179,7 +179,7 @@ pub fn recall(settings: &RecallSettings) -> Result<Vec<String>, Error> {
     if settings.by.trim().is_empty() {
         return Err(Error::Usage("--by: name who takes the copy back".into()));
     }
-    let _lock = Lock::acquire(&settings.root)?;
+    let lock = Lock::acquire(&settings.root)?;
     let library = load::load(&settings.root)?;
     let id = resolve(&library, &settings.id)?;
     let mut record = Distribution::load(&settings.root, &library.ledger)?;
@@ -257,6 +257,6 @@ pub fn recall(settings: &RecallSettings) -> Result<Vec<String>, Error> {
             settings.by.trim()
         );
     }
-    record.save(&settings.root, &library.ledger)?;
+    record.save(&settings.root, &library.ledger, &lock)?;
     Ok(copies)
 }

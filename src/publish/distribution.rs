@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::publish::{ARCHIVE, Ledger};
+use crate::publish::{ARCHIVE, Ledger, Lock};
 
 /// The file name of the distribution record inside the archive.
 pub const DISTRIBUTION: &str = "distribution.json";
@@ -198,9 +198,10 @@ impl Distribution {
             .map_or(1, |at| text[..at].matches('\n').count() as u32 + 1)
     }
 
-    /// Write the record, refusing anything but an append to what is on disk; the caller holds
-    /// the archive's lock.
-    pub fn save(&self, root: &Path, ledger: &Ledger) -> Result<(), Error> {
+    /// Write the record under the archive's lock (through its temporary file, so a kill leaves
+    /// only what `publish --recover` removes), refusing anything but an append to what is on
+    /// disk.
+    pub fn save(&self, root: &Path, ledger: &Ledger, lock: &Lock) -> Result<(), Error> {
         let on_disk = Distribution::load(root, ledger)?;
         if !on_disk.appends(self) {
             return Err(Error::Usage(format!(
@@ -209,6 +210,6 @@ impl Distribution {
             )));
         }
         self.validate(ledger).map_err(Error::Usage)?;
-        crate::write::write_durable(&distribution_path(root), self.to_json().as_bytes())
+        lock.write_record(DISTRIBUTION, "distribution", self.to_json().as_bytes())
     }
 }

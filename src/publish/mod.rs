@@ -474,12 +474,18 @@ impl Lock {
     /// `published/.publish-<token>.ledger` first (so a kill leaves only what `--recover` can
     /// prove is this run's), then renamed over `ledger.json`.
     pub fn write_ledger(&self, ledger: &Ledger) -> Result<(), Error> {
+        self.write_record(LEDGER, "ledger", ledger.to_json().as_bytes())
+    }
+
+    /// Write a record of the archive (`name` inside `published/`) as [`Lock::write_ledger`]
+    /// does, through `published/.publish-<token>.<suffix>`.
+    pub fn write_record(&self, name: &str, suffix: &str, bytes: &[u8]) -> Result<(), Error> {
         use std::io::Write as _;
         let folder = self.path.parent().unwrap_or(Path::new("."));
-        let temp = folder.join(format!("{STAGING_PREFIX}{}.ledger", self.token));
-        let target = folder.join(LEDGER);
+        let temp = folder.join(format!("{STAGING_PREFIX}{}.{suffix}", self.token));
+        let target = folder.join(name);
         let mut file = std::fs::File::create(&temp).map_err(|e| Error::io(&temp, e))?;
-        file.write_all(ledger.to_json().as_bytes())
+        file.write_all(bytes)
             .and_then(|()| file.sync_all())
             .map_err(|e| Error::io(&temp, e))?;
         std::fs::rename(&temp, &target).map_err(|e| Error::io(&target, e))?;
