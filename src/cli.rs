@@ -23,6 +23,10 @@ pub enum Command {
     /// Check the set, then render every document into output/: controlled PDFs (through
     /// typst), HTML pages and Markdown, plus output/manifest.json and output/index.html.
     Build(BuildArgs),
+    /// Live preview: build the portal into a temporary folder, serve it on 127.0.0.1, rebuild
+    /// when a YAML or template file is saved and reload the page in the browser; the set's
+    /// errors show in the page with file:line:column.
+    Serve(ServeArgs),
     /// Turn legacy procedure documents (.docx, .md, .txt in UTF-8 or GB18030) into draft
     /// procedure YAML: one file per procedure found (a text file may hold several), with a
     /// report on stderr of what was guessed, the passages skipped and the numbering errors of
@@ -212,7 +216,8 @@ pub struct BuildArgs {
     /// The documentation set's folder (holding docctl.yaml).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
-    /// The outputs to build, comma-separated: pdf, html, md, xlsx (forms).
+    /// The outputs to build, comma-separated: pdf, html, md, xlsx (forms), docx (Word; not
+    /// built by default).
     #[arg(long, value_name = "FORMATS", default_value = "pdf,html,md,xlsx")]
     pub to: String,
     /// The output folder; default: DIR/output.
@@ -228,6 +233,23 @@ pub struct BuildArgs {
     /// slower, for comparison and as a fallback. `pdf_bundle: false` in docctl.yaml does the same.
     #[arg(long)]
     pub no_bundle: bool,
+}
+
+/// Arguments of `docctl serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The documentation set's folder (holding docctl.yaml).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The port on 127.0.0.1 (0: any free port, printed at the start).
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// Do not compile PDFs in the background.
+    #[arg(long)]
+    pub no_pdf: bool,
+    /// The date periodic reviews are measured against (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
 }
 
 /// Arguments of `docctl import`.

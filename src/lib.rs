@@ -17,6 +17,7 @@ pub mod cli;
 pub mod commands;
 pub mod coverage;
 pub mod diagnostic;
+pub mod docx;
 pub mod edit;
 pub mod error;
 pub mod fold;
@@ -81,6 +82,15 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             } else {
                 ExitCode::from(EXIT_DOCUMENT_ERRORS)
             })
+        }
+        Command::Serve(args) => {
+            commands::serve::run(&commands::serve::ServeSettings {
+                root: args.dir,
+                port: args.port,
+                today: settings::parse_today(args.today.as_deref())?,
+                pdf: !args.no_pdf,
+            })?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Refs {
             document,

@@ -12,9 +12,11 @@ use crate::error::Error;
 /// The typst version docctl is built and tested with (scripts/setup.sh installs it).
 pub const TYPST_VERSION: &str = "0.15.1";
 
-/// The fonts a controlled document uses: per family, the Debian package, its files and the
-/// folders searched for them (after `$DOCCTL_FONT_DIR`). Latin text is set in Liberation Serif
-/// and Sans (metric-compatible with Times New Roman and Arial), Han characters in Noto CJK.
+/// The fonts a controlled document uses: per family, the Debian package, its files, the
+/// folders searched for them (after `$DOCCTL_FONT_DIR`, and before the font folders of Windows)
+/// and the fonts of Windows that stand in for it where it is not installed. Latin text is set
+/// in Liberation Serif and Sans (metric-compatible with Times New Roman and Arial), Han
+/// characters in Noto CJK.
 pub const FONTS: &[FontFamily] = &[
     FontFamily {
         package: "fonts-noto-cjk",
@@ -30,6 +32,19 @@ pub const FONTS: &[FontFamily] = &[
             "/usr/share/fonts/google-noto-cjk",
             "/usr/share/fonts/opentype/noto-cjk",
             "/usr/local/share/fonts",
+        ],
+        stand_ins: &[
+            StandIn {
+                replaces: &["Noto Serif CJK SC", "Noto Serif CJK TC"],
+                faces: &[("SimSun", &["simsun.ttc"])],
+            },
+            StandIn {
+                replaces: &["Noto Sans CJK SC", "Noto Sans CJK TC"],
+                faces: &[
+                    ("SimHei", &["simhei.ttf"]),
+                    ("Microsoft YaHei", &["msyh.ttc"]),
+                ],
+            },
         ],
     },
     FontFamily {
@@ -48,6 +63,19 @@ pub const FONTS: &[FontFamily] = &[
             "/usr/share/fonts/liberation",
             "/usr/local/share/fonts",
         ],
+        stand_ins: &[
+            StandIn {
+                replaces: &["Liberation Serif"],
+                faces: &[(
+                    "Times New Roman",
+                    &["times.ttf", "timesbd.ttf", "timesi.ttf"],
+                )],
+            },
+            StandIn {
+                replaces: &["Liberation Sans"],
+                faces: &[("Arial", &["arial.ttf", "arialbd.ttf"])],
+            },
+        ],
     },
 ];
 
@@ -60,10 +88,54 @@ pub struct FontFamily {
     pub files: &'static [&'static str],
     /// The folders searched for the files.
     pub dirs: &'static [&'static str],
+    /// Where the files are not found: fonts of the machine (Windows) used in their place, with
+    /// a warning, as PDFs made with them depend on that machine's fonts.
+    pub stand_ins: &'static [StandIn],
+}
+
+/// A machine font standing in for some of a family's faces.
+#[derive(Debug)]
+pub struct StandIn {
+    /// The family names the templates use that it replaces.
+    pub replaces: &'static [&'static str],
+    /// The candidates in order of preference: family name and its files (all needed).
+    pub faces: &'static [(&'static str, &'static [&'static str])],
 }
 
 /// What typst 0.15 says on every bundle run; expected, so not a reason to fail.
 const BUNDLE_WARNING: &str = "warning: bundle export is experimental";
+
+/// The fonts folders of Windows: `%WINDIR%\Fonts` and the per-user one (none elsewhere, where
+/// these variables are not set).
+fn windows_font_dirs() -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(windir) = std::env::var_os("WINDIR").or_else(|| std::env::var_os("SystemRoot")) {
+        dirs.push(PathBuf::from(windir).join("Fonts"));
+    }
+    if let Some(local) = std::env::var_os("LOCALAPPDATA") {
+        dirs.push(PathBuf::from(local).join("Microsoft/Windows/Fonts"));
+    }
+    dirs
+}
+
+/// The fonts found for the documents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FontChoice {
+    /// Each font file with the folder it is in.
+    files: Vec<(PathBuf, &'static str)>,
+    /// Family names of the templates replaced by stand-ins: (template's, stand-in's).
+    substitutes: Vec<(&'static str, &'static str)>,
+}
+
+/// Put the stand-in families in place of the ones they replace in a Typst source: only the
+/// quoted family names of the templates match (document text has its quotes escaped as `\"`).
+fn substitute_fonts(source: &str, substitutes: &[(&str, &str)]) -> String {
+    let mut out = source.to_owned();
+    for (from, to) in substitutes {
+        out = out.replace(&format!("\"{from}\""), &format!("\"{to}\""));
+    }
+    out
+}
 
 /// A located, checked typst installation with its private font folder.
 #[derive(Debug, Clone)]
@@ -72,6 +144,9 @@ pub struct Typst {
     /// What `typst --version` printed.
     pub version: String,
     fonts: PathBuf,
+    /// Family names of the templates replaced by fonts of the machine (Windows): (template's,
+    /// stand-in's).
+    substitutes: Vec<(&'static str, &'static str)>,
     /// What identifies the fonts (names and sizes), for the build cache.
     pub fonts_fingerprint: String,
     timeout: Duration,
@@ -96,7 +171,7 @@ impl Typst {
                 "docctl needs typst {TYPST_VERSION}, found `{version}`: install it with `cargo install --locked typst-cli --version {TYPST_VERSION}` (set DOCCTL_TYPST_ANY_VERSION=1 to try this one anyway)"
             )));
         }
-        let (fonts, fonts_fingerprint) = prepare_fonts(&work.join("fonts"))?;
+        let (fonts, fonts_fingerprint, substitutes) = prepare_fonts(&work.join("fonts"))?;
         let timeout = std::env::var("DOCCTL_TYPST_TIMEOUT")
             .ok()
             .and_then(|s| s.parse().ok())
@@ -105,6 +180,7 @@ impl Typst {
             program,
             version,
             fonts,
+            substitutes,
             fonts_fingerprint,
             timeout,
         })
@@ -121,7 +197,8 @@ impl Typst {
     ) -> Result<(), Error> {
         fresh_folder(job)?;
         let main = job.join("main.typ");
-        std::fs::write(&main, source).map_err(|e| Error::io(&main, e))?;
+        std::fs::write(&main, substitute_fonts(source, &self.substitutes))
+            .map_err(|e| Error::io(&main, e))?;
         let out = job.join("out.pdf");
         self.run(job, &[], &[], timestamp, &out, self.timeout, name)?;
         crate::write::rename_into(&out, pdf)?;
@@ -146,7 +223,8 @@ impl Typst {
             if let Some(parent) = file.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
             }
-            std::fs::write(&file, source).map_err(|e| Error::io(&file, e))?;
+            std::fs::write(&file, substitute_fonts(source, &self.substitutes))
+                .map_err(|e| Error::io(&file, e))?;
         }
         let main_path = job.join("main.typ");
         std::fs::write(&main_path, main).map_err(|e| Error::io(&main_path, e))?;
@@ -281,55 +359,171 @@ fn fresh_folder(job: &Path) -> Result<(), Error> {
     std::fs::create_dir_all(job).map_err(|e| Error::io(job, e))
 }
 
-/// Link the document fonts into a private folder, so typst sees exactly these.
-fn prepare_fonts(folder: &Path) -> Result<(PathBuf, String), Error> {
-    let sources = find_fonts(FONTS)?;
+/// The folders searched for a family: `$DOCCTL_FONT_DIR`, its own, then those of Windows.
+fn font_dirs(family: &FontFamily) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::env::var_os("DOCCTL_FONT_DIR")
+        .map(PathBuf::from)
+        .into_iter()
+        .collect();
+    dirs.extend(family.dirs.iter().map(PathBuf::from));
+    dirs.extend(windows_font_dirs());
+    dirs
+}
+
+/// Link (or, without symbolic links, copy) the document fonts — or the Windows fonts standing
+/// in for them — into a private folder, so typst sees exactly these. Return the folder, the
+/// fonts' fingerprint and the family names replaced by stand-ins.
+#[allow(clippy::type_complexity)]
+fn prepare_fonts(
+    folder: &Path,
+) -> Result<(PathBuf, String, Vec<(&'static str, &'static str)>), Error> {
+    let choice = find_fonts(FONTS, font_dirs)?;
+    if !choice.substitutes.is_empty() {
+        let used: Vec<String> = choice
+            .substitutes
+            .iter()
+            .map(|(from, to)| format!("{to} for {from}"))
+            .collect();
+        let missing: Vec<&str> = FONTS
+            .iter()
+            .filter(|f| {
+                f.stand_ins.iter().any(|s| {
+                    choice
+                        .substitutes
+                        .iter()
+                        .any(|(from, _)| s.replaces.contains(from))
+                })
+            })
+            .flat_map(|f| f.files.iter().copied())
+            .collect();
+        eprintln!(
+            "warning: PDFs use fonts of this machine ({}), so they depend on its fonts (set DOCCTL_FONT_DIR to a folder with {} for reproducible PDFs)",
+            used.join(", "),
+            missing.join(", ")
+        );
+    }
     std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
+    // Fonts of an earlier choice would be seen by typst too.
+    if let Ok(entries) = std::fs::read_dir(folder) {
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            if !choice
+                .files
+                .iter()
+                .any(|(_, f)| name == std::ffi::OsStr::new(f))
+            {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
     let mut fingerprint = String::new();
-    for (source, file) in sources {
+    for (source, file) in &choice.files {
         let from = source.join(file);
         let to = folder.join(file);
         let size = std::fs::metadata(&from)
             .map_err(|e| Error::io(&from, e))?
             .len();
         fingerprint.push_str(&format!("{file}:{size};"));
-        if std::fs::read_link(&to).ok().as_deref() != Some(from.as_path()) {
-            let _ = std::fs::remove_file(&to);
-            std::os::unix::fs::symlink(&from, &to).map_err(|e| Error::io(&to, e))?;
-        }
+        link_font(&from, &to, size)?;
     }
-    Ok((folder.to_path_buf(), fingerprint))
+    Ok((folder.to_path_buf(), fingerprint, choice.substitutes))
 }
 
-/// Find each family's files in `$DOCCTL_FONT_DIR` or one of its folders; return (folder, file)
-/// pairs, or name the package to install for the first family that is missing.
-fn find_fonts(families: &[FontFamily]) -> Result<Vec<(PathBuf, &'static str)>, Error> {
-    let mut sources = Vec::new();
-    for family in families {
-        let mut dirs: Vec<PathBuf> = std::env::var_os("DOCCTL_FONT_DIR")
-            .map(PathBuf::from)
-            .into_iter()
-            .collect();
-        dirs.extend(family.dirs.iter().map(PathBuf::from));
-        let source = dirs
-            .into_iter()
-            .find(|d| family.files.iter().all(|f| d.join(f).is_file()))
-            .ok_or_else(|| {
-                Error::Typst(format!(
-                    "the fonts {} were not found in {}: install them with `apt-get install {}`, or point DOCCTL_FONT_DIR at them",
-                    family.files.join(", "),
-                    family.dirs.join(", "),
-                    family.package,
-                ))
-            })?;
-        sources.extend(family.files.iter().map(|f| (source.clone(), *f)));
+/// Make `to` the font `from`: a symbolic link where there are such, else a copy.
+#[cfg(unix)]
+fn link_font(from: &Path, to: &Path, _size: u64) -> Result<(), Error> {
+    if std::fs::read_link(to).ok().as_deref() != Some(from) {
+        let _ = std::fs::remove_file(to);
+        std::os::unix::fs::symlink(from, to).map_err(|e| Error::io(to, e))?;
     }
-    Ok(sources)
+    Ok(())
+}
+
+/// Make `to` the font `from`: a symbolic link where there are such, else a copy (Windows
+/// allows symbolic links only to administrators or in developer mode).
+#[cfg(not(unix))]
+fn link_font(from: &Path, to: &Path, size: u64) -> Result<(), Error> {
+    if std::fs::metadata(to).is_ok_and(|m| m.len() == size) {
+        return Ok(());
+    }
+    std::fs::copy(from, to).map_err(|e| Error::io(to, e))?;
+    Ok(())
+}
+
+/// Find each family's files in one of the folders `dirs` gives for it, else a stand-in for
+/// each of its faces (Windows); name the package to install for the first family that has
+/// neither.
+fn find_fonts(
+    families: &[FontFamily],
+    dirs: impl Fn(&FontFamily) -> Vec<PathBuf>,
+) -> Result<FontChoice, Error> {
+    let mut choice = FontChoice {
+        files: Vec::new(),
+        substitutes: Vec::new(),
+    };
+    for family in families {
+        let dirs = dirs(family);
+        let in_one = |files: &[&str]| {
+            dirs.iter()
+                .find(|d| files.iter().all(|f| d.join(f).is_file()))
+                .cloned()
+        };
+        if let Some(source) = in_one(family.files) {
+            choice
+                .files
+                .extend(family.files.iter().map(|f| (source.clone(), *f)));
+            continue;
+        }
+        let stand_ins: Option<Vec<_>> = if family.stand_ins.is_empty() {
+            None
+        } else {
+            family
+                .stand_ins
+                .iter()
+                .map(|s| {
+                    s.faces
+                        .iter()
+                        .find_map(|&(name, files)| in_one(files).map(|d| (s, name, files, d)))
+                })
+                .collect()
+        };
+        let Some(stand_ins) = stand_ins else {
+            let install = if cfg!(windows) {
+                "install them into a folder (the Windows fonts that could stand in for them are missing too) and point DOCCTL_FONT_DIR at it".to_owned()
+            } else {
+                format!(
+                    "install them with `apt-get install {}`, or point DOCCTL_FONT_DIR at them",
+                    family.package
+                )
+            };
+            return Err(Error::Typst(format!(
+                "the fonts {} were not found in {}: {install}",
+                family.files.join(", "),
+                dirs.iter()
+                    .map(|d| d.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )));
+        };
+        for (stand_in, name, files, source) in stand_ins {
+            choice
+                .files
+                .extend(files.iter().map(|f| (source.clone(), *f)));
+            choice
+                .substitutes
+                .extend(stand_in.replaces.iter().map(|from| (*from, name)));
+        }
+    }
+    Ok(choice)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn only(dirs: &[PathBuf]) -> impl Fn(&FontFamily) -> Vec<PathBuf> + '_ {
+        |_| dirs.to_vec()
+    }
 
     #[test]
     fn a_missing_font_family_names_its_package() {
@@ -337,11 +531,13 @@ mod tests {
             package: "fonts-missing-test",
             files: &["NoSuchFont-Regular.ttf"],
             dirs: &["/nonexistent/fonts"],
+            stand_ins: &[],
         };
-        let error = find_fonts(&[missing]).unwrap_err().to_string();
+        let error = find_fonts(&[missing], font_dirs).unwrap_err().to_string();
+        assert!(error.contains("NoSuchFont-Regular.ttf"), "{error}");
+        #[cfg(not(windows))]
         assert!(
-            error.contains("NoSuchFont-Regular.ttf")
-                && error.contains("apt-get install fonts-missing-test"),
+            error.contains("apt-get install fonts-missing-test"),
             "{error}"
         );
     }
@@ -350,8 +546,110 @@ mod tests {
     #[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
     fn every_document_font_is_found_on_a_set_up_machine() {
         // scripts/setup.sh installs both font packages with typst.
-        let found = find_fonts(FONTS).unwrap();
-        assert!(found.iter().any(|(_, f)| f.starts_with("LiberationSerif")));
-        assert!(found.iter().any(|(_, f)| f.starts_with("NotoSerifCJK")));
+        let found = find_fonts(FONTS, font_dirs).unwrap();
+        assert!(
+            found
+                .files
+                .iter()
+                .any(|(_, f)| f.starts_with("LiberationSerif"))
+        );
+        assert!(
+            found
+                .files
+                .iter()
+                .any(|(_, f)| f.starts_with("NotoSerifCJK"))
+        );
+        assert!(found.substitutes.is_empty());
+    }
+
+    #[test]
+    fn windows_fonts_stand_in_for_noto_and_liberation() {
+        let dir = tempfile::tempdir().unwrap();
+        let (fonts, windows) = (dir.path().join("fonts"), dir.path().join("Fonts"));
+        std::fs::create_dir_all(&fonts).unwrap();
+        std::fs::create_dir_all(&windows).unwrap();
+        let put = |folder: &Path, files: &[&str]| {
+            for f in files {
+                std::fs::write(folder.join(f), b"font").unwrap();
+            }
+        };
+        put(
+            &windows,
+            &[
+                "simsun.ttc",
+                "msyh.ttc",
+                "times.ttf",
+                "timesbd.ttf",
+                "timesi.ttf",
+            ],
+        );
+        let dirs = [fonts.clone(), windows.clone()];
+        // Arial is missing: Liberation has no stand-in for its sans face.
+        let error = find_fonts(FONTS, only(&dirs)).unwrap_err().to_string();
+        assert!(error.contains("LiberationSans-Regular.ttf"), "{error}");
+        put(&windows, &["arial.ttf", "arialbd.ttf"]);
+        let choice = find_fonts(FONTS, only(&dirs)).unwrap();
+        assert_eq!(
+            choice.substitutes,
+            [
+                ("Noto Serif CJK SC", "SimSun"),
+                ("Noto Serif CJK TC", "SimSun"),
+                ("Noto Sans CJK SC", "Microsoft YaHei"),
+                ("Noto Sans CJK TC", "Microsoft YaHei"),
+                ("Liberation Serif", "Times New Roman"),
+                ("Liberation Sans", "Arial"),
+            ]
+        );
+        assert_eq!(choice.files.len(), 7);
+        assert!(choice.files.iter().all(|(d, _)| *d == windows));
+        // SimHei comes before Microsoft YaHei.
+        put(&windows, &["simhei.ttf"]);
+        let choice = find_fonts(FONTS, only(&dirs)).unwrap();
+        assert!(choice.substitutes.contains(&("Noto Sans CJK SC", "SimHei")));
+        // The real fonts win wherever they are, family by family.
+        put(&fonts, FONTS[0].files);
+        let choice = find_fonts(FONTS, only(&dirs)).unwrap();
+        assert_eq!(
+            choice.substitutes,
+            [
+                ("Liberation Serif", "Times New Roman"),
+                ("Liberation Sans", "Arial")
+            ]
+        );
+        put(&fonts, FONTS[1].files);
+        assert!(
+            find_fonts(FONTS, only(&dirs))
+                .unwrap()
+                .substitutes
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn substitution_touches_only_the_family_names() {
+        let source = "#let serif = (latin(\"Liberation Serif\"), \"Noto Serif CJK SC\")\n#let sans = (\"Noto Sans CJK TC\",)\n#document(title: \"a \\\"Noto Serif CJK SC\\\"\")\n\\\"Noto Sans CJK SC\\\"";
+        let substitutes = [
+            ("Noto Serif CJK SC", "SimSun"),
+            ("Noto Sans CJK TC", "SimHei"),
+            ("Noto Sans CJK SC", "SimHei"),
+            ("Liberation Serif", "Times New Roman"),
+        ];
+        let out = substitute_fonts(source, &substitutes);
+        assert_eq!(
+            out,
+            "#let serif = (latin(\"Times New Roman\"), \"SimSun\")\n#let sans = (\"SimHei\",)\n#document(title: \"a \\\"Noto Serif CJK SC\\\"\")\n\\\"Noto Sans CJK SC\\\""
+        );
+        assert_eq!(substitute_fonts(source, &[]), source);
+    }
+
+    #[test]
+    fn fonts_are_linked_or_copied_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let from = dir.path().join("a.ttc");
+        let to = dir.path().join("b.ttc");
+        std::fs::write(&from, b"font").unwrap();
+        link_font(&from, &to, 4).unwrap();
+        link_font(&from, &to, 4).unwrap();
+        assert_eq!(std::fs::read(&to).unwrap(), b"font");
     }
 }

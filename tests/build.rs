@@ -27,6 +27,7 @@ fn render_fixture(name: &str) -> Vec<(String, String)> {
         html: true,
         md: true,
         xlsx: false,
+        docx: false,
     };
     render::render(
         &library,
@@ -360,7 +361,10 @@ fn a_set_with_errors_gets_its_portal_with_the_problems_but_no_pdf() {
     let result = build(&fixture("invalid/ref-unresolved"), out.path(), &[]);
     assert_eq!(result.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&result.stderr);
-    assert!(stderr.contains("no PDF or Excel was built"), "{stderr}");
+    assert!(
+        stderr.contains("no PDF, Excel or Word file was built"),
+        "{stderr}"
+    );
     assert!(
         !out.path().join("procedures/QP-7.5-01.pdf").exists(),
         "no controlled PDF from a set with errors"

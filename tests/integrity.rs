@@ -59,6 +59,7 @@ fn release_folder(set: &Path) -> (PathBuf, Vec<u8>) {
     (release, yaml)
 }
 
+#[cfg(unix)] // symbolic links: std::os::unix
 #[test]
 fn item_1_publish_never_deletes_what_it_did_not_write_nor_follows_links() {
     let (_dir, set) = new_set();
@@ -493,6 +494,7 @@ fn item_9_invisible_characters_do_not_separate_the_approver_from_the_preparer() 
     assert!(stderr(&out).contains("must be someone else"));
 }
 
+#[cfg(unix)] // symbolic links: std::os::unix
 #[test]
 fn item_6_a_link_to_a_file_outside_the_set_is_not_read() {
     let (dir, set) = new_set();
@@ -548,6 +550,7 @@ fn fill(set: &Path, record: &str, out: &Path, extra: &[&str]) -> Output {
 const RECORD: &str =
     r#"{"form": "QR-7.5-01-01", "version": "A/0", "values": {"doc_no.1": "QP-7.5-01"}}"#;
 
+#[cfg(unix)] // symbolic links: std::os::unix
 #[test]
 fn item_8_record_fill_replaces_only_a_regular_file_outside_the_set() {
     let (dir, set) = new_set();

@@ -57,11 +57,12 @@ pub fn run(settings: &BuildSettings) -> Result<bool, Error> {
     }
     let (errors, _) = diagnostic::count(&diagnostics);
     // With errors, the portal (HTML, Markdown) is still built, so that everyone can see the
-    // problems where they are; controlled copies (PDF, Excel) are not.
+    // problems where they are; controlled copies (PDF, Excel, Word) are not.
     let formats = if errors > 0 {
         render::Formats {
             pdf: false,
             xlsx: false,
+            docx: false,
             ..settings.formats
         }
     } else {
@@ -101,7 +102,7 @@ pub fn run(settings: &BuildSettings) -> Result<bool, Error> {
     };
     if errors > 0 {
         eprintln!(
-            "{errors} error(s) in the documents: the portal in {} shows them; no PDF or Excel was built (run `docctl check`)",
+            "{errors} error(s) in the documents: the portal in {} shows them; no PDF, Excel or Word file was built (run `docctl check`)",
             settings.out.display()
         );
         return Ok(false);
@@ -111,7 +112,8 @@ pub fn run(settings: &BuildSettings) -> Result<bool, Error> {
         // `--no-bundle` or `pdf_bundle: false` in docctl.yaml: one typst process per document.
         let bundle = settings.bundle && library.config.pdf_bundle;
         let options = PdfOptions::new(bundle, settings.jobs);
-        let (compiled, unchanged) = compile_all(&typst, &site.pdf_jobs, &settings.out, options)?;
+        let (compiled, unchanged) =
+            compile_all(&typst, &site.pdf_jobs, &settings.out, options, true)?;
         summary.compiled = compiled;
         summary.unchanged = unchanged;
     }
@@ -128,12 +130,14 @@ pub fn run(settings: &BuildSettings) -> Result<bool, Error> {
 
 /// Compile every PDF whose inputs changed (in bundles, or one process each with
 /// `--no-bundle`); return (compiled, unchanged). A document that fails keeps its previous PDF
-/// and fails the build after the others are written.
-fn compile_all(
+/// and fails the build after the others are written. `progress`: show a progress bar on a
+/// terminal (`serve` compiles in the background without one).
+pub(crate) fn compile_all(
     typst: &Typst,
     jobs: &[PdfJob],
     out: &Path,
     options: PdfOptions,
+    progress: bool,
 ) -> Result<(usize, usize), Error> {
     let work = out.join(".docctl");
     let mut stale = Vec::new();
@@ -152,7 +156,7 @@ fn compile_all(
     if stale.is_empty() {
         return Ok((0, unchanged));
     }
-    let progress = if std::io::stderr().is_terminal() {
+    let progress = if progress && std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(stale.len() as u64);
         bar.set_style(
             indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} PDF {msg}")

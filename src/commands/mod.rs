@@ -15,4 +15,5 @@ pub mod refs;
 pub mod request;
 pub mod revise;
 pub mod schema;
+pub mod serve;
 pub mod withdraw;

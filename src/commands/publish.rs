@@ -196,6 +196,7 @@ fn render_releases(
         html: true,
         md: false,
         xlsx: false,
+        docx: false,
     };
     // The archived pages show the document as released, without the check's notes.
     let pages = std::sync::Mutex::new(BTreeMap::<String, Vec<u8>>::new());

@@ -381,9 +381,29 @@ pub fn read(bytes: &[u8]) -> Result<Doc, String> {
         .map(str::to_owned)
         .collect();
     names.sort();
+    // The header table of a document kept in its page header (as `docctl build --to docx`
+    // writes it, and many templates do): the first header part's tables with two or more
+    // header labels are read like a header table at the top of the body.
+    let mut header_tables: Vec<Vec<Vec<String>>> = Vec::new();
     for name in names {
         if let Some(xml) = part(&mut archive, &name)? {
-            let (paras, _) = paragraphs(&xml)?;
+            let (paras, tables) = paragraphs(&xml)?;
+            if header_tables.is_empty() && name.contains("header") {
+                header_tables = tables
+                    .into_iter()
+                    .map(|(_, rows, _)| rows)
+                    .filter(|rows| {
+                        rows.iter()
+                            .flatten()
+                            .filter(|c| crate::import::outline::is_header_label(c))
+                            .count()
+                            >= 2
+                    })
+                    .collect();
+                if !header_tables.is_empty() {
+                    continue;
+                }
+            }
             let text: Vec<String> = paras
                 .into_iter()
                 .map(|p| p.text.trim().to_owned())
@@ -397,6 +417,14 @@ pub fn read(bytes: &[u8]) -> Result<Doc, String> {
                 doc.furniture.push((place, text.join(" / ")));
             }
         }
+    }
+    for rows in header_tables {
+        let lines = vec![1; rows.len()];
+        doc.blocks.push(Block::Table {
+            line: 1,
+            rows,
+            lines,
+        });
     }
     let (paras, tables) = paragraphs(&body)?;
     // Resolve each paragraph: heading level, number.

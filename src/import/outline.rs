@@ -440,6 +440,11 @@ const LABELS: &[(Label, &[&str])] = &[
     ),
 ];
 
+/// Whether a table cell is a label of the header block (文件编号, 版本, 编制 …).
+pub(crate) fn is_header_label(cell: &str) -> bool {
+    label(cell).is_some_and(|l| l != Label::Meta)
+}
+
 fn label(cell: &str) -> Option<Label> {
     let key = squash(cell);
     if key.is_empty() || key.chars().count() > 30 {
@@ -1465,9 +1470,9 @@ impl Builder<'_> {
                 Block::Para {
                     number: Some(n),
                     text,
+                    plain,
                     typed: t,
                     line,
-                    ..
                 } => {
                     let parts = n.split('.').count();
                     let depth = if base > 0 && n.starts_with(&format!("{}.", section.unwrap_or("")))
@@ -1476,10 +1481,21 @@ impl Builder<'_> {
                     } else {
                         parts
                     };
+                    // `（负责部门：供销部） text`: a step without a title, with its department.
+                    let (by, text) = match STEP_BY_LEAD.captures(text) {
+                        Some(c) if c.get(0).is_some_and(|m| m.end() < text.len()) => {
+                            let lead = c.get(0).map_or(0, |m| m.end());
+                            // The paragraph is read whole: its lead into `by`, the rest as text.
+                            self.mapped.push(plain.clone());
+                            (Some(c[1].to_owned()), text[lead..].to_owned())
+                        }
+                        _ => (None, text.clone()),
+                    };
                     (
                         depth.max(1),
                         DraftStep {
-                            text: Some(text.clone()),
+                            text: Some(text),
+                            by,
                             ..DraftStep::default()
                         },
                         Some((n.clone(), *line)).filter(|_| *t),
@@ -1501,6 +1517,18 @@ impl Builder<'_> {
                     continue;
                 }
                 other => {
+                    // `（负责部门：品质部）` right under a step's heading (as docctl's own .docx
+                    // writes it): the step's responsible department.
+                    if let (Block::Para { plain, .. }, Some((_, step))) = (other, stack.last_mut())
+                        && step.title.is_some()
+                        && step.text.is_none()
+                        && step.by.is_none()
+                        && let Some(c) = STEP_BY.captures(plain.trim())
+                    {
+                        step.by = Some(c[1].to_owned());
+                        self.mapped.push(plain.clone());
+                        continue;
+                    }
                     let text = flatten(&[*other]);
                     match stack.last_mut() {
                         Some((_, step)) => {
@@ -1949,6 +1977,22 @@ impl Builder<'_> {
 fn has_han(text: &str) -> bool {
     text.chars().any(|c| matches!(c, '\u{4E00}'..='\u{9FFF}'))
 }
+
+/// A step's responsible department on a line of its own: `（负责部门：品质部）`.
+static STEP_BY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^[（(]\s*(?:负责部门|負責部門|(?i:responsible))\s*[：:]\s*([^（()）]{1,40}?)\s*[）)]$",
+    )
+    .expect("a valid regex")
+});
+
+/// The same at the start of a step's text.
+static STEP_BY_LEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^[（(]\s*(?:负责部门|負責部門|(?i:responsible))\s*[：:]\s*([^（()）]{1,40}?)\s*[）)]\s*",
+    )
+    .expect("a valid regex")
+});
 
 static STEP_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?i:step)\s+\d+(?:\.\d+)*\s*[:.\-–—]\s*").expect("a valid regex")

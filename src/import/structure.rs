@@ -82,6 +82,8 @@ pub struct DraftStep {
     pub title: Option<String>,
     /// The text.
     pub text: Option<String>,
+    /// The responsible department, from a `（负责部门：…）` line under the step's heading.
+    pub by: Option<String>,
     /// Sub-steps.
     pub steps: Vec<DraftStep>,
     /// `# import:` comments written above the step.

@@ -279,6 +279,9 @@ impl Yaml {
         if let Some(title) = &step.title {
             field(self, "title", title, &mut prefix);
         }
+        if let Some(by) = &step.by {
+            field(self, "by", by, &mut prefix);
+        }
         if let Some(text) = &step.text {
             field(self, "text", text, &mut prefix);
         }

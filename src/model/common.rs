@@ -19,7 +19,9 @@ impl DocId {
     /// Return the id made safe as a file name: `T/NDF/TSP01` → `T-NDF-TSP01`.
     ///
     /// Only ASCII letters, digits, `.`, `_` and `-` and non-ASCII letters survive; everything
-    /// else becomes `-`, and a leading dot is replaced, so a slug never names a parent folder.
+    /// else becomes `-`, and a leading dot is replaced, so a slug never names a parent folder;
+    /// a final dot and Windows device names (`CON`, `NUL`, `COM1` …) are changed too, so the
+    /// same output folder works on Windows.
     pub fn slug(&self) -> String {
         let mut slug: String = self
             .0
@@ -37,6 +39,23 @@ impl DocId {
             .collect();
         if slug.starts_with('.') {
             slug.replace_range(0..1, "_");
+        }
+        // Windows drops a final dot and reserves device names, with any extension (`CON.pdf`).
+        if slug.ends_with('.') {
+            slug.pop();
+            slug.push('_');
+        }
+        let stem = slug
+            .split('.')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_uppercase();
+        let device = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+            || (stem.len() == 4
+                && (stem.starts_with("COM") || stem.starts_with("LPT"))
+                && stem.as_bytes()[3].is_ascii_digit());
+        if device {
+            slug.insert(0, '_');
         }
         if slug.is_empty() {
             slug.push('_');
@@ -386,5 +405,23 @@ impl<'de> Deserialize<'de> for Text {
             }
         }
         deserializer.deserialize_any(TextVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_file_names_on_windows_too() {
+        let slug = |id: &str| DocId(id.to_owned()).slug();
+        assert_eq!(slug("T/NDF/TSP01"), "T-NDF-TSP01");
+        assert_eq!(slug("QP:1*?"), "QP-1--");
+        assert_eq!(slug("QP-1."), "QP-1_");
+        assert_eq!(slug("con"), "_con");
+        assert_eq!(slug("AUX.1"), "_AUX.1");
+        assert_eq!(slug("LPT1"), "_LPT1");
+        assert_eq!(slug("COM10"), "COM10");
+        assert_eq!(slug("CONTROL"), "CONTROL");
     }
 }

@@ -51,11 +51,25 @@ pub fn read(root: &Path, rel: &str) -> std::io::Result<Vec<u8>> {
         }
         path.push(part);
     }
-    use std::os::unix::fs::OpenOptionsExt as _;
-    let mut file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(&path)?;
+    #[cfg(unix)]
+    let mut file = {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&path)?
+    };
+    // Without O_NOFOLLOW (Windows) the file itself is looked at before it is opened.
+    #[cfg(not(unix))]
+    let mut file = {
+        if std::fs::symlink_metadata(&path)?.file_type().is_symlink() {
+            return Err(std::io::Error::other(format!(
+                "{} is a symbolic link; the archive is read without following links",
+                path.display()
+            )));
+        }
+        std::fs::File::open(&path)?
+    };
     if !file.metadata()?.is_file() {
         return Err(std::io::Error::other(format!(
             "{} is not a regular file",

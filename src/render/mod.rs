@@ -34,6 +34,8 @@ pub struct Formats {
     pub md: bool,
     /// Excel workbooks (forms).
     pub xlsx: bool,
+    /// Word documents (procedures and forms).
+    pub docx: bool,
 }
 
 impl Formats {
@@ -44,6 +46,7 @@ impl Formats {
             html: false,
             md: false,
             xlsx: false,
+            docx: false,
         };
         for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             match item {
@@ -51,9 +54,10 @@ impl Formats {
                 "html" => formats.html = true,
                 "md" | "markdown" => formats.md = true,
                 "xlsx" => formats.xlsx = true,
+                "docx" | "word" => formats.docx = true,
                 other => {
                     return Err(Error::Usage(format!(
-                        "unknown output format `{other}`: use pdf, html, md and xlsx"
+                        "unknown output format `{other}`: use pdf, html, md, xlsx and docx"
                     )));
                 }
             }
@@ -337,6 +341,16 @@ fn render_one(
             )?;
             outputs.insert("xlsx", format!("{base}.xlsx"));
         }
+    }
+    if formats.docx {
+        let bytes = match doc {
+            Document::Procedure(p) => {
+                crate::docx::procedure(site_view, &markdown.procedure(doc, p))?
+            }
+            Document::Form(f) => crate::docx::form(site_view, &markdown.form(doc, f))?,
+        };
+        sink(&format!("{base}.docx"), &bytes)?;
+        outputs.insert("docx", format!("{base}.docx"));
     }
     if formats.html {
         let text = match doc {
@@ -651,4 +665,22 @@ fn searchable_text(doc: &Document) -> Vec<&str> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Formats;
+
+    #[test]
+    fn every_output_format_parses_in_one_place() {
+        let all = Formats::parse("pdf, html,md,xlsx,docx").unwrap();
+        assert!(all.pdf && all.html && all.md && all.xlsx && all.docx);
+        // The default of `build --to` leaves Word out.
+        let default = Formats::parse("pdf,html,md,xlsx").unwrap();
+        assert!(default.pdf && default.html && default.md && default.xlsx && !default.docx);
+        let aliases = Formats::parse("markdown,word").unwrap();
+        assert!(aliases.md && aliases.docx && !aliases.pdf);
+        let error = Formats::parse("pdf,odt").unwrap_err().to_string();
+        assert!(error.contains("`odt`") && error.contains("docx"), "{error}");
+    }
 }
