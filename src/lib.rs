@@ -35,6 +35,7 @@ pub mod redline;
 pub mod render;
 pub mod settings;
 pub mod signers;
+pub mod stamp;
 pub mod suggest;
 pub mod typst;
 pub mod validate;
@@ -167,6 +168,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
                 major: args.major,
                 message: crate::fold::required("-m", &args.message)?,
                 by: crate::fold::required("--by", &args.by)?,
+                request: args.request,
             })?;
             Ok(ExitCode::SUCCESS)
         }
@@ -201,6 +203,65 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             } else {
                 ExitCode::from(EXIT_DOCUMENT_ERRORS)
             })
+        }
+        Command::Issue(args) => {
+            commands::issue::issue(&commands::issue::IssueSettings {
+                date: commands::revise::parse_date("--date", args.date.as_deref())?,
+                root: args.dir,
+                id: args.id,
+                to: args.to,
+                holder: args.holder,
+                copies: args.copies,
+                uncontrolled: args.uncontrolled,
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Recall(args) => {
+            commands::issue::recall(&commands::issue::RecallSettings {
+                date: commands::revise::parse_date("--date", args.date.as_deref())?,
+                root: args.dir,
+                id: args.id,
+                copy: args.copy,
+                holder: args.holder,
+                by: args.by,
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Request { action } => {
+            use commands::request;
+            match action {
+                cli::RequestAction::New {
+                    id,
+                    message,
+                    by,
+                    date,
+                    dir,
+                } => {
+                    request::new(&request::NewRequest {
+                        date: commands::revise::parse_date("--date", date.as_deref())?,
+                        root: dir,
+                        id,
+                        what: message,
+                        by,
+                    })?;
+                }
+                cli::RequestAction::Approve(args) => {
+                    let date = commands::revise::parse_date("--date", args.date.as_deref())?;
+                    request::decide(&args.dir, &args.number, true, &args.by, &args.message, date)?;
+                }
+                cli::RequestAction::Reject(args) => {
+                    let date = commands::revise::parse_date("--date", args.date.as_deref())?;
+                    request::decide(
+                        &args.dir,
+                        &args.number,
+                        false,
+                        &args.by,
+                        &args.message,
+                        date,
+                    )?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Withdraw(args) => {
             commands::withdraw::run(&commands::withdraw::WithdrawSettings {
@@ -251,7 +312,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             commands::list::run(&commands::list::ListSettings {
                 root: args.dir,
                 from_ledger: args.from_ledger,
-                date: settings::parse_today(None)?,
+                date: settings::parse_today(args.today.as_deref())?,
                 formats: args.to.split(',').map(|f| f.trim().to_owned()).collect(),
             })?;
             Ok(ExitCode::SUCCESS)
