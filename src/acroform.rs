@@ -401,7 +401,7 @@ fn check_appearance(doc: &mut Document, on: &str, w: f64, h: f64, round: bool) -
 
 /// Add the CJK font: Adobe's STSong-Light (UniGB-UCS2-H), which readers supply themselves,
 /// with a ToUnicode map so that typed text can be extracted and searched.
-fn add_cjk_font(doc: &mut Document) -> ObjectId {
+pub(crate) fn add_cjk_font(doc: &mut Document) -> ObjectId {
     let mut descriptor = Dictionary::new();
     descriptor.set("Type", Object::Name(b"FontDescriptor".to_vec()));
     descriptor.set("FontName", Object::Name(b"STSong-Light".to_vec()));

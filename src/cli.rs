@@ -55,6 +55,19 @@ pub enum Command {
     /// HTML and the YAML as released) and record it in published/ledger.json. A released
     /// revision is never rewritten. Exit 1 when a released version's content changed.
     Publish(PublishArgs),
+    /// Issue numbered copies (发放) of a document's release in force: each copy's PDF (into
+    /// output/copies/) is the released PDF with 受控副本 (or 非受控 · 仅供参考), the 发放号 and the
+    /// holder stamped on every page; recorded in published/distribution.json.
+    Issue(IssueArgs),
+    /// Record that controlled copies came back (回收): one copy, or all a holder has.
+    Recall(RecallArgs),
+    /// Change requests (文件更改申请) in requests/CR-YYYY-NNN.yaml: open one (with the
+    /// `refs --impact` list frozen), approve or reject it; `revise --request` links a revision.
+    Request {
+        /// What to do.
+        #[command(subcommand)]
+        action: RequestAction,
+    },
     /// Take a released document out of use (作废): the ledger records its withdrawal with the
     /// date, the reason and who withdrew it, and its YAML becomes `status: obsolete`. Needed
     /// before a released document's file may be deleted.
@@ -138,6 +151,51 @@ pub enum RecordAction {
         #[arg(long)]
         force: bool,
     },
+}
+
+/// `docctl request …`.
+#[derive(Debug, Subcommand)]
+pub enum RequestAction {
+    /// Open a change request for a document.
+    New {
+        /// The document's id (文件编号) or title.
+        id: String,
+        /// What should change, and why.
+        #[arg(short = 'm', long = "message", value_name = "TEXT")]
+        message: String,
+        /// Who asks.
+        #[arg(long, value_name = "NAME")]
+        by: String,
+        /// The date of the request (YYYY-MM-DD); default: today.
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+        /// The documentation set's folder.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Approve an open request.
+    Approve(DecideArgs),
+    /// Reject an open request.
+    Reject(DecideArgs),
+}
+
+/// Arguments of `docctl request approve|reject`.
+#[derive(Debug, clap::Args)]
+pub struct DecideArgs {
+    /// The request's number (CR-2026-001).
+    pub number: String,
+    /// Who decides.
+    #[arg(long, value_name = "NAME")]
+    pub by: String,
+    /// Why.
+    #[arg(short = 'm', long = "message", value_name = "TEXT", default_value = "")]
+    pub message: String,
+    /// The date of the decision (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// The documentation set's folder.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
 }
 
 /// `docctl templates …`.
@@ -282,6 +340,10 @@ pub struct ReviseArgs {
     /// The date of the history entry (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
     pub date: Option<String>,
+    /// The approved change request (CR-2026-001) this revision is made for: recorded in the
+    /// history entry (and shown by the history table and the redline) and in the request.
+    #[arg(long, value_name = "CR")]
+    pub request: Option<String>,
     /// The documentation set's folder.
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
@@ -420,7 +482,56 @@ pub struct ListArgs {
     /// due within DAYS days (overdue ones first), and write nothing.
     #[arg(long, value_name = "DAYS")]
     pub due: Option<u32>,
-    /// The date `--due` counts from (YYYY-MM-DD); default: today.
+    /// The date the lists are made for and `--due` counts from (YYYY-MM-DD): a revision
+    /// released with a later effective date is listed as 待生效; default: today.
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,
+}
+
+/// Arguments of `docctl issue`.
+#[derive(Debug, clap::Args)]
+pub struct IssueArgs {
+    /// The document's id (文件编号) or title.
+    pub id: String,
+    /// The receiving department (领用部门); for an uncontrolled copy, whoever receives it.
+    #[arg(long, value_name = "DEPT")]
+    pub to: String,
+    /// The person receiving the copy (领用人).
+    #[arg(long, value_name = "NAME", default_value = "")]
+    pub holder: String,
+    /// How many copies.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub copies: u32,
+    /// Uncontrolled copies (非受控 · 仅供参考): not kept up to date, never recalled.
+    #[arg(long)]
+    pub uncontrolled: bool,
+    /// The day of issue (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// The documentation set's folder.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// Arguments of `docctl recall`.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["copy", "holder"])))]
+pub struct RecallArgs {
+    /// The document's id (文件编号) or title.
+    pub id: String,
+    /// The copy: its number (3) or its 发放号 (QP-7.5-01-A/1-003).
+    #[arg(long, value_name = "N")]
+    pub copy: Option<String>,
+    /// Every outstanding controlled copy this person (or department) holds.
+    #[arg(long, value_name = "NAME")]
+    pub holder: Option<String>,
+    /// Who takes the copies back (回收人).
+    #[arg(long, value_name = "NAME")]
+    pub by: String,
+    /// The day they came back (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// The documentation set's folder.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
 }

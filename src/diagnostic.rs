@@ -284,6 +284,11 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         Severity::Error,
         "a released document in force has no YAML in the set and was not withdrawn",
     ),
+    (
+        "copy-not-recalled",
+        Severity::Warning,
+        "a controlled copy of a superseded or withdrawn revision is not recalled within `recall_days` (docctl.yaml, default 30)",
+    ),
 ];
 
 /// The text of every file a diagnostic may point into, keyed by relative path.

@@ -33,9 +33,11 @@ pub mod publish;
 pub mod record;
 pub mod redline;
 pub mod render;
+pub mod request;
 pub mod schema;
 pub mod settings;
 pub mod signers;
+pub mod stamp;
 pub mod suggest;
 pub mod typst;
 pub mod validate;
@@ -66,6 +68,9 @@ pub fn run(cli: Cli) -> Result<bool, Error> {
         Command::Revise(args) => commands::revise::invoke(args),
         Command::Approve(args) => commands::approve::invoke(args),
         Command::Publish(args) => commands::publish::invoke(args),
+        Command::Issue(args) => commands::issue::invoke_issue(args),
+        Command::Recall(args) => commands::issue::invoke_recall(args),
+        Command::Request { action } => commands::request::invoke(action),
         Command::Withdraw(args) => commands::withdraw::invoke(args),
         Command::Ack(args) => commands::ack::invoke(args),
         Command::Diff(args) => commands::diff::invoke(args),

@@ -40,6 +40,8 @@ pub struct Library {
     pub ledger: crate::publish::Ledger,
     /// What `published/` holds that the ledger does not account for.
     pub archive: Vec<crate::publish::archive::Problem>,
+    /// The copies issued and recalled (`published/distribution.json`).
+    pub distribution: crate::publish::distribution::Distribution,
 }
 
 /// A document file that did not parse, and what could still be read of it.
@@ -95,6 +97,16 @@ pub fn load(root: &Path) -> Result<Library, Error> {
 
     let ledger = crate::publish::Ledger::load(root)?;
     let archive = crate::publish::archive::survey(root, &ledger, false);
+    let distribution = crate::publish::distribution::Distribution::load(root, &ledger)?;
+    if let Ok(text) = std::fs::read_to_string(crate::publish::distribution::distribution_path(root))
+    {
+        let name = format!(
+            "{}/{}",
+            crate::publish::ARCHIVE,
+            crate::publish::distribution::DISTRIBUTION
+        );
+        sources.insert(name, text.into());
+    }
     let files = discover(root);
     let total = files.len();
     let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
@@ -151,6 +163,7 @@ pub fn load(root: &Path) -> Result<Library, Error> {
         unparsed,
         ledger,
         archive,
+        distribution,
     })
 }
 

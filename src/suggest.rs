@@ -8,15 +8,21 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 /// Return up to `n` candidates close to `word`, best first.
 ///
 /// Distances count characters, so one missing Chinese character costs 1, as one missing Latin
-/// letter does. The allowance grows with the length: two edits for short words, four in ten
-/// for longer ones (纠正措施控制程序 → 纠正及预防措施控制程序 is three insertions).
+/// letter does. The allowance grows with the length: one edit for words of up to three
+/// characters, two for short words, four in ten for longer ones (纠正措施控制程序 →
+/// 纠正及预防措施控制程序 is three insertions).
 pub fn ranked<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
     n: usize,
 ) -> Vec<&'a str> {
     let len = word.chars().count();
-    let allowance = (len * 4).div_ceil(10).max(2);
+    // Short names get one edit: 工程部 is not a misspelling of 业务部.
+    let allowance = if len <= 3 {
+        1
+    } else {
+        (len * 4).div_ceil(10).max(2)
+    };
     let mut scored: Vec<(usize, &'a str)> = candidates
         .into_iter()
         .filter_map(|candidate| {
@@ -41,6 +47,13 @@ mod tests {
             closest("纠正与预防管理程序", titles),
             Some("纠正与预防措施管理程序")
         );
+    }
+
+    #[test]
+    fn short_names_need_to_be_close() {
+        let departments = ["业务部", "品质部", "行政部"];
+        assert_eq!(closest("工程部", departments), None);
+        assert_eq!(closest("品值部", departments), Some("品质部"));
     }
 
     #[test]

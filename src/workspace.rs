@@ -152,6 +152,31 @@ pub fn parse_archived(kind: Kind, name: &str, text: &str) -> Option<Document> {
     parse_as(kind, name, text).ok()
 }
 
+/// Return the released PDF of a release, checked against its SHA-256 in the ledger.
+pub fn released_pdf(
+    root: &Path,
+    ledger: &publish::Ledger,
+    id: &str,
+    release: &publish::Release,
+) -> Result<Vec<u8>, Error> {
+    let slug = ledger
+        .documents
+        .get(id)
+        .map(|d| d.slug.clone())
+        .unwrap_or_default();
+    let name = format!("{slug}.pdf");
+    let rel = format!("{}/{name}", release.path);
+    let bytes = publish::archive::read(root, &rel)
+        .map_err(|e| Error::io(root.join(publish::ARCHIVE).join(&rel), e))?;
+    if release.files.get(&name) != Some(&publish::sha256(&bytes)) {
+        return Err(Error::Usage(format!(
+            "{}/{rel} does not match its SHA-256 in the ledger: the archive was changed; run `docctl publish --verify`",
+            publish::ARCHIVE
+        )));
+    }
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

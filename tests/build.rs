@@ -29,7 +29,17 @@ fn render_fixture(name: &str) -> Vec<(String, String)> {
         xlsx: false,
         docx: false,
     };
-    render::render(&library, &index, &templates, formats, &[], None, &sink).unwrap();
+    render::render(
+        &library,
+        &index,
+        &templates,
+        formats,
+        &[],
+        None,
+        None,
+        &sink,
+    )
+    .unwrap();
     let mut files = files.into_inner().unwrap();
     files.sort();
     files

@@ -115,6 +115,7 @@ rule_tests! {
     flow_target => "flow-target",
     archive_unlisted => "archive-unlisted",
     release_missing => "release-missing",
+    copy_not_recalled => "copy-not-recalled",
     signer_unauthorised => "signer-unauthorised",
     signature_unverified => "signature-unverified",
     ref_variant => "ref-variant",

@@ -156,11 +156,7 @@ fn shown(markdown: &str) -> String {
 fn bys(steps: &[Step]) -> Vec<String> {
     let mut out = Vec::new();
     for s in steps {
-        out.push(
-            s.by.as_ref()
-                .map(|b| b.value.to_string())
-                .unwrap_or_default(),
-        );
+        out.push(s.by_text("、"));
         out.extend(bys(&s.steps));
     }
     out

@@ -656,7 +656,17 @@ fn item_10_a_released_document_leaves_only_through_withdraw() {
         !found.iter().any(|(c, _)| c == "release-missing"),
         "{found:#?}"
     );
-    common::run_in(&set, &["list", "--from-ledger", "--to", "csv"]);
+    common::run_in(
+        &set,
+        &[
+            "list",
+            "--from-ledger",
+            "--to",
+            "csv",
+            "--today",
+            "2030-01-05",
+        ],
+    );
     let csv = fs::read_to_string(set.join("output/lists/released/受控文件清单.csv")).unwrap();
     assert!(
         csv.contains("作废 · 撤销 (2030-01-02) 王五：并入记录控制程序"),

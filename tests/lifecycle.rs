@@ -179,7 +179,7 @@ fn a_revision_from_init_to_the_archive() {
     assert!(pdf.contains("更改须书面批准"), "{pdf}");
 
     // list from the ledger: A/1 effective, A/0 superseded (作废).
-    common::run_in(&set, &["list", "--from-ledger"]);
+    common::run_in(&set, &["list", "--from-ledger", "--today", &d4]);
     let csv = fs::read_to_string(set.join("output/lists/released/受控文件清单.csv")).unwrap();
     assert!(csv.starts_with('\u{feff}'));
     let rows: Vec<&str> = csv.lines().filter(|l| l.contains("QP-7.5-01")).collect();

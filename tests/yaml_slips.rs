@@ -95,3 +95,36 @@ fn a_date_with_one_digit_and_a_date_off_the_calendar() {
         "{message}"
     );
 }
+
+#[test]
+fn a_step_names_several_departments_with_the_enumeration_comma() {
+    let tmp = assert_fs::TempDir::new().unwrap();
+    copy_dir(&fixture("valid"), tmp.path());
+    let file = tmp.path().join("procedures/QP-7.5-01.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replacen("    by: 行政部", "    by: 行政部、品质部", 1),
+    )
+    .unwrap();
+    let (code, json) = check_json(tmp.path(), &["--today", "2026-11-27", "--strict"]);
+    assert_eq!(code, 0, "{json:#}");
+    // Each name is checked on its own, at its own column; a far name gets no suggestion.
+    std::fs::write(
+        &file,
+        text.replacen("    by: 行政部", "    by: 行政部、工程部", 1),
+    )
+    .unwrap();
+    let (code, json) = check_json(tmp.path(), &["--today", "2026-11-27"]);
+    assert_eq!(code, 1);
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["code"], "dept-unknown");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(22), Some(13))
+    );
+    assert_eq!(
+        d["help"],
+        "add it to `departments` (or `department_aliases`) in docctl.yaml"
+    );
+}

@@ -87,6 +87,7 @@ pub fn run(settings: &BuildSettings) -> Result<bool, Error> {
         formats,
         &diagnostics,
         archive.as_deref(),
+        Some(settings.today),
         &sink,
     )?;
     if formats.html {

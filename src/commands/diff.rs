@@ -51,15 +51,16 @@ struct Revision {
 pub fn run(settings: &DiffSettings) -> Result<Vec<PathBuf>, Error> {
     let library = load::load(&settings.root)?;
     let loaded = &library.documents[find_document(&library, &settings.id)?];
-    let from = match settings.from.as_deref() {
-        Some(spec) => revision(&library, loaded, spec)?,
-        None => last_released(&library, loaded)?,
+    let (from, to) = match (settings.from.as_deref(), settings.to.as_deref()) {
+        (None, None) => default_pair(&library, loaded)?,
+        (from, to) => (
+            match from {
+                Some(spec) => revision(&library, loaded, spec)?,
+                None => last_released(&library, loaded)?,
+            },
+            revision(&library, loaded, to.unwrap_or("working"))?,
+        ),
     };
-    let to = revision(
-        &library,
-        loaded,
-        settings.to.as_deref().unwrap_or("working"),
-    )?;
     let header = to.doc.header();
     let lang = header.lang.unwrap_or(library.config.lang);
     let sections = redline::compare(&from.doc, &to.doc, lang);
@@ -72,7 +73,15 @@ pub fn run(settings: &DiffSettings) -> Result<Vec<PathBuf>, Error> {
         to: to.version.clone(),
         from_source: from.source.clone(),
         to_source: to.source.clone(),
-        change: last.map(|h| h.change.value.to_string()).unwrap_or_default(),
+        change: last
+            .map(|h| {
+                crate::render::labels::with_request(
+                    lang,
+                    &h.change.value,
+                    h.request.as_ref().map(|r| r.value.0.as_str()),
+                )
+            })
+            .unwrap_or_default(),
         by: last
             .and_then(|h| h.by.as_ref())
             .map(|b| b.value.to_string())
@@ -125,6 +134,29 @@ pub fn run(settings: &DiffSettings) -> Result<Vec<PathBuf>, Error> {
         eprintln!("wrote {}", path.display());
     }
     Ok(written)
+}
+
+/// With no `--from` and `--to`: the last release against the working copy, or, when the working
+/// copy holds the last release unchanged, the two last releases.
+fn default_pair(library: &Library, loaded: &Loaded) -> Result<(Revision, Revision), Error> {
+    let last = last_released(library, loaded)?;
+    if publish::content_hash(&last.doc) != publish::content_hash(&loaded.doc) {
+        return Ok((last, revision(library, loaded, "working")?));
+    }
+    let id = &loaded.doc.header().id.value.0;
+    let releases = library
+        .ledger
+        .documents
+        .get(id)
+        .map(|d| d.releases.as_slice())
+        .unwrap_or_default();
+    match releases {
+        [.., before, _] => Ok((revision(library, loaded, &before.version)?, last)),
+        _ => Err(Error::Usage(format!(
+            "{id} {} is its only release and the working copy is the same: nothing to compare yet (after `docctl revise {id}` this shows the change; --from git:REV compares with git)",
+            last.version
+        ))),
+    }
 }
 
 /// The last released revision of a document, from the archive.

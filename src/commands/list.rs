@@ -13,7 +13,7 @@ use crate::publish::ARCHIVE;
 use crate::render::labels;
 use crate::render::markup::Lang;
 use crate::render::templates::Templates;
-use crate::render::view::{ListRow, ListView, StatusView, ViewBuilder};
+use crate::render::view::{ListRow, ListView, ViewBuilder};
 use crate::typst::Typst;
 use crate::validate::Index;
 use crate::workspace::parse_archived;
@@ -53,6 +53,65 @@ const RECORD_COLUMNS: [&str; 6] = [
     "retention",
 ];
 const RECORD_WIDTHS: [u32; 6] = [2, 5, 7, 8, 3, 3];
+
+const COPY_COLUMNS: [&str; 10] = [
+    "number",
+    "copy_name",
+    "version",
+    "copy_number",
+    "copy_to",
+    "copy_holder",
+    "copy_issued",
+    "copy_signature",
+    "copy_recalled",
+    "copy_recalled_by",
+];
+const COPY_WIDTHS: [u32; 10] = [4, 6, 2, 6, 3, 2, 3, 3, 3, 2];
+
+/// The rows of the 文件发放回收登记表: one per copy issued, in the order issued; 签收 is left
+/// blank for the holder's signature on paper.
+fn copy_rows(library: &Library, words: &labels::Labels) -> Vec<ListRow> {
+    let record = &library.distribution;
+    record
+        .copies
+        .iter()
+        .map(|copy| {
+            let title = library
+                .ledger
+                .release(&copy.document, &copy.version)
+                .map(|r| r.title.clone())
+                .unwrap_or_default();
+            let number = if copy.controlled {
+                copy.copy.clone()
+            } else {
+                format!(
+                    "{}{}{}{}",
+                    copy.copy,
+                    words["paren_open"],
+                    words["copy_uncontrolled"],
+                    words["paren_close"]
+                )
+            };
+            let recall = record.recall(&copy.copy);
+            ListRow {
+                cells: vec![
+                    copy.document.clone(),
+                    title,
+                    copy.version.clone(),
+                    number,
+                    copy.to.clone(),
+                    copy.holder.clone(),
+                    copy.issued.clone(),
+                    String::new(),
+                    recall.map(|r| r.date.clone()).unwrap_or_default(),
+                    recall.map(|r| r.by.clone()).unwrap_or_default(),
+                ],
+                obsolete: false,
+                href: String::new(),
+            }
+        })
+        .collect()
+}
 
 /// List the effective documents whose periodic review falls due within `days` of `today`,
 /// soonest first, as text lines: due date, id, title, version, owner (overdue ones marked).
@@ -111,7 +170,7 @@ pub fn run(settings: &ListSettings) -> Result<Vec<PathBuf>, Error> {
     let words = labels::of(library.config.lang);
     let (index, _) = Index::build(&library);
     let (source, documents, records, folder) = if settings.from_ledger {
-        let (documents, records) = from_ledger(&library)?;
+        let (documents, records) = from_ledger(&library, settings.date)?;
         (
             format!("{} published/ledger.json", words["from_ledger"]),
             documents,
@@ -120,7 +179,9 @@ pub fn run(settings: &ListSettings) -> Result<Vec<PathBuf>, Error> {
         )
     } else {
         let archived = library.root.join(ARCHIVE).is_dir();
-        let views = ViewBuilder::new(&library, &index, Lang::Html).archived(archived);
+        let views = ViewBuilder::new(&library, &index, Lang::Html)
+            .archived(archived)
+            .today(Some(settings.date));
         let (documents, records) = from_working_set(&library, &views);
         (
             words["working_copy"].to_owned(),
@@ -130,6 +191,15 @@ pub fn run(settings: &ListSettings) -> Result<Vec<PathBuf>, Error> {
         )
     };
     let columns = |keys: &[&str]| keys.iter().map(|k| words[k].to_owned()).collect();
+    let register = (!library.distribution.copies.is_empty()).then(|| ListView {
+        title: words["copy_register"].to_owned(),
+        source: format!("published/{}", crate::publish::distribution::DISTRIBUTION),
+        date: date.clone(),
+        columns: columns(&COPY_COLUMNS),
+        widths: COPY_WIDTHS.to_vec(),
+        links: false,
+        rows: copy_rows(&library, words),
+    });
     let lists = [
         ListView {
             title: words["master_list"].to_owned(),
@@ -150,6 +220,7 @@ pub fn run(settings: &ListSettings) -> Result<Vec<PathBuf>, Error> {
             rows: records,
         },
     ];
+    let lists: Vec<ListView> = lists.into_iter().chain(register).collect();
     let out = settings.root.join("output").join(folder);
     let site = ViewBuilder::new(&library, &index, Lang::Html).site();
     let templates = Templates::load(&settings.root)?;
@@ -318,9 +389,7 @@ fn from_working_set(library: &Library, views: &ViewBuilder<'_>) -> (Vec<ListRow>
         .map(|doc| {
             let status = doc.header().status.value;
             let mut cells = document_cells(doc);
-            cells[5] = StatusView::of(status, lang, views.released(doc))
-                .label
-                .to_owned();
+            cells[5] = views.status_in(doc, lang).label.to_owned();
             (
                 cells,
                 status == crate::model::Status::Obsolete,
@@ -346,7 +415,7 @@ fn from_working_set(library: &Library, views: &ViewBuilder<'_>) -> (Vec<ListRow>
     (numbered(documents), numbered(records))
 }
 
-fn from_ledger(library: &Library) -> Result<(Vec<ListRow>, Vec<ListRow>), Error> {
+fn from_ledger(library: &Library, today: Date) -> Result<(Vec<ListRow>, Vec<ListRow>), Error> {
     let archive = library.root.join(ARCHIVE);
     let mut released: Vec<(Document, bool, String, String)> = Vec::new();
     for (id, doc, release) in library.ledger.releases() {
@@ -367,7 +436,12 @@ fn from_ledger(library: &Library) -> Result<(Vec<ListRow>, Vec<ListRow>), Error>
             ))
         })?;
         let words = labels::of(library.config.lang);
-        let status = match &release.superseded {
+        let superseded = release.superseded_on(Some(today));
+        let status = match superseded {
+            None if release.pending_on(Some(today)) => format!(
+                "{} · {} {}",
+                words["status_pending"], words["effective"], release.effective
+            ),
             Some(s) => match &s.by {
                 Some(by) => format!(
                     "{} · {} {by} ({})",
@@ -390,7 +464,7 @@ fn from_ledger(library: &Library) -> Result<(Vec<ListRow>, Vec<ListRow>), Error>
             ),
         };
         let href = format!("../../../{ARCHIVE}/{}/{}.pdf", release.path, doc.slug);
-        released.push((parsed, release.superseded.is_some(), status, href));
+        released.push((parsed, superseded.is_some(), status, href));
     }
     let order: BTreeMap<(bool, String, (u32, u32), String), usize> = released
         .iter()
@@ -528,7 +602,7 @@ pub fn invoke(args: crate::cli::ListArgs) -> Result<bool, Error> {
     run(&ListSettings {
         root: args.dir,
         from_ledger: args.from_ledger,
-        date: crate::settings::parse_today(None)?,
+        date: crate::settings::parse_today(args.today.as_deref())?,
         formats: args.to.split(',').map(|f| f.trim().to_owned()).collect(),
     })?;
     Ok(true)

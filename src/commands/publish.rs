@@ -102,7 +102,18 @@ pub fn run(settings: &PublishSettings) -> Result<bool, Error> {
         .iter()
         .map(|(i, r)| {
             let id = &library.documents[*i].doc.header().id.value;
-            format!("released {id} {} → {ARCHIVE}/{}", r.version, r.path)
+            let pending = if r.pending_on(Some(settings.date)) {
+                format!(
+                    " (待生效: in force from {}; the revision before it stays in force until then)",
+                    r.effective
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "released {id} {} → {ARCHIVE}/{}{pending}",
+                r.version, r.path
+            )
         })
         .collect();
     let ledger = updated_ledger(&library, &index, &plan, entries, settings.date);
@@ -115,6 +126,9 @@ pub fn run(settings: &PublishSettings) -> Result<bool, Error> {
     }
     for id in &plan.withdrawn {
         eprintln!("withdrew {id}: its last release is recorded as superseded (作废)");
+    }
+    for line in copies_due(&library, &ledger) {
+        eprintln!("{line}");
     }
     eprintln!(
         "published {} revision(s) ({} unchanged); commit published/ to keep the record",
@@ -195,7 +209,7 @@ fn render_releases(
         }
         Ok(())
     };
-    let site = render::render(library, index, &templates, formats, &[], None, &keep)?;
+    let site = render::render(library, index, &templates, formats, &[], None, None, &keep)?;
     let pages = pages.into_inner().unwrap_or_default();
     let work = settings.root.join("output").join(".docctl");
     let typst = Typst::locate(&work)?;
@@ -323,9 +337,12 @@ fn updated_ledger(
             releases: Vec::new(),
         });
         if let Some(previous) = entry.releases.last_mut().filter(|r| r.superseded.is_none()) {
+            // A revision released ahead of its effective date (待生效) replaces the one in
+            // force on that date, not before: until then the previous revision stays in force.
+            let takes_effect = std::cmp::max(date.to_string(), release.effective.clone());
             previous.superseded = Some(Superseded {
                 by: Some(release.version.clone()),
-                date: date.to_string(),
+                date: takes_effect,
                 reason: None,
                 withdrawn_by: None,
             });
@@ -347,6 +364,39 @@ fn updated_ledger(
         }
     }
     ledger
+}
+
+/// Say which controlled copies this publish made due for recall: those still out of releases
+/// the new ledger supersedes and the old one did not.
+fn copies_due(library: &Library, ledger: &Ledger) -> Vec<String> {
+    let record = &library.distribution;
+    let mut due: BTreeMap<(String, String), (String, Vec<&str>)> = BTreeMap::new();
+    for copy in &record.copies {
+        let was = library.ledger.release(&copy.document, &copy.version);
+        let now = ledger.release(&copy.document, &copy.version);
+        let (Some(was), Some(now)) = (was, now) else {
+            continue;
+        };
+        let Some(superseded) = now.superseded.as_ref().filter(|_| was.superseded.is_none()) else {
+            continue;
+        };
+        if copy.controlled && record.recall(&copy.copy).is_none() {
+            due.entry((copy.document.clone(), copy.version.clone()))
+                .or_insert_with(|| (superseded.date.clone(), Vec::new()))
+                .1
+                .push(&copy.copy);
+        }
+    }
+    due.into_iter()
+        .map(|((id, version), (date, copies))| {
+            format!(
+                "{id} {version} is replaced on {date}: recall its {} controlled copy(ies) within {} days (recall_days) and record each with `docctl recall`: {}",
+                copies.len(),
+                library.config.recall_days,
+                copies.join(", ")
+            )
+        })
+        .collect()
 }
 
 /// Check the archive against the ledger: every file of every release folder (as found on
@@ -394,6 +444,7 @@ fn verify(root: &std::path::Path) -> Result<bool, Error> {
             ));
         }
     }
+    problems.extend(verify_copies(root, &ledger));
     for problem in &problems {
         eprintln!("error: {problem}");
     }
@@ -413,4 +464,47 @@ pub fn invoke(args: crate::cli::PublishArgs) -> Result<bool, Error> {
         verify: args.verify,
         recover: args.recover,
     })
+}
+
+/// Check the distribution record: it loads and holds together, and every copy derived again
+/// from its released PDF has the recorded SHA-256 (as has its PDF in output/copies/, if there).
+fn verify_copies(root: &Path, ledger: &Ledger) -> Vec<String> {
+    use crate::publish::distribution::{self, Distribution};
+    let record = match Distribution::load(root, ledger) {
+        Ok(record) => record,
+        Err(e) => return vec![e.to_string()],
+    };
+    let mut problems = Vec::new();
+    for copy in &record.copies {
+        let Some(release) = ledger.release(&copy.document, &copy.version) else {
+            continue;
+        };
+        let derived = crate::workspace::released_pdf(root, ledger, &copy.document, release)
+            .and_then(|pdf| crate::stamp::stamp(&pdf, &copy.stamp));
+        match derived {
+            Ok(bytes) if publish::sha256(&bytes) == copy.sha256 => {}
+            Ok(_) => problems.push(format!(
+                "copy {}: derived again from its release it does not match its SHA-256 in {ARCHIVE}/{}",
+                copy.copy,
+                distribution::DISTRIBUTION
+            )),
+            Err(e) => problems.push(format!("copy {}: {e}", copy.copy)),
+        }
+        let slug = ledger
+            .documents
+            .get(&copy.document)
+            .map(|d| d.slug.as_str())
+            .unwrap_or_default();
+        let path = distribution::copy_pdf_path(root, slug, copy);
+        if let Ok(bytes) = std::fs::read(&path) {
+            if publish::sha256(&bytes) != copy.sha256 {
+                problems.push(format!(
+                    "copy {}: {} is not the copy that was issued (its SHA-256 differs)",
+                    copy.copy,
+                    path.display()
+                ));
+            }
+        }
+    }
+    problems
 }

@@ -28,6 +28,8 @@ pub struct ReviseSettings {
     pub by: String,
     /// The date of the history entry.
     pub date: Date,
+    /// The approved change request this revision is made for.
+    pub request: Option<String>,
 }
 
 /// Run `docctl revise`.
@@ -51,6 +53,10 @@ pub fn run(settings: &ReviseSettings) -> Result<(), Error> {
         }
         Status::Effective => {}
     }
+    let request = match &settings.request {
+        Some(number) => Some(crate::request::check_link(&settings.root, number, &id)?),
+        None => None,
+    };
     let scheme = library.config.version_scheme;
     let current = header.version.value.0.as_str();
     let (major, minor) = scheme.parse(current).ok_or_else(|| {
@@ -98,12 +104,15 @@ pub fn run(settings: &ReviseSettings) -> Result<(), Error> {
     if header.approval.is_some() {
         text = edit::set_approval(&text, &[], None, &[]);
     }
-    let entry = [
+    let mut entry = vec![
         ("version", edit::scalar(&next)),
         ("date", settings.date.to_string()),
         ("change", edit::scalar(&settings.message)),
         ("by", edit::scalar(&settings.by)),
     ];
+    if let Some(request) = &request {
+        entry.push(("request", edit::scalar(&request.number)));
+    }
     text = edit::append_to_sequence(&text, "history", &entry)?;
 
     let mut expected = publish::canonical_value(doc);
@@ -112,11 +121,17 @@ pub fn run(settings: &ReviseSettings) -> Result<(), Error> {
     body["status"] = json!("draft");
     remove(body, "effective");
     remove(body, "approval");
-    push_history(
-        body,
-        json!({"version": next, "date": settings.date.to_string(), "change": settings.message, "by": settings.by}),
-    );
+    let mut history = json!({"version": next, "date": settings.date.to_string(), "change": settings.message, "by": settings.by});
+    if let Some(request) = &request {
+        history["request"] = json!(request.number);
+    }
+    push_history(body, history);
     file.write_verified(&text, expected)?;
+    if let Some(request) = request {
+        let number = request.number.clone();
+        crate::request::link(&settings.root, request, &next)?;
+        eprintln!("linked {next} to change request {number}");
+    }
     eprintln!(
         "revised {id}: {current} → {next} ({}), now a draft with its approvals cleared; sign it with `docctl approve {id} --as prepared --name …`",
         file.rel
@@ -146,6 +161,7 @@ pub fn invoke(args: crate::cli::ReviseArgs) -> Result<bool, Error> {
         major: args.major,
         message: crate::fold::required("-m", &args.message)?,
         by: crate::fold::required("--by", &args.by)?,
+        request: args.request,
     })?;
     Ok(true)
 }

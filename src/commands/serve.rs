@@ -241,6 +241,7 @@ fn build_once(
         formats,
         &diagnostics,
         None,
+        Some(settings.today),
         &sink,
     );
     let signing = result.and_then(|site| {

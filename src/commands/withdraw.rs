@@ -96,6 +96,24 @@ pub fn run(settings: &WithdrawSettings) -> Result<(), Error> {
             None => String::new(),
         }
     );
+    // Its controlled copies still out are recalled: each is due within recall_days, and
+    // `check` warns (copy-not-recalled) about those not recorded back by then.
+    let out: Vec<&str> = library
+        .distribution
+        .copies
+        .iter()
+        .filter(|c| c.document == id && c.controlled)
+        .filter(|c| library.distribution.recall(&c.copy).is_none())
+        .map(|c| c.copy.as_str())
+        .collect();
+    if !out.is_empty() {
+        eprintln!(
+            "recall its {} controlled copy(ies) within {} days (recall_days) and record each with `docctl recall {id} --copy N --by NAME`: {}",
+            out.len(),
+            library.config.recall_days,
+            out.join(", ")
+        );
+    }
     Ok(())
 }
 

@@ -332,6 +332,9 @@ pub struct HistoryEntry {
     /// Who made the change.
     #[serde(default)]
     pub by: Option<Sp<Text>>,
+    /// The change request (文件更改申请) it was made for, e.g. `CR-2026-001`.
+    #[serde(default)]
+    pub request: Option<Sp<Text>>,
 }
 
 /// Text written by the user. Unlike a plain `String`, a bare YAML number or boolean is refused

@@ -46,6 +46,10 @@ pub struct Config {
     /// runs one typst process per document, like `docctl build --no-bundle`.
     #[serde(default = "default_true")]
     pub pdf_bundle: bool,
+    /// Days after a revision is superseded within which its controlled copies must be
+    /// recalled (`copy-not-recalled`); default 30.
+    #[serde(default = "default_recall_days")]
+    pub recall_days: u32,
     /// Who may sign what; absent: anyone may sign.
     #[serde(default)]
     pub signers: Option<Vec<Signer>>,
@@ -136,6 +140,10 @@ pub enum PlainSeverity {
 
 fn default_true() -> bool {
     true
+}
+
+fn default_recall_days() -> u32 {
+    30
 }
 
 fn default_review_months() -> u32 {

@@ -144,6 +144,20 @@ impl Step {
         match &self.by {
             None => Vec::new(),
             Some(by) => match &by.value {
+                // `品质部、行政部` as written in real procedures: several departments.
+                By::One(d) if d.0.contains('、') => {
+                    let mut column = by.pos.column;
+                    let mut out = Vec::new();
+                    for part in d.0.split('、') {
+                        let lead = part.chars().take_while(|c| c.is_whitespace()).count() as u32;
+                        if !part.trim().is_empty() {
+                            let pos = crate::model::Pos::at(by.pos.line, column + lead);
+                            out.push(Sp::new(Department(part.trim().to_owned()), pos));
+                        }
+                        column += part.chars().count() as u32 + 1;
+                    }
+                    out
+                }
                 By::One(d) => vec![Sp::new(d.clone(), by.pos)],
                 By::Many(list) => list.iter().map(|d| Sp::new(d.clone(), by.pos)).collect(),
             },

@@ -147,7 +147,9 @@ pub fn survey(root: &Path, ledger: &Ledger, files: bool) -> Vec<Problem> {
             problems.push(link(path));
             continue;
         }
-        if (name == LEDGER || name == LOCK) && kind.is_file() {
+        if (name == LEDGER || name == LOCK || name == super::distribution::DISTRIBUTION)
+            && kind.is_file()
+        {
             continue;
         }
         if name.starts_with(&format!("{LOCK}-")) && kind.is_file() {
@@ -440,13 +442,17 @@ pub fn recover(root: &Path, ledger: &Ledger) -> Result<Vec<String>, Error> {
         }
         _ => {}
     }
-    // The ledger's temporary file of the same run, if it was killed while writing it.
-    let ledger_temp = archive.join(format!("{STAGING_PREFIX}{}.ledger", holder.token));
-    if !holder.token.is_empty()
-        && std::fs::symlink_metadata(&ledger_temp).is_ok_and(|m| m.is_file())
-    {
-        std::fs::remove_file(&ledger_temp).map_err(|e| Error::io(&ledger_temp, e))?;
-        removed.push(format!("{ARCHIVE}/{STAGING_PREFIX}{}.ledger", holder.token));
+    // The ledger's (or the distribution record's) temporary file of the same run, if it was
+    // killed while writing it.
+    for suffix in ["ledger", "distribution"] {
+        let temp = archive.join(format!("{STAGING_PREFIX}{}.{suffix}", holder.token));
+        if !holder.token.is_empty() && std::fs::symlink_metadata(&temp).is_ok_and(|m| m.is_file()) {
+            std::fs::remove_file(&temp).map_err(|e| Error::io(&temp, e))?;
+            removed.push(format!(
+                "{ARCHIVE}/{STAGING_PREFIX}{}.{suffix}",
+                holder.token
+            ));
+        }
     }
     let lock = archive.join(LOCK);
     std::fs::remove_file(&lock).map_err(|e| Error::io(&lock, e))?;

@@ -15,9 +15,10 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::Error;
-use crate::model::{DocId, Document, VersionScheme};
+use crate::model::{Date, DocId, Document, VersionScheme};
 
 pub mod archive;
+pub mod distribution;
 
 /// The ledger format this docctl reads and writes.
 pub const LEDGER_FORMAT: u32 = 1;
@@ -80,6 +81,20 @@ pub struct Release {
     /// Set once a later revision replaced this one, or the document was withdrawn.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub superseded: Option<Superseded>,
+}
+
+impl Release {
+    /// Whether on `today` (none: as released) this release is not yet in force: 待生效.
+    pub fn pending_on(&self, today: Option<Date>) -> bool {
+        today.is_some_and(|t| !self.effective.is_empty() && self.effective > t.to_string())
+    }
+
+    /// Its replacement if that has taken effect by `today` (none: whenever it takes effect).
+    pub fn superseded_on(&self, today: Option<Date>) -> Option<&Superseded> {
+        self.superseded
+            .as_ref()
+            .filter(|s| today.is_none_or(|t| s.date <= t.to_string()))
+    }
 }
 
 /// When and by what a release was replaced.
@@ -446,12 +461,18 @@ impl Lock {
     /// `published/.publish-<token>.ledger` first (so a kill leaves only what `--recover` can
     /// prove is this run's), then renamed over `ledger.json`.
     pub fn write_ledger(&self, ledger: &Ledger) -> Result<(), Error> {
+        self.write_record(LEDGER, "ledger", ledger.to_json().as_bytes())
+    }
+
+    /// Write a record of the archive (`name` inside `published/`) as [`Lock::write_ledger`]
+    /// does, through `published/.publish-<token>.<suffix>`.
+    pub fn write_record(&self, name: &str, suffix: &str, bytes: &[u8]) -> Result<(), Error> {
         use std::io::Write as _;
         let folder = self.path.parent().unwrap_or(Path::new("."));
-        let temp = folder.join(format!("{STAGING_PREFIX}{}.ledger", self.token));
-        let target = folder.join(LEDGER);
+        let temp = folder.join(format!("{STAGING_PREFIX}{}.{suffix}", self.token));
+        let target = folder.join(name);
         let mut file = std::fs::File::create(&temp).map_err(|e| Error::io(&temp, e))?;
-        file.write_all(ledger.to_json().as_bytes())
+        file.write_all(bytes)
             .and_then(|()| file.sync_all())
             .map_err(|e| Error::io(&temp, e))?;
         std::fs::rename(&temp, &target).map_err(|e| Error::io(&target, e))?;

@@ -68,6 +68,7 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
     ("status_working", "未发布", "未發布", "Unreleased"),
     ("status_draft", "草稿", "草稿", "Draft"),
     ("status_obsolete", "作废", "作廢", "Obsolete"),
+    ("status_pending", "待生效", "待生效", "Pending"),
     ("stamp_effective", "受控文件", "受控文件", "CONTROLLED"),
     (
         "stamp_working",
@@ -82,6 +83,50 @@ pub const TABLE: &[(&str, &str, &str, &str)] = &[
         "DRAFT · UNRELEASED",
     ),
     ("stamp_obsolete", "作废", "作廢", "OBSOLETE"),
+    (
+        "stamp_pending",
+        "待生效 · 尚未生效",
+        "待生效 · 尚未生效",
+        "PENDING · NOT YET IN FORCE",
+    ),
+    // Numbered copies (`docctl issue`) and their register.
+    ("copy_controlled", "受控副本", "受控副本", "CONTROLLED COPY"),
+    (
+        "copy_uncontrolled",
+        "非受控 · 仅供参考",
+        "非受控 · 僅供參考",
+        "UNCONTROLLED · FOR REFERENCE ONLY",
+    ),
+    ("copy_number", "发放号", "發放號", "Copy No."),
+    (
+        "copy_register",
+        "文件发放回收登记表",
+        "文件發放回收登記表",
+        "Document issue and recall register",
+    ),
+    ("copy_to", "领用部门", "領用部門", "Department"),
+    ("copy_holder", "领用人", "領用人", "Holder"),
+    ("copy_issued", "发放日期", "發放日期", "Issued"),
+    ("copy_signature", "签收", "簽收", "Signature"),
+    ("copy_recalled", "回收日期", "回收日期", "Recalled"),
+    ("copy_recalled_by", "回收人", "回收人", "Recalled by"),
+    ("copy_name", "名称", "名稱", "Title"),
+    ("change_request", "更改申请", "更改申請", "change request"),
+    (
+        "open_requests",
+        "待处理的更改申请",
+        "待處理的更改申請",
+        "Open change requests",
+    ),
+    ("request_number", "申请编号", "申請編號", "Request No."),
+    ("request_what", "更改内容", "更改內容", "Change asked"),
+    ("request_by", "申请人", "申請人", "Asked by"),
+    (
+        "request_impact",
+        "需复审的文件",
+        "需複審的文件",
+        "To re-review",
+    ),
     // A document's portal page.
     ("releases", "发布记录", "發布記錄", "Releases"),
     ("released", "发布日期", "發布日期", "Released"),
@@ -342,6 +387,21 @@ static BY_LANG: LazyLock<[Labels; 3]> = LazyLock::new(|| {
         };
     [column(|r| r.1), column(|r| r.2), column(|r| r.3)]
 });
+
+/// Return a history entry's change with the change request it was made for, in the words of
+/// `lang`: `增加发放号（更改申请 CR-2026-001）`.
+pub fn with_request(lang: Lang, change: &str, request: Option<&str>) -> String {
+    match request {
+        Some(number) => {
+            let words = of(lang);
+            format!(
+                "{change}{}{} {number}{}",
+                words["paren_open"], words["change_request"], words["paren_close"]
+            )
+        }
+        None => change.to_owned(),
+    }
+}
 
 /// Return the words of a language.
 pub fn of(lang: Lang) -> &'static Labels {

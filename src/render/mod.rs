@@ -135,14 +135,17 @@ struct Shared<'a> {
     markdown: ViewBuilder<'a>,
     site_view: view::SiteView,
     archive: Option<&'a str>,
+    today: Option<crate::model::Date>,
 }
 
 /// Render every document in the requested formats and hand each file to `sink` as soon as it
 /// is ready (documents render in parallel, so memory holds only those in flight);
 /// `diagnostics` (from `check`) are shown in the portal next to the documents they concern;
 /// `archive` is the address of `published/` from a document's page, to link its released
-/// revisions (superseded ones marked 作废).
+/// revisions (superseded ones marked 作废); `today` is the day the pages are made for (a
+/// released revision effective after it is shown 待生效; none: as released).
 /// Return the PDFs still to compile.
+#[allow(clippy::too_many_arguments)]
 pub fn render(
     library: &Library,
     index: &Index,
@@ -150,6 +153,7 @@ pub fn render(
     formats: Formats,
     diagnostics: &[Diagnostic],
     archive: Option<&str>,
+    today: Option<crate::model::Date>,
     sink: Sink<'_>,
 ) -> Result<Site, Error> {
     let mut problems: BTreeMap<&str, Vec<view::ProblemView>> = BTreeMap::new();
@@ -160,7 +164,9 @@ pub fn render(
             .push(view::ProblemView::of(d));
     }
     let archived = archive.is_some();
-    let html = ViewBuilder::new(library, index, Lang::Html).archived(archived);
+    let html = ViewBuilder::new(library, index, Lang::Html)
+        .archived(archived)
+        .today(today);
     let shared = Shared {
         library,
         templates,
@@ -169,8 +175,13 @@ pub fn render(
         problems,
         site_view: html.site(),
         html,
-        typst: ViewBuilder::new(library, index, Lang::Typst).archived(archived),
-        markdown: ViewBuilder::new(library, index, Lang::Markdown).archived(archived),
+        typst: ViewBuilder::new(library, index, Lang::Typst)
+            .archived(archived)
+            .today(today),
+        markdown: ViewBuilder::new(library, index, Lang::Markdown)
+            .archived(archived)
+            .today(today),
+        today,
         archive,
     };
     let results: Vec<(ManifestEntry, IndexRow, Option<PdfJob>)> = (0..library.documents.len())
@@ -207,6 +218,11 @@ pub fn render(
         context.insert("owners", &owners);
         context.insert("problem_count", &diagnostics.len());
         context.insert("awaiting_count", &signing::count(library));
+        let requests: Vec<crate::request::Request> = crate::request::all(&library.root)?
+            .into_iter()
+            .filter(|r| r.status == "open")
+            .collect();
+        context.insert("requests", &requests);
         sink(
             "index.html",
             templates.render("index.html", &context)?.as_bytes(),
@@ -241,6 +257,7 @@ fn render_one(
         markdown,
         site_view,
         archive,
+        today,
     } = shared;
     let loaded = &library.documents[i];
     let doc = &loaded.doc;
@@ -301,10 +318,11 @@ fn render_one(
                     version: r.version.clone(),
                     effective: r.effective.clone(),
                     released: r.released.clone(),
-                    superseded: r.superseded.as_ref().map(|s| match &s.by {
+                    superseded: r.superseded_on(*today).map(|s| match &s.by {
                         Some(by) => format!("{by} ({})", s.date),
                         None => format!("{} ({})", words["withdrawn"], s.date),
                     }),
+                    pending: r.pending_on(*today),
                     pdf: format!("{archive}/{}/{slug}.pdf", r.path),
                     html: format!("{archive}/{}/{slug}.html", r.path),
                 })
@@ -410,7 +428,7 @@ fn render_one(
         source: loaded.file.clone(),
         outputs,
     };
-    let status = view::StatusView::of(header.status.value, library.config.lang, html.released(doc));
+    let status = html.status_in(doc, library.config.lang);
     let row = IndexRow::new(&entry, doc, status);
     Ok((entry, row, job))
 }

@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::load::Library;
-use crate::model::{Document, Form, Lang as DocLang, Procedure, Status, Step};
+use crate::model::{Date, Document, Form, Lang as DocLang, Procedure, Status, Step};
 use crate::render::labels;
 use crate::render::markup::{self, Lang};
 use crate::validate::{Index, Target};
@@ -56,7 +56,14 @@ impl StatusView {
     /// Return how a status is shown in a language; `released` says whether this revision is
     /// the current release (see [`StatusView::controlled`]).
     pub fn of(status: Status, lang: DocLang, released: bool) -> StatusView {
+        StatusView::on(status, lang, released, false)
+    }
+
+    /// As [`StatusView::of`]; `pending` says that the revision is released but its effective
+    /// date is still to come (待生效): the revision before it is still in force.
+    pub fn on(status: Status, lang: DocLang, released: bool, pending: bool) -> StatusView {
         let key = match status {
+            Status::Effective if released && pending => "pending",
             Status::Effective if released => "effective",
             Status::Effective => "working",
             Status::Draft => "draft",
@@ -65,6 +72,7 @@ impl StatusView {
         let color = match key {
             "effective" => "#c00000",
             "obsolete" => "#555555",
+            "pending" => "#b35c00",
             _ => "#1f4e9e",
         };
         let words = labels::of(lang);
@@ -75,7 +83,11 @@ impl StatusView {
                 .unwrap_or("")
         };
         StatusView {
-            code: status.as_str(),
+            code: if key == "pending" {
+                "pending"
+            } else {
+                status.as_str()
+            },
             controlled: key == "effective",
             label: word("status"),
             stamp: word("stamp"),
@@ -180,6 +192,8 @@ pub struct ReleaseView {
     pub released: String,
     /// By what and when it was replaced (作废), or none while it is the current release.
     pub superseded: Option<String>,
+    /// Released but not yet in force (待生效): the revision before it still is.
+    pub pending: bool,
     /// The archived PDF.
     pub pdf: String,
     /// The archived HTML page.
@@ -438,6 +452,8 @@ pub struct ViewBuilder<'a> {
     index: &'a Index,
     lang: Lang,
     archived: bool,
+    /// The day the pages are made for: a released revision effective after it is 待生效.
+    today: Option<Date>,
     /// The words of the document being rendered (tooltips inside rich text).
     words: &'static Labels,
 }
@@ -480,6 +496,7 @@ impl<'a> ViewBuilder<'a> {
             index,
             lang,
             archived: false,
+            today: None,
             words: labels::of(library.config.lang),
         }
     }
@@ -498,6 +515,29 @@ impl<'a> ViewBuilder<'a> {
     pub fn archived(mut self, archived: bool) -> Self {
         self.archived = archived;
         self
+    }
+
+    /// Measure effective dates against `today` (none: every released revision is in force).
+    pub fn today(mut self, today: Option<Date>) -> Self {
+        self.today = today;
+        self
+    }
+
+    /// Return how a document's status is shown: 受控, 待生效 (released, effective after
+    /// today), 未发布, 草稿 or 作废.
+    pub fn status(&self, doc: &Document) -> StatusView {
+        let lang = doc.header().lang.unwrap_or(self.library.config.lang);
+        self.status_in(doc, lang)
+    }
+
+    /// As [`ViewBuilder::status`], in the words of `lang` (lists and the portal's index).
+    pub fn status_in(&self, doc: &Document, lang: DocLang) -> StatusView {
+        let header = doc.header();
+        let pending = match (self.today, header.effective) {
+            (Some(today), Some(effective)) => effective.value.0 > today.0,
+            _ => false,
+        };
+        StatusView::on(header.status.value, lang, self.released(doc), pending)
     }
 
     /// Return the site view.
@@ -567,7 +607,6 @@ impl<'a> ViewBuilder<'a> {
         let header = doc.header();
         let lang = header.lang.unwrap_or(self.library.config.lang);
         let codes = LangCodes::of(lang);
-        let released = self.released(doc);
         let sign = |s: Option<&crate::model::Sp<crate::model::Signature>>| {
             s.map(|s| SignView {
                 name: s.value.name.to_string(),
@@ -590,7 +629,7 @@ impl<'a> ViewBuilder<'a> {
             slug: header.id.value.slug(),
             title: header.title.to_string(),
             version: header.version.value.to_string(),
-            status: StatusView::of(header.status.value, lang, released),
+            status: self.status(doc),
             effective: header
                 .effective
                 .map(|d| d.value.to_string())
@@ -617,7 +656,11 @@ impl<'a> ViewBuilder<'a> {
                 .map(|h| HistoryView {
                     version: h.version.value.to_string(),
                     date: h.date.value.to_string(),
-                    change: h.change.to_string(),
+                    change: labels::with_request(
+                        lang,
+                        &h.change.to_string(),
+                        h.request.as_ref().map(|r| r.value.0.as_str()),
+                    ),
                     by: h.by.as_ref().map(|b| b.to_string()).unwrap_or_default(),
                 })
                 .collect(),

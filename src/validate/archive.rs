@@ -5,12 +5,12 @@
 use std::collections::BTreeSet;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::Pos;
-use crate::publish::LEDGER;
+use crate::model::{Date, Pos};
+use crate::publish::{ARCHIVE, LEDGER};
 use crate::validate::Context;
 
 /// Report what `published/` holds beyond the ledger, and released documents gone missing.
-pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
+pub(crate) fn check(context: &Context<'_>, today: Date) -> Vec<Diagnostic> {
     let library = context.library;
     let mut out: Vec<Diagnostic> = library
         .archive
@@ -51,6 +51,65 @@ pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
             .with_help(format!(
                 "to take it out of use run `docctl withdraw {id} -m <reason> --by <name>`; if the file was deleted by mistake, restore it from published/{}/{}.yaml",
                 current.path, doc.slug
+            )),
+        );
+    }
+    out.extend(copies(context, today));
+    out
+}
+
+/// Warn about controlled copies of superseded revisions not recalled within `recall_days` of
+/// the day the newer revision took effect (or the document was withdrawn).
+fn copies(context: &Context<'_>, today: Date) -> Vec<Diagnostic> {
+    use crate::publish::distribution::{DISTRIBUTION, Distribution};
+    let library = context.library;
+    let days = library.config.recall_days;
+    let file = format!("{ARCHIVE}/{DISTRIBUTION}");
+    let text = library.sources.get(&file).map_or("", |t| t.as_ref());
+    let mut out = Vec::new();
+    for copy in &library.distribution.copies {
+        if !copy.controlled || library.distribution.recall(&copy.copy).is_some() {
+            continue;
+        }
+        let Some(superseded) = library
+            .ledger
+            .release(&copy.document, &copy.version)
+            .and_then(|r| r.superseded.as_ref())
+        else {
+            continue;
+        };
+        let Ok(since) = superseded.date.parse::<Date>() else {
+            continue;
+        };
+        let Ok(due) = since.0.checked_add(jiff::Span::new().days(i64::from(days))) else {
+            continue;
+        };
+        if since.0 > today.0 || due >= today.0 {
+            continue;
+        }
+        let why = match &superseded.by {
+            Some(by) => format!("superseded by {by} on {}", superseded.date),
+            None => format!("withdrawn on {}", superseded.date),
+        };
+        let holder = [copy.to.as_str(), copy.holder.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        out.push(
+            Diagnostic::warning(
+                "copy-not-recalled",
+                &file,
+                Pos::at(Distribution::line_of(text, &copy.copy), 1),
+                format!(
+                    "controlled copy {} of {} {} ({holder}) is not recalled: the revision was {why}, recall was due by {due} (recall_days: {days})",
+                    copy.copy, copy.document, copy.version
+                ),
+            )
+            .with_help(format!(
+                "take the copy back and run `docctl recall {} --copy {} --by <name>`",
+                copy.document, copy.copy
             )),
         );
     }

@@ -58,7 +58,7 @@ pub fn validate_indexed(library: &Library, today: Date) -> (Vec<Diagnostic>, Ind
     diagnostics.extend(lifecycle::check(&context, today));
     diagnostics.extend(forms::check(&context));
     diagnostics.extend(revisions::check(&context));
-    diagnostics.extend(archive::check(&context));
+    diagnostics.extend(archive::check(&context, today));
     diagnostics.extend(values::check(&context));
     diagnostics.extend(clauses::check(&context));
     diagnostics.extend(flow::check(&context));
