@@ -218,8 +218,13 @@ pub struct BuildArgs {
     pub dir: PathBuf,
     /// The outputs to build, comma-separated: pdf, html, md, xlsx (forms), docx (Word; not
     /// built by default).
-    #[arg(long, value_name = "FORMATS", default_value = "pdf,html,md,xlsx")]
-    pub to: String,
+    #[arg(
+        long,
+        value_name = "FORMATS",
+        value_delimiter = ',',
+        default_value = "pdf,html,md,xlsx"
+    )]
+    pub to: Vec<OutputFormat>,
     /// The output folder; default: DIR/output.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -304,6 +309,40 @@ pub struct CheckArgs {
     /// alerts and annotations land on the right file wherever docctl runs from.
     #[arg(long, value_name = "PREFIX")]
     pub path_prefix: Option<String>,
+}
+
+/// An output format of `build`, `list` or `diff` (each command accepts its own subset and
+/// says which when given another).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// PDF through typst.
+    Pdf,
+    /// HTML pages.
+    Html,
+    /// Markdown.
+    #[value(alias = "markdown")]
+    Md,
+    /// Excel workbooks.
+    Xlsx,
+    /// Word documents.
+    #[value(alias = "word")]
+    Docx,
+    /// Comma-separated values.
+    Csv,
+}
+
+impl OutputFormat {
+    /// Return the format's name as the command line spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutputFormat::Pdf => "pdf",
+            OutputFormat::Html => "html",
+            OutputFormat::Md => "md",
+            OutputFormat::Xlsx => "xlsx",
+            OutputFormat::Docx => "docx",
+            OutputFormat::Csv => "csv",
+        }
+    }
 }
 
 /// Output formats of `check`.
@@ -458,8 +497,13 @@ pub struct DiffArgs {
     #[arg(long, value_name = "V")]
     pub to: Option<String>,
     /// The outputs: pdf, html.
-    #[arg(long = "format", value_name = "FORMATS", default_value = "pdf,html")]
-    pub formats: String,
+    #[arg(
+        long = "format",
+        value_name = "FORMATS",
+        value_delimiter = ',',
+        default_value = "pdf,html"
+    )]
+    pub formats: Vec<OutputFormat>,
     /// The documentation set's folder.
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
@@ -476,8 +520,13 @@ pub struct ListArgs {
     #[arg(long)]
     pub from_ledger: bool,
     /// The outputs, comma-separated: pdf, html, csv, xlsx.
-    #[arg(long, value_name = "FORMATS", default_value = "pdf,html,csv,xlsx")]
-    pub to: String,
+    #[arg(
+        long,
+        value_name = "FORMATS",
+        value_delimiter = ',',
+        default_value = "pdf,html,csv,xlsx"
+    )]
+    pub to: Vec<OutputFormat>,
     /// Instead of writing the lists, print the effective documents whose periodic review falls
     /// due within DAYS days (overdue ones first), and write nothing.
     #[arg(long, value_name = "DAYS")]

@@ -240,7 +240,7 @@ pub fn invoke(args: crate::cli::BuildArgs) -> Result<bool, Error> {
     run(&BuildSettings {
         out: args.out.clone().unwrap_or_else(|| args.dir.join("output")),
         root: args.dir,
-        formats: crate::render::Formats::parse(&args.to)?,
+        formats: crate::render::Formats::from_names(args.to.iter().map(|f| f.as_str()))?,
         today: crate::settings::parse_today(args.today.as_deref())?,
         jobs: args
             .jobs

@@ -314,7 +314,7 @@ fn git_show(library: &Library, rev: &str, file: &str) -> Result<String, Error> {
 
 /// Run `docctl diff` from its command line.
 pub fn invoke(args: crate::cli::DiffArgs) -> Result<bool, Error> {
-    let formats: Vec<&str> = args.formats.split(',').map(str::trim).collect();
+    let formats: Vec<&str> = args.formats.iter().map(|f| f.as_str()).collect();
     if let Some(other) = formats.iter().find(|f| !matches!(**f, "pdf" | "html")) {
         return Err(Error::Usage(format!(
             "unknown diff format `{other}`: use pdf and html"

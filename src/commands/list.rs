@@ -603,7 +603,7 @@ pub fn invoke(args: crate::cli::ListArgs) -> Result<bool, Error> {
         root: args.dir,
         from_ledger: args.from_ledger,
         date: crate::settings::parse_today(args.today.as_deref())?,
-        formats: args.to.split(',').map(|f| f.trim().to_owned()).collect(),
+        formats: args.to.iter().map(|f| f.as_str().to_owned()).collect(),
     })?;
     Ok(true)
 }

@@ -41,6 +41,11 @@ pub struct Formats {
 impl Formats {
     /// Parse `pdf,html,md`.
     pub fn parse(list: &str) -> Result<Formats, Error> {
+        Formats::from_names(list.split(',').map(str::trim).filter(|s| !s.is_empty()))
+    }
+
+    /// Collect the named formats (`pdf`, `html`, `md`, …).
+    pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<Formats, Error> {
         let mut formats = Formats {
             pdf: false,
             html: false,
@@ -48,7 +53,7 @@ impl Formats {
             xlsx: false,
             docx: false,
         };
-        for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        for item in names {
             match item {
                 "pdf" => formats.pdf = true,
                 "html" => formats.html = true,
