@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use crate::model::Date;
+
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// Controlled documents for ISO 9001 quality management systems: procedures (程序文件) and
@@ -168,7 +170,7 @@ pub enum RequestAction {
         by: String,
         /// The date of the request (YYYY-MM-DD); default: today.
         #[arg(long, value_name = "DATE")]
-        date: Option<String>,
+        date: Option<Date>,
         /// The documentation set's folder.
         #[arg(long, value_name = "DIR", default_value = ".")]
         dir: PathBuf,
@@ -192,7 +194,7 @@ pub struct DecideArgs {
     pub message: String,
     /// The date of the decision (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
-    pub date: Option<String>,
+    pub date: Option<Date>,
     /// The documentation set's folder.
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
@@ -233,7 +235,7 @@ pub struct BuildArgs {
     pub jobs: Option<usize>,
     /// The date periodic reviews are measured against (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
-    pub today: Option<String>,
+    pub today: Option<Date>,
     /// One typst process per document instead of many documents per process (bundles);
     /// slower, for comparison and as a fallback. `pdf_bundle: false` in docctl.yaml does the same.
     #[arg(long)]
@@ -254,7 +256,7 @@ pub struct ServeArgs {
     pub no_pdf: bool,
     /// The date periodic reviews are measured against (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
-    pub today: Option<String>,
+    pub today: Option<Date>,
 }
 
 /// Arguments of `docctl import`.
@@ -294,7 +296,7 @@ pub struct CheckArgs {
     pub strict: bool,
     /// The date periodic reviews are measured against (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
-    pub today: Option<String>,
+    pub today: Option<Date>,
     /// Make an overdue periodic review fail the check. Without it `review-overdue` stays a
     /// warning even under --strict, so that a CI result does not change with the calendar.
     #[arg(long)]
@@ -378,7 +380,7 @@ pub struct ReviseArgs {
     pub by: String,
     /// The date of the history entry (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
-    pub date: Option<String>,
+    pub date: Option<Date>,
     /// The approved change request (CR-2026-001) this revision is made for: recorded in the
     /// history entry (and shown by the history table and the redline) and in the request.
     #[arg(long, value_name = "CR")]
@@ -412,11 +414,11 @@ pub struct ApproveArgs {
     pub name: String,
     /// The date of the signature (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
-    pub date: Option<String>,
+    pub date: Option<Date>,
     /// With `--as approved`: the effective date (生效日期), to schedule it; default: the
     /// approval date.
     #[arg(long, value_name = "DATE")]
-    pub effective: Option<String>,
+    pub effective: Option<Date>,
     /// Commit the signed file (git add + commit of that file only) with the trailer
     /// `Signed-as: ROLE ID VERSION`, as the signer: refused when git's user.email is not the
     /// signer's email in docctl.yaml.
@@ -435,7 +437,7 @@ pub struct PublishArgs {
     pub dir: PathBuf,
     /// The release date recorded in the ledger (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
-    pub date: Option<String>,
+    pub date: Option<Date>,
     /// Publish nothing: check every file of every release folder against the ledger (its
     /// SHA-256, and nothing more or less in the folder) and that nothing else is in published/.
     #[arg(long, conflicts_with = "recover")]
@@ -459,7 +461,7 @@ pub struct WithdrawArgs {
     pub by: String,
     /// The date of the withdrawal (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
-    pub date: Option<String>,
+    pub date: Option<Date>,
     /// The documentation set's folder.
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
@@ -478,7 +480,7 @@ pub struct AckArgs {
     pub by: String,
     /// The date of the review (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
-    pub date: Option<String>,
+    pub date: Option<Date>,
     /// The documentation set's folder.
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
@@ -534,7 +536,7 @@ pub struct ListArgs {
     /// The date the lists are made for and `--due` counts from (YYYY-MM-DD): a revision
     /// released with a later effective date is listed as 待生效; default: today.
     #[arg(long, value_name = "DATE")]
-    pub today: Option<String>,
+    pub today: Option<Date>,
 }
 
 /// Arguments of `docctl issue`.
@@ -556,7 +558,7 @@ pub struct IssueArgs {
     pub uncontrolled: bool,
     /// The day of issue (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
-    pub date: Option<String>,
+    pub date: Option<Date>,
     /// The documentation set's folder.
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
@@ -579,7 +581,7 @@ pub struct RecallArgs {
     pub by: String,
     /// The day they came back (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
-    pub date: Option<String>,
+    pub date: Option<Date>,
     /// The documentation set's folder.
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,

@@ -99,7 +99,7 @@ impl CheckSettings {
             root: args.dir.clone(),
             format: args.format,
             strict: args.strict,
-            today: parse_today(args.today.as_deref())?,
+            today: crate::settings::today_or(args.today),
             review_as_error: args.review_as_error,
             verify_signatures: args.verify_signatures,
             location: Location::find(&args.dir, args.path_prefix.as_deref()),
@@ -107,12 +107,8 @@ impl CheckSettings {
     }
 }
 
-/// Parse `--today`, or take the current local date.
-pub fn parse_today(today: Option<&str>) -> Result<Date, Error> {
-    match today {
-        Some(text) => text
-            .parse::<Date>()
-            .map_err(|why| Error::Usage(format!("--today: {why}"))),
-        None => Ok(Date(jiff::Zoned::now().date())),
-    }
+/// Return the date given on the command line (parsed by clap through `Date`'s `FromStr`), or
+/// else today's local date.
+pub fn today_or(date: Option<Date>) -> Date {
+    date.unwrap_or_else(|| Date(jiff::Zoned::now().date()))
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::load::{self, Library};
-use crate::model::{Date, Document, Form, Kind, Procedure};
+use crate::model::{Document, Form, Kind, Procedure};
 use crate::publish;
 use crate::validate::{Index, Target};
 
@@ -134,16 +134,6 @@ pub fn parse_as(
     match kind {
         Kind::Procedure => load::parse::<Procedure>(rel, text).map(Document::Procedure),
         Kind::Form => load::parse::<Form>(rel, text).map(Document::Form),
-    }
-}
-
-/// Parse a `--date`-style flag.
-pub fn parse_date(flag: &str, text: Option<&str>) -> Result<Date, Error> {
-    match text {
-        Some(text) => text
-            .parse::<Date>()
-            .map_err(|why| Error::Usage(format!("{flag}: {why}"))),
-        None => crate::settings::parse_today(None),
     }
 }
 

@@ -77,7 +77,7 @@ pub fn run(settings: &AckSettings) -> Result<(), Error> {
 /// Run `docctl ack` from its command line.
 pub fn invoke(args: crate::cli::AckArgs) -> Result<bool, Error> {
     run(&AckSettings {
-        date: crate::workspace::parse_date("--date", args.date.as_deref())?,
+        date: crate::settings::today_or(args.date),
         root: args.dir,
         id: args.id,
         of: args.of,

@@ -197,13 +197,9 @@ pub fn run(settings: &ApproveSettings) -> Result<(), Error> {
 
 /// Run `docctl approve` from its command line.
 pub fn invoke(args: crate::cli::ApproveArgs) -> Result<bool, Error> {
-    use crate::workspace::parse_date;
     run(&ApproveSettings {
-        date: parse_date("--date", args.date.as_deref())?,
-        effective: match args.effective.as_deref() {
-            Some(d) => Some(parse_date("--effective", Some(d))?),
-            None => None,
-        },
+        date: crate::settings::today_or(args.date),
+        effective: args.effective,
         root: args.dir,
         id: args.id,
         role: match args.role {

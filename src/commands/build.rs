@@ -241,7 +241,7 @@ pub fn invoke(args: crate::cli::BuildArgs) -> Result<bool, Error> {
         out: args.out.clone().unwrap_or_else(|| args.dir.join("output")),
         root: args.dir,
         formats: crate::render::Formats::from_names(args.to.iter().map(|f| f.as_str()))?,
-        today: crate::settings::parse_today(args.today.as_deref())?,
+        today: crate::settings::today_or(args.today),
         jobs: args
             .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),

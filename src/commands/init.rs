@@ -108,7 +108,7 @@ fields:
 
 /// Run `docctl init DIR`, dated today.
 pub fn invoke(dir: &Path) -> Result<bool, Error> {
-    let today = crate::settings::parse_today(None)?;
+    let today = crate::settings::today_or(None);
     run(dir, &today.to_string())?;
     Ok(true)
 }

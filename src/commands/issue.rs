@@ -239,7 +239,7 @@ pub fn recall(settings: &RecallSettings) -> Result<Vec<String>, Error> {
 /// Run `docctl issue` from its command line.
 pub fn invoke_issue(args: crate::cli::IssueArgs) -> Result<bool, Error> {
     issue(&IssueSettings {
-        date: crate::workspace::parse_date("--date", args.date.as_deref())?,
+        date: crate::settings::today_or(args.date),
         root: args.dir,
         id: args.id,
         to: args.to,
@@ -253,7 +253,7 @@ pub fn invoke_issue(args: crate::cli::IssueArgs) -> Result<bool, Error> {
 /// Run `docctl recall` from its command line.
 pub fn invoke_recall(args: crate::cli::RecallArgs) -> Result<bool, Error> {
     recall(&RecallSettings {
-        date: crate::workspace::parse_date("--date", args.date.as_deref())?,
+        date: crate::settings::today_or(args.date),
         root: args.dir,
         id: args.id,
         copy: args.copy,

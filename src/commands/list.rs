@@ -595,14 +595,14 @@ fn xlsx(list: &ListView) -> Result<Vec<u8>, Error> {
 /// master list.
 pub fn invoke(args: crate::cli::ListArgs) -> Result<bool, Error> {
     if let Some(days) = args.due {
-        let today = crate::settings::parse_today(args.today.as_deref())?;
+        let today = crate::settings::today_or(args.today);
         print!("{}", due(&args.dir, today, days)?);
         return Ok(true);
     }
     run(&ListSettings {
         root: args.dir,
         from_ledger: args.from_ledger,
-        date: crate::settings::parse_today(args.today.as_deref())?,
+        date: crate::settings::today_or(args.today),
         formats: args.to.iter().map(|f| f.as_str().to_owned()).collect(),
     })?;
     Ok(true)

@@ -459,7 +459,7 @@ fn verify(root: &std::path::Path) -> Result<bool, Error> {
 /// Run `docctl publish` from its command line; return whether the set was published.
 pub fn invoke(args: crate::cli::PublishArgs) -> Result<bool, Error> {
     run(&PublishSettings {
-        date: crate::workspace::parse_date("--date", args.date.as_deref())?,
+        date: crate::settings::today_or(args.date),
         root: args.dir,
         verify: args.verify,
         recover: args.recover,

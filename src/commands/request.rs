@@ -122,7 +122,6 @@ pub fn decide(
 /// Run `docctl request new|approve|reject` from its command line.
 pub fn invoke(action: crate::cli::RequestAction) -> Result<bool, Error> {
     use crate::cli::RequestAction;
-    use crate::workspace::parse_date;
     match action {
         RequestAction::New {
             id,
@@ -132,7 +131,7 @@ pub fn invoke(action: crate::cli::RequestAction) -> Result<bool, Error> {
             dir,
         } => {
             new(&NewRequest {
-                date: parse_date("--date", date.as_deref())?,
+                date: crate::settings::today_or(date),
                 root: dir,
                 id,
                 what: message,
@@ -140,11 +139,11 @@ pub fn invoke(action: crate::cli::RequestAction) -> Result<bool, Error> {
             })?;
         }
         RequestAction::Approve(args) => {
-            let date = parse_date("--date", args.date.as_deref())?;
+            let date = crate::settings::today_or(args.date);
             decide(&args.dir, &args.number, true, &args.by, &args.message, date)?;
         }
         RequestAction::Reject(args) => {
-            let date = parse_date("--date", args.date.as_deref())?;
+            let date = crate::settings::today_or(args.date);
             decide(
                 &args.dir,
                 &args.number,

@@ -155,7 +155,7 @@ fn push_history(body: &mut Value, entry: Value) {
 /// Run `docctl revise` from its command line.
 pub fn invoke(args: crate::cli::ReviseArgs) -> Result<bool, Error> {
     run(&ReviseSettings {
-        date: crate::workspace::parse_date("--date", args.date.as_deref())?,
+        date: crate::settings::today_or(args.date),
         root: args.dir,
         id: args.id,
         major: args.major,

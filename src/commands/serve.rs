@@ -457,7 +457,7 @@ pub fn invoke(args: crate::cli::ServeArgs) -> Result<bool, Error> {
     run(&ServeSettings {
         root: args.dir,
         port: args.port,
-        today: crate::settings::parse_today(args.today.as_deref())?,
+        today: crate::settings::today_or(args.today),
         pdf: !args.no_pdf,
     })?;
     Ok(true)

@@ -120,7 +120,7 @@ pub fn run(settings: &WithdrawSettings) -> Result<(), Error> {
 /// Run `docctl withdraw` from its command line.
 pub fn invoke(args: crate::cli::WithdrawArgs) -> Result<bool, Error> {
     run(&WithdrawSettings {
-        date: crate::workspace::parse_date("--date", args.date.as_deref())?,
+        date: crate::settings::today_or(args.date),
         root: args.dir,
         id: args.id,
         reason: crate::fold::required("-m", &args.message)?,
