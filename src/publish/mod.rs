@@ -278,14 +278,14 @@ pub fn canonical(doc: &Document) -> String {
         Document::Form(f) => serde_json::to_value(f),
     }
     .unwrap_or_default();
-    let kind = doc.kind().as_str();
-    let mut out = String::with_capacity(4096);
-    out.push_str("{\"kind\":\"");
-    out.push_str(kind);
-    out.push_str("\",\"document\":");
-    write_canonical(&prune(value).unwrap_or_default(), &mut out);
-    out.push('}');
-    out
+    // serde_json's maps are BTreeMaps (its `preserve_order` feature is off), so its compact
+    // output has every object's keys sorted: the canonical form. `kind` stays first, as the
+    // hashes in existing ledgers were made.
+    let document = serde_json::to_string(&prune(value).unwrap_or_default()).unwrap_or_default();
+    format!(
+        "{{\"kind\":\"{}\",\"document\":{document}}}",
+        doc.kind().as_str()
+    )
 }
 
 /// Return the canonical content's value tree, for comparing sections.
@@ -333,38 +333,6 @@ fn prune(value: serde_json::Value) -> Option<serde_json::Value> {
             (!map.is_empty()).then_some(Value::Object(map))
         }
         other => Some(other),
-    }
-}
-
-/// Write JSON with object keys sorted, whatever order the map keeps.
-fn write_canonical(value: &serde_json::Value, out: &mut String) {
-    use serde_json::Value;
-    match value {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (n, key) in keys.into_iter().enumerate() {
-                if n > 0 {
-                    out.push(',');
-                }
-                out.push_str(&Value::String(key.clone()).to_string());
-                out.push(':');
-                write_canonical(&map[key], out);
-            }
-            out.push('}');
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (n, item) in items.iter().enumerate() {
-                if n > 0 {
-                    out.push(',');
-                }
-                write_canonical(item, out);
-            }
-            out.push(']');
-        }
-        other => out.push_str(&other.to_string()),
     }
 }
 
