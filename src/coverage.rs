@@ -125,42 +125,30 @@ pub fn matrix(library: &Library) -> Matrix {
     }
 }
 
-/// The matrix as CSV (UTF-8 with a byte-order mark, so that Excel reads the Chinese), headed
-/// in `lang`.
-pub fn csv(matrix: &Matrix, lang: Lang) -> String {
+/// The matrix as CSV for Excel (see `csv_file`), headed in `lang`.
+pub fn csv(matrix: &Matrix, lang: Lang) -> Vec<u8> {
     let words = labels::of(lang);
-    let quote = |s: &str| {
-        if s.contains([',', '"', '\n']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_owned()
-        }
-    };
-    let mut out = format!("\u{feff}{},{}", words["clause"], words["clause_title"]);
-    for (id, _) in &matrix.procedures {
-        out.push(',');
-        out.push_str(&quote(id));
-    }
-    out.push(',');
-    out.push_str(words["coverage_state"]);
-    out.push('\n');
+    let mut rows: Vec<Vec<String>> = Vec::with_capacity(matrix.rows.len() + 1);
+    let mut head = vec![words["clause"].to_owned(), words["clause_title"].to_owned()];
+    head.extend(matrix.procedures.iter().map(|(id, _)| id.to_string()));
+    head.push(words["coverage_state"].to_owned());
+    rows.push(head);
     for row in &matrix.rows {
-        out.push_str(&quote(&row.clause.number));
-        out.push(',');
-        out.push_str(&quote(&row.clause.title));
-        for cell in &row.cells {
-            out.push_str(if *cell { ",●" } else { "," });
-        }
+        let mut cells = vec![row.clause.number.clone(), row.clause.title.clone()];
+        cells.extend(
+            row.cells
+                .iter()
+                .map(|cell| if *cell { "●" } else { "" }.to_owned()),
+        );
         let status = match (row.level, row.uncovered) {
             (1, _) => "",
             (_, true) => words["not_covered"],
             _ => words["covered"],
         };
-        out.push(',');
-        out.push_str(status);
-        out.push('\n');
+        cells.push(status.to_owned());
+        rows.push(cells);
     }
-    out
+    crate::csv_file::excel_csv(rows, false)
 }
 
 #[cfg(test)]

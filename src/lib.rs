@@ -16,6 +16,7 @@ pub mod cite;
 pub mod cli;
 pub mod commands;
 pub mod coverage;
+pub mod csv_file;
 pub mod diagnostic;
 pub mod docx;
 pub mod edit;

@@ -518,40 +518,12 @@ fn from_ledger(library: &Library, today: Date) -> Result<(Vec<ListRow>, Vec<List
     Ok((numbered(documents), numbered(records)))
 }
 
-/// CSV as Excel opens it: UTF-8 with a byte-order mark, CRLF line ends, quoted when needed.
+/// CSV as Excel opens it (see `csv_file`).
 fn csv(list: &ListView) -> Vec<u8> {
-    let mut out = String::from("\u{feff}");
-    let mut line = |cells: &[String]| {
-        let quoted: Vec<String> = cells
-            .iter()
-            .map(|c| defused(c))
-            .map(|c| {
-                if c.contains([',', '"', '\n', '\r']) {
-                    format!("\"{}\"", c.replace('"', "\"\""))
-                } else {
-                    c.clone()
-                }
-            })
-            .collect();
-        out.push_str(&quoted.join(","));
-        out.push_str("\r\n");
-    };
-    line(&list.columns);
-    for row in &list.rows {
-        line(&row.cells);
-    }
-    out.into_bytes()
-}
-
-/// Return a cell that a spreadsheet will not run as a formula: text starting with `=`, `+`,
-/// `-`, `@`, a tab or a carriage return gets a leading `'` (the OWASP advice for CSV
-/// injection), so `=HYPERLINK(…)` in a title stays text.
-fn defused(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
-    }
+    crate::csv_file::excel_csv(
+        std::iter::once(&list.columns).chain(list.rows.iter().map(|r| &r.cells)),
+        true,
+    )
 }
 
 /// An Excel workbook of one sheet: bold header, sized columns, 作废 rows grey and struck.

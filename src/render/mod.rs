@@ -587,7 +587,7 @@ fn portal_pages(
     )?;
     sink(
         "coverage.csv",
-        crate::coverage::csv(&matrix, library.config.lang).as_bytes(),
+        &crate::coverage::csv(&matrix, library.config.lang),
     )?;
 
     let by_file: BTreeMap<&str, String> = library
