@@ -150,7 +150,7 @@ fn squash(text: &str) -> String {
 #[test]
 #[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn pdf_carries_title_number_steps_and_page_x_of_y() {
-    let out = assert_fs::TempDir::new().unwrap();
+    let out = tempfile::TempDir::new().unwrap();
     let result = build(&fixture("valid"), out.path(), &[]);
     assert!(
         result.status.success(),
@@ -239,7 +239,7 @@ fn pdf_carries_title_number_steps_and_page_x_of_y() {
 #[test]
 #[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn hostile_text_prints_literally_in_the_pdf() {
-    let out = assert_fs::TempDir::new().unwrap();
+    let out = tempfile::TempDir::new().unwrap();
     let result = build(&fixture("injection"), out.path(), &[]);
     assert!(
         result.status.success(),
@@ -290,8 +290,8 @@ fn hostile_text_prints_literally_in_the_pdf() {
 #[test]
 #[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn two_builds_are_byte_identical_and_the_second_compiles_nothing() {
-    let a = assert_fs::TempDir::new().unwrap();
-    let b = assert_fs::TempDir::new().unwrap();
+    let a = tempfile::TempDir::new().unwrap();
+    let b = tempfile::TempDir::new().unwrap();
     assert!(build(&fixture("valid"), a.path(), &[]).status.success());
     assert!(build(&fixture("valid"), b.path(), &[]).status.success());
     for pdf in [
@@ -312,7 +312,7 @@ fn two_builds_are_byte_identical_and_the_second_compiles_nothing() {
 #[test]
 #[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn english_documents_build() {
-    let out = assert_fs::TempDir::new().unwrap();
+    let out = tempfile::TempDir::new().unwrap();
     let result = build(&fixture("english"), out.path(), &[]);
     assert!(
         result.status.success(),
@@ -339,7 +339,7 @@ fn english_documents_build() {
 
 #[test]
 fn missing_typst_explains_and_html_still_builds() {
-    let out = assert_fs::TempDir::new().unwrap();
+    let out = tempfile::TempDir::new().unwrap();
     let result = docctl()
         .arg("build")
         .arg(fixture("valid"))
@@ -361,7 +361,7 @@ fn missing_typst_explains_and_html_still_builds() {
 
 #[test]
 fn a_set_with_errors_gets_its_portal_with_the_problems_but_no_pdf() {
-    let out = assert_fs::TempDir::new().unwrap();
+    let out = tempfile::TempDir::new().unwrap();
     let result = build(&fixture("invalid/ref-unresolved"), out.path(), &[]);
     assert_eq!(result.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&result.stderr);
@@ -398,7 +398,7 @@ fn a_set_with_errors_gets_its_portal_with_the_problems_but_no_pdf() {
 
 #[test]
 fn templates_export_and_override() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     common::copy_dir(&fixture("valid"), dir.path());
     docctl()
         .args(["templates", "export"])
@@ -416,8 +416,8 @@ fn templates_export_and_override() {
 }
 
 /// Copy the valid fixture into a temporary folder, with one template overridden.
-fn valid_with_template(name: &str, text: &str) -> assert_fs::TempDir {
-    let dir = assert_fs::TempDir::new().unwrap();
+fn valid_with_template(name: &str, text: &str) -> tempfile::TempDir {
+    let dir = tempfile::TempDir::new().unwrap();
     common::copy_dir(&fixture("valid"), dir.path());
     fs::create_dir_all(dir.path().join("templates")).unwrap();
     fs::write(dir.path().join("templates").join(name), text).unwrap();

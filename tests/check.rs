@@ -295,7 +295,7 @@ fn strict_makes_warnings_fail() {
 
 #[test]
 fn tool_failures_exit_2() {
-    let empty = assert_fs::TempDir::new().unwrap();
+    let empty = tempfile::TempDir::new().unwrap();
     let out = docctl().arg("check").arg(empty.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no docctl.yaml"));
@@ -308,7 +308,7 @@ fn tool_failures_exit_2() {
 
 #[test]
 fn malformed_config_is_reported_at_its_line_and_exits_2() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     fs::write(
         dir.path().join("docctl.yaml"),
         "company: 某公司\ndepartements: [品质部]\n",
@@ -324,7 +324,7 @@ fn malformed_config_is_reported_at_its_line_and_exits_2() {
 
 #[test]
 fn init_writes_a_set_that_checks_clean() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     let set = dir.path().join("qms");
     docctl().arg("init").arg(&set).assert().success();
     let (code, json) = check_json(&set, &["--strict"]);
@@ -385,7 +385,7 @@ fn shipped_yaml_files_name_their_schema() {
 /// and a 7.8 MB file did not finish). Not timed here: `bench/run.sh` measures it in release.
 #[test]
 fn a_hundred_thousand_citations_in_one_step_are_checked() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     let root = dir.path();
     fs::create_dir(root.join("procedures")).unwrap();
     fs::write(
@@ -474,7 +474,7 @@ fn an_unbracketed_chinese_title_counts_as_cited() {
     );
     let (code, _) = check_json(&dir, &["--strict"]);
     assert_eq!(code, 0);
-    let copy = assert_fs::TempDir::new().unwrap();
+    let copy = tempfile::TempDir::new().unwrap();
     common::copy_dir(&dir, copy.path());
     let config = fs::read_to_string(copy.path().join("docctl.yaml")).unwrap();
     fs::write(
@@ -487,7 +487,7 @@ fn an_unbracketed_chinese_title_counts_as_cited() {
 
 #[test]
 fn plain_text_unresolved_severity_is_configurable() {
-    let copy = assert_fs::TempDir::new().unwrap();
+    let copy = tempfile::TempDir::new().unwrap();
     common::copy_dir(&fixture("invalid/ref-unresolved-plain"), copy.path());
     let config = fs::read_to_string(copy.path().join("docctl.yaml")).unwrap();
     let severities = |setting: &str| -> Vec<String> {

@@ -36,7 +36,7 @@ const FILE: &str = "docs/qms/procedures/QP-7.5-02.yaml";
 
 #[test]
 fn github_paths_start_at_the_repository_root_wherever_docctl_runs() {
-    let tmp = assert_fs::TempDir::new().unwrap();
+    let tmp = tempfile::TempDir::new().unwrap();
     let set = repo_with_set_below_top(tmp.path());
     let from_top = check(tmp.path(), "docs/qms", "github", &[]);
     let from_inside = check(&set, ".", "github", &[]);
@@ -57,7 +57,7 @@ fn github_paths_start_at_the_repository_root_wherever_docctl_runs() {
 
 #[test]
 fn sarif_uris_are_relative_to_the_repository_root_with_its_base() {
-    let tmp = assert_fs::TempDir::new().unwrap();
+    let tmp = tempfile::TempDir::new().unwrap();
     let set = repo_with_set_below_top(tmp.path());
     let top = tmp.path().canonicalize().unwrap();
     for (cwd, dir) in [(tmp.path(), "docs/qms"), (set.as_path(), ".")] {
@@ -76,7 +76,7 @@ fn sarif_uris_are_relative_to_the_repository_root_with_its_base() {
 
 #[test]
 fn outside_git_the_folder_as_given_is_the_prefix() {
-    let tmp = assert_fs::TempDir::new().unwrap();
+    let tmp = tempfile::TempDir::new().unwrap();
     let set = tmp.path().join("qms");
     copy_dir(&fixture("invalid/dept-alias"), &set);
     let out = docctl()
@@ -128,7 +128,7 @@ fn binary_folder() -> std::path::PathBuf {
 
 #[test]
 fn the_action_script_annotates_writes_sarif_and_keeps_the_exit_code() {
-    let tmp = assert_fs::TempDir::new().unwrap();
+    let tmp = tempfile::TempDir::new().unwrap();
     let set = repo_with_set_below_top(tmp.path());
     let outputs = tmp.path().join("github_output");
     let path = format!(
@@ -229,7 +229,7 @@ fn the_container_image_pins_the_typst_version_setup_installs() {
 
 #[test]
 fn list_due_names_what_comes_due_and_writes_nothing() {
-    let tmp = assert_fs::TempDir::new().unwrap();
+    let tmp = tempfile::TempDir::new().unwrap();
     let set = tmp.path().join("qms");
     copy_dir(&fixture("valid"), &set);
     let due = |today: &str, days: &str| {
@@ -263,7 +263,7 @@ fn list_due_names_what_comes_due_and_writes_nothing() {
 
 #[test]
 fn the_lists_docctl_writes_can_be_cited() {
-    let tmp = assert_fs::TempDir::new().unwrap();
+    let tmp = tempfile::TempDir::new().unwrap();
     copy_dir(&fixture("valid"), tmp.path());
     let file = tmp.path().join("procedures/QP-7.5-01.yaml");
     let text = std::fs::read_to_string(&file).unwrap();

@@ -77,7 +77,7 @@ fn overlap(a: (f64, f64), b: (f64, f64)) -> bool {
 #[test]
 #[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn register_pdf_has_a_field_per_cell_inside_its_column() {
-    let out = assert_fs::TempDir::new().unwrap();
+    let out = tempfile::TempDir::new().unwrap();
     build_forms(out.path());
     let pdf = out.path().join("forms/QR-8.2-01-02.pdf");
     let fields = read_fields(&fs::read(&pdf).unwrap()).unwrap();
@@ -164,7 +164,7 @@ fn register_pdf_has_a_field_per_cell_inside_its_column() {
 #[test]
 #[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn sheet_pdf_has_every_field_type() {
-    let out = assert_fs::TempDir::new().unwrap();
+    let out = tempfile::TempDir::new().unwrap();
     build_forms(out.path());
     let pdf = out.path().join("forms/QR-8.2-01-01.pdf");
     let fields = read_fields(&fs::read(&pdf).unwrap()).unwrap();
@@ -216,7 +216,7 @@ fn sheet_pdf_has_every_field_type() {
 #[test]
 #[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn a_filled_form_shows_its_values_to_pdftotext() {
-    let out = assert_fs::TempDir::new().unwrap();
+    let out = tempfile::TempDir::new().unwrap();
     build_forms(out.path());
     let record = out.path().join("record.json");
     fs::write(
@@ -264,7 +264,7 @@ fn a_filled_form_shows_its_values_to_pdftotext() {
 
 #[test]
 fn excel_form_locks_all_but_the_inputs_and_validates_them() {
-    let out = assert_fs::TempDir::new().unwrap();
+    let out = tempfile::TempDir::new().unwrap();
     let result = common::build(&fixture("forms"), out.path(), &["--to", "xlsx"]);
     assert!(
         result.status.success(),
@@ -348,7 +348,7 @@ fn excel_form_locks_all_but_the_inputs_and_validates_them() {
 
 #[test]
 fn record_check_validates_against_the_form() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     let good = dir.path().join("good.json");
     fs::write(
         &good,
@@ -407,7 +407,7 @@ fn record_check_validates_against_the_form() {
     ignore = "needs node, chromium and playwright-core: run scripts/setup.sh"
 )]
 fn html_form_fills_in_chromium_and_saves_a_valid_record() {
-    let out = assert_fs::TempDir::new().unwrap();
+    let out = tempfile::TempDir::new().unwrap();
     let result = common::build(&fixture("forms"), out.path(), &["--to", "html"]);
     assert!(result.status.success());
     let html = out.path().join("forms/QR-8.2-01-01.html");
@@ -436,7 +436,7 @@ fn html_form_fills_in_chromium_and_saves_a_valid_record() {
 #[test]
 fn register_columns_stand_under_their_section() {
     // 客户登记表 groups its S/O/A/P columns under the section 来人分析.
-    let out = assert_fs::TempDir::new().unwrap();
+    let out = tempfile::TempDir::new().unwrap();
     let set = common::repo().join("examples/real-estate");
     let result = common::build(&set, out.path(), &["--to", "html"]);
     assert!(

@@ -11,7 +11,7 @@ use common::{check_json, fixture};
 
 #[test]
 fn hostile_files_each_give_one_diagnostic_and_the_rest_is_checked() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     let root = dir.path();
     common::copy_dir(&fixture("valid"), root);
     let p = root.join("procedures");

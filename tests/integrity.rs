@@ -10,8 +10,8 @@ use std::process::Output;
 use common::docctl;
 
 /// A new set from `docctl init`, in a temporary folder.
-fn new_set() -> (assert_fs::TempDir, PathBuf) {
-    let dir = assert_fs::TempDir::new().unwrap();
+fn new_set() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::TempDir::new().unwrap();
     let set = dir.path().join("qms");
     docctl().arg("init").arg(&set).assert().success();
     (dir, set)

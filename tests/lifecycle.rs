@@ -52,7 +52,7 @@ fn archive_hashes_to_ledger(set: &Path) -> usize {
 #[test]
 #[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn a_revision_from_init_to_the_archive() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     let set = dir.path().join("qms");
     docctl().arg("init").arg(&set).assert().success();
     let file = set.join("procedures/QP-7.5-01.yaml");

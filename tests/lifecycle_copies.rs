@@ -35,7 +35,7 @@ fn copy_pdf(set: &Path, n: u32) -> PathBuf {
 #[test]
 #[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn copies_are_issued_stamped_recalled_and_registered() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     let set = dir.path().join("qms");
     docctl().arg("init").arg(&set).assert().success();
     run_in(&set, &["publish", "--date", "2030-01-10"]);
@@ -338,7 +338,7 @@ fn copies_are_issued_stamped_recalled_and_registered() {
 #[test]
 #[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn diff_with_no_options_compares_what_changed_last() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     let set = dir.path().join("qms");
     docctl().arg("init").arg(&set).assert().success();
     run_in(&set, &["publish", "--date", "2030-01-10"]);
@@ -424,7 +424,7 @@ fn diff_with_no_options_compares_what_changed_last() {
 
 #[test]
 fn change_requests_are_numbered_decided_and_linked_to_the_revision() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     let set = dir.path().join("qms");
     docctl().arg("init").arg(&set).assert().success();
     let ask = |what: &str| {

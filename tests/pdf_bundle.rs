@@ -52,8 +52,8 @@ fn pdfs(out: &Path) -> BTreeMap<String, Vec<u8>> {
 /// rectangles within 0.5 pt) and, since both paths feed typst the same document with the same
 /// timestamp, the bytes.
 fn assert_paths_agree(set: &Path, batch: &str) {
-    let old = assert_fs::TempDir::new().unwrap();
-    let new = assert_fs::TempDir::new().unwrap();
+    let old = tempfile::TempDir::new().unwrap();
+    let new = tempfile::TempDir::new().unwrap();
     succeeded(&build_pdf(set, old.path(), batch, &["--no-bundle"]));
     succeeded(&build_pdf(set, new.path(), batch, &[]));
     let old_pdfs = pdfs(old.path());
@@ -140,7 +140,7 @@ fn break_one_document(dir: &Path) {
 #[test]
 #[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn a_typst_error_in_one_document_of_a_bundle_names_it_and_the_others_are_built() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     let out = dir.path().join("output");
     copy_dir(&fixture("valid"), dir.path());
     succeeded(&build_pdf(dir.path(), &out, "40", &[]));
@@ -184,7 +184,7 @@ fn a_typst_error_in_one_document_of_a_bundle_names_it_and_the_others_are_built()
 #[test]
 #[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn only_changed_documents_are_compiled_again_and_bytes_stay_identical() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     let out = dir.path().join("output");
     copy_dir(&fixture("forms"), dir.path());
     succeeded(&build_pdf(dir.path(), &out, "40", &[]));
@@ -216,14 +216,14 @@ fn only_changed_documents_are_compiled_again_and_bytes_stay_identical() {
 #[test]
 #[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn publish_compiles_in_bundles_and_archives_the_pdfs_build_makes() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     copy_dir(&fixture("valid"), dir.path());
     common::run_in(dir.path(), &["publish", "--date", "2026-11-27"]);
     // No per-document typst job ran: publish took the bundle path.
     let work = dir.path().join("output/.docctl/publish");
     assert!(work.is_dir());
     assert!(!work.join("jobs").exists(), "publish compiled one by one");
-    let built = assert_fs::TempDir::new().unwrap();
+    let built = tempfile::TempDir::new().unwrap();
     succeeded(&build_pdf(dir.path(), built.path(), "40", &["--no-bundle"]));
     let built = pdfs(built.path());
     let archived = pdfs(&dir.path().join("published"));

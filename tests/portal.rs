@@ -94,7 +94,7 @@ fn refs_lists_both_directions_with_sections() {
 
 #[test]
 fn graph_is_written_as_dot_and_svg() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     docctl()
         .args(["refs", "--graph"])
         .arg(dir.path())
@@ -119,7 +119,7 @@ fn graph_is_written_as_dot_and_svg() {
 
 #[test]
 fn unresolved_and_draft_documents_are_marked_in_the_graph() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     docctl()
         .args(["refs", "--graph"])
         .arg(dir.path())
@@ -133,7 +133,7 @@ fn unresolved_and_draft_documents_are_marked_in_the_graph() {
         "{svg}"
     );
     assert!(svg.contains("stroke=\"#c00000\""));
-    let dir2 = assert_fs::TempDir::new().unwrap();
+    let dir2 = tempfile::TempDir::new().unwrap();
     docctl()
         .args(["refs", "--graph"])
         .arg(dir2.path())
@@ -149,7 +149,7 @@ fn unresolved_and_draft_documents_are_marked_in_the_graph() {
 
 #[test]
 fn clause_matrix_flags_uncovered_clauses() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     let out = dir.path().join("out");
     let result = common::build(&repo(), &out, &["--to", "html"]);
     assert!(result.status.success());
@@ -221,7 +221,7 @@ fn searchable(doc: &Document) -> String {
     ignore = "needs typst, node, chromium and playwright-core: run scripts/setup.sh"
 )]
 fn portal_works_in_chromium() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     let out = dir.path().join("out");
     let result = common::build(&repo(), &out, &[]);
     assert!(
@@ -301,7 +301,7 @@ fn portal_works_in_chromium() {
 
 #[test]
 fn problems_page_lists_the_missing_documents() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     let out = dir.path().join("out");
     common::build(
         &common::fixture("invalid/ref-variant-absent"),

@@ -55,8 +55,8 @@ fn assert_archive_matches_ledger(set: &Path) -> usize {
 
 /// A new set, published once (A/0), with QP-7.5-01 revised and approved as A/1, ready for a
 /// second publish.
-fn set_with_a_pending_revision() -> (assert_fs::TempDir, PathBuf) {
-    let dir = assert_fs::TempDir::new().unwrap();
+fn set_with_a_pending_revision() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::TempDir::new().unwrap();
     let set = dir.path().join("qms");
     docctl().arg("init").arg(&set).assert().success();
     let run = |args: &[&str]| {
@@ -224,7 +224,7 @@ fn assert_archive_matches_ledger_or_leftover(set: &Path) -> usize {
 #[test]
 #[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn publishing_again_is_a_no_op_and_a_changed_release_is_refused() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     let set = dir.path().join("qms");
     docctl().arg("init").arg(&set).assert().success();
     docctl()
@@ -383,7 +383,7 @@ fn random_kill_rounds_leave_a_verifiable_archive() {
 
 #[test]
 fn a_malformed_ledger_stops_check_with_exit_2() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     let set = dir.path().join("qms");
     docctl().arg("init").arg(&set).assert().success();
     fs::create_dir_all(set.join("published")).unwrap();

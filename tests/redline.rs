@@ -24,7 +24,7 @@ fn git(dir: &Path, args: &[&str]) {
 
 #[test]
 fn diff_against_a_git_revision_escapes_what_the_text_says() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     let repo_dir = dir.path();
     let set = repo_dir.join("qms");
     docctl().arg("init").arg(&set).assert().success();
@@ -114,7 +114,7 @@ fn diff_without_a_release_says_how_to_compare() {
 
 #[test]
 fn lists_of_the_working_set_open_in_excel() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     let set = dir.path().join("set");
     fs::create_dir_all(&set).unwrap();
     for entry in walkdir::WalkDir::new(repo()).max_depth(2) {

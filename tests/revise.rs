@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use common::{check_json, docctl, fixture, found};
 
 /// Copy the valid fixture set into a temporary folder.
-fn copy_valid() -> (assert_fs::TempDir, PathBuf) {
-    let dir = assert_fs::TempDir::new().unwrap();
+fn copy_valid() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::TempDir::new().unwrap();
     let set = dir.path().join("set");
     copy_dir(&fixture("valid"), &set);
     (dir, set)

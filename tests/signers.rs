@@ -100,7 +100,7 @@ fn at(code: &str, file: &str, line: u64, column: u64) -> Found {
 
 #[test]
 fn approve_refuses_a_signer_not_authorised_and_names_who_may_sign() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     let config = SIGNERS.replace(
         "{name: 李四, roles: [reviewed],",
         "{name: 李四, roles: [reviewed], departments: [品质部],",
@@ -185,7 +185,7 @@ fn approve_refuses_a_signer_not_authorised_and_names_who_may_sign() {
 
 #[test]
 fn check_reports_a_signature_by_someone_not_listed() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     // 王五 approves forms only; the two procedures carry his approval.
     let config = SIGNERS.replace(
         "{name: 王五, roles: [approved],",
@@ -225,7 +225,7 @@ fn check_reports_a_signature_by_someone_not_listed() {
 
 #[test]
 fn a_signer_out_of_date_is_refused_and_reported() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     // 王五 approved the set on 2026-08-25; his authority ended the day before.
     let config = SIGNERS.replace(
         "{name: 王五, roles: [approved],",
@@ -295,7 +295,7 @@ fn a_signer_out_of_date_is_refused_and_reported() {
 
 #[test]
 fn self_review_is_refused_unless_the_config_allows_it() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     let config = "signers:
   - {name: 张三, roles: [prepared, reviewed]}
   - {name: 赵六, roles: [prepared]}
@@ -463,7 +463,7 @@ fn approval_unverified() -> Vec<Found> {
 
 #[test]
 fn verify_signatures_passes_when_each_signer_committed_their_own_signature() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     let set = repository(dir.path(), SIGNERS);
     sign_everything_but_one(&set);
     let out = approve_last(&set, &["--commit"]);
@@ -482,7 +482,7 @@ fn verify_signatures_passes_when_each_signer_committed_their_own_signature() {
 
 #[test]
 fn verify_signatures_names_the_commit_of_someone_else() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     let set = repository(dir.path(), SIGNERS);
     sign_everything_but_one(&set);
     // 李四 types 王五's approval and commits it as himself; `--commit` refuses to, so he
@@ -543,7 +543,7 @@ fn verify_signatures_names_the_commit_of_someone_else() {
 
 #[test]
 fn verify_signatures_accepts_a_commit_signed_with_the_signers_ssh_key() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     let keys = dir.path().join("keys");
     fs::create_dir_all(&keys).unwrap();
     let key = keys.join("wangwu");
@@ -609,7 +609,7 @@ fn verify_signatures_accepts_a_commit_signed_with_the_signers_ssh_key() {
 
 #[test]
 fn the_portal_shows_each_awaited_signature_with_its_command_and_pull_request() {
-    let dir = assert_fs::TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     let config = "signers:
   - {name: 张三, roles: [prepared, reviewed]}
   - {name: 赵六, roles: [prepared]}

@@ -7,7 +7,7 @@ use common::{check_json, copy_dir, fixture};
 /// Apply `edit` to the valid set's QP-7.5-01 and return the first diagnostic's
 /// (code, line, column, message, help).
 fn slip(old: &str, new: &str) -> (String, u64, u64, String, String) {
-    let tmp = assert_fs::TempDir::new().unwrap();
+    let tmp = tempfile::TempDir::new().unwrap();
     copy_dir(&fixture("valid"), tmp.path());
     let file = tmp.path().join("procedures/QP-7.5-01.yaml");
     let text = std::fs::read_to_string(&file).unwrap();
@@ -98,7 +98,7 @@ fn a_date_with_one_digit_and_a_date_off_the_calendar() {
 
 #[test]
 fn a_step_names_several_departments_with_the_enumeration_comma() {
-    let tmp = assert_fs::TempDir::new().unwrap();
+    let tmp = tempfile::TempDir::new().unwrap();
     copy_dir(&fixture("valid"), tmp.path());
     let file = tmp.path().join("procedures/QP-7.5-01.yaml");
     let text = std::fs::read_to_string(&file).unwrap();
