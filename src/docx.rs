@@ -177,13 +177,22 @@ pub fn form(site: &SiteView, doc: &FormView) -> Result<Vec<u8>, Error> {
         let columns: Vec<String> = doc
             .fields
             .iter()
-            .filter(|f| !matches!(f.kind, "section" | "table"))
+            .filter(|f| {
+                !matches!(
+                    f.kind,
+                    crate::model::FieldType::Section | crate::model::FieldType::Table
+                )
+            })
             .map(field_label)
             .collect();
         let heads: Vec<&str> = columns.iter().map(String::as_str).collect();
         let rows = if doc.rows == 0 { 15 } else { doc.rows };
         body.table(&vec![1; heads.len()], &heads, &[], rows);
-        for f in doc.fields.iter().filter(|f| f.kind == "table") {
+        for f in doc
+            .fields
+            .iter()
+            .filter(|f| f.kind == crate::model::FieldType::Table)
+        {
             body.field_table(f);
         }
     } else {
@@ -196,11 +205,11 @@ pub fn form(site: &SiteView, doc: &FormView) -> Result<Vec<u8>, Error> {
         };
         for f in &doc.fields {
             match f.kind {
-                "section" => {
+                crate::model::FieldType::Section => {
                     flush(&mut body, &mut rows);
                     body.paragraph("", &run(&f.label, true));
                 }
-                "table" => {
+                crate::model::FieldType::Table => {
                     flush(&mut body, &mut rows);
                     body.field_table(f);
                 }
@@ -210,13 +219,13 @@ pub fn form(site: &SiteView, doc: &FormView) -> Result<Vec<u8>, Error> {
                         let boxes: Vec<String> =
                             f.options.iter().map(|o| format!("□ {o}")).collect();
                         value = run(&boxes.join("  "), false);
-                    } else if f.kind == "checkbox" {
+                    } else if f.kind == crate::model::FieldType::Checkbox {
                         value = run("□", false);
                     }
                     if !f.help.is_empty() {
                         value.push_str(&inline_runs(&f.help));
                     }
-                    let lines = if f.kind == "textarea" {
+                    let lines = if f.kind == crate::model::FieldType::Textarea {
                         f.lines.max(1)
                     } else {
                         1

@@ -90,7 +90,9 @@ fn build(site: &SiteView, form: &FormView) -> Result<Vec<u8>, XlsxError> {
     let inputs: Vec<&FieldView> = form
         .fields
         .iter()
-        .filter(|f| f.kind != "section" && f.kind != "table")
+        .filter(|f| {
+            f.kind != crate::model::FieldType::Section && f.kind != crate::model::FieldType::Table
+        })
         .collect();
     let last_col: u16 = if register {
         inputs.len().max(4) as u16 - 1
@@ -126,9 +128,9 @@ fn build(site: &SiteView, form: &FormView) -> Result<Vec<u8>, XlsxError> {
             };
             sheet.write_string_with_format(header_row, col, &label, &s.label)?;
             let width = match field.kind {
-                "textarea" => 24.0,
-                "checkbox" => 6.0,
-                "date" => 12.0,
+                crate::model::FieldType::Textarea => 24.0,
+                crate::model::FieldType::Checkbox => 6.0,
+                crate::model::FieldType::Date => 12.0,
                 _ => 14.0,
             };
             sheet.set_column_width(col, width)?;
@@ -138,7 +140,7 @@ fn build(site: &SiteView, form: &FormView) -> Result<Vec<u8>, XlsxError> {
         let last = first + form.rows.max(1) - 1;
         for row in first..=last {
             for (col, field) in inputs.iter().enumerate() {
-                let format = if field.kind == "date" {
+                let format = if field.kind == crate::model::FieldType::Date {
                     &s.date
                 } else {
                     &s.input
@@ -147,7 +149,7 @@ fn build(site: &SiteView, form: &FormView) -> Result<Vec<u8>, XlsxError> {
             }
             let lines = inputs
                 .iter()
-                .filter(|f| f.kind == "textarea")
+                .filter(|f| f.kind == crate::model::FieldType::Textarea)
                 .map(|f| f.lines)
                 .max()
                 .unwrap_or(1);
@@ -166,10 +168,10 @@ fn build(site: &SiteView, form: &FormView) -> Result<Vec<u8>, XlsxError> {
         let mut row = 4;
         for field in &form.fields {
             match field.kind {
-                "section" => {
+                crate::model::FieldType::Section => {
                     sheet.merge_range(row, 0, row, 3, &field.label, &s.section)?;
                 }
-                "table" => {
+                crate::model::FieldType::Table => {
                     sheet.merge_range(row, 0, row, 3, &field.label, &s.section)?;
                     row += 1;
                     for (col, column) in field.columns.iter().take(4).enumerate() {
@@ -191,13 +193,13 @@ fn build(site: &SiteView, form: &FormView) -> Result<Vec<u8>, XlsxError> {
                         label.push_str(&format!(" ({})", field.unit));
                     }
                     sheet.write_string_with_format(row, 0, &label, &s.label)?;
-                    let format = if field.kind == "date" {
+                    let format = if field.kind == crate::model::FieldType::Date {
                         &s.date
                     } else {
                         &s.input
                     };
                     sheet.merge_range(row, 1, row, 3, "", format)?;
-                    if field.kind == "textarea" {
+                    if field.kind == crate::model::FieldType::Textarea {
                         sheet.set_row_height(row, 18.0 * field.lines.max(1) as f64)?;
                     } else {
                         sheet.set_row_height(row, 22)?;
@@ -235,7 +237,7 @@ fn validate(
     words: &crate::render::labels::Labels,
 ) -> Result<(), XlsxError> {
     let validation = match field.kind {
-        "choice" if !field.options.is_empty() => Some(
+        crate::model::FieldType::Choice if !field.options.is_empty() => Some(
             DataValidation::new()
                 .allow_list_strings(&field.options.iter().map(String::as_str).collect::<Vec<_>>())?
                 .set_error_message(format!(
@@ -245,8 +247,10 @@ fn validate(
                     field.options.join(words["list_sep"])
                 ))?,
         ),
-        "checkbox" => Some(DataValidation::new().allow_list_strings(&[words["yes"], words["no"]])?),
-        "date" => Some(
+        crate::model::FieldType::Checkbox => {
+            Some(DataValidation::new().allow_list_strings(&[words["yes"], words["no"]])?)
+        }
+        crate::model::FieldType::Date => Some(
             DataValidation::new()
                 .allow_date(DataValidationRule::Between(
                     ExcelDateTime::from_ymd(1900, 1, 1)?,
@@ -255,12 +259,12 @@ fn validate(
                 .set_input_message("YYYY-MM-DD")?
                 .set_error_message(words["xlsx_date"])?,
         ),
-        "number" => Some(
+        crate::model::FieldType::Number => Some(
             DataValidation::new()
                 .allow_decimal_number(DataValidationRule::Between(-1e15, 1e15))
                 .set_error_message(words["xlsx_number"])?,
         ),
-        "multichoice" if !field.options.is_empty() => Some(
+        crate::model::FieldType::Multichoice if !field.options.is_empty() => Some(
             DataValidation::new()
                 .allow_any_value()
                 .set_input_message(format!(

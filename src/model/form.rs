@@ -157,3 +157,21 @@ pub enum FieldType {
     /// A heading grouping the fields after it.
     Section,
 }
+
+impl FieldType {
+    /// Return the type as the YAML and the templates spell it (`textarea`, `multichoice` …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldType::Text => "text",
+            FieldType::Textarea => "textarea",
+            FieldType::Number => "number",
+            FieldType::Date => "date",
+            FieldType::Choice => "choice",
+            FieldType::Multichoice => "multichoice",
+            FieldType::Checkbox => "checkbox",
+            FieldType::Signature => "signature",
+            FieldType::Table => "table",
+            FieldType::Section => "section",
+        }
+    }
+}

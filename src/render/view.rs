@@ -379,8 +379,9 @@ pub struct FieldView {
     pub key: String,
     /// The label.
     pub label: String,
-    /// text | textarea | number | date | choice | multichoice | checkbox | signature | table | section.
-    pub kind: &'static str,
+    /// text | textarea | number | date | choice | multichoice | checkbox | signature | table |
+    /// section (serialized in lowercase for the templates).
+    pub kind: crate::model::FieldType,
     /// The kind in the form's language (文本, 日期 …).
     pub kind_label: &'static str,
     /// Whether it must be filled.
@@ -416,7 +417,7 @@ pub struct ColumnView {
     /// The heading.
     pub label: String,
     /// Its type (default text).
-    pub kind: &'static str,
+    pub kind: crate::model::FieldType,
     /// Choices.
     pub options: Vec<String>,
 }
@@ -831,21 +832,6 @@ impl<'a> ViewBuilder<'a> {
     }
 
     fn form_view(&self, doc: &Document, f: &Form) -> FormView {
-        let field_kind = |k: crate::model::FieldType| -> &'static str {
-            use crate::model::FieldType::*;
-            match k {
-                Text => "text",
-                Textarea => "textarea",
-                Number => "number",
-                Date => "date",
-                Choice => "choice",
-                Multichoice => "multichoice",
-                Checkbox => "checkbox",
-                Signature => "signature",
-                Table => "table",
-                Section => "section",
-            }
-        };
         let options = |o: &Option<Vec<crate::model::Sp<crate::model::Text>>>| {
             o.iter()
                 .flatten()
@@ -891,8 +877,8 @@ impl<'a> ViewBuilder<'a> {
                 .map(|field| FieldView {
                     key: field.key.to_string(),
                     label: field.label.to_string(),
-                    kind: field_kind(field.kind.value),
-                    kind_label: kind_label(field_kind(field.kind.value)),
+                    kind: field.kind.value,
+                    kind_label: kind_label(field.kind.value.as_str()),
                     required: field.required,
                     options: options(&field.options),
                     lines: field.lines.unwrap_or(3),
@@ -913,7 +899,10 @@ impl<'a> ViewBuilder<'a> {
                         .map(|c| ColumnView {
                             key: c.key.to_string(),
                             label: c.label.to_string(),
-                            kind: c.kind.as_ref().map_or("text", |k| field_kind(k.value)),
+                            kind: c
+                                .kind
+                                .as_ref()
+                                .map_or(crate::model::FieldType::Text, |k| k.value),
                             options: options(&c.options),
                         })
                         .collect(),
