@@ -623,21 +623,21 @@ fn walk(
         })
         .filter_map(rect)
         .collect();
-    if let Some((kind, flags, options)) = own.clone() {
-        if is_widget || !kid_widgets.is_empty() {
-            let mut widgets = kid_widgets;
-            if is_widget {
-                widgets.extend(rect(dict));
-            }
-            out.push(FieldInfo {
-                name: name.clone(),
-                kind,
-                flags,
-                widgets,
-                options,
-            });
-            return;
+    if let Some((kind, flags, options)) = own.clone()
+        && (is_widget || !kid_widgets.is_empty())
+    {
+        let mut widgets = kid_widgets;
+        if is_widget {
+            widgets.extend(rect(dict));
         }
+        out.push(FieldInfo {
+            name: name.clone(),
+            kind,
+            flags,
+            widgets,
+            options,
+        });
+        return;
     }
     for kid in kids {
         walk(

@@ -753,11 +753,11 @@ pub fn layout(
         }
         let mut markers = vec![0usize; page + 1];
         for link in &links {
-            if let (Some(&ra), Some(&rb)) = (row_of.get(&link.from), row_of.get(&link.to)) {
-                if page_of_row[ra] != page_of_row[rb] {
-                    markers[page_of_row[ra]] += 1;
-                    markers[page_of_row[rb]] += 1;
-                }
+            if let (Some(&ra), Some(&rb)) = (row_of.get(&link.from), row_of.get(&link.to))
+                && page_of_row[ra] != page_of_row[rb]
+            {
+                markers[page_of_row[ra]] += 1;
+                markers[page_of_row[rb]] += 1;
             }
         }
         let mut fits = true;
@@ -1170,10 +1170,10 @@ pub fn mermaid(flow: &Flow) -> String {
         out.push_str("  end\n");
     }
     for id in &order {
-        if id.starts_with('r') {
-            if let Some((_, shape)) = nodes.get(id) {
-                out.push_str(&format!("  {shape}\n"));
-            }
+        if id.starts_with('r')
+            && let Some((_, shape)) = nodes.get(id)
+        {
+            out.push_str(&format!("  {shape}\n"));
         }
     }
     for (from, to, label, dashed) in edges {

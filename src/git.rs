@@ -85,10 +85,10 @@ fn parse_porcelain(text: &str) -> BTreeMap<u32, Blame> {
     let mut current: Option<(String, u32)> = None;
     for l in text.lines() {
         if l.starts_with('\t') {
-            if let Some((sha, line)) = current.take() {
-                if let Some(blame) = commits.get(&sha) {
-                    found.insert(line, blame.clone());
-                }
+            if let Some((sha, line)) = current.take()
+                && let Some(blame) = commits.get(&sha)
+            {
+                found.insert(line, blame.clone());
             }
             continue;
         }

@@ -59,9 +59,10 @@ pub fn check(form: &Form, file: &str, text: &str) -> Vec<Diagnostic> {
             "the record does not say which form it is for (`form`)",
         )),
     }
-    if let Some(version) = object.get("version").and_then(Value::as_str) {
-        if version != form.version.value.0 {
-            out.push(
+    if let Some(version) = object.get("version").and_then(Value::as_str)
+        && version != form.version.value.0
+    {
+        out.push(
                 Diagnostic::warning(
                     "record-version",
                     file,
@@ -70,7 +71,6 @@ pub fn check(form: &Form, file: &str, text: &str) -> Vec<Diagnostic> {
                 )
                 .with_help("a record stays valid on the version it was filled on; new records use the current version"),
             );
-        }
     }
     let Some(values) = object.get("values").and_then(Value::as_object) else {
         out.push(Diagnostic::error(

@@ -95,15 +95,15 @@ pub fn run(settings: &ApproveSettings) -> Result<(), Error> {
             ROLES[later]
         )));
     }
-    if let Some(previous) = position.checked_sub(1).and_then(|p| signed[p]) {
-        if settings.date.0 < previous.value.date.value.0 {
-            return Err(Error::Usage(format!(
-                "the {role} date {} is earlier than the {} date {}: signatures are dated in order",
-                settings.date,
-                ROLES[position - 1],
-                previous.value.date.value
-            )));
-        }
+    if let Some(previous) = position.checked_sub(1).and_then(|p| signed[p])
+        && settings.date.0 < previous.value.date.value.0
+    {
+        return Err(Error::Usage(format!(
+            "the {role} date {} is earlier than the {} date {}: signatures are dated in order",
+            settings.date,
+            ROLES[position - 1],
+            previous.value.date.value
+        )));
     }
     let signer = signers::admit(
         &library.config,

@@ -202,10 +202,10 @@ fn render_releases(
     // The archived pages show the document as released, without the check's notes.
     let pages = std::sync::Mutex::new(BTreeMap::<String, Vec<u8>>::new());
     let keep = |path: &str, bytes: &[u8]| {
-        if path.ends_with(".html") {
-            if let Ok(mut pages) = pages.lock() {
-                pages.insert(path.to_owned(), bytes.to_vec());
-            }
+        if path.ends_with(".html")
+            && let Ok(mut pages) = pages.lock()
+        {
+            pages.insert(path.to_owned(), bytes.to_vec());
         }
         Ok(())
     };
@@ -496,14 +496,14 @@ fn verify_copies(root: &Path, ledger: &Ledger) -> Vec<String> {
             .map(|d| d.slug.as_str())
             .unwrap_or_default();
         let path = distribution::copy_pdf_path(root, slug, copy);
-        if let Ok(bytes) = std::fs::read(&path) {
-            if publish::sha256(&bytes) != copy.sha256 {
-                problems.push(format!(
-                    "copy {}: {} is not the copy that was issued (its SHA-256 differs)",
-                    copy.copy,
-                    path.display()
-                ));
-            }
+        if let Ok(bytes) = std::fs::read(&path)
+            && publish::sha256(&bytes) != copy.sha256
+        {
+            problems.push(format!(
+                "copy {}: {} is not the copy that was issued (its SHA-256 differs)",
+                copy.copy,
+                path.display()
+            ));
         }
     }
     problems

@@ -73,13 +73,13 @@ fn report(form: &Form, record: &Path, text: &str) -> bool {
 /// a link is never replaced; a file of the set's sources, its `output/` (where the blank form
 /// lives) or its archive only with `--force` (the archive never).
 fn may_write(dir: &Path, out: &Path, force: bool) -> Result<(), Error> {
-    if let Ok(meta) = std::fs::symlink_metadata(out) {
-        if !meta.file_type().is_file() {
-            return Err(Error::Usage(format!(
-                "{} is not a regular file (a device, a folder or a link): `record fill -o` only writes or replaces regular files",
-                out.display()
-            )));
-        }
+    if let Ok(meta) = std::fs::symlink_metadata(out)
+        && !meta.file_type().is_file()
+    {
+        return Err(Error::Usage(format!(
+            "{} is not a regular file (a device, a folder or a link): `record fill -o` only writes or replaces regular files",
+            out.display()
+        )));
     }
     let Ok(root) = std::fs::canonicalize(dir) else {
         return Ok(());

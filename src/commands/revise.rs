@@ -77,13 +77,13 @@ pub fn run(settings: &ReviseSettings) -> Result<(), Error> {
             scheme.name()
         )));
     };
-    if let Some(last) = header.history.last() {
-        if settings.date.0 < last.date.value.0 {
-            return Err(Error::Usage(format!(
-                "--date {} is earlier than the last history entry ({}): history dates never go back",
-                settings.date, last.date.value
-            )));
-        }
+    if let Some(last) = header.history.last()
+        && settings.date.0 < last.date.value.0
+    {
+        return Err(Error::Usage(format!(
+            "--date {} is earlier than the last history entry ({}): history dates never go back",
+            settings.date, last.date.value
+        )));
     }
 
     let file = Source::read(&settings.root, &loaded.file, loaded.doc.kind())?;

@@ -144,7 +144,7 @@ fn format_number(n: u32, format: &str) -> String {
             20..=99 => format!(
                 "{}十{}",
                 CN[(n / 10) as usize],
-                if n % 10 == 0 {
+                if n.is_multiple_of(10) {
                     ""
                 } else {
                     CN[(n % 10) as usize]

@@ -129,11 +129,13 @@ pub(crate) fn heading_split(
     }
     if dotted {
         // Only in Chinese: in English a space separates words, not a heading from its text.
-        if let Some((head, rest)) = text.split_once(' ').filter(|(h, _)| !h.is_ascii()) {
-            if is_heading(head) && head.chars().count() <= 16 && rest.chars().count() >= 2 {
-                let title = head.trim_end_matches([':', '：']).to_owned();
-                return (Some(title), Some(rest.trim().to_owned()));
-            }
+        if let Some((head, rest)) = text.split_once(' ').filter(|(h, _)| !h.is_ascii())
+            && is_heading(head)
+            && head.chars().count() <= 16
+            && rest.chars().count() >= 2
+        {
+            let title = head.trim_end_matches([':', '：']).to_owned();
+            return (Some(title), Some(rest.trim().to_owned()));
         }
     }
     (None, Some(text.to_owned()))

@@ -176,15 +176,14 @@ fn value(
             if let Some(date) = DATE
                 .captures(region)
                 .filter(|c| c.get(0).is_some_and(|m| m.start() == lead))
+                && let Some(iso) = iso_date(&date)
             {
-                if let Some(iso) = iso_date(&date) {
-                    let whole = date.get(0).map_or(0, |m| m.end());
-                    header.effective = Some(Piece {
-                        text: iso,
-                        at: at + token_start,
-                    });
-                    return key.end() + whole;
-                }
+                let whole = date.get(0).map_or(0, |m| m.end());
+                header.effective = Some(Piece {
+                    text: iso,
+                    at: at + token_start,
+                });
+                return key.end() + whole;
             }
         }
         "受控状态" | "受控狀態" => {
@@ -326,10 +325,10 @@ pub(crate) fn strip_brackets(phrase: &str) -> &str {
         core = inner;
     }
     for (open, close) in [('(', ')'), ('（', '）'), ('[', ']'), ('【', '】')] {
-        if core.ends_with(close) {
-            if let Some(start) = core.rfind(open).filter(|&s| s > 0) {
-                core = &core[..start];
-            }
+        if core.ends_with(close)
+            && let Some(start) = core.rfind(open).filter(|&s| s > 0)
+        {
+            core = &core[..start];
         }
     }
     core.trim()

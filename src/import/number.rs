@@ -311,18 +311,19 @@ impl Scanner<'_> {
         let written = self.text[i..i + end].trim().to_owned();
         let after = skip_spaces(self.text, i + end);
         let fits_style = self.style.is_none_or(|s| s == style);
-        if fits_style && (1..=30).contains(&n) {
-            if let Some(found) = keywords::match_at(self.text, after, true) {
-                let heading_end = found.end;
-                return Some(self.open_section(
-                    i,
-                    Some(found.kind),
-                    written,
-                    n,
-                    heading_end,
-                    Some(after),
-                ));
-            }
+        if fits_style
+            && (1..=30).contains(&n)
+            && let Some(found) = keywords::match_at(self.text, after, true)
+        {
+            let heading_end = found.end;
+            return Some(self.open_section(
+                i,
+                Some(found.kind),
+                written,
+                n,
+                heading_end,
+                Some(after),
+            ));
         }
         let list_style = match style {
             TopStyle::Arabic => ListStyle::Arabic,
@@ -333,11 +334,14 @@ impl Scanner<'_> {
             .iter()
             .any(|&(s, v)| s == list_style && v + 1 == n);
         let spaced = after > i + end;
-        if !continues && fits_style && self.top >= 1 && n == self.top + 1 && (terminated || spaced)
+        if !continues
+            && fits_style
+            && self.top >= 1
+            && n == self.top + 1
+            && (terminated || spaced)
+            && let Some(heading_end) = heading_word(self.text, after)
         {
-            if let Some(heading_end) = heading_word(self.text, after) {
-                return Some(self.open_section(i, None, written, n, heading_end, Some(after)));
-            }
+            return Some(self.open_section(i, None, written, n, heading_end, Some(after)));
         }
         if !terminated {
             return None;
@@ -715,10 +719,10 @@ fn chinese(rest: &str) -> Option<(u32, Option<ListStyle>, usize)> {
             return Some((inner.parse().ok()?, Some(ListStyle::Paren), end));
         }
         let mut chars = inner.chars();
-        if let (Some(c), None) = (chars.next(), chars.next()) {
-            if c.is_ascii_lowercase() {
-                return Some((c as u32 - 'a' as u32 + 1, Some(ListStyle::Lower), end));
-            }
+        if let (Some(c), None) = (chars.next(), chars.next())
+            && c.is_ascii_lowercase()
+        {
+            return Some((c as u32 - 'a' as u32 + 1, Some(ListStyle::Lower), end));
         }
         return None;
     }

@@ -1116,10 +1116,10 @@ impl Builder<'_> {
                 }
             }
             _ => {
-                if let Some((r, v)) = values.first() {
-                    if self.value(l, v) {
-                        used.insert((*r, c));
-                    }
+                if let Some((r, v)) = values.first()
+                    && self.value(l, v)
+                {
+                    used.insert((*r, c));
                 }
             }
         }
@@ -1163,11 +1163,12 @@ impl Builder<'_> {
                 }
             }
             _ => {
-                if let Some((_, v)) = values.first() {
-                    if self.value(l, v) && values.len() == 1 {
-                        for c in from..to {
-                            used.insert((r, c));
-                        }
+                if let Some((_, v)) = values.first()
+                    && self.value(l, v)
+                    && values.len() == 1
+                {
+                    for c in from..to {
+                        used.insert((r, c));
                     }
                 }
             }

@@ -704,13 +704,14 @@ impl Builder<'_> {
                 }
             }
         }
-        if let Some(kind) = section.kind {
-            if section.intro.is_empty() && section.items.is_empty() {
-                self.note(
-                    section.at,
-                    format!("section {name} is empty ({} left empty)", kind.field()),
-                );
-            }
+        if let Some(kind) = section.kind
+            && section.intro.is_empty()
+            && section.items.is_empty()
+        {
+            self.note(
+                section.at,
+                format!("section {name} is empty ({} left empty)", kind.field()),
+            );
         }
         leftovers
     }

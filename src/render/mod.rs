@@ -334,14 +334,14 @@ fn render_one(
                 .collect();
         }
     };
-    if formats.xlsx {
-        if let Document::Form(f) = doc {
-            sink(
-                &format!("{base}.xlsx"),
-                &crate::xlsx::form_workbook(site_view, &html.form(doc, f))?,
-            )?;
-            outputs.insert("xlsx", format!("{base}.xlsx"));
-        }
+    if formats.xlsx
+        && let Document::Form(f) = doc
+    {
+        sink(
+            &format!("{base}.xlsx"),
+            &crate::xlsx::form_workbook(site_view, &html.form(doc, f))?,
+        )?;
+        outputs.insert("xlsx", format!("{base}.xlsx"));
     }
     if formats.docx {
         let bytes = match doc {

@@ -357,10 +357,10 @@ impl Index {
         let ranked = crate::suggest::ranked(&key, self.titles.iter().map(|(k, _)| k.as_str()), 3);
         let mut titles: Vec<String> = Vec::new();
         for folded in ranked {
-            if let Some((_, title)) = self.titles.iter().find(|(k, _)| k == folded) {
-                if !titles.contains(title) {
-                    titles.push(title.clone());
-                }
+            if let Some((_, title)) = self.titles.iter().find(|(k, _)| k == folded)
+                && !titles.contains(title)
+            {
+                titles.push(title.clone());
             }
         }
         titles

@@ -104,17 +104,17 @@ fn approval(file: &str, header: &Header<'_>, separate: SeparateRoles, out: &mut 
     let mut previous: Option<(&str, &Sp<Date>)> = None;
     for (role, signature) in &signatures {
         let Some(signature) = signature else { continue };
-        if let Some((before, date)) = previous {
-            if signature.value.date.value < date.value {
-                out.push(order(file, &signature.value.date, role, before, date));
-            }
+        if let Some((before, date)) = previous
+            && signature.value.date.value < date.value
+        {
+            out.push(order(file, &signature.value.date, role, before, date));
         }
         previous = Some((role, &signature.value.date));
     }
-    if let (Some((before, date)), Some(effective)) = (previous, header.effective) {
-        if effective.value < date.value {
-            out.push(order(file, effective, "effective date", before, date));
-        }
+    if let (Some((before, date)), Some(effective)) = (previous, header.effective)
+        && effective.value < date.value
+    {
+        out.push(order(file, effective, "effective date", before, date));
     }
 
     separation(file, &signatures, separate, out);
@@ -301,22 +301,22 @@ fn history(file: &str, header: &Header<'_>, scheme: VersionScheme, out: &mut Vec
             ));
         }
         if let Some((before, before_text, before_date)) = previous {
-            if let Some(now) = parsed {
-                if now <= before {
-                    out.push(
-                        Diagnostic::error(
-                            "history-order",
-                            file,
-                            entry.version.pos,
-                            format!(
-                                "version `{}` follows `{before_text}`: versions must increase",
-                                entry.version.value
-                            ),
-                        )
-                        .with_width(entry.version.value.0.chars().count())
-                        .with_help("the history lists versions oldest first, newest last"),
-                    );
-                }
+            if let Some(now) = parsed
+                && now <= before
+            {
+                out.push(
+                    Diagnostic::error(
+                        "history-order",
+                        file,
+                        entry.version.pos,
+                        format!(
+                            "version `{}` follows `{before_text}`: versions must increase",
+                            entry.version.value
+                        ),
+                    )
+                    .with_width(entry.version.value.0.chars().count())
+                    .with_help("the history lists versions oldest first, newest last"),
+                );
             }
             if entry.date.value < before_date.value {
                 out.push(

@@ -155,10 +155,11 @@ pub(crate) fn citations(context: &Context<'_>, i: usize) -> Vec<(Target, Pos, us
     }
     let mut found: Vec<(Target, Pos, usize)> = Vec::new();
     let mut add = |target: Option<Target>, pos: Pos, raw: &str| {
-        if let Some(target @ Target::Doc(j)) = target {
-            if j != i && !found.iter().any(|(t, _, _)| *t == target) {
-                found.push((target, pos, raw.chars().count()));
-            }
+        if let Some(target @ Target::Doc(j)) = target
+            && j != i
+            && !found.iter().any(|(t, _, _)| *t == target)
+        {
+            found.push((target, pos, raw.chars().count()));
         }
     };
     for (text, is_entry) in texts

@@ -30,17 +30,17 @@ try {
   navigations = 0;
   const yaml = readFileSync(yamlFile, "utf8");
   writeFileSync(yamlFile, yaml.replace(oldText, newText));
-  seen.shownAfterMs = await waitFor(page, (t) => document.body.innerText.includes(t), newText, 5000);
+  seen.shownAfterMs = await waitFor(page, (t) => document.body.innerText.includes(t), newText, 15000);
   seen.reloadedItself = navigations;
   const broken = yaml.replace(oldText, newText).replace(/^title: .*$/m, "title: 'unclosed $&");
   writeFileSync(yamlFile, broken);
   // The box may first show an intermediate state of the save (an empty file); wait for the
   // syntax error itself.
-  const boxMs = await waitFor(page, () => (document.getElementById("docctl-serve-errors")?.textContent ?? "").includes("yaml-syntax"), null, 5000);
+  const boxMs = await waitFor(page, () => (document.getElementById("docctl-serve-errors")?.textContent ?? "").includes("yaml-syntax"), null, 15000);
   seen.errorShownAfterMs = boxMs;
   seen.errorBox = boxMs < 0 ? null : await page.evaluate(() => document.getElementById("docctl-serve-errors").textContent);
   writeFileSync(yamlFile, yaml.replace(oldText, newText));
-  seen.errorGoneAfterMs = await waitFor(page, () => !document.getElementById("docctl-serve-errors"), null, 5000);
+  seen.errorGoneAfterMs = await waitFor(page, () => !document.getElementById("docctl-serve-errors"), null, 15000);
 } finally {
   await browser.close();
 }
