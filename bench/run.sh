@@ -21,4 +21,4 @@ cargo build --release -q --example bench_ledger
 target/release/examples/bench_ledger "$corpus"
 echo "check with a ledger of 3,000 releases (3 runs):"
 for _ in 1 2 3; do measure $bin check "$corpus" --today 2026-11-27 --format json; done
-rm -f "$corpus/published/ledger.json"
+rm -rf "$corpus/published"

@@ -1,6 +1,7 @@
 //! Write a ledger that releases every effective document of a set as it is (true content
-//! hashes, no archived files), so that `bench/run.sh` can time `check` with the CI gate
-//! comparing every document. Usage: `bench_ledger SET_DIR`.
+//! hashes; each release folder holds the document's YAML as its one archived file, which the
+//! archive survey checks), so that `bench/run.sh` can time `check` with the CI gate comparing
+//! every document. Usage: `bench_ledger SET_DIR`.
 
 use std::collections::BTreeMap;
 
@@ -20,6 +21,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for (n, loaded) in library.documents.iter().enumerate() {
         let header = loaded.doc.header();
         let version = header.version.value.0.clone();
+        let path = docctl::publish::release_path(&header.id.value, &version);
+        let name = format!("{}.yaml", header.id.value.slug());
+        let text = library
+            .sources
+            .get(&loaded.file)
+            .ok_or("a document without its source")?;
+        let folder = std::path::Path::new(&root).join("published").join(&path);
+        std::fs::create_dir_all(&folder)?;
+        std::fs::write(folder.join(&name), text.as_bytes())?;
+        let files = BTreeMap::from([(name, docctl::publish::sha256(text.as_bytes()))]);
         // Each release cites a neighbour at its current version: no suspect references,
         // but every citation is looked up.
         let cites = BTreeMap::from([(ids[(n + 1) % ids.len()].clone(), version.clone())]);
@@ -31,9 +42,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .map(|d| d.value.to_string())
                 .unwrap_or_default(),
             released: "2026-09-01".to_owned(),
-            path: docctl::publish::release_path(&header.id.value, &version),
+            path,
             content_sha256: docctl::publish::content_hash(&loaded.doc),
-            files: BTreeMap::new(),
+            files,
             cites,
             superseded: None,
         };
