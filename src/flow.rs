@@ -383,6 +383,24 @@ struct Shape {
     text_w: f64,
 }
 
+impl Shape {
+    /// Place the shape on a page at `x`, `y`.
+    fn at(&self, x: f64, y: f64) -> Node {
+        Node {
+            id: self.id.clone(),
+            kind: self.kind,
+            lanes: self.lanes,
+            x,
+            y,
+            w: self.w,
+            h: self.h,
+            lines: self.lines.clone(),
+            caption: String::new(),
+            text_w: self.text_w,
+        }
+    }
+}
+
 /// A logical arrow.
 #[derive(Debug, Clone)]
 struct Link {
@@ -868,35 +886,13 @@ pub fn layout(
             let mut ids = Vec::new();
             for s in &rows[r] {
                 ids.push(s.id.clone());
-                nodes.push(Node {
-                    id: s.id.clone(),
-                    kind: s.kind,
-                    lanes: s.lanes,
-                    x: lane_x(s.lanes, s.w),
-                    y: y + (h - s.h) / 2.0,
-                    w: s.w,
-                    h: s.h,
-                    lines: s.lines.clone(),
-                    caption: String::new(),
-                    text_w: s.text_w,
-                });
+                nodes.push(s.at(lane_x(s.lanes, s.w), y + (h - s.h) / 2.0));
             }
             let mut ry = y;
             for s in &row_records[r] {
                 ids.push(s.id.clone());
                 if let Some([x, _]) = records_col {
-                    nodes.push(Node {
-                        id: s.id.clone(),
-                        kind: s.kind,
-                        lanes: s.lanes,
-                        x,
-                        y: ry,
-                        w: s.w,
-                        h: s.h,
-                        lines: s.lines.clone(),
-                        caption: String::new(),
-                        text_w: s.text_w,
-                    });
+                    nodes.push(s.at(x, ry));
                 }
                 ry += s.h + 4.0;
             }

@@ -662,8 +662,11 @@ fn slugs_of(out: &Path, ext: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn charts_can_be_turned_off_or_moved_to_an_appendix() {
+/// Build the valid set with `flow: {place: appendix}` in docctl.yaml and `flow: false` on
+/// QP-7.5-02, into `to`; return the temporary folder (kept alive) and the output folder.
+fn build_with_charts_in_an_appendix_and_one_off(
+    to: &str,
+) -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let set = tmp.path().join("set");
     copy_dir(&fixture("valid"), &set);
@@ -677,12 +680,18 @@ fn charts_can_be_turned_off_or_moved_to_an_appendix() {
     let text = fs::read_to_string(&p2).unwrap();
     fs::write(&p2, format!("{text}flow: false\n")).unwrap();
     let out = tmp.path().join("out");
-    let result = build(&set, &out, &["--to", "md,html"]);
+    let result = build(&set, &out, &["--to", to]);
     assert!(
         result.status.success(),
         "{}",
         String::from_utf8_lossy(&result.stderr)
     );
+    (tmp, out)
+}
+
+#[test]
+fn charts_can_be_turned_off_or_moved_to_an_appendix() {
+    let (_tmp, out) = build_with_charts_in_an_appendix_and_one_off("md,html");
     let md1 = fs::read_to_string(out.join("procedures/QP-7.5-01.md")).unwrap();
     let appendix = md1
         .find("## 附件 流程图")
@@ -720,25 +729,7 @@ fn check_reports_a_step_that_names_itself() {
 #[test]
 #[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn the_pdf_puts_the_chart_in_an_appendix_or_leaves_it_out() {
-    let tmp = tempfile::tempdir().unwrap();
-    let set = tmp.path().join("set");
-    copy_dir(&fixture("valid"), &set);
-    let config = fs::read_to_string(set.join("docctl.yaml")).unwrap();
-    fs::write(
-        set.join("docctl.yaml"),
-        format!("{config}flow: {{place: appendix}}\n"),
-    )
-    .unwrap();
-    let p2 = set.join("procedures/QP-7.5-02.yaml");
-    let text = fs::read_to_string(&p2).unwrap();
-    fs::write(&p2, format!("{text}flow: false\n")).unwrap();
-    let out = tmp.path().join("out");
-    let result = build(&set, &out, &["--to", "pdf"]);
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
+    let (_tmp, out) = build_with_charts_in_an_appendix_and_one_off("pdf");
     let one = pdftotext(&out.join("procedures/QP-7.5-01.pdf"));
     let records = one.find("7 记录").expect("section 7");
     let appendix = one.find("附件 流程图").expect("the appendix heading");

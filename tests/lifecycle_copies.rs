@@ -185,19 +185,7 @@ fn copies_are_issued_stamped_recalled_and_registered() {
         "{working}"
     );
     let out = dir.path().join("site");
-    let built = docctl()
-        .arg("build")
-        .arg(&set)
-        .arg("--out")
-        .arg(&out)
-        .args(["--today", "2030-02-20", "--to", "pdf,html"])
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    build_on(&set, &out, "2030-02-20", "pdf,html");
     let stamp = pdftotext(&out.join("procedures/QP-7.5-01.pdf"), Some(1));
     assert!(stamp.contains("待生效"), "{stamp}");
     let page = fs::read_to_string(out.join("procedures/QP-7.5-01.html")).unwrap();
@@ -524,19 +512,7 @@ fn change_requests_are_numbered_decided_and_linked_to_the_revision() {
     // one approved, one rejected), so a third one is opened to show it.
     ask("增加电子发放");
     let out = dir.path().join("site");
-    let built = docctl()
-        .arg("build")
-        .arg(&set)
-        .arg("--out")
-        .arg(&out)
-        .args(["--today", "2030-02-02", "--to", "html"])
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    build_on(&set, &out, "2030-02-02", "html");
     let page = fs::read_to_string(out.join("procedures/QP-7.5-01.html")).unwrap();
     assert!(
         page.contains("登记发放号（更改申请 CR-2030-001）"),
@@ -545,4 +521,21 @@ fn change_requests_are_numbered_decided_and_linked_to_the_revision() {
     let index = fs::read_to_string(out.join("index.html")).unwrap();
     assert!(index.contains("待处理的更改申请 (1)"), "open requests");
     assert!(index.contains("<td>CR-2030-003</td>") && !index.contains("<td>CR-2030-002</td>"));
+}
+
+/// Build the set into `out` as on `today`, in the formats `to`; panic with stderr on failure.
+fn build_on(set: &Path, out: &Path, today: &str, to: &str) {
+    let built = docctl()
+        .arg("build")
+        .arg(set)
+        .arg("--out")
+        .arg(out)
+        .args(["--today", today, "--to", to])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
 }
