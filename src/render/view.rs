@@ -224,7 +224,7 @@ pub struct CitedByView {
 /// A problem `check` found, for the portal.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProblemView {
-    /// error | warning.
+    /// error, warning or info: also the key of its word in the label table.
     pub severity: &'static str,
     /// The stable code.
     pub code: &'static str,
