@@ -1491,3 +1491,29 @@ fn refs_missing_groups_the_spellings_of_the_capa_procedure() {
         "{unlisted:#?}"
     );
 }
+
+/// A regression found on an SOP shaped unlike the corpus: signatures written as
+/// `**Prepared by:** J. Smith, 2025-02-10` lines keep no comma in the name and count as covered.
+#[test]
+fn signature_lines_with_a_comma_before_the_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("sop.md");
+    fs::write(
+        &source,
+        "# SOP Supplier Evaluation\n\n| Field | Value |\n|---|---|\n| SOP Number | QA-SOP-014 |\n\n\
+         **Prepared by:** J. Smith, 2025-02-10  \n**Approved by:** M. Chen, 2025-02-20\n\n\
+         ## Purpose\nHow suppliers are evaluated.\n\n## Scope\nAll suppliers.\n\n\
+         ## Procedure\n1. Purchasing sends the questionnaire.\n",
+    )
+    .unwrap();
+    let out = dir.path().join("procedures");
+    let (code, stderr) = import(&[source.as_os_str(), "-o".as_ref(), out.as_os_str()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("coverage: 100.0 %"), "{stderr}");
+    let file = fs::read_dir(&out).unwrap().next().unwrap().unwrap().path();
+    let yaml = fs::read_to_string(file).unwrap();
+    assert!(
+        yaml.contains("name: J. Smith\n") && yaml.contains("name: M. Chen\n"),
+        "{yaml}"
+    );
+}

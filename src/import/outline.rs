@@ -1244,6 +1244,8 @@ impl Builder<'_> {
             {
                 self.head.approval.push((role(l), name, date));
                 self.mapped.push(head.clone());
+                // `**Prepared by:** J. Smith, 2025-02-10`: the value is its own piece of text.
+                self.mapped.push(value.clone());
             } else if self.value(l, value) {
                 self.mapped.push(head.clone());
             } else {
@@ -2052,7 +2054,11 @@ fn signature(value: &str) -> Option<(String, String)> {
     let value = value.trim();
     let (name, date) = value.rsplit_once(char::is_whitespace)?;
     let date = iso_date(date)?;
-    let name = name.trim();
+    // `J. Smith, 2025-02-10`: the comma separates, it is not part of the name.
+    let name = name
+        .trim()
+        .trim_end_matches([',', '，', ';', '；', '、'])
+        .trim_end();
     (!name.is_empty() && iso_date(name).is_none()).then(|| (name.to_owned(), date))
 }
 
