@@ -1,4 +1,4 @@
-//! Every word docctl puts on a page comes from the label table (src/render/labels.rs), in the
+//! Every word docctl puts on a page comes from the label tables (src/render/labels/<lang>.yaml), in the
 //! document's language: no built-in template holds a CJK or English prose literal, every label
 //! a template names exists in all three languages, and rendered pages of an English and a
 //! traditional-Chinese document carry no word of another language beyond their own text.
@@ -8,7 +8,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use docctl::render::labels::TABLE;
+use docctl::render::labels;
 use docctl::render::templates::BUILTIN;
 
 /// Words that are the same in every language: formats, products and the program's name.
@@ -236,7 +236,7 @@ fn no_template_holds_a_word_outside_the_label_table() {
     }
     assert!(
         bad.is_empty(),
-        "words written into templates instead of src/render/labels.rs:\n{}",
+        "words written into templates instead of the label tables in src/render/labels/:\n{}",
         bad.join("\n")
     );
 }
@@ -281,9 +281,14 @@ fn the_literal_scanner_finds_what_it_looks_for() {
 
 #[test]
 fn every_label_exists_in_every_language_and_every_named_label_exists() {
-    let keys: BTreeSet<&str> = TABLE.iter().map(|r| r.0).collect();
-    assert_eq!(keys.len(), TABLE.len(), "a key is listed twice");
-    for (key, hans, hant, en) in TABLE {
+    let table = labels::table();
+    for written in labels::written_keys() {
+        let keys: BTreeSet<&str> = written.iter().copied().collect();
+        assert_eq!(keys.len(), written.len(), "a key is listed twice");
+        assert_eq!(keys.len(), table.len(), "a language's file misses a key");
+    }
+    let keys: BTreeSet<&str> = table.iter().map(|r| r.0).collect();
+    for (key, hans, hant, en) in &table {
         assert!(
             !hans.is_empty() && !hant.is_empty() && (!en.is_empty() || *key == "page_after"),
             "label `{key}` is missing a language"
@@ -429,8 +434,8 @@ fn a_traditional_chinese_page_carries_no_simplified_or_english_word_of_docctl() 
     let latin_word = regex::Regex::new("[A-Za-z]{3,}").unwrap();
     for page in pages {
         let text = docctl_words(&out.path().join(page), &own);
-        let simplified: Vec<&str> = TABLE
-            .iter()
+        let simplified: Vec<&str> = labels::table()
+            .into_iter()
             .filter(|(_, hans, hant, _)| hans != hant)
             .map(|(_, hans, _, _)| hans.trim())
             // One character can be part of a traditional word (列 of 列印).
