@@ -3,6 +3,9 @@
 //!
 //! Tests that need typst carry `#[cfg_attr(docctl_no_typst, ignore = "needs typst …")]`; with
 //! `DOCCTL_REQUIRE_TYPST=1` (as `.ci/run` sets) a missing typst fails the build instead.
+//!
+//! It also turns the table of diagnostic codes (`src/codes.tsv`) into the rows of the `Code`
+//! enum (`$OUT_DIR/codes.rs`, read by `src/diagnostic.rs`).
 
 use std::path::Path;
 use std::process::Command;
@@ -11,6 +14,8 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(docctl_no_typst)");
     println!("cargo::rustc-check-cfg=cfg(docctl_no_browser)");
     println!("cargo::rerun-if-changed=build.rs");
+    println!("cargo::rerun-if-changed=src/codes.tsv");
+    write_codes();
     for var in [
         "PATH",
         "DOCCTL_REQUIRE_TYPST",
@@ -61,6 +66,37 @@ fn main() {
             "cargo::warning=node, chromium or playwright-core is missing: the browser tests are marked ignored (run scripts/setup.sh)"
         );
     }
+}
+
+/// Write `src/codes.tsv` (family, code, severity, summary) as one `codes!` invocation whose
+/// variant names are the codes in CamelCase: `ref-unresolved` → `RefUnresolved`.
+fn write_codes() {
+    let table = std::fs::read_to_string("src/codes.tsv").expect("src/codes.tsv");
+    let mut out = String::from("codes! {\n");
+    for (n, line) in table.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let [family, code, severity, summary] = line.split('\t').collect::<Vec<_>>()[..] else {
+            panic!("src/codes.tsv:{}: want 4 tab-separated columns", n + 1);
+        };
+        let variant: String = code.split('-').map(capitalise).collect();
+        let (family, severity) = (capitalise(family), capitalise(severity));
+        out.push_str(&format!(
+            "    ({family}, {variant}, {code:?}, {severity}, {summary:?}),\n"
+        ));
+    }
+    out.push_str("}\n");
+    let path = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("codes.rs");
+    std::fs::write(path, out).expect("write codes.rs");
+}
+
+/// Return a word with its first letter in upper case.
+fn capitalise(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// Return whether `program args` runs and exits 0.

@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
-# Regenerate the README's table of diagnostic codes, with one example per code (the output of
-# `docctl check tests/fixtures/invalid/<code>`), between the codes:start and codes:end markers.
+# Regenerate the README's tables of diagnostic codes from src/codes.tsv (the rows of the `Code`
+# enum): check's codes, with one example per code (the output of
+# `docctl check tests/fixtures/invalid/<code>`), between the codes:start and codes:end markers,
+# and import's codes between import-codes:start and import-codes:end. The test
+# `readme_code_tables_match_the_code_enum` (tests/check.rs) fails when they disagree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build -q
 python3 - <<'PY'
 import re, subprocess
-src = open("src/diagnostic.rs").read()
-block = src[src.index("pub const CODES"):]
-block = block[:block.index("];")]
-codes = re.findall(r'\(\s*"([a-z-]+)",\s*Severity::(\w+),\s*"((?:[^"\\]|\\.)*)",?\s*\)', block, re.S)
-out = ["| code | severity | what it means |", "|---|---|---|"]
-for code, sev, text in codes:
-    out.append(f"| `{code}` | {sev.lower()} | {text} |")
+rows = [l.rstrip("\n").split("\t") for l in open("src/codes.tsv") if l.strip() and not l.startswith("#")]
+def family(name):
+    return [(code, sev, text) for fam, code, sev, text in rows if fam == name]
+def table(codes):
+    out = ["| code | severity | what it means |", "|---|---|---|"]
+    for code, sev, text in codes:
+        out.append(f"| `{code}` | {sev} | {text} |")
+    return out
+codes = family("check")
+out = table(codes)
 out += ["", "<details><summary>An example of every code (the output of <code>docctl check tests/fixtures/invalid/&lt;code&gt;</code>)</summary>", ""]
 for code, _, _ in codes:
     folder = f"tests/fixtures/invalid/{code}"
@@ -35,8 +41,12 @@ for code, _, _ in codes:
     out += [f"#### `{code}`", "", "```text", text, "```", ""]
 out.append("</details>")
 readme = open("README.md").read()
-start, end = "<!-- codes:start -->", "<!-- codes:end -->"
-a, b = readme.index(start) + len(start), readme.index(end)
-open("README.md", "w").write(readme[:a] + "\n" + "\n".join(out) + "\n" + readme[b:])
+def replace(readme, marker, lines):
+    start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
+    a, b = readme.index(start) + len(start), readme.index(end)
+    return readme[:a] + "\n" + "\n".join(lines) + "\n" + readme[b:]
+readme = replace(readme, "codes", out)
+readme = replace(readme, "import-codes", table(family("import")))
+open("README.md", "w").write(readme)
 print(f"{len(codes)} codes")
 PY

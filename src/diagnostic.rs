@@ -21,13 +21,24 @@ pub enum Severity {
     Info,
 }
 
+impl Severity {
+    /// The word for it: `error`, `warning` or `info`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
 /// One problem found in one place of one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
     /// The stable code, e.g. `ref-unresolved`.
-    pub code: &'static str,
+    pub code: Code,
     /// What is wrong, lowercase, quoting the offending value.
     pub message: String,
     /// The file, relative to the set's folder, with `/` separators.
@@ -45,25 +56,10 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// Create an error at a position.
-    pub fn error(code: &'static str, file: &str, pos: Pos, message: impl Into<String>) -> Self {
-        Self::new(Severity::Error, code, file, pos, message)
-    }
-
-    /// Create a warning at a position.
-    pub fn warning(code: &'static str, file: &str, pos: Pos, message: impl Into<String>) -> Self {
-        Self::new(Severity::Warning, code, file, pos, message)
-    }
-
-    fn new(
-        severity: Severity,
-        code: &'static str,
-        file: &str,
-        pos: Pos,
-        message: impl Into<String>,
-    ) -> Self {
+    /// Create a diagnostic at a position, with its code's default severity.
+    pub fn new(code: Code, file: &str, pos: Pos, message: impl Into<String>) -> Self {
         Diagnostic {
-            severity,
+            severity: code.severity(),
             code,
             message: message.into(),
             file: file.to_owned(),
@@ -98,198 +94,78 @@ impl Diagnostic {
     }
 }
 
-/// Every code `check` can report, with its severity and a one-line summary, for the README and
-/// the SARIF rule table.
-pub const CODES: &[(&str, Severity, &str)] = &[
-    (
-        "yaml-syntax",
-        Severity::Error,
-        "the file is not valid YAML (tabs, unclosed quotes, too deep, alias bombs)",
-    ),
-    (
-        "io-error",
-        Severity::Error,
-        "the file cannot be read: a directory, unreadable, binary, not UTF-8 or too large",
-    ),
-    ("empty-file", Severity::Error, "the file holds no document"),
-    (
-        "unknown-key",
-        Severity::Error,
-        "a key the format does not know; the nearest known key is suggested",
-    ),
-    ("missing-key", Severity::Error, "a required key is absent"),
-    (
-        "duplicate-key",
-        Severity::Error,
-        "the same key twice in one mapping",
-    ),
-    (
-        "invalid-value",
-        Severity::Error,
-        "a value of the wrong type or form (a date that is no date, a status that does not exist)",
-    ),
-    (
-        "flow-target",
-        Severity::Error,
-        "a step's `next:` (flow chart) names no step of its procedure, or the step itself",
-    ),
-    (
-        "ref-unresolved",
-        Severity::Error,
-        "a 《…》 reference (or a title-shaped phrase: `SOP …`, 按…程序, a quoted or italic title) matches no procedure, form or external document",
-    ),
-    (
-        "ref-bracket",
-        Severity::Warning,
-        "a known title cited in non-standard brackets (<<…>>, <…>, “…”, 【…】)",
-    ),
-    (
-        "ref-variant",
-        Severity::Warning,
-        "a citation that names one document only through a variant of its title (word order, cut short, plural, acronym, SOP- prefix)",
-    ),
-    (
-        "ref-plain",
-        Severity::Info,
-        "a Chinese document names a known document without 《》 (a hint, on with `citations: {plain_hint: true}`)",
-    ),
-    (
-        "ref-alias",
-        Severity::Warning,
-        "a document cited by a former title (an alias)",
-    ),
-    (
-        "ref-not-listed",
-        Severity::Warning,
-        "cited in the text but missing from related/records",
-    ),
-    (
-        "ref-not-cited",
-        Severity::Warning,
-        "listed in related/records but cited nowhere in the text",
-    ),
-    (
-        "ref-draft",
-        Severity::Warning,
-        "an effective document cites a draft",
-    ),
-    (
-        "ref-obsolete",
-        Severity::Error,
-        "a document cites an obsolete one",
-    ),
-    (
-        "form-link",
-        Severity::Error,
-        "a form's `procedure` and that procedure's `records` disagree",
-    ),
-    (
-        "dept-unknown",
-        Severity::Error,
-        "a department that is not in docctl.yaml",
-    ),
-    (
-        "dept-alias",
-        Severity::Warning,
-        "a department written by its alias",
-    ),
-    (
-        "approval-missing",
-        Severity::Error,
-        "an effective document without its effective date or its three signatures",
-    ),
-    (
-        "approval-order",
-        Severity::Error,
-        "signatures out of order: prepared ≤ reviewed ≤ approved ≤ effective",
-    ),
-    (
-        "approval-separation",
-        Severity::Error,
-        "one person signs two of 编制/审核/批准 (separate_roles in docctl.yaml relaxes it)",
-    ),
-    (
-        "signer-unauthorised",
-        Severity::Error,
-        "a signature by someone docctl.yaml's signers do not authorise for that role, department, kind or date",
-    ),
-    (
-        "signature-unverified",
-        Severity::Error,
-        "--verify-signatures: the commit that added a signature is not the signer's (author email or signing key)",
-    ),
-    (
-        "version-format",
-        Severity::Error,
-        "a version that does not follow the set's version_scheme",
-    ),
-    (
-        "history-version",
-        Severity::Error,
-        "the last history entry is not the document's version",
-    ),
-    (
-        "history-order",
-        Severity::Error,
-        "history versions do not increase, or its dates go back",
-    ),
-    ("duplicate-id", Severity::Error, "two documents share an id"),
-    (
-        "duplicate-title",
-        Severity::Error,
-        "two documents share a title or alias (after normalisation)",
-    ),
-    (
-        "review-overdue",
-        Severity::Warning,
-        "an effective document older than review_months (fails only with --review-as-error)",
-    ),
-    (
-        "empty-set",
-        Severity::Error,
-        "the set holds no procedures or forms (a CI job pointed at the wrong folder)",
-    ),
-    (
-        "field-options",
-        Severity::Error,
-        "a choice field without options",
-    ),
-    (
-        "field-duplicate",
-        Severity::Error,
-        "two fields of a form share a key",
-    ),
-    (
-        "register-rows",
-        Severity::Error,
-        "a register form without rows",
-    ),
-    (
-        "changed-without-revision",
-        Severity::Error,
-        "an effective document differs from its released version in the ledger",
-    ),
-    (
-        "ref-suspect",
-        Severity::Warning,
-        "cites a document released since in a new version; review, then revise or `docctl ack`",
-    ),
-    (
-        "archive-unlisted",
-        Severity::Error,
-        "published/ holds a folder or file the ledger does not list (a lost ledger entry, an interrupted publish, a link)",
-    ),
-    (
-        "release-missing",
-        Severity::Error,
-        "a released document in force has no YAML in the set and was not withdrawn",
-    ),
-    (
-        "copy-not-recalled",
-        Severity::Warning,
-        "a controlled copy of a superseded or withdrawn revision is not recalled within `recall_days` (docctl.yaml, default 30)",
-    ),
-];
+/// Which command reports a code: `check` (the set), `record check` (a filled-in record) or
+/// `import` (a legacy source file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Family {
+    /// `docctl check` (and every command that checks the set first).
+    Check,
+    /// `docctl record check` and `record fill`.
+    Record,
+    /// `docctl import`.
+    Import,
+}
+
+/// Declare every code once: its variant, its stable kebab-case string, its default severity and
+/// its one-line summary (the README's table and SARIF's rules are made from these rows).
+macro_rules! codes {
+    ($(($family:ident, $variant:ident, $code:literal, $severity:ident, $summary:literal),)*) => {
+        /// A stable diagnostic code, e.g. `ref-unresolved`; serialized as that string.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $(#[doc = $summary] $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in the order of the README's tables.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as users see it: `ref-unresolved`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code,)* }
+            }
+
+            /// The severity a diagnostic of this code has unless docctl.yaml changes it.
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$severity,)* }
+            }
+
+            /// What the code means, in one line.
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$variant => $summary,)* }
+            }
+
+            /// The command that reports it.
+            pub fn family(self) -> Family {
+                match self { $(Code::$variant => Family::$family,)* }
+            }
+        }
+    };
+}
+
+include!(concat!(env!("OUT_DIR"), "/codes.rs"));
+
+impl Code {
+    /// The codes one command reports, in table order.
+    pub fn of(family: Family) -> impl Iterator<Item = Code> {
+        Code::ALL
+            .iter()
+            .copied()
+            .filter(move |c| c.family() == family)
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
 
 /// The text of every file a diagnostic may point into, keyed by relative path.
 pub type Sources = HashMap<String, Arc<str>>;
@@ -325,7 +201,7 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) 
             Severity::Warning => Level::WARNING,
             Severity::Info => Level::INFO,
         };
-        let title = level.primary_title(d.message.as_str()).id(d.code);
+        let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
         let line = sources
             .get(&d.file)
             .and_then(|text| source_line(text, d.line));
@@ -424,13 +300,12 @@ pub fn render_json(diagnostics: &[Diagnostic], documents: usize) -> String {
 /// SARIF 2.1.0 for code-scanning UIs; columns count Unicode code points. Paths are relative to
 /// the repository's top folder (`%SRCROOT%`, given in `originalUriBaseIds` when known).
 pub fn render_sarif(diagnostics: &[Diagnostic], location: &crate::settings::Location) -> String {
-    let rules: Vec<_> = CODES
-        .iter()
-        .map(|(code, severity, summary)| {
+    let rules: Vec<_> = Code::of(Family::Check)
+        .map(|code| {
             serde_json::json!({
                 "id": code,
-                "shortDescription": {"text": summary},
-                "defaultConfiguration": {"level": sarif_level(*severity)},
+                "shortDescription": {"text": code.summary()},
+                "defaultConfiguration": {"level": sarif_level(code.severity())},
             })
         })
         .collect();
@@ -444,7 +319,7 @@ pub fn render_sarif(diagnostics: &[Diagnostic], location: &crate::settings::Loca
             }
             serde_json::json!({
                 "ruleId": d.code,
-                "ruleIndex": CODES.iter().position(|(c, _, _)| *c == d.code),
+                "ruleIndex": Code::of(Family::Check).position(|c| c == d.code),
                 "level": sarif_level(d.severity),
                 "message": {"text": text},
                 "locations": [{"physicalLocation": {
@@ -529,7 +404,21 @@ fn escape_property(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::excerpt;
+    use super::{Code, excerpt};
+
+    #[test]
+    fn codes_are_unique_kebab_case_and_serialize_as_their_string() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            let s = code.as_str();
+            assert!(seen.insert(s), "`{s}` twice");
+            assert!(
+                s.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{s}"
+            );
+            assert_eq!(serde_json::to_string(code).unwrap(), format!("\"{s}\""));
+        }
+    }
 
     #[test]
     fn excerpt_marks_cjk_by_characters() {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::diagnostic::{Diagnostic, Sources};
+use crate::diagnostic::{Code, Diagnostic, Sources};
 use crate::error::Error;
 use crate::model::{Config, Document, Form, Kind, Pos, Procedure};
 
@@ -258,15 +258,15 @@ fn inside_the_set(real_root: &Path, path: &Path, rel: &str) -> Result<(), Diagno
     }
     match std::fs::canonicalize(path) {
         Ok(target) if target.starts_with(real_root) => Ok(()),
-        Ok(_) => Err(Diagnostic::error(
-            "io-error",
+        Ok(_) => Err(Diagnostic::new(
+            Code::IoError,
             rel,
             Pos::at(1, 1),
             format!("`{rel}` is a symbolic link to a file outside the set; it is not read"),
         )
         .with_help("copy the file into the set, or link to a file inside it")),
-        Err(e) => Err(Diagnostic::error(
-            "io-error",
+        Err(e) => Err(Diagnostic::new(
+            Code::IoError,
             rel,
             Pos::at(1, 1),
             format!("cannot read `{rel}`: {}", describe_io(&e)),
@@ -277,7 +277,7 @@ fn inside_the_set(real_root: &Path, path: &Path, rel: &str) -> Result<(), Diagno
 /// Read a file as UTF-8 text, or explain why it cannot be a document.
 fn read_source(path: &Path, rel: &str) -> Result<Arc<str>, Diagnostic> {
     let at_start = Pos::at(1, 1);
-    let io_error = |message: String| Diagnostic::error("io-error", rel, at_start, message);
+    let io_error = |message: String| Diagnostic::new(Code::IoError, rel, at_start, message);
     let meta = std::fs::metadata(path)
         .map_err(|e| io_error(format!("cannot read `{rel}`: {}", describe_io(&e))))?;
     if meta.is_dir() {
@@ -309,8 +309,8 @@ fn read_source(path: &Path, rel: &str) -> Result<Arc<str>, Diagnostic> {
             let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
             let line = valid.matches('\n').count() as u32 + 1;
             let column = valid.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
-            return Err(Diagnostic::error(
-                "io-error",
+            return Err(Diagnostic::new(
+                Code::IoError,
                 rel,
                 Pos::at(line, column),
                 format!(
@@ -327,8 +327,8 @@ fn read_source(path: &Path, rel: &str) -> Result<Arc<str>, Diagnostic> {
         .lines()
         .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#') || l.trim() == "---");
     if blank {
-        return Err(Diagnostic::error(
-            "empty-file",
+        return Err(Diagnostic::new(
+            Code::EmptyFile,
             rel,
             at_start,
             format!("`{rel}` is empty: it holds no document"),
@@ -350,8 +350,8 @@ pub fn parse<T: serde::de::DeserializeOwned>(rel: &str, text: &str) -> Result<T,
     let mut options = serde_saphyr::Options::default();
     options.alias_limits.max_total_replayed_events = 100_000;
     if let Some((line, column, tag)) = find_tag(text) {
-        return Err(Diagnostic::error(
-            "yaml-syntax",
+        return Err(Diagnostic::new(
+            Code::YamlSyntax,
             rel,
             Pos::at(line, column),
             format!("YAML tag `{tag}`: documents do not use tags"),
@@ -483,8 +483,8 @@ fn to_diagnostic(rel: &str, text: &str, error: &serde_saphyr::Error) -> Diagnost
         .then(|| crate::yaml_hint::explain(text, pos.line, pos.column, &message))
         .flatten()
     {
-        return Diagnostic::error(
-            "yaml-syntax",
+        return Diagnostic::new(
+            Code::YamlSyntax,
             rel,
             Pos::at(hint.line, hint.column),
             hint.message,
@@ -495,8 +495,9 @@ fn to_diagnostic(rel: &str, text: &str, error: &serde_saphyr::Error) -> Diagnost
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let known = expected_list(expected);
-        let diagnostic = Diagnostic::error("unknown-key", rel, pos, format!("unknown key `{key}`"))
-            .with_width(key.chars().count());
+        let diagnostic =
+            Diagnostic::new(Code::UnknownKey, rel, pos, format!("unknown key `{key}`"))
+                .with_width(key.chars().count());
         return match crate::suggest::closest(key, known.iter().map(String::as_str)) {
             Some(best) => diagnostic.with_help(format!("did you mean `{best}`?")),
             None => diagnostic.with_help(format!("known keys here: {}", known.join(", "))),
@@ -505,8 +506,8 @@ fn to_diagnostic(rel: &str, text: &str, error: &serde_saphyr::Error) -> Diagnost
     if let Some(rest) = message.strip_prefix("unknown variant `") {
         let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let known = expected_list(expected);
-        let diagnostic = Diagnostic::error(
-            "invalid-value",
+        let diagnostic = Diagnostic::new(
+            Code::InvalidValue,
             rel,
             pos,
             format!("unknown value `{value}`"),
@@ -522,8 +523,8 @@ fn to_diagnostic(rel: &str, text: &str, error: &serde_saphyr::Error) -> Diagnost
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let key = rest.split('`').next().unwrap_or(rest);
-        return Diagnostic::error(
-            "missing-key",
+        return Diagnostic::new(
+            Code::MissingKey,
             rel,
             pos,
             format!("missing required key `{key}`"),
@@ -534,23 +535,28 @@ fn to_diagnostic(rel: &str, text: &str, error: &serde_saphyr::Error) -> Diagnost
             .split(", set DuplicateKeyPolicy")
             .next()
             .unwrap_or(rest);
-        return Diagnostic::error("duplicate-key", rel, pos, format!("duplicate key `{key}`"))
-            .with_width(key.chars().count())
-            .with_help("a key may appear once per mapping; merge the two values");
+        return Diagnostic::new(
+            Code::DuplicateKey,
+            rel,
+            pos,
+            format!("duplicate key `{key}`"),
+        )
+        .with_width(key.chars().count())
+        .with_help("a key may appear once per mapping; merge the two values");
     }
     let is_value_error = message.starts_with("invalid ")
         || message.starts_with("expected ")
         || message.contains("failed to parse")
         || message.starts_with("data did not match");
     if is_value_error {
-        return Diagnostic::error(
-            "invalid-value",
+        return Diagnostic::new(
+            Code::InvalidValue,
             rel,
             pos,
             message.replace("scalar", "value"),
         );
     }
-    let mut diagnostic = Diagnostic::error("yaml-syntax", rel, pos, message.clone());
+    let mut diagnostic = Diagnostic::new(Code::YamlSyntax, rel, pos, message.clone());
     if message.contains("tab") {
         diagnostic = diagnostic.with_help("YAML indents with spaces; replace the tabs with spaces");
     } else if message.contains("alias")

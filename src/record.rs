@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Field, FieldType, Form, Layout, Pos};
 
 /// The longest value a box of a form holds: a printed form has no room for more, and a huge
@@ -21,8 +21,8 @@ pub fn check(form: &Form, file: &str, text: &str) -> Vec<Diagnostic> {
     let json: Value = match serde_json::from_str(text) {
         Ok(json) => json,
         Err(e) => {
-            out.push(Diagnostic::error(
-                "record-json",
+            out.push(Diagnostic::new(
+                Code::RecordJson,
                 file,
                 Pos::at(e.line() as u32, e.column() as u32),
                 format!("not valid JSON: {e}"),
@@ -32,8 +32,8 @@ pub fn check(form: &Form, file: &str, text: &str) -> Vec<Diagnostic> {
     };
     let at = |needle: &str| locate(text, needle);
     let Some(object) = json.as_object() else {
-        out.push(Diagnostic::error(
-            "record-json",
+        out.push(Diagnostic::new(
+            Code::RecordJson,
             file,
             Pos::at(1, 1),
             "a record is a JSON object with `form` and `values`",
@@ -44,16 +44,16 @@ pub fn check(form: &Form, file: &str, text: &str) -> Vec<Diagnostic> {
     match object.get("form").and_then(Value::as_str) {
         Some(id) if id == form_id => {}
         Some(id) => out.push(
-            Diagnostic::error(
-                "record-form",
+            Diagnostic::new(
+                Code::RecordForm,
                 file,
                 at("\"form\""),
                 format!("the record is for form `{id}`, not `{form_id}`"),
             )
             .with_help("check the record against the form it was filled on"),
         ),
-        None => out.push(Diagnostic::error(
-            "record-form",
+        None => out.push(Diagnostic::new(
+            Code::RecordForm,
             file,
             Pos::at(1, 1),
             "the record does not say which form it is for (`form`)",
@@ -63,8 +63,8 @@ pub fn check(form: &Form, file: &str, text: &str) -> Vec<Diagnostic> {
         && version != form.version.value.0
     {
         out.push(
-                Diagnostic::warning(
-                    "record-version",
+                Diagnostic::new(
+                    Code::RecordVersion,
                     file,
                     at("\"version\""),
                     format!("the record was filled on version {version}; the form is now version {}", form.version.value),
@@ -73,8 +73,8 @@ pub fn check(form: &Form, file: &str, text: &str) -> Vec<Diagnostic> {
             );
     }
     let Some(values) = object.get("values").and_then(Value::as_object) else {
-        out.push(Diagnostic::error(
-            "record-json",
+        out.push(Diagnostic::new(
+            Code::RecordJson,
             file,
             Pos::at(1, 1),
             "the record has no `values` object",
@@ -94,8 +94,8 @@ pub fn check(form: &Form, file: &str, text: &str) -> Vec<Diagnostic> {
         let parts: Vec<&str> = name.split('.').collect();
         let Some(field) = fields.get(parts[0]).copied() else {
             let known: Vec<&str> = fields.keys().copied().collect();
-            let mut diagnostic = Diagnostic::error(
-                "record-field",
+            let mut diagnostic = Diagnostic::new(
+                Code::RecordField,
                 file,
                 pos,
                 format!("the form has no field `{}`", parts[0]),
@@ -133,8 +133,8 @@ pub fn check(form: &Form, file: &str, text: &str) -> Vec<Diagnostic> {
                 _ => format!("`{}`", parts[0]),
             };
             out.push(
-                Diagnostic::error(
-                    "record-field",
+                Diagnostic::new(
+                    Code::RecordField,
                     file,
                     pos,
                     format!("`{name}` does not name a box of this form"),
@@ -146,8 +146,8 @@ pub fn check(form: &Form, file: &str, text: &str) -> Vec<Diagnostic> {
         let length = value.as_str().map_or(0, |v| v.chars().count());
         if length > MAX_VALUE_CHARS {
             out.push(
-                Diagnostic::error(
-                    "record-field",
+                Diagnostic::new(
+                    Code::RecordField,
                     file,
                     pos,
                     format!("`{name}` holds {length} characters; a box of a form holds at most {MAX_VALUE_CHARS}"),
@@ -178,8 +178,8 @@ pub fn check(form: &Form, file: &str, text: &str) -> Vec<Diagnostic> {
         };
         let options: Vec<&str> = field.options.iter().flatten().map(|o| o.as_str()).collect();
         if let Some(problem) = invalid(column_kind, value, &options) {
-            out.push(Diagnostic::error(
-                "record-invalid",
+            out.push(Diagnostic::new(
+                Code::RecordInvalid,
                 file,
                 pos,
                 format!("`{name}` ({}): {problem}", field.label.value),
@@ -217,8 +217,8 @@ pub fn check(form: &Form, file: &str, text: &str) -> Vec<Diagnostic> {
     }
     for (what, name, field) in missing {
         out.push(
-            Diagnostic::error(
-                "record-required",
+            Diagnostic::new(
+                Code::RecordRequired,
                 file,
                 Pos::at(1, 1),
                 format!(

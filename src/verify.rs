@@ -7,7 +7,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::git::{self, Blame};
 use crate::load::Library;
 use crate::model::{Signature, Signer, Sp, Status};
@@ -45,8 +45,8 @@ pub fn signatures(library: &Library, root: &Path) -> Vec<Diagnostic> {
             if let Err(why) = result {
                 let name = &signature.value.name;
                 out.push(
-                    Diagnostic::error(
-                        "signature-unverified",
+                    Diagnostic::new(
+                        Code::SignatureUnverified,
                         &loaded.file,
                         name.pos,
                         format!("the {} signature of `{}`: {why}", role.label(), name.value),

@@ -6,6 +6,7 @@ mod common;
 use std::fs;
 
 use common::{Found, check_json, docctl, fixture, found, repo};
+use docctl::diagnostic::{Code, Family};
 
 /// Check `tests/fixtures/invalid/<rule>/` and compare with its `expect.txt`: every expected
 /// diagnostic is reported, and the rule's code is reported nowhere else.
@@ -126,11 +127,31 @@ rule_tests! {
 
 #[test]
 fn every_code_has_a_fixture() {
-    for (code, _, _) in docctl::diagnostic::CODES {
+    for code in Code::of(Family::Check) {
         assert!(
-            fixture("invalid").join(code).is_dir(),
+            fixture("invalid").join(code.as_str()).is_dir(),
             "no fixture folder for `{code}`"
         );
+    }
+}
+
+/// The README's tables of codes are `scripts/readme-codes.sh`'s output from the `Code` rows:
+/// a code added, removed or reworded without running it fails here.
+#[test]
+fn readme_code_tables_match_the_code_enum() {
+    let readme = fs::read_to_string(repo().join("README.md")).unwrap();
+    for (marker, family) in [("codes", Family::Check), ("import-codes", Family::Import)] {
+        let start = format!("<!-- {marker}:start -->");
+        let from = readme.find(&start).unwrap() + start.len();
+        let rows: Vec<&str> = readme[from..]
+            .lines()
+            .skip(3)
+            .take_while(|l| l.starts_with("| `"))
+            .collect();
+        let expected: Vec<String> = Code::of(family)
+            .map(|c| format!("| `{c}` | {} | {} |", c.severity().as_str(), c.summary()))
+            .collect();
+        assert_eq!(rows, expected, "run scripts/readme-codes.sh");
     }
 }
 

@@ -3,7 +3,7 @@
 use std::io::IsTerminal as _;
 
 use crate::cli::Format;
-use crate::diagnostic::{self, Diagnostic};
+use crate::diagnostic::{self, Code, Diagnostic};
 use crate::error::Error;
 use crate::load;
 use crate::settings::CheckSettings;
@@ -23,7 +23,7 @@ impl Report {
     /// review only with `review_as_error`, so the result does not change with the calendar).
     pub fn fails(&self, strict: bool, review_as_error: bool) -> bool {
         self.diagnostics.iter().any(|d| {
-            if d.code == "review-overdue" {
+            if d.code == Code::ReviewOverdue {
                 review_as_error
             } else {
                 d.fails(strict)

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::cli::ImportArgs;
-use crate::diagnostic::{self, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::error::Error;
 use crate::import::{self, Draft, Note, Outcome, Source, outline, structure, yaml};
 use crate::load::{self, CONFIG_FILE};
@@ -390,7 +390,7 @@ fn print(settings: &ImportSettings, sources: &[Source], planned: &[Planned]) -> 
                 lost |= print_coverage(coverage, source);
             }
             for d in diagnostics {
-                if d.code != "import-skipped" {
+                if d.code != Code::ImportSkipped {
                     problems += 1;
                 }
                 print_diagnostic(d, source);
@@ -433,7 +433,8 @@ fn print_coverage(coverage: &outline::Coverage, source: &Source) -> bool {
     }
     for piece in &coverage.lost {
         eprintln!(
-            "    error[import-lost] {}:{}:1: 「{}」 reached no field of the YAML",
+            "    error[{}] {}:{}:1: 「{}」 reached no field of the YAML",
+            Code::ImportLost,
             source.display,
             piece.line,
             crate::import::short(&piece.text)
@@ -494,11 +495,7 @@ fn print_procedure(draft: &Draft, file: Option<&(PathBuf, String, String)>, dry_
 /// Print a problem of the source: `warning[code] file:line:column: message`, the source
 /// around the column with the offending text marked, and the help.
 fn print_diagnostic(d: &Diagnostic, source: &Source) {
-    let severity = match d.severity {
-        diagnostic::Severity::Error => "error",
-        diagnostic::Severity::Warning => "warning",
-        diagnostic::Severity::Info => "info",
-    };
+    let severity = d.severity.as_str();
     eprintln!(
         "    {severity}[{}] {}:{}:{}: {}",
         d.code, d.file, d.line, d.column, d.message

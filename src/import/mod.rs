@@ -23,37 +23,10 @@ pub mod split;
 pub mod structure;
 pub mod yaml;
 
-use crate::diagnostic::Severity;
-
 pub use guess::short;
 pub use read::{Source, SourceKind, read};
 pub use split::{Line, Passage, split};
 pub use structure::{Draft, DraftStep, Outcome, RecordDraft, Settings, Skipped, build};
-
-/// The codes of the import's own diagnostics (they concern the source file, not the set, so
-/// they are not among `check`'s codes).
-pub const IMPORT_CODES: &[(&str, Severity, &str)] = &[
-    (
-        "import-lost",
-        Severity::Error,
-        "a passage of a .docx or .md source that reached no field of the YAML (the import exits 1)",
-    ),
-    (
-        "import-numbering",
-        Severity::Warning,
-        "a section number used twice, skipped, or under the wrong parent in the source",
-    ),
-    (
-        "import-skipped",
-        Severity::Warning,
-        "a passage of the source that is not a procedure (no recognisable sections, or no text)",
-    ),
-    (
-        "import-truncated",
-        Severity::Warning,
-        "a procedure whose text stops mid-sentence or under a heading: the source may be cut off",
-    ),
-];
 
 /// A guess the import made, for the report: where in the source, and what.
 #[derive(Debug, Clone, PartialEq, Eq)]

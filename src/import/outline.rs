@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::import::Note;
 use crate::import::blocks::{Block, Doc, Piece, markdown_table, typed_number};
 use crate::import::guess::{
@@ -1283,8 +1283,8 @@ impl Builder<'_> {
             let (n, line) = item;
             if let Some(first) = seen.get(n) {
                 self.problems.push(
-                    Diagnostic::warning(
-                        "import-numbering",
+                    Diagnostic::new(
+                        Code::ImportNumbering,
                         self.file,
                         Pos::at(*line as u32, 1),
                         format!("`{n}` is used again (first at line {first}) in 「{title}」"),
@@ -1304,8 +1304,8 @@ impl Builder<'_> {
                         let m = (a + 1).to_string();
                         missing.push(&m);
                         self.problems.push(
-                            Diagnostic::warning(
-                                "import-numbering",
+                            Diagnostic::new(
+                                Code::ImportNumbering,
                                 self.file,
                                 Pos::at(*line as u32, 1),
                                 format!(

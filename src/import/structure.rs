@@ -3,7 +3,7 @@
 //! responsibilities …), nests the steps as numbered, guesses departments, reads 相关文件 and
 //! 记录, and keeps whatever fits no field in a step marked for the reader.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::fold;
 use crate::import::Note;
 use crate::import::guess::{
@@ -151,7 +151,7 @@ pub fn build(passage: &Passage, source: &Source, settings: &Settings) -> Outcome
         Outcome::Skipped(Skipped {
             title: title_line.clone(),
             lines,
-            diagnostic: Diagnostic::warning("import-skipped", file, pos, message).with_help(help),
+            diagnostic: Diagnostic::new(Code::ImportSkipped, file, pos, message).with_help(help),
         })
     };
     let first_section = scanned
@@ -525,8 +525,8 @@ impl Builder<'_> {
         for problem in &self.scanned.problems {
             let pos = self.body.pos(problem.at);
             self.draft.problems.push(
-                Diagnostic::warning(
-                    "import-numbering",
+                Diagnostic::new(
+                    Code::ImportNumbering,
                     self.file,
                     pos,
                     format!("{} in 「{}」", problem.message, self.draft.title),
@@ -902,7 +902,7 @@ impl Builder<'_> {
             let at = text.char_indices().next_back().map_or(0, |(i, _)| i);
             let pos = self.body.pos(at);
             self.draft.problems.push(
-                Diagnostic::warning("import-truncated", self.file, pos, message)
+                Diagnostic::new(Code::ImportTruncated, self.file, pos, message)
                     .with_help("the source may be cut off here: complete the procedure by hand"),
             );
         }

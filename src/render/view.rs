@@ -244,12 +244,8 @@ impl ProblemView {
     /// Describe a diagnostic.
     pub fn of(d: &crate::diagnostic::Diagnostic) -> Self {
         ProblemView {
-            severity: match d.severity {
-                crate::diagnostic::Severity::Error => "error",
-                crate::diagnostic::Severity::Warning => "warning",
-                crate::diagnostic::Severity::Info => "info",
-            },
-            code: d.code,
+            severity: d.severity.as_str(),
+            code: d.code.as_str(),
             message: d.message.clone(),
             help: d.help.clone().unwrap_or_default(),
             file: d.file.clone(),

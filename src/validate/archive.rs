@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Date, Pos};
 use crate::publish::{ARCHIVE, LEDGER};
 use crate::validate::Context;
@@ -16,8 +16,8 @@ pub(crate) fn check(context: &Context<'_>, today: Date) -> Vec<Diagnostic> {
         .archive
         .iter()
         .map(|problem| {
-            Diagnostic::error(
-                "archive-unlisted",
+            Diagnostic::new(
+                Code::ArchiveUnlisted,
                 &problem.path,
                 Pos::at(1, 1),
                 problem.message.clone(),
@@ -39,8 +39,8 @@ pub(crate) fn check(context: &Context<'_>, today: Date) -> Vec<Diagnostic> {
             continue;
         }
         out.push(
-            Diagnostic::error(
-                "release-missing",
+            Diagnostic::new(
+                Code::ReleaseMissing,
                 &format!("published/{LEDGER}"),
                 Pos::at(1, 1),
                 format!(
@@ -98,8 +98,8 @@ fn copies(context: &Context<'_>, today: Date) -> Vec<Diagnostic> {
             .collect::<Vec<_>>()
             .join(" ");
         out.push(
-            Diagnostic::warning(
-                "copy-not-recalled",
+            Diagnostic::new(
+                Code::CopyNotRecalled,
                 &file,
                 Pos::at(Distribution::line_of(text, &copy.copy), 1),
                 format!(

@@ -1,7 +1,7 @@
 //! Clause rule: every clause a procedure lists exists in ISO 9001:2015.
 
 use crate::coverage;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Document;
 use crate::validate::Context;
 
@@ -17,8 +17,8 @@ pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
             if known.iter().any(|c| c.number == clause.as_str()) {
                 continue;
             }
-            let diagnostic = Diagnostic::warning(
-                "clause-unknown",
+            let diagnostic = Diagnostic::new(
+                Code::ClauseUnknown,
                 &loaded.file,
                 clause.pos,
                 format!(

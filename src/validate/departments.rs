@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::fold;
 use crate::load::CONFIG_FILE;
 use crate::model::{Department, Document, Sp, Step};
@@ -78,8 +78,8 @@ impl Checker<'_> {
         }
         if let Some((alias, canonical)) = self.aliases.get(&key) {
             return Some(
-                Diagnostic::warning(
-                    "dept-alias",
+                Diagnostic::new(
+                    Code::DeptAlias,
                     file,
                     department.pos,
                     format!("`{alias}` is an alias of the department `{canonical}`"),
@@ -93,8 +93,8 @@ impl Checker<'_> {
 
     fn unknown(&self, file: &str, department: &Sp<Department>) -> Diagnostic {
         let name = &department.value.0;
-        let diagnostic = Diagnostic::error(
-            "dept-unknown",
+        let diagnostic = Diagnostic::new(
+            Code::DeptUnknown,
             file,
             department.pos,
             format!("unknown department `{name}`"),

@@ -1,7 +1,7 @@
 //! Flow chart rules: every `next:` target of a step names a step of the same procedure (or
 //! `end`), and not the step itself.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Document, Step};
 use crate::validate::Context;
 
@@ -48,7 +48,7 @@ fn walk(steps: &[Step], prefix: &str, numbers: &[String], file: &str, out: &mut 
                     help = format!("did you mean `{best}`? ({help})");
                 }
                 out.push(
-                    Diagnostic::error("flow-target", file, target.pos, message)
+                    Diagnostic::new(Code::FlowTarget, file, target.pos, message)
                         .with_width(wanted.chars().count())
                         .with_help(help),
                 );

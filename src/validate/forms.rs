@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Document, FieldType, Layout};
 use crate::validate::Context;
 
@@ -19,8 +19,8 @@ pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
             let rows = form.rows.as_ref().map_or(0, |r| r.value);
             if layout.value == Layout::Register && rows == 0 {
                 out.push(
-                    Diagnostic::error(
-                        "register-rows",
+                    Diagnostic::new(
+                        Code::RegisterRows,
                         file,
                         layout.pos,
                         "a register needs `rows`: the number of blank lines to print",
@@ -37,15 +37,15 @@ pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
             let key = &field.key;
             if !is_name(key) {
                 out.push(
-                    Diagnostic::error("invalid-value", file, key.pos, format!("field key `{}` is not a name", key.value))
+                    Diagnostic::new(Code::InvalidValue, file, key.pos, format!("field key `{}` is not a name", key.value))
                         .with_width(key.chars().count())
                         .with_help("keys name the PDF field and the JSON record entry: ASCII letters, digits and `_`, e.g. `order_no`"),
                 );
             }
             if !seen.insert(key.as_str()) {
                 out.push(
-                    Diagnostic::error(
-                        "field-duplicate",
+                    Diagnostic::new(
+                        Code::FieldDuplicate,
                         file,
                         key.pos,
                         format!("two fields have the key `{}`", key.value),
@@ -58,8 +58,8 @@ pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
             let no_options = field.options.as_ref().is_none_or(|o| o.is_empty());
             if matches!(kind.value, FieldType::Choice | FieldType::Multichoice) && no_options {
                 out.push(
-                    Diagnostic::error(
-                        "field-options",
+                    Diagnostic::new(
+                        Code::FieldOptions,
                         file,
                         kind.pos,
                         format!("the field `{}` is a choice without options", key.value),
@@ -70,8 +70,8 @@ pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
             if kind.value == FieldType::Table {
                 if field.columns.as_ref().is_none_or(|c| c.is_empty()) {
                     out.push(
-                        Diagnostic::error(
-                            "field-options",
+                        Diagnostic::new(
+                            Code::FieldOptions,
                             file,
                             kind.pos,
                             format!("the table `{}` has no columns", key.value),
@@ -85,8 +85,8 @@ pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
                     });
                     if is_choice && column.options.as_ref().is_none_or(|o| o.is_empty()) {
                         out.push(
-                            Diagnostic::error(
-                                "field-options",
+                            Diagnostic::new(
+                                Code::FieldOptions,
                                 file,
                                 column.key.pos,
                                 format!(

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::cite::{self, Citation};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::fold;
 use crate::load::{CONFIG_FILE, Library};
 use crate::mention::Names;
@@ -122,13 +122,13 @@ impl Index {
                         continue;
                     }
                     let code = if what == "id" {
-                        "duplicate-id"
+                        Code::DuplicateId
                     } else {
-                        "duplicate-title"
+                        Code::DuplicateTitle
                     };
                     let other = owners.get(&key).cloned().unwrap_or_default();
                     problems.push(
-                        Diagnostic::error(code, file, pos, format!("{what} `{name}` is already used by {other}"))
+                        Diagnostic::new(code, file, pos, format!("{what} `{name}` is already used by {other}"))
                             .with_width(name.chars().count())
                             .with_help(match what {
                                 "id" => "every document needs its own number (文件编号)",
@@ -514,8 +514,8 @@ fn slug_clashes(library: &Library, problems: &mut Vec<Diagnostic>) {
         match seen.get(&slug) {
             Some((file, other)) if fold::key(other) != fold::key(&id.value.0) => {
                 problems.push(
-                    Diagnostic::error(
-                        "duplicate-id",
+                    Diagnostic::new(
+                        Code::DuplicateId,
                         &loaded.file,
                         id.pos,
                         format!(

@@ -2,7 +2,7 @@
 //! versions follow the scheme, the history ends at the current version and never goes back,
 //! and the periodic review is not overdue.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::fold;
 use crate::model::{
     Date, Header, Pos, SeparateRoles, SignRole, Signature, Sp, Status, VersionScheme,
@@ -35,8 +35,8 @@ fn versions(file: &str, header: &Header<'_>, scheme: VersionScheme, out: &mut Ve
 }
 
 fn bad_version(file: &str, pos: Pos, version: &str, scheme: VersionScheme) -> Diagnostic {
-    Diagnostic::error(
-        "version-format",
+    Diagnostic::new(
+        Code::VersionFormat,
         file,
         pos,
         format!(
@@ -71,8 +71,8 @@ fn approval(file: &str, header: &Header<'_>, separate: SeparateRoles, out: &mut 
     if status.value != Status::Draft {
         if header.effective.is_none() {
             out.push(
-                Diagnostic::error(
-                    "approval-missing",
+                Diagnostic::new(
+                    Code::ApprovalMissing,
                     file,
                     status.pos,
                     format!(
@@ -86,8 +86,8 @@ fn approval(file: &str, header: &Header<'_>, separate: SeparateRoles, out: &mut 
         for (role, signature) in &signatures {
             if signature.is_none() {
                 out.push(
-                    Diagnostic::error(
-                        "approval-missing",
+                    Diagnostic::new(
+                        Code::ApprovalMissing,
                         file,
                         status.pos,
                         format!(
@@ -144,8 +144,8 @@ fn separation(
             _ => "the approver (批准) must be someone other than the preparer (编制)",
         };
         out.push(
-            Diagnostic::error(
-                "approval-separation",
+            Diagnostic::new(
+                Code::ApprovalSeparation,
                 file,
                 name.pos,
                 format!(
@@ -203,7 +203,7 @@ fn bound(file: &str, header: &Header<'_>, ledger: &Ledger, out: &mut Vec<Diagnos
         };
         if let Some((pos, width, message)) = problem {
             out.push(
-                Diagnostic::error("approval-missing", file, pos, message)
+                Diagnostic::new(Code::ApprovalMissing, file, pos, message)
                     .with_width(width)
                     .with_help(format!(
                         "a version with no signatures of its own is not effective: sign {version} with `docctl approve {} --as …` (it records the version signed)",
@@ -228,8 +228,8 @@ fn not_after(file: &str, header: &Header<'_>, today: Date, out: &mut Vec<Diagnos
         let date = &signature.value.date;
         if date.value > today {
             out.push(
-                Diagnostic::error(
-                    "approval-order",
+                Diagnostic::new(
+                    Code::ApprovalOrder,
                     file,
                     date.pos,
                     format!("the {role} signature is dated {}, after today ({today})", date.value),
@@ -242,8 +242,8 @@ fn not_after(file: &str, header: &Header<'_>, today: Date, out: &mut Vec<Diagnos
 }
 
 fn order(file: &str, date: &Sp<Date>, what: &str, before: &str, previous: &Sp<Date>) -> Diagnostic {
-    Diagnostic::error(
-        "approval-order",
+    Diagnostic::new(
+        Code::ApprovalOrder,
         file,
         date.pos,
         format!(
@@ -260,8 +260,8 @@ fn history(file: &str, header: &Header<'_>, scheme: VersionScheme, out: &mut Vec
     let Some(last) = entries.last() else {
         if header.status.value != Status::Draft {
             out.push(
-                Diagnostic::error(
-                    "history-version",
+                Diagnostic::new(
+                    Code::HistoryVersion,
                     file,
                     header.version.pos,
                     "the document has no revision history (修订记录)",
@@ -276,8 +276,8 @@ fn history(file: &str, header: &Header<'_>, scheme: VersionScheme, out: &mut Vec
     };
     if last.version.value != header.version.value {
         out.push(
-            Diagnostic::error(
-                "history-version",
+            Diagnostic::new(
+                Code::HistoryVersion,
                 file,
                 last.version.pos,
                 format!(
@@ -305,8 +305,8 @@ fn history(file: &str, header: &Header<'_>, scheme: VersionScheme, out: &mut Vec
                 && now <= before
             {
                 out.push(
-                    Diagnostic::error(
-                        "history-order",
+                    Diagnostic::new(
+                        Code::HistoryOrder,
                         file,
                         entry.version.pos,
                         format!(
@@ -320,8 +320,8 @@ fn history(file: &str, header: &Header<'_>, scheme: VersionScheme, out: &mut Vec
             }
             if entry.date.value < before_date.value {
                 out.push(
-                    Diagnostic::error(
-                        "history-order",
+                    Diagnostic::new(
+                        Code::HistoryOrder,
                         file,
                         entry.date.pos,
                         format!(
@@ -360,8 +360,8 @@ fn review(file: &str, header: &Header<'_>, months: u32, today: Date, out: &mut V
     };
     if due < today.0 {
         out.push(
-            Diagnostic::warning(
-                "review-overdue",
+            Diagnostic::new(
+                Code::ReviewOverdue,
                 file,
                 effective.pos,
                 format!("review overdue: effective since {}, periodic review was due {due}", effective.value),

@@ -18,7 +18,7 @@ mod revisions;
 mod signers;
 mod values;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::load::Library;
 use crate::model::{Date, Pos, Sp, Text};
 
@@ -38,8 +38,8 @@ pub fn validate_indexed(library: &Library, today: Date) -> (Vec<Diagnostic>, Ind
     if library.files == 0 {
         // CI pointed at the wrong folder must not pass.
         diagnostics.push(
-            Diagnostic::error(
-                "empty-set",
+            Diagnostic::new(
+                Code::EmptySet,
                 "docctl.yaml",
                 Pos::at(1, 1),
                 "the set holds no documents: no procedures/*.yaml or forms/*.yaml beside docctl.yaml",

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::cite::{self, Bracket, Citation};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::fold;
 use crate::graph::same_document;
 use crate::model::{Document, Kind, Lang, PlainSeverity, Pos, Procedure, Sp, Status, Step, Text};
@@ -136,8 +136,8 @@ impl Checker<'_, '_> {
                     if let Some(close) = absent_listed.iter().find(|k| same_document(folded, k)) {
                         let (_, listed_as) = &listed[&Key::Absent((*close).to_owned())];
                         self.out.push(
-                            Diagnostic::warning(
-                                "ref-variant",
+                            Diagnostic::new(
+                                Code::RefVariant,
                                 self.file,
                                 *pos,
                                 format!("《{written}》 is a variant of 《{listed_as}》, listed in this document's related/records; neither is in the set yet"),
@@ -155,8 +155,8 @@ impl Checker<'_, '_> {
                 Key::Absent(_) => written.clone(),
             };
             self.out.push(
-                Diagnostic::warning(
-                    "ref-not-listed",
+                Diagnostic::new(
+                    Code::RefNotListed,
                     self.file,
                     *pos,
                     format!("{cited} is cited here but not listed in {kind}"),
@@ -168,8 +168,8 @@ impl Checker<'_, '_> {
             let Key::Known(target) = key else { continue };
             if !body.contains_key(key) {
                 self.out.push(
-                    Diagnostic::warning(
-                        "ref-not-cited",
+                    Diagnostic::new(
+                        Code::RefNotCited,
                         self.file,
                         *pos,
                         format!(
@@ -261,8 +261,8 @@ impl Checker<'_, '_> {
             Resolution::Ambiguous(targets) => {
                 let list: Vec<String> = targets.iter().map(|&t| describe(library, t)).collect();
                 self.out.push(
-                    Diagnostic::error(
-                        "ref-unresolved",
+                    Diagnostic::new(
+                        Code::RefUnresolved,
                         self.file,
                         pos,
                         format!("`{raw}` could name several documents: {}", list.join(", ")),
@@ -301,7 +301,7 @@ impl Checker<'_, '_> {
                         "unresolved reference `{raw}`: no procedure, form or external document has this title or id"
                     )
                 };
-                let mut diagnostic = Diagnostic::error("ref-unresolved", self.file, pos, message)
+                let mut diagnostic = Diagnostic::new(Code::RefUnresolved, self.file, pos, message)
                     .with_severity(severity)
                     .with_width(width);
                 let suggestions = self.context.index.suggest(citation.inner);
@@ -325,8 +325,8 @@ impl Checker<'_, '_> {
     fn variant(&mut self, raw: &str, pos: Pos, target: Target, kind: &str) {
         let library = self.context.library;
         self.out.push(
-            Diagnostic::warning(
-                "ref-variant",
+            Diagnostic::new(
+                Code::RefVariant,
                 self.file,
                 pos,
                 format!(
@@ -351,8 +351,8 @@ impl Checker<'_, '_> {
             || (citation.bracket.is_emphasis() && !self.chinese);
         if !marks_ok {
             self.out.push(
-                Diagnostic::warning(
-                    "ref-bracket",
+                Diagnostic::new(
+                    Code::RefBracket,
                     self.file,
                     pos,
                     format!("`{raw}` cites a document with non-standard brackets"),
@@ -367,21 +367,20 @@ impl Checker<'_, '_> {
             && library.config.citations.plain_hint
         {
             self.out.push(
-                Diagnostic::warning(
-                    "ref-plain",
+                Diagnostic::new(
+                    Code::RefPlain,
                     self.file,
                     pos,
                     format!("`{raw}` names {} without 《》", describe(library, target)),
                 )
-                .with_severity(Severity::Info)
                 .with_width(width)
                 .with_help(format!("write 《{canonical}》")),
             );
         }
         if alias {
             self.out.push(
-                Diagnostic::warning(
-                    "ref-alias",
+                Diagnostic::new(
+                    Code::RefAlias,
                     self.file,
                     pos,
                     format!("`{raw}` is a former title of {}", describe(library, target)),
@@ -395,8 +394,8 @@ impl Checker<'_, '_> {
             let problem = match (self.status, cited_status) {
                 (Status::Obsolete, _) => None,
                 (_, Status::Obsolete) => Some(
-                    Diagnostic::error(
-                        "ref-obsolete",
+                    Diagnostic::new(
+                        Code::RefObsolete,
                         self.file,
                         pos,
                         format!(
@@ -407,8 +406,8 @@ impl Checker<'_, '_> {
                     .with_help("cite the document that replaced it"),
                 ),
                 (Status::Effective, Status::Draft) => Some(
-                    Diagnostic::warning(
-                        "ref-draft",
+                    Diagnostic::new(
+                        Code::RefDraft,
                         self.file,
                         pos,
                         format!(
@@ -447,8 +446,8 @@ impl Checker<'_, '_> {
                         None => "names no procedure".to_owned(),
                     };
                     self.out.push(
-                        Diagnostic::error(
-                            "form-link",
+                        Diagnostic::new(
+                            Code::FormLink,
                             self.file,
                             pos,
                             format!(
@@ -465,8 +464,8 @@ impl Checker<'_, '_> {
                 }
             }
             _ => self.out.push(
-                Diagnostic::error(
-                    "form-link",
+                Diagnostic::new(
+                    Code::FormLink,
                     self.file,
                     pos,
                     format!(
@@ -496,8 +495,8 @@ impl Checker<'_, '_> {
                     if !lists {
                         let this = library.documents[self.this].doc.header().title.to_string();
                         self.out.push(
-                            Diagnostic::error(
-                                "form-link",
+                            Diagnostic::new(
+                                Code::FormLink,
                                 self.file,
                                 pos,
                                 format!(
@@ -513,8 +512,8 @@ impl Checker<'_, '_> {
                     }
                 }
                 _ => self.out.push(
-                    Diagnostic::error(
-                        "form-link",
+                    Diagnostic::new(
+                        Code::FormLink,
                         self.file,
                         pos,
                         format!("{} is not a procedure", describe(library, target)),

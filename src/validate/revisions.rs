@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 
 use crate::cite;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::load::Loaded;
 use crate::model::{Document, Pos, Sp, Status, Step, Text};
 use crate::publish::{self, Release};
@@ -45,8 +45,8 @@ fn one(context: &Context<'_>, i: usize, loaded: &Loaded) -> Vec<Diagnostic> {
             format!(" (changed: {})", changed.join(", "))
         };
         out.push(
-            Diagnostic::error(
-                "changed-without-revision",
+            Diagnostic::new(
+                Code::ChangedWithoutRevision,
                 &loaded.file,
                 header.version.pos,
                 format!(
@@ -85,8 +85,8 @@ fn one(context: &Context<'_>, i: usize, loaded: &Loaded) -> Vec<Diagnostic> {
             .find(|(t, _, _)| Some(*t) == target)
             .map_or((header.id.pos, 1), |(_, pos, width)| (*pos, *width));
         out.push(
-            Diagnostic::warning(
-                "ref-suspect",
+            Diagnostic::new(
+                Code::RefSuspect,
                 &loaded.file,
                 pos,
                 format!(

@@ -1,7 +1,7 @@
 //! Signer rules: with `signers:` in docctl.yaml, every signature is by someone authorised for
 //! that role, department and kind of document on the signature's date.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::signers::{Signing, authorise, signed};
 use crate::validate::Context;
 
@@ -25,7 +25,7 @@ pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
             };
             if let Err(why) = authorise(Some(signers), &name.value, &signing) {
                 out.push(
-                    Diagnostic::error("signer-unauthorised", &loaded.file, name.pos, why)
+                    Diagnostic::new(Code::SignerUnauthorised, &loaded.file, name.pos, why)
                         .with_width(name.chars().count())
                         .with_help(
                             "have an authorised person sign, or add the signer to `signers` in docctl.yaml",

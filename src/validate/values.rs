@@ -2,7 +2,7 @@
 //! procedure's purpose, scope and steps (once it is not a draft), a signature's name, a history entry's change.
 //! Blank means nothing left after NFKC, removing format characters (Cf) and trimming.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::fold;
 use crate::model::{Document, Pos, Status};
 use crate::validate::Context;
@@ -24,8 +24,8 @@ pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
             required.push(("scope", &p.scope.value.0, p.scope.pos));
             if p.steps.is_empty() {
                 out.push(
-                    Diagnostic::error(
-                        "invalid-value",
+                    Diagnostic::new(
+                        Code::InvalidValue,
                         &loaded.file,
                         header.id.pos,
                         "the procedure has no steps",
@@ -51,8 +51,8 @@ pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
         for (what, value, pos) in required {
             if fold::name(value).is_empty() {
                 out.push(
-                    Diagnostic::error(
-                        "invalid-value",
+                    Diagnostic::new(
+                        Code::InvalidValue,
                         &loaded.file,
                         pos,
                         format!("the {what} is empty"),
