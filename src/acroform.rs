@@ -663,7 +663,7 @@ pub fn fill(pdf: &[u8], values: &BTreeMap<String, serde_json::Value>) -> Result<
     }
     for (name, value) in values {
         let Some(&id) = targets.get(name) else {
-            return Err(Error::Usage(format!("the form has no field `{name}`")));
+            return Err(Error::FormPdf(format!("the form has no field `{name}`")));
         };
         let dict = doc.get_dictionary(id).map_err(pdf_error)?.clone();
         let ft = dict
@@ -771,7 +771,7 @@ fn set_button(
         let wanted = value.as_str().unwrap_or_default();
         let index = options.iter().position(|o| o == wanted);
         if index.is_none() && !wanted.is_empty() {
-            return Err(Error::Usage(format!(
+            return Err(Error::FormPdf(format!(
                 "`{wanted}` is not one of the options {options:?}"
             )));
         }

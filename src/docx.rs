@@ -713,8 +713,9 @@ fn package(site: &SiteView, h: &HeaderView, body: &str, landscape: bool) -> Resu
         ("word/numbering.xml", numbering_xml()),
         ("word/styles.xml", styles_xml(h)),
     ];
-    let failed = |e: &dyn std::fmt::Display| {
-        Error::Usage(format!("{}: cannot write the Word file: {e}", h.id))
+    let failed = |e: Box<dyn std::error::Error + Send + Sync>| Error::Docx {
+        id: h.id.to_string(),
+        source: e,
     };
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
@@ -722,10 +723,12 @@ fn package(site: &SiteView, h: &HeaderView, body: &str, landscape: bool) -> Resu
         .last_modified_time(zip::DateTime::DEFAULT)
         .unix_permissions(0o644);
     for (name, text) in &parts {
-        zip.start_file(*name, options).map_err(|e| failed(&e))?;
-        zip.write_all(text.as_bytes()).map_err(|e| failed(&e))?;
+        zip.start_file(*name, options)
+            .map_err(|e| failed(e.into()))?;
+        zip.write_all(text.as_bytes())
+            .map_err(|e| failed(e.into()))?;
     }
-    let cursor = zip.finish().map_err(|e| failed(&e))?;
+    let cursor = zip.finish().map_err(|e| failed(e.into()))?;
     Ok(cursor.into_inner())
 }
 

@@ -190,7 +190,7 @@ pub fn expect_work_tree(root: &Path) -> Result<(), Error> {
     succeed(root, &["rev-parse", "--is-inside-work-tree"])
         .map(drop)
         .map_err(|_| {
-            Error::Usage(format!(
+            Error::Git(format!(
                 "{} is not in a git work tree: --commit needs one (git init, or sign without --commit)",
                 root.display()
             ))
@@ -201,7 +201,7 @@ pub fn expect_work_tree(root: &Path) -> Result<(), Error> {
 pub fn user_email(root: &Path) -> Result<String, Error> {
     let out = git(root, &["config", "--get", "user.email"])?;
     if !out.status.success() {
-        return Err(Error::Usage(
+        return Err(Error::Git(
             "git has no user.email here: set it with `git config user.email …`".to_owned(),
         ));
     }

@@ -89,8 +89,10 @@ impl Request {
 
     /// Return the file's text: YAML with a comment line on top.
     fn to_yaml(&self) -> Result<String, Error> {
-        let body = serde_saphyr::to_string(self)
-            .map_err(|e| Error::Usage(format!("cannot write {}: {e}", self.number)))?;
+        let body = serde_saphyr::to_string(self).map_err(|e| Error::Internal {
+            message: format!("cannot write {}: {e}", self.number),
+            source: Some(Box::new(e)),
+        })?;
         Ok(format!(
             "# docctl change request (文件更改申请): written by `docctl request`\n{body}"
         ))
@@ -102,7 +104,7 @@ impl Request {
         let path = Request::path(root, &self.number);
         let text = self.to_yaml()?;
         if parse(&path, &text)? != *self {
-            return Err(Error::Usage(format!(
+            return Err(Error::internal(format!(
                 "{}: the request would not read back as written; nothing was written",
                 path.display()
             )));
@@ -118,7 +120,7 @@ impl Request {
                 .map_err(|e| Error::io(&path, e))?;
             temp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
             temp.persist_noclobber(&path).map_err(|e| {
-                Error::Usage(format!(
+                Error::Refused(format!(
                     "{}: {}; another request took this number — try again",
                     path.display(),
                     e.error
@@ -133,7 +135,7 @@ impl Request {
 
 fn parse(path: &Path, text: &str) -> Result<Request, Error> {
     serde_saphyr::from_str(text)
-        .map_err(|e| Error::Usage(format!("{}: not a change request: {e}", path.display())))
+        .map_err(|e| Error::malformed(format!("{}: not a change request: {e}", path.display()), e))
 }
 
 /// Return whether a text is a request number: CR-YYYY-NNN.
@@ -163,13 +165,13 @@ pub fn all(root: &Path) -> Result<Vec<Request>, Error> {
 pub fn check_link(root: &Path, number: &str, id: &str) -> Result<Request, Error> {
     let request = Request::load(root, number)?;
     if request.document != id {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "{number} asks to change {}, not {id}",
             request.document
         )));
     }
     if request.status != "approved" {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "{number} is {}: a revision is made for an approved request (`docctl request approve {number} --by NAME`)",
             request.status
         )));

@@ -36,7 +36,7 @@ pub fn find_document(library: &Library, query: &str) -> Result<usize, Error> {
         .iter()
         .find(|u| u.id.as_deref() == Some(query) || u.title.as_deref() == Some(query))
     {
-        return Err(Error::Usage(format!(
+        return Err(Error::invalid(format!(
             "{} does not load: fix it first (run `docctl check`)",
             broken.file
         )));
@@ -51,7 +51,7 @@ pub fn find_document(library: &Library, query: &str) -> Result<usize, Error> {
     let hint = crate::suggest::closest(query, names.iter().map(String::as_str))
         .map(|best| format!(": did you mean `{best}`?"))
         .unwrap_or_default();
-    Err(Error::Usage(format!(
+    Err(Error::NotFound(format!(
         "no document has the id or title `{query}`{hint}"
     )))
 }
@@ -78,9 +78,9 @@ impl Source {
         let bom = bytes.starts_with(b"\xEF\xBB\xBF");
         let body = if bom { &bytes[3..] } else { &bytes[..] };
         let text = String::from_utf8(body.to_vec())
-            .map_err(|_| Error::Usage(format!("{rel} is not UTF-8 text")))?;
+            .map_err(|_| Error::invalid(format!("{rel} is not UTF-8 text")))?;
         let doc = parse_as(kind, rel, &text).map_err(|d| {
-            Error::Usage(format!(
+            Error::invalid(format!(
                 "{rel}:{}:{}: {} — fix it before editing (run `docctl check`)",
                 d.line, d.column, d.message
             ))
@@ -159,7 +159,7 @@ pub fn released_pdf(
     let bytes = publish::archive::read(root, &rel)
         .map_err(|e| Error::io(root.join(publish::ARCHIVE).join(&rel), e))?;
     if release.files.get(&name) != Some(&publish::sha256(&bytes)) {
-        return Err(Error::Usage(format!(
+        return Err(Error::invalid(format!(
             "{}/{rel} does not match its SHA-256 in the ledger: the archive was changed; run `docctl publish --verify`",
             publish::ARCHIVE
         )));

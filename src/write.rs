@@ -60,7 +60,7 @@ pub fn inside(base: &Path, relative: &str) -> Result<std::path::PathBuf, Error> 
     let mut path = base.to_path_buf();
     for part in relative.split('/') {
         if part.is_empty() || part == "." || part == ".." || part.contains('\\') {
-            return Err(Error::Usage(format!(
+            return Err(Error::Refused(format!(
                 "refusing to write `{relative}`: it would leave {}",
                 base.display()
             )));

@@ -38,12 +38,12 @@ pub fn run(settings: &AckSettings) -> Result<(), Error> {
     let cited_id = &cited.id.value.0;
     let mut ledger = library.ledger.clone();
     let release = ledger.release(id, version).ok_or_else(|| {
-        Error::Usage(format!(
+        Error::NotFound(format!(
             "{id} {version} is not released: only a released revision has citations to acknowledge"
         ))
     })?;
     let then = release.cites.get(cited_id).ok_or_else(|| {
-        Error::Usage(format!(
+        Error::NotFound(format!(
             "{id} {version} did not cite {cited_id} when it was released"
         ))
     })?;
@@ -52,7 +52,7 @@ pub fn run(settings: &AckSettings) -> Result<(), Error> {
         .map(|r| r.version.clone())
         .filter(|now| now != then)
         .ok_or_else(|| {
-            Error::Usage(format!(
+            Error::Refused(format!(
                 "{id} {version} cites {cited_id} {then}, which is still in force: nothing to acknowledge"
             ))
         })?;

@@ -43,7 +43,7 @@ fn expect_git_author(root: &std::path::Path, signer: Option<&Signer>) -> Result<
     };
     let configured = git::user_email(root)?;
     if !configured.eq_ignore_ascii_case(email.value.as_str().trim()) {
-        return Err(Error::Usage(format!(
+        return Err(Error::Git(format!(
             "git commits here as `{configured}`, but {} signs as `{}`: `--verify-signatures` would reject the commit; run it as the signer (git config user.email)",
             signer.map_or("", |s| s.name.value.as_str()),
             email.value
@@ -62,13 +62,13 @@ pub fn run(settings: &ApproveSettings) -> Result<(), Error> {
     let id = header.id.value.to_string();
     let version = header.version.value.to_string();
     if header.status.value != Status::Draft {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "{id} {version} is {}: only a draft is signed; start a new revision with `docctl revise {id} --minor -m … --by …`",
             header.status.value.as_str()
         )));
     }
     if let Some(release) = library.ledger.release(&id, &version) {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "{id} {version} was already released on {}: a released revision is never signed again; run `docctl revise {id}` for the next version",
             release.released
         )));
@@ -84,13 +84,13 @@ pub fn run(settings: &ApproveSettings) -> Result<(), Error> {
         ]
     };
     if position > 0 && signed[position - 1].is_none() {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "{id} is not yet signed as {}: the signatures go prepared (编制) → reviewed (审核) → approved (批准)",
             ROLES[position - 1]
         )));
     }
     if let Some(later) = (position + 1..3).find(|&p| signed[p].is_some()) {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "{id} is already signed as {}: a signature before it cannot change any more",
             ROLES[later]
         )));
@@ -98,7 +98,7 @@ pub fn run(settings: &ApproveSettings) -> Result<(), Error> {
     if let Some(previous) = position.checked_sub(1).and_then(|p| signed[p])
         && settings.date.0 < previous.value.date.value.0
     {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "the {role} date {} is earlier than the {} date {}: signatures are dated in order",
             settings.date,
             ROLES[position - 1],
@@ -112,7 +112,7 @@ pub fn run(settings: &ApproveSettings) -> Result<(), Error> {
         &settings.name,
         settings.date,
     )
-    .map_err(Error::Usage)?;
+    .map_err(Error::Refused)?;
     if settings.commit {
         expect_git_author(&settings.root, signer)?;
     }

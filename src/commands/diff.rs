@@ -152,7 +152,7 @@ fn default_pair(library: &Library, loaded: &Loaded) -> Result<(Revision, Revisio
         .unwrap_or_default();
     match releases {
         [.., before, _] => Ok((revision(library, loaded, &before.version)?, last)),
-        _ => Err(Error::Usage(format!(
+        _ => Err(Error::Refused(format!(
             "{id} {} is its only release and the working copy is the same: nothing to compare yet (after `docctl revise {id}` this shows the change; --from git:REV compares with git)",
             last.version
         ))),
@@ -168,7 +168,7 @@ fn last_released(library: &Library, loaded: &Loaded) -> Result<Revision, Error> 
         .get(id)
         .and_then(|d| d.releases.last())
         .ok_or_else(|| {
-            Error::Usage(format!(
+            Error::NotFound(format!(
                 "{id} has no released revision in published/ledger.json: compare with --from git:REV or --from VERSION"
             ))
         })?;
@@ -218,7 +218,7 @@ fn revision(library: &Library, loaded: &Loaded, spec: &str) -> Result<Revision, 
                 .get(&id.0)
                 .map(|d| d.releases.iter().map(|r| r.version.as_str()).collect())
                 .unwrap_or_default();
-            Error::Usage(format!(
+            Error::NotFound(format!(
                 "{id} {spec} is not released (released: {}); use a released version, git:REV or working",
                 if released.is_empty() { "none".to_owned() } else { released.join(", ") }
             ))
@@ -241,7 +241,7 @@ fn revision(library: &Library, loaded: &Loaded, spec: &str) -> Result<Revision, 
         )
     };
     let doc = parse_as(kind, &source, &text).map_err(|d| {
-        Error::Usage(format!(
+        Error::invalid(format!(
             "{source}: {}:{}: {} — this revision does not load",
             d.line, d.column, d.message
         ))
@@ -275,7 +275,7 @@ fn resolve_revision(
     ])?;
     let oid = String::from_utf8_lossy(&parsed.stdout).trim().to_owned();
     if !parsed.status.success() || oid.is_empty() || !oid.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(Error::Usage(format!(
+        return Err(Error::Git(format!(
             "git:{rev} does not name a commit of this repository"
         )));
     }
@@ -294,7 +294,7 @@ fn git_show(library: &Library, rev: &str, file: &str) -> Result<String, Error> {
     };
     let prefix = git(&["rev-parse", "--show-prefix"])?;
     if !prefix.status.success() {
-        return Err(Error::Usage(format!(
+        return Err(Error::Git(format!(
             "{} is not in a git repository: git:{rev} needs one",
             library.root.display()
         )));
@@ -309,7 +309,7 @@ fn git_show(library: &Library, rev: &str, file: &str) -> Result<String, Error> {
         )));
     }
     String::from_utf8(shown.stdout)
-        .map_err(|_| Error::Usage(format!("{file} at {rev} is not UTF-8 text")))
+        .map_err(|_| Error::invalid(format!("{file} at {rev} is not UTF-8 text")))
 }
 
 /// Run `docctl diff` from its command line.

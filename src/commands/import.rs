@@ -189,7 +189,7 @@ pub fn run(settings: &ImportSettings) -> Result<bool, Error> {
         .map(|p| p.display().to_string())
         .collect();
     if !theirs.is_empty() && !settings.dry_run {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "not replacing {}: import replaces only drafts it wrote itself (its `# import: {}` header and status: draft), never a document someone took over or made effective, even with --force; import into another folder with -o",
             theirs.join(", "),
             yaml::DRAFTED_FROM
@@ -197,7 +197,7 @@ pub fn run(settings: &ImportSettings) -> Result<bool, Error> {
     }
     if !existing.is_empty() && !settings.force && !settings.dry_run {
         let list: Vec<String> = existing.iter().map(|p| p.display().to_string()).collect();
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "not overwriting {} (drafts of an earlier import, or files in the way): use --force to replace them, or import into another folder with -o",
             list.join(", ")
         )));
@@ -318,7 +318,7 @@ fn assign_files(
             Outcome::Skipped(_) => continue,
         };
         if let Err(d) = loaded {
-            return Err(Error::Usage(format!(
+            return Err(Error::internal(format!(
                 "docctl import drafted YAML that does not load ({rel}:{}:{}: {}); this is a bug, please report it with the source file",
                 d.line, d.column, d.message
             )));

@@ -8,7 +8,7 @@ use crate::write::write_atomic;
 /// Write a starter set into `dir`, dated today.
 pub fn run(dir: &Path, today: &str) -> Result<(), Error> {
     if dir.join(crate::load::CONFIG_FILE).exists() {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "{} already holds a docctl.yaml; init writes new sets only",
             dir.display()
         )));

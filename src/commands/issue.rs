@@ -72,7 +72,7 @@ pub fn issue(settings: &IssueSettings) -> Result<Vec<Copy>, Error> {
     let ledger = &library.ledger;
     let id = resolve(&library, &settings.id)?;
     let doc = ledger.documents.get(&id).ok_or_else(|| {
-        Error::Usage(format!(
+        Error::NotFound(format!(
             "{id} was never released: run `docctl publish` first; copies are made of released revisions only"
         ))
     })?;
@@ -81,7 +81,7 @@ pub fn issue(settings: &IssueSettings) -> Result<Vec<Copy>, Error> {
         .last()
         .filter(|r| r.superseded.is_none())
         .ok_or_else(|| {
-            Error::Usage(format!(
+            Error::Refused(format!(
                 "{id} is withdrawn (作废): its copies are recalled, none are issued"
             ))
         })?;
@@ -174,13 +174,13 @@ pub fn recall(settings: &RecallSettings) -> Result<Vec<String>, Error> {
                 .collect();
             match (found.as_slice(), open.as_slice()) {
                 ([], _) => {
-                    return Err(Error::Usage(format!("{id} has no copy `{copy}`")));
+                    return Err(Error::NotFound(format!("{id} has no copy `{copy}`")));
                 }
                 ([only], []) => {
                     let recall = record
                         .recall(&only.copy)
                         .map_or_else(String::new, |r| format!(" on {} by {}", r.date, r.by));
-                    return Err(Error::Usage(format!(
+                    return Err(Error::Refused(format!(
                         "{} was already recalled{recall}",
                         only.copy
                     )));
@@ -208,13 +208,13 @@ pub fn recall(settings: &RecallSettings) -> Result<Vec<String>, Error> {
         }
     };
     if let Some(free) = chosen.iter().find(|c| !c.controlled) {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "{} is an uncontrolled copy (非受控): it is not recalled",
             free.copy
         )));
     }
     if chosen.is_empty() {
-        return Err(Error::Usage(format!(
+        return Err(Error::NotFound(format!(
             "{id}: {} holds no outstanding controlled copy",
             settings.holder.as_deref().unwrap_or_default()
         )));

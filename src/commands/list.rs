@@ -429,7 +429,7 @@ fn from_ledger(library: &Library, today: Date) -> Result<(Vec<ListRow>, Vec<List
         .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
         .map_err(|e| Error::io(&path, e))?;
         let parsed = parse_archived(doc.kind, &path.to_string_lossy(), &text).ok_or_else(|| {
-            Error::Usage(format!(
+            Error::invalid(format!(
                 "{}: the archived YAML of {id} {} does not load",
                 path.display(),
                 release.version

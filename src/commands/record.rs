@@ -17,11 +17,11 @@ fn find_form<'a>(library: &'a load::Library, name: &str) -> Result<&'a Form, Err
     match hit.map(|h| h.target) {
         Some(crate::validate::Target::Doc(i)) => match &library.documents[i].doc {
             Document::Form(form) => Ok(form),
-            Document::Procedure(_) => {
-                Err(Error::Usage(format!("`{name}` is a procedure, not a form")))
-            }
+            Document::Procedure(_) => Err(Error::NotFound(format!(
+                "`{name}` is a procedure, not a form"
+            ))),
         },
-        _ => Err(Error::Usage(format!(
+        _ => Err(Error::NotFound(format!(
             "no form `{name}` in {}",
             library.root.display()
         ))),
@@ -32,7 +32,7 @@ fn find_form<'a>(library: &'a load::Library, name: &str) -> Result<&'a Form, Err
 fn read_record(record: &Path) -> Result<String, Error> {
     let meta = std::fs::metadata(record).map_err(|e| Error::io(record, e))?;
     if meta.len() > crate::record::MAX_RECORD_BYTES {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "{} is {} bytes; a record is at most {} MB",
             record.display(),
             meta.len(),
@@ -76,7 +76,7 @@ fn may_write(dir: &Path, out: &Path, force: bool) -> Result<(), Error> {
     if let Ok(meta) = std::fs::symlink_metadata(out)
         && !meta.file_type().is_file()
     {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "{} is not a regular file (a device, a folder or a link): `record fill -o` only writes or replaces regular files",
             out.display()
         )));
@@ -94,7 +94,7 @@ fn may_write(dir: &Path, out: &Path, force: bool) -> Result<(), Error> {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .unwrap_or_default();
     if first == crate::publish::ARCHIVE {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "{} is inside the archive: only `docctl publish` writes there",
             out.display()
         )));
@@ -107,7 +107,7 @@ fn may_write(dir: &Path, out: &Path, force: bool) -> Result<(), Error> {
         load::CONFIG_FILE,
     ];
     if guarded.contains(&first.as_str()) && !force {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "{} is inside the set's {first}: write the filled record elsewhere, or pass --force to replace it",
             out.display()
         )));
@@ -165,14 +165,12 @@ pub fn fill(
             .join("output/forms")
             .join(format!("{}.pdf", form.id.value.slug())),
     };
-    let bytes = std::fs::read(&source).map_err(|e| {
-        Error::Usage(format!(
-            "cannot read the form PDF {} ({e}): run `docctl build` first",
-            source.display()
-        ))
+    let bytes = std::fs::read(&source).map_err(|e| Error::NotBuilt {
+        path: source.clone(),
+        source: e,
     })?;
     let json: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| Error::Usage(format!("{}: {e}", record.display())))?;
+        .map_err(|e| Error::malformed(format!("{}: {e}", record.display()), e))?;
     let values = json
         .get("values")
         .and_then(|v| v.as_object())

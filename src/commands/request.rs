@@ -103,7 +103,7 @@ pub fn decide(
     }
     let mut request = Request::load(root, number)?;
     if let Some(decision) = &request.decision {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "{number} was already {} by {} on {}",
             request.status, decision.by, decision.date
         )));

@@ -41,13 +41,13 @@ pub fn run(settings: &ReviseSettings) -> Result<(), Error> {
     let id = header.id.value.to_string();
     match header.status.value {
         Status::Draft => {
-            return Err(Error::Usage(format!(
+            return Err(Error::Refused(format!(
                 "{id} is already a draft (version {}): finish it with `docctl approve`; revise starts a new revision of an effective document",
                 header.version.value
             )));
         }
         Status::Obsolete => {
-            return Err(Error::Usage(format!(
+            return Err(Error::Refused(format!(
                 "{id} is obsolete (作废): an obsolete document is not revised"
             )));
         }
@@ -60,7 +60,7 @@ pub fn run(settings: &ReviseSettings) -> Result<(), Error> {
     let scheme = library.config.version_scheme;
     let current = header.version.value.0.as_str();
     let (major, minor) = scheme.parse(current).ok_or_else(|| {
-        Error::Usage(format!(
+        Error::Refused(format!(
             "{id}: version `{current}` does not follow the {} scheme, so its successor is unknown",
             scheme.name()
         ))
@@ -72,7 +72,7 @@ pub fn run(settings: &ReviseSettings) -> Result<(), Error> {
     };
     let next = next_parts.map(|parts| scheme.format(parts));
     let Some(next) = next.filter(|next| scheme.parse(next) == next_parts) else {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "{id}: version `{current}` has no {which} successor under the {} scheme (the numbers have run out)",
             scheme.name()
         )));
@@ -80,7 +80,7 @@ pub fn run(settings: &ReviseSettings) -> Result<(), Error> {
     if let Some(last) = header.history.last()
         && settings.date.0 < last.date.value.0
     {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "--date {} is earlier than the last history entry ({}): history dates never go back",
             settings.date, last.date.value
         )));

@@ -53,11 +53,16 @@ pub fn run(settings: &ServeSettings) -> Result<(), Error> {
         .tempdir()
         .map_err(|e| Error::io(Path::new("temporary folder"), e))?;
     let out = temp.path().to_path_buf();
-    let listener = TcpListener::bind(("127.0.0.1", settings.port))
-        .map_err(|e| Error::Usage(format!("cannot listen on 127.0.0.1:{}: {e}", settings.port)))?;
+    let listener = TcpListener::bind(("127.0.0.1", settings.port)).map_err(|e| Error::Serve {
+        what: format!("cannot listen on 127.0.0.1:{}", settings.port),
+        source: e,
+    })?;
     let port = listener
         .local_addr()
-        .map_err(|e| Error::Usage(format!("cannot listen: {e}")))?
+        .map_err(|e| Error::Serve {
+            what: "cannot listen".to_owned(),
+            source: e,
+        })?
         .port();
     let status = Arc::new(Mutex::new(Status::default()));
     let mut written: HashMap<String, [u8; 32]> = HashMap::new();

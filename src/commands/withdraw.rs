@@ -40,7 +40,7 @@ pub fn run(settings: &WithdrawSettings) -> Result<(), Error> {
     };
     let mut ledger: Ledger = library.ledger.clone();
     let Some(current) = ledger.current(&id).cloned() else {
-        return Err(Error::Usage(match ledger.documents.get(&id) {
+        return Err(Error::Refused(match ledger.documents.get(&id) {
             Some(_) => {
                 format!("{id} is already withdrawn or superseded: nothing in force to withdraw")
             }

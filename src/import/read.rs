@@ -69,7 +69,7 @@ pub fn read(path: &Path) -> Result<Source, Error> {
         return Err(Error::Usage(format!("`{display}` is not a regular file")));
     }
     if meta.len() > MAX_SOURCE_BYTES {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "`{display}` is {:.1} MB; the import reads files up to {} MB",
             meta.len() as f64 / 1_048_576.0,
             MAX_SOURCE_BYTES / 1_048_576
@@ -79,7 +79,7 @@ pub fn read(path: &Path) -> Result<Source, Error> {
     let (encoding, lines, doc) = match kind {
         SourceKind::Docx => {
             let doc = crate::import::docx::read(&bytes).map_err(|why| {
-                Error::Usage(format!("`{display}` is not a readable .docx: {why}"))
+                Error::invalid(format!("`{display}` is not a readable .docx: {why}"))
             })?;
             ("UTF-8", doc.lines.clone(), Some(doc))
         }
@@ -109,7 +109,7 @@ fn decode(bytes: &[u8], display: &str) -> Result<(&'static str, String), Error> 
     if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom..]);
         if had_errors {
-            return Err(Error::Usage(format!(
+            return Err(Error::invalid(format!(
                 "`{display}` starts with a {} byte-order mark but is not valid {}",
                 encoding.name(),
                 encoding.name()
@@ -118,7 +118,7 @@ fn decode(bytes: &[u8], display: &str) -> Result<(&'static str, String), Error> 
         return Ok((encoding.name(), text.into_owned()));
     }
     if bytes.contains(&0) {
-        return Err(Error::Usage(format!(
+        return Err(Error::invalid(format!(
             "`{display}` is a binary file (it contains NUL bytes), not text"
         )));
     }
@@ -131,7 +131,7 @@ fn decode(bytes: &[u8], display: &str) -> Result<(&'static str, String), Error> 
             .err()
             .map_or(0, |e| e.valid_up_to());
         let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
-        return Err(Error::Usage(format!(
+        return Err(Error::invalid(format!(
             "`{display}` is neither UTF-8 nor GB18030 text (the first bad byte is on line {line}); convert it with iconv first"
         )));
     }

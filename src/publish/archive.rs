@@ -26,7 +26,7 @@ pub fn plain_name(name: &str) -> bool {
 /// Refuse to go on when `path` (inside the set) is a symbolic link.
 pub fn refuse_link(root: &Path, path: &Path) -> Result<(), Error> {
     match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => Err(Error::Usage(format!(
+        Ok(meta) if meta.file_type().is_symlink() => Err(Error::Refused(format!(
             "{} is a symbolic link: docctl never follows links inside the archive; replace it with a folder",
             crate::load::relative(root, path)
         ))),
@@ -286,7 +286,7 @@ impl Stage {
     pub fn move_into_place(&mut self, release: &str, faults: &mut Faults) -> Result<(), Error> {
         let target = self.archive.join(release);
         if std::fs::symlink_metadata(&target).is_ok() {
-            return Err(Error::Usage(format!(
+            return Err(Error::Refused(format!(
                 "{ARCHIVE}/{release} exists but is not in the ledger: a release is never overwritten; see `docctl publish --verify`"
             )));
         }
@@ -295,7 +295,7 @@ impl Stage {
             match std::fs::symlink_metadata(parent) {
                 Ok(meta) if meta.is_dir() => {}
                 Ok(_) => {
-                    return Err(Error::Usage(format!(
+                    return Err(Error::Refused(format!(
                         "{} is not a folder (a link?): the archive never follows links",
                         parent.display()
                     )));
@@ -386,12 +386,12 @@ pub fn recover(root: &Path, ledger: &Ledger) -> Result<Vec<String>, Error> {
         if !removed.is_empty() {
             return Ok(removed);
         }
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "no interrupted publish to recover: {ARCHIVE}/{LOCK} does not exist, so nothing proves what another publish staged; remove by hand what `docctl publish --verify` reports"
         )));
     };
     if holder.running() {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "process {} is publishing now: nothing to recover",
             holder.pid
         )));

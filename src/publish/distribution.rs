@@ -100,15 +100,16 @@ impl Distribution {
             Err(e) => return Err(Error::io(&path, e)),
         };
         let record: Distribution = serde_json::from_str(&text).map_err(|e| {
-            Error::Usage(format!(
+            let message = format!(
                 "{}:{}:{}: the distribution record is not valid ({e}); it is written by `docctl issue` and `docctl recall` only — restore it from git",
                 path.display(),
                 e.line(),
                 e.column()
-            ))
+            );
+            Error::malformed(message, e)
         })?;
         record.validate(ledger).map_err(|problem| {
-            Error::Usage(format!(
+            Error::invalid(format!(
                 "{}: {problem}; the distribution record is written by docctl only — restore it from git",
                 path.display()
             ))
@@ -204,12 +205,12 @@ impl Distribution {
     pub fn save(&self, root: &Path, ledger: &Ledger, lock: &Lock) -> Result<(), Error> {
         let on_disk = Distribution::load(root, ledger)?;
         if !on_disk.appends(self) {
-            return Err(Error::Usage(format!(
+            return Err(Error::Refused(format!(
                 "{}: changed while docctl was writing it (records are only ever added); nothing was written",
                 distribution_path(root).display()
             )));
         }
-        self.validate(ledger).map_err(Error::Usage)?;
+        self.validate(ledger).map_err(Error::internal)?;
         lock.write_record(DISTRIBUTION, "distribution", self.to_json().as_bytes())
     }
 }
