@@ -390,17 +390,6 @@ pub struct ReviseArgs {
     pub dir: PathBuf,
 }
 
-/// The signatures of the approval block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Role {
-    /// 编制.
-    Prepared,
-    /// 审核.
-    Reviewed,
-    /// 批准: the last signature; the document becomes effective.
-    Approved,
-}
-
 /// Arguments of `docctl approve`.
 #[derive(Debug, clap::Args)]
 pub struct ApproveArgs {
@@ -408,7 +397,7 @@ pub struct ApproveArgs {
     pub id: String,
     /// Which signature.
     #[arg(long = "as", value_enum, value_name = "ROLE")]
-    pub role: Role,
+    pub role: crate::model::SignRole,
     /// Who signs.
     #[arg(long, value_name = "NAME")]
     pub name: String,

@@ -8,7 +8,7 @@
 use std::ops::Range;
 
 use crate::error::Error;
-use crate::model::Pos;
+use crate::model::{Pos, SignRole};
 
 /// Return the byte range of a scalar value in its source, quotes included.
 pub fn span(pos: &Pos, text: &str) -> Result<Range<usize>, Error> {
@@ -354,8 +354,8 @@ fn unsupported(key: &str) -> Error {
 /// One signature of the approval block, values already written as YAML scalars.
 #[derive(Debug, Clone)]
 pub struct SignatureText {
-    /// `prepared`, `reviewed` or `approved`.
-    pub role: &'static str,
+    /// The role; its key in the approval block is `role.as_str()`.
+    pub role: SignRole,
     /// The name, as a YAML scalar.
     pub name: String,
     /// The date, as a YAML scalar.
@@ -364,9 +364,6 @@ pub struct SignatureText {
     pub version: Option<String>,
 }
 
-/// The roles in the order they sign.
-pub const ROLES: [&str; 3] = ["prepared", "reviewed", "approved"];
-
 /// Replace the approval block with `signatures` (in role order), keeping the block's place,
 /// indentation and entry style; an empty list writes `approval: {}`. In a block-style
 /// approval, the lines of every role other than `changed` are kept as they are (comments
@@ -374,7 +371,7 @@ pub const ROLES: [&str; 3] = ["prepared", "reviewed", "approved"];
 pub fn set_approval(
     text: &str,
     signatures: &[SignatureText],
-    changed: Option<&str>,
+    changed: Option<SignRole>,
     after: &[&str],
 ) -> String {
     let lines = Lines::of(text);
@@ -383,7 +380,7 @@ pub fn set_approval(
     // Learn the style from the block itself, else from the history entries.
     let mut child_indent = unit;
     let mut style = Style::Flow;
-    let mut kept: Vec<(&str, Range<usize>)> = Vec::new();
+    let mut kept: Vec<(SignRole, Range<usize>)> = Vec::new();
     let first_child = range
         .as_ref()
         .and_then(|r| (r.start + 1..r.end).find(|&i| !lines.is_filler(i)));
@@ -418,11 +415,13 @@ pub fn set_approval(
                 pairs.push(("version", version.clone()));
             }
             match style {
-                Style::Flow => {
-                    block.push(format!("{pad}{}: {}", s.role, mapping(&pairs, style, 0)[0]))
-                }
+                Style::Flow => block.push(format!(
+                    "{pad}{}: {}",
+                    s.role.as_str(),
+                    mapping(&pairs, style, 0)[0]
+                )),
                 Style::Block => {
-                    block.push(format!("{pad}{}:", s.role));
+                    block.push(format!("{pad}{}:", s.role.as_str()));
                     block.extend(mapping(&pairs, style, child_indent + unit.max(2)));
                 }
             }
@@ -451,8 +450,8 @@ fn children<'a>(
     lines: &Lines<'a>,
     range: &Range<usize>,
     child_indent: usize,
-) -> Vec<(&'static str, Range<usize>)> {
-    let mut found: Vec<(&'static str, Range<usize>)> = Vec::new();
+) -> Vec<(SignRole, Range<usize>)> {
+    let mut found: Vec<(SignRole, Range<usize>)> = Vec::new();
     for i in range.start + 1..range.end {
         let line = lines.content(i);
         if lines.is_filler(i) || indent(line) > child_indent {
@@ -467,7 +466,7 @@ fn children<'a>(
             .next()
             .unwrap_or_default()
             .trim();
-        if let Some(role) = ROLES.iter().find(|r| **r == key) {
+        if let Some(role) = SignRole::ALL.into_iter().find(|r| r.as_str() == key) {
             found.push((role, i..i + 1));
         }
     }
@@ -575,12 +574,12 @@ history:
         let signed = set_approval(
             &cleared,
             &[SignatureText {
-                role: "prepared",
+                role: SignRole::Prepared,
                 name: "赵六".into(),
                 date: "2026-02-01".into(),
                 version: None,
             }],
-            Some("prepared"),
+            Some(SignRole::Prepared),
             &[],
         );
         assert!(
@@ -596,19 +595,19 @@ history:
             doc,
             &[
                 SignatureText {
-                    role: "prepared",
+                    role: SignRole::Prepared,
                     name: "张三".into(),
                     date: "2026-01-01".into(),
                     version: None,
                 },
                 SignatureText {
-                    role: "reviewed",
+                    role: SignRole::Reviewed,
                     name: "李四".into(),
                     date: "2026-01-02".into(),
                     version: None,
                 },
             ],
-            Some("reviewed"),
+            Some(SignRole::Reviewed),
             &[],
         );
         assert_eq!(

@@ -26,18 +26,9 @@ pub struct Signing<'a> {
 
 /// The signatures of an approval block with their roles, in signing order.
 pub fn signed(approval: Option<&Approval>) -> impl Iterator<Item = (SignRole, &Sp<Signature>)> {
-    let [prepared, reviewed, approved] = match approval {
-        Some(a) => [
-            a.prepared.as_ref(),
-            a.reviewed.as_ref(),
-            a.approved.as_ref(),
-        ],
-        None => [None, None, None],
-    };
     SignRole::ALL
         .into_iter()
-        .zip([prepared, reviewed, approved])
-        .filter_map(|(role, s)| s.map(|s| (role, s)))
+        .filter_map(move |role| approval?.get(role).map(|s| (role, s)))
 }
 
 /// Check a new signature on `doc`: by someone the signers authorise (when the set lists any),

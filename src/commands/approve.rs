@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use crate::edit::{self, ROLES, SignatureText};
+use crate::edit::{self, SignatureText};
 use crate::error::Error;
-use crate::model::{Date, SignRole, Signature, Signer, Sp, Status};
+use crate::model::{Date, SignRole, Signer, Status};
 use crate::workspace::{Source, find_document};
 use crate::{git, load, signers};
 
@@ -73,42 +73,41 @@ pub fn run(settings: &ApproveSettings) -> Result<(), Error> {
             release.released
         )));
     }
-    let role = settings.role.as_str();
-    let position = ROLES.iter().position(|r| *r == role).unwrap_or(0);
-    let signed: Vec<Option<&Sp<Signature>>> = {
-        let a = header.approval;
-        vec![
-            a.and_then(|a| a.prepared.as_ref()),
-            a.and_then(|a| a.reviewed.as_ref()),
-            a.and_then(|a| a.approved.as_ref()),
-        ]
-    };
-    if position > 0 && signed[position - 1].is_none() {
-        return Err(Error::Refused(format!(
-            "{id} is not yet signed as {}: the signatures go prepared (编制) → reviewed (审核) → approved (批准)",
-            ROLES[position - 1]
-        )));
-    }
-    if let Some(later) = (position + 1..3).find(|&p| signed[p].is_some()) {
-        return Err(Error::Refused(format!(
-            "{id} is already signed as {}: a signature before it cannot change any more",
-            ROLES[later]
-        )));
-    }
-    if let Some(previous) = position.checked_sub(1).and_then(|p| signed[p])
-        && settings.date.0 < previous.value.date.value.0
+    let role = settings.role;
+    let signed = |r: SignRole| header.approval.and_then(|a| a.get(r));
+    let previous = role.previous();
+    if let Some(previous) = previous
+        && signed(previous).is_none()
     {
         return Err(Error::Refused(format!(
-            "the {role} date {} is earlier than the {} date {}: signatures are dated in order",
+            "{id} is not yet signed as {}: the signatures go prepared (编制) → reviewed (审核) → approved (批准)",
+            previous.as_str()
+        )));
+    }
+    if let Some(later) = SignRole::ALL
+        .into_iter()
+        .find(|&r| r > role && signed(r).is_some())
+    {
+        return Err(Error::Refused(format!(
+            "{id} is already signed as {}: a signature before it cannot change any more",
+            later.as_str()
+        )));
+    }
+    if let Some((before, signature)) = previous.and_then(|p| Some((p, signed(p)?)))
+        && settings.date.0 < signature.value.date.value.0
+    {
+        return Err(Error::Refused(format!(
+            "the {} date {} is earlier than the {} date {}: signatures are dated in order",
+            role.as_str(),
             settings.date,
-            ROLES[position - 1],
-            previous.value.date.value
+            before.as_str(),
+            signature.value.date.value
         )));
     }
     let signer = signers::admit(
         &library.config,
         &file.doc,
-        SignRole::ALL[position],
+        role,
         &settings.name,
         settings.date,
     )
@@ -117,13 +116,13 @@ pub fn run(settings: &ApproveSettings) -> Result<(), Error> {
         expect_git_author(&settings.root, signer)?;
     }
     let effective = match (role, settings.effective) {
-        ("approved", Some(date)) if date.0 < settings.date.0 => {
+        (SignRole::Approved, Some(date)) if date.0 < settings.date.0 => {
             return Err(Error::Usage(format!(
                 "--effective {date} is before the approval ({})",
                 settings.date
             )));
         }
-        ("approved", date) => Some(date.unwrap_or(settings.date)),
+        (SignRole::Approved, date) => Some(date.unwrap_or(settings.date)),
         (_, Some(_)) => {
             return Err(Error::Usage(
                 "--effective goes with the last signature, `--as approved`".to_owned(),
@@ -134,8 +133,8 @@ pub fn run(settings: &ApproveSettings) -> Result<(), Error> {
 
     let mut signatures = Vec::new();
     let mut expected = crate::publish::canonical_value(&file.doc);
-    for (n, existing) in signed.iter().enumerate().take(position + 1) {
-        let (name, date, signed_version) = match (n == position, existing) {
+    for r in SignRole::ALL.into_iter().filter(|&r| r <= role) {
+        let (name, date, signed_version) = match (r == role, signed(r)) {
             (true, _) => (
                 settings.name.clone(),
                 settings.date.to_string(),
@@ -152,9 +151,9 @@ pub fn run(settings: &ApproveSettings) -> Result<(), Error> {
         if let Some(v) = &signed_version {
             value["version"] = json!(v);
         }
-        expected["document"]["approval"][ROLES[n]] = value;
+        expected["document"]["approval"][r.as_str()] = value;
         signatures.push(SignatureText {
-            role: ROLES[n],
+            role: r,
             name: edit::scalar(&name),
             date,
             version: signed_version.map(|v| edit::scalar(&v)),
@@ -170,10 +169,10 @@ pub fn run(settings: &ApproveSettings) -> Result<(), Error> {
     text = edit::set_approval(&text, &signatures, Some(role), APPROVAL_AFTER);
     file.write_verified(&text, expected)?;
     if settings.commit {
-        let trailer = format!("Signed-as: {role} {id} {version}");
+        let trailer = format!("Signed-as: {} {id} {version}", role.as_str());
         let message = format!(
             "approve {id} {version}: {} by {}\n\n{trailer}",
-            SignRole::ALL[position].label(),
+            role.label(),
             settings.name
         );
         let commit = git::commit_file(&settings.root, &file.rel, &message)?;
@@ -185,11 +184,12 @@ pub fn run(settings: &ApproveSettings) -> Result<(), Error> {
             file.rel
         ),
         None => eprintln!(
-            "signed {id} {version} as {role} by {} on {} ({}); next: --as {}",
+            "signed {id} {version} as {} by {} on {} ({}); next: --as {}",
+            role.as_str(),
             settings.name,
             settings.date,
             file.rel,
-            ROLES[position + 1]
+            role.next().map_or("", SignRole::as_str)
         ),
     }
     Ok(())
@@ -202,11 +202,7 @@ pub fn invoke(args: crate::cli::ApproveArgs) -> Result<bool, Error> {
         effective: args.effective,
         root: args.dir,
         id: args.id,
-        role: match args.role {
-            crate::cli::Role::Prepared => SignRole::Prepared,
-            crate::cli::Role::Reviewed => SignRole::Reviewed,
-            crate::cli::Role::Approved => SignRole::Approved,
-        },
+        role: args.role,
         name: crate::fold::required("--name", &args.name)?,
         commit: args.commit,
     })?;

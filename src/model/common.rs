@@ -6,7 +6,7 @@ use std::fmt;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::model::Sp;
+use crate::model::{SignRole, Sp};
 
 /// A document number (文件编号), e.g. `QP-8.2-01` or `T/NDF/TSP01`.
 #[derive(
@@ -317,6 +317,17 @@ pub struct Approval {
     /// 批准 (approved by).
     #[serde(default)]
     pub approved: Option<Sp<Signature>>,
+}
+
+impl Approval {
+    /// Return the signature given in a role, if any.
+    pub fn get(&self, role: SignRole) -> Option<&Sp<Signature>> {
+        match role {
+            SignRole::Prepared => self.prepared.as_ref(),
+            SignRole::Reviewed => self.reviewed.as_ref(),
+            SignRole::Approved => self.approved.as_ref(),
+        }
+    }
 }
 
 /// One line of the revision history (修订记录).

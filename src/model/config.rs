@@ -189,8 +189,10 @@ pub struct Signer {
     pub until: Option<Date>,
 }
 
-/// One of the three signatures of an approval block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+/// One of the three signatures of an approval block (also `approve --as`'s values).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema, clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum SignRole {
     /// 编制.
@@ -198,12 +200,31 @@ pub enum SignRole {
     /// 审核.
     Reviewed,
     /// 批准.
+    #[value(help = "批准: the last signature; the document becomes effective")]
     Approved,
 }
 
 impl SignRole {
     /// The three roles in the order they are signed.
     pub const ALL: [SignRole; 3] = [SignRole::Prepared, SignRole::Reviewed, SignRole::Approved];
+
+    /// The role signed just before this one, if any.
+    pub fn previous(self) -> Option<SignRole> {
+        match self {
+            SignRole::Prepared => None,
+            SignRole::Reviewed => Some(SignRole::Prepared),
+            SignRole::Approved => Some(SignRole::Reviewed),
+        }
+    }
+
+    /// The role signed just after this one, if any.
+    pub fn next(self) -> Option<SignRole> {
+        match self {
+            SignRole::Prepared => Some(SignRole::Reviewed),
+            SignRole::Reviewed => Some(SignRole::Approved),
+            SignRole::Approved => None,
+        }
+    }
 
     /// The key in the approval block.
     pub fn as_str(self) -> &'static str {
@@ -282,5 +303,23 @@ impl SeparateRoles {
             | (SeparateRoles::Relaxed(Relaxation::PreparerMayReview), Reviewed, Prepared) => false,
             (SeparateRoles::Relaxed(_), _, _) => true,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SignRole;
+
+    #[test]
+    fn roles_sign_in_the_order_of_all_and_next_and_previous_agree() {
+        for pair in SignRole::ALL.windows(2) {
+            assert!(pair[0] < pair[1]);
+            assert_eq!(pair[0].next(), Some(pair[1]));
+            assert_eq!(pair[1].previous(), Some(pair[0]));
+        }
+        assert_eq!(SignRole::ALL[0].previous(), None);
+        assert_eq!(SignRole::ALL[2].next(), None);
+        let keys: Vec<&str> = SignRole::ALL.iter().map(|r| r.as_str()).collect();
+        assert_eq!(keys, ["prepared", "reviewed", "approved"]);
     }
 }

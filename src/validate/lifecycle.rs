@@ -54,20 +54,7 @@ fn bad_version(file: &str, pos: Pos, version: &str, scheme: VersionScheme) -> Di
 fn approval(file: &str, header: &Header<'_>, separate: SeparateRoles, out: &mut Vec<Diagnostic>) {
     let status = header.status;
     let approval = header.approval;
-    let signatures: [(&str, Option<&Sp<Signature>>); 3] = [
-        (
-            "prepared (编制)",
-            approval.and_then(|a| a.prepared.as_ref()),
-        ),
-        (
-            "reviewed (审核)",
-            approval.and_then(|a| a.reviewed.as_ref()),
-        ),
-        (
-            "approved (批准)",
-            approval.and_then(|a| a.approved.as_ref()),
-        ),
-    ];
+    let signatures = SignRole::ALL.map(|role| (role, approval.and_then(|a| a.get(role))));
     if status.value != Status::Draft {
         if header.effective.is_none() {
             out.push(
@@ -91,8 +78,9 @@ fn approval(file: &str, header: &Header<'_>, separate: SeparateRoles, out: &mut 
                         file,
                         status.pos,
                         format!(
-                            "a document that is {} needs the {role} signature",
-                            status.value.as_str()
+                            "a document that is {} needs the {} signature",
+                            status.value.as_str(),
+                            role.label()
                         ),
                     )
                     .with_help("sign it with `docctl approve`, or set `status: draft`"),
@@ -107,9 +95,15 @@ fn approval(file: &str, header: &Header<'_>, separate: SeparateRoles, out: &mut 
         if let Some((before, date)) = previous
             && signature.value.date.value < date.value
         {
-            out.push(order(file, &signature.value.date, role, before, date));
+            out.push(order(
+                file,
+                &signature.value.date,
+                role.label(),
+                before,
+                date,
+            ));
         }
-        previous = Some((role, &signature.value.date));
+        previous = Some((role.label(), &signature.value.date));
     }
     if let (Some((before, date)), Some(effective)) = (previous, header.effective)
         && effective.value < date.value
@@ -123,7 +117,7 @@ fn approval(file: &str, header: &Header<'_>, separate: SeparateRoles, out: &mut 
 /// Report a signature by someone who already signed an earlier role that must be someone else.
 fn separation(
     file: &str,
-    signatures: &[(&str, Option<&Sp<Signature>>); 3],
+    signatures: &[(SignRole, Option<&Sp<Signature>>); 3],
     separate: SeparateRoles,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -131,7 +125,7 @@ fn separation(
         let Some(signature) = signature else { continue };
         let name = &signature.value.name;
         let same = (0..later).find(|&earlier| {
-            separate.requires(SignRole::ALL[earlier], SignRole::ALL[later])
+            separate.requires(signatures[earlier].0, *role)
                 && signatures[earlier]
                     .1
                     .is_some_and(|s| fold::name(&s.value.name.value) == fold::name(&name.value))
@@ -151,8 +145,8 @@ fn separation(
                 format!(
                     "`{}` both {} and {} this document",
                     name.value,
-                    signatures[earlier].0.split(' ').next().unwrap_or_default(),
-                    role.split(' ').next().unwrap_or_default()
+                    signatures[earlier].0.as_str(),
+                    role.as_str()
                 ),
             )
             .with_width(name.chars().count())
@@ -177,12 +171,11 @@ fn bound(file: &str, header: &Header<'_>, ledger: &Ledger, out: &mut Vec<Diagnos
             .documents
             .get(&header.id.value.0)
             .is_some_and(|d| d.releases.iter().any(|r| r.version != version.0));
-    for (role, signature) in [
-        ("prepared (编制)", &approval.prepared),
-        ("reviewed (审核)", &approval.reviewed),
-        ("approved (批准)", &approval.approved),
-    ] {
-        let Some(signature) = signature else { continue };
+    for role in SignRole::ALL {
+        let Some(signature) = approval.get(role) else {
+            continue;
+        };
+        let role = role.label();
         let problem = match &signature.value.version {
             Some(signed) if signed.value != *version => Some((
                 signed.pos,
@@ -219,12 +212,11 @@ fn not_after(file: &str, header: &Header<'_>, today: Date, out: &mut Vec<Diagnos
     let Some(approval) = header.approval else {
         return;
     };
-    for (role, signature) in [
-        ("prepared (编制)", &approval.prepared),
-        ("reviewed (审核)", &approval.reviewed),
-        ("approved (批准)", &approval.approved),
-    ] {
-        let Some(signature) = signature else { continue };
+    for role in SignRole::ALL {
+        let Some(signature) = approval.get(role) else {
+            continue;
+        };
+        let role = role.label();
         let date = &signature.value.date;
         if date.value > today {
             out.push(
