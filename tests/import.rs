@@ -1517,3 +1517,58 @@ fn signature_lines_with_a_comma_before_the_date() {
         "{yaml}"
     );
 }
+
+/// A regression found on an SOP shaped unlike the corpus: a "Note:" paragraph after the records
+/// table is text about the records (kept under the section's heading), not a second record; the
+/// same for 注： under a Chinese records table. A Markdown metadata table headed `| Field | Value |`
+/// gives the document number.
+#[test]
+fn a_note_after_the_records_table_is_not_a_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let en = dir.path().join("sop.md");
+    fs::write(
+        &en,
+        "# SOP Supplier Evaluation\n\n| Field | Value |\n|---|---|\n| SOP Number | QA-SOP-014 |\n\n\
+         ## Purpose\nHow suppliers are evaluated.\n\n## Scope\nAll suppliers.\n\n\
+         ## Procedure\n1. Purchasing sends the questionnaire.\n\n## Records\n\n\
+         | Record | Form No. | Retention |\n|---|---|---|\n| Supplier questionnaire | QA-F-014 | 5 years |\n\n\
+         Note: records are kept in the QA archive room.\n",
+    )
+    .unwrap();
+    let zh = dir.path().join("zh.md");
+    fs::write(
+        &zh,
+        "# 供应商评价程序\n\n文件编号：QP-7.4-01\n\n## 1 目的\n评价供应商。\n\n## 2 范围\n所有供应商。\n\n\
+         ## 3 工作程序\n1. 采购部发出调查表。\n\n## 4 记录\n\n\
+         | 记录名称 | 保存部门 | 保存期限 |\n|---|---|---|\n| 供应商调查表 | 采购部 | 3年 |\n\n\
+         注：记录由采购部存档。\n",
+    )
+    .unwrap();
+    for (source, record, note, id) in [
+        (
+            &en,
+            "Supplier questionnaire",
+            "records are kept in the QA archive room",
+            "QA-SOP-014",
+        ),
+        (&zh, "供应商调查表", "记录由采购部存档", "QP-7.4-01"),
+    ] {
+        let out = dir.path().join(format!("out-{}", record.len()));
+        let (code, stderr) = import(&[source.as_os_str(), "-o".as_ref(), out.as_os_str()]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stderr.contains("coverage: 100.0 %"), "{stderr}");
+        let file = fs::read_dir(&out).unwrap().next().unwrap().unwrap().path();
+        let yaml = fs::read_to_string(file).unwrap();
+        let records = yaml.split("\nrecords:\n").nth(1).expect("a records list");
+        let records: String = records
+            .lines()
+            .take_while(|l| l.starts_with(' '))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(records.matches("- form:").count(), 1, "{yaml}");
+        assert!(records.contains(record), "{yaml}");
+        assert!(!records.contains(note), "the note became a record:\n{yaml}");
+        assert!(yaml.contains(note), "the note is lost:\n{yaml}");
+        assert!(yaml.contains(&format!("\nid: {id}\n")), "{yaml}");
+    }
+}

@@ -65,6 +65,27 @@ pub(crate) fn sentences(text: &str) -> Vec<(usize, usize)> {
 }
 
 /// Return whether the text says "none" (无, (無), N/A, 不适用).
+/// Return whether a paragraph is a note (`Note: …`, `NB …`, `注：…`, `备注：…`, `说明：…`).
+pub(crate) fn is_note(text: &str) -> bool {
+    let text = text.trim_start().trim_start_matches(['*', '_']);
+    let lower: String = text.chars().take(6).collect::<String>().to_lowercase();
+    ["note:", "note：", "note ", "notes:", "nb:", "nb "]
+        .iter()
+        .any(|w| lower.starts_with(w))
+        || [
+            "注：",
+            "注:",
+            "備註",
+            "备注",
+            "说明：",
+            "說明：",
+            "说明:",
+            "說明:",
+        ]
+        .iter()
+        .any(|w| text.starts_with(w))
+}
+
 pub(crate) fn is_none(text: &str) -> bool {
     let core = text
         .trim()

@@ -12,7 +12,7 @@ use crate::diagnostic::Diagnostic;
 use crate::import::Note;
 use crate::import::blocks::{Block, Doc, Piece, markdown_table, typed_number};
 use crate::import::guess::{
-    default_version, entries, guess_lang, is_none, normalise_version, record,
+    default_version, entries, guess_lang, is_none, is_note, normalise_version, record,
 };
 use crate::import::structure::{Draft, DraftStep, RecordDraft, Settings};
 use crate::model::{Lang, Pos};
@@ -956,6 +956,28 @@ impl Builder<'_> {
 
     /// Read a header or approval table; return whether it was one.
     fn header_table(&mut self, rows: &[Vec<String>]) -> bool {
+        // A Markdown metadata table needs a header row: `| Field | Value |` names no field.
+        if let [first, rest @ ..] = rows
+            && !rest.is_empty()
+            && first.len() == 2
+            && first.iter().all(|c| {
+                let k = squash(c);
+                [
+                    "field", "item", "value", "content", "detail", "details", "项目", "項目",
+                    "内容", "內容",
+                ]
+                .contains(&k.as_str())
+            })
+        {
+            let saved = (self.head.clone(), self.mapped.len(), self.furniture.len());
+            if self.header_cells(rest) {
+                self.mapped.extend(first.iter().cloned());
+                return true;
+            }
+            self.head = saved.0;
+            self.mapped.truncate(saved.1);
+            self.furniture.truncate(saved.2);
+        }
         let labels: usize = rows
             .iter()
             .flatten()
@@ -1734,6 +1756,8 @@ impl Builder<'_> {
                     out.extend(items.iter().map(|(_, _, p)| self.record_line(p.trim())));
                 }
                 Block::Para { plain, .. } if is_none(plain) => self.mapped.push(plain.clone()),
+                // A note under the records ("Note: …", 注：…) is text about them, not a record.
+                Block::Para { plain, .. } if is_note(plain) => rest.push(*block),
                 Block::Para { plain, .. } if !has_han(plain) => out.push(self.record_line(plain)),
                 Block::Para { plain, .. } => {
                     out.extend(entries(plain).0.iter().map(|e| record(e)));
