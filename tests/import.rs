@@ -1204,6 +1204,36 @@ related
 appendices Document information | Responsibilities | Materials
 ",
     ),
+    (
+        // Sections typed as plain paragraphs 一、目的 … 六、记录 (no heading style, no `#`),
+        // numbered lines joined by soft breaks, `4.1 title` lines with （1） steps under them.
+        "17_不合格品控制程序.md",
+        r"
+id QP-8.7-01
+title 不合格品控制程序
+version B/1
+approval prepared 张三 2025-03-01
+steps 5.1 不合格品的识别 | 5.1.1 - | 5.1.2 - | 5.2 不合格品的评审 | 5.2.1 - | 5.2.2 -
+records 《不合格品报告单》 (QR-8.7-01) / 品质部 / 2年
+related 《纠正与预防措施控制程序》 | 《进料检验规范》
+appendices 文件信息
+",
+    ),
+    (
+        // `## 一、目的` headings, a titled step with its text on the next line, a note (注：)
+        // under the records table.
+        "18_内部审核程序.md",
+        r"
+id QP-9.2-01
+title 内部审核程序
+version A/2
+effective 2025-06-01
+steps 5.1 年度审核计划 | 5.1.1 - | 5.1.2 - | 5.2 审核实施 | 5.2.1 - | 5.2.2 - | 5.3 跟踪验证
+records 年度内审计划 (QR-9.2-01) / 品质部 / 3年 | 内审检查表 (QR-9.2-02) / 品质部 / 3年 | 不符合项报告 (QR-9.2-03) / 品质部 / 3年
+related 《纠正措施控制程序》
+appendices 记录
+",
+    ),
 ];
 
 /// The valid fixture set with an appendix (a paragraph and a Markdown table) on QP-7.5-01.

@@ -272,8 +272,19 @@ pub(crate) fn record(entry: &str) -> RecordDraft {
             form.push(*word);
         }
     }
+    let is_number = |w: &str| {
+        w.starts_with(|c: char| c.is_ascii_uppercase())
+            && w.ends_with(|c: char| c.is_ascii_digit())
+            && w.contains('-')
+            && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+    };
     if form.len() == 1 {
         draft.form = form[0].to_owned();
+    } else if let [name, number] = form.as_slice()
+        && is_number(number)
+    {
+        // `《不合格品报告单》 QR-8.7-01 品质部 2年`: the form's number, as a records table gives it.
+        draft.form = format!("{name} ({number})");
     } else {
         draft = RecordDraft {
             form: entry.to_owned(),
