@@ -281,14 +281,11 @@ pub fn markdown(source: &str) -> Doc {
                         let text = slice(&range);
                         let line = line_of(range.start);
                         for (line, text, p) in numbered_lines(line, &text, plain.trim()) {
-                            let (number, typed) = match typed_number(&p) {
-                                Some((n, _)) => (Some(n), true),
-                                None => (None, false),
-                            };
+                            let number = typed_number(&p).map(|(n, _)| n);
                             doc.blocks.push(Block::Para {
                                 line,
+                                typed: number.is_some(),
                                 number,
-                                typed,
                                 text,
                                 plain: p,
                             });
