@@ -1205,6 +1205,20 @@ appendices Document information | Responsibilities | Materials
 ",
     ),
     (
+        // Word paragraphs in the Normal style: 一、目的 … typed, `4.1 设备验收` (a space, no
+        // tab), （1） items, `1、设备部：…`.
+        "12_设备管理程序_中文编号.docx",
+        r"
+id QP-7.1-03
+title 设备管理程序
+version A/0
+approval prepared 吴刚 2024-02-01, approved 郑伟 2024-02-10
+steps 5.1 设备验收 | 5.1.1 - | 5.1.2 - | 5.2 设备保养 | 5.2.1 - | 5.2.2 -
+records 《设备验收单》 / 设备部 / 3年 | 《设备点检表》 / 生产部 / 1年
+related 《监视和测量资源控制程序》
+",
+    ),
+    (
         // Sections typed as plain paragraphs 一、目的 … 六、记录 (no heading style, no `#`),
         // numbered lines joined by soft breaks, `4.1 title` lines with （1） steps under them.
         "17_不合格品控制程序.md",

@@ -334,8 +334,7 @@ fn numbered_lines(line: usize, text: &str, plain: &str) -> Vec<(usize, String, S
     let lines: Vec<&str> = text.lines().collect();
     let numbered = lines.iter().filter(|l| starts_numbered(l)).count();
     // `4.3 跟踪验证` on the first line, its text on the next: a titled step.
-    let titled =
-        lines.len() >= 2 && typed_number(lines[0]).is_some_and(|(_, rest)| is_title_like(&rest));
+    let titled = lines.len() >= 2 && is_title_line(lines[0]);
     if (numbered < 2 && !titled) || text.contains(['*', '_', '`', '[', '<', '\\', '|']) {
         return vec![(line, text.to_owned(), plain.to_owned())];
     }
@@ -357,16 +356,17 @@ fn numbered_lines(line: usize, text: &str, plain: &str) -> Vec<(usize, String, S
 
 /// Return whether a line is a numbered title alone: `4.3 跟踪验证`.
 fn is_title_line(line: &str) -> bool {
-    !line.contains('\n') && typed_number(line).is_some_and(|(_, rest)| is_title_like(&rest))
+    !line.contains('\n') && typed_number(line).is_some_and(|(_, rest)| is_title(&rest))
 }
 
-/// Return whether the words after a number are a title (short, not a sentence).
-pub(crate) fn is_title_like(text: &str) -> bool {
+/// Return whether a text is a title (a heading's words, short, not a sentence).
+pub(crate) fn is_title(text: &str) -> bool {
     let text = text.trim();
-    !text.is_empty()
-        && text.chars().count() <= 20
-        && !text.ends_with(['。', '.', '；', ';', '：', ':'])
-        && !text.contains(['，', ',', '。'])
+    let count = text.chars().count();
+    count > 0
+        && count <= if text.is_ascii() { 60 } else { 24 }
+        && !text.ends_with(['。', '.', '；', ';', '：', ':', '，', ','])
+        && !text.contains(['。', '，'])
 }
 
 /// Take a list item's marker (`- `, `1. `, `- [ ] `) off its source text.

@@ -276,7 +276,8 @@ pub(crate) fn record(entry: &str) -> RecordDraft {
         w.starts_with(|c: char| c.is_ascii_uppercase())
             && w.ends_with(|c: char| c.is_ascii_digit())
             && w.contains('-')
-            && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+            && w.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
     };
     if form.len() == 1 {
         draft.form = form[0].to_owned();

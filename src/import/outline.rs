@@ -10,7 +10,7 @@ use regex::Regex;
 
 use crate::diagnostic::Diagnostic;
 use crate::import::Note;
-use crate::import::blocks::{Block, Doc, Piece, is_title_like, markdown_table, typed_number};
+use crate::import::blocks::{Block, Doc, Piece, is_title, markdown_table, typed_number};
 use crate::import::guess::{
     default_version, entries, guess_lang, is_none, is_note, normalise_version, record,
 };
@@ -842,6 +842,7 @@ pub fn build(doc: &Doc, file: &str, stem: &str, settings: &Settings) -> Built {
 /// Read numbered paragraphs that name the sections (`一、目的`, `1 目的`, `第三章 职责` typed as
 /// plain text, with no heading style or `#`) as the section headings, one level below the
 /// document's title — when no heading names a section and at least two such paragraphs do.
+/// Numbered sub-headings after them (`4.1 设备验收`) keep their own, deeper level.
 fn promote_sections(
     blocks: &[Block],
     sections: &BTreeMap<String, Vec<String>>,
@@ -851,23 +852,20 @@ fn promote_sections(
         _ => false,
     };
     let heading = |bl: &Block| match bl {
-        Block::Para {
-            line,
-            number: Some(number),
-            typed: true,
-            plain,
-            ..
-        } => {
-            let (_, rest) = typed_number(plain)?;
+        // Typed with a tab or not: a Word paragraph `一、目的` in the Normal style.
+        Block::Para { line, plain, .. } => {
+            let (number, rest) = typed_number(plain)?;
             (rest.chars().count() <= 16 && section_kind(&rest, sections).is_some())
-                .then(|| (*line, number.clone(), rest))
+                .then_some((*line, number, rest))
         }
         _ => None,
     };
     if blocks.iter().any(names_section) || blocks.iter().filter_map(heading).count() < 2 {
         return None;
     }
-    let level = 1 + blocks
+    // One level below the headings before the first section (the title's `#`), if any.
+    let first = blocks.iter().position(|bl| heading(bl).is_some())?;
+    let level = 1 + blocks[..first]
         .iter()
         .filter_map(|bl| match bl {
             Block::Heading { level, .. } => Some(*level),
@@ -1568,7 +1566,7 @@ impl Builder<'_> {
                         parts
                     };
                     // `4.1 不合格品的识别` alone on its line: the title of the steps under it.
-                    if let Some((_, rest)) = typed_number(plain).filter(|(_, r)| is_title_like(r)) {
+                    if let Some((_, rest)) = typed_number(plain).filter(|(_, r)| is_title(r)) {
                         self.mapped.push(plain.clone());
                         let step = DraftStep {
                             title: Some(rest),
