@@ -189,7 +189,7 @@ pub struct Signer {
     pub until: Option<Date>,
 }
 
-/// One of the three signatures of an approval block (also `approve --as`'s values).
+/// One of the three signatures of an approval block.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema, clap::ValueEnum,
 )]
