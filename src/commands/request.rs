@@ -128,11 +128,11 @@ pub fn invoke(action: crate::cli::RequestAction) -> Result<bool, Error> {
             message,
             by,
             date,
-            dir,
+            set,
         } => {
             new(&NewRequest {
                 date: crate::settings::today_or(date),
-                root: dir,
+                root: set.dir().to_path_buf(),
                 id,
                 what: message,
                 by,
@@ -140,12 +140,19 @@ pub fn invoke(action: crate::cli::RequestAction) -> Result<bool, Error> {
         }
         RequestAction::Approve(args) => {
             let date = crate::settings::today_or(args.date);
-            decide(&args.dir, &args.number, true, &args.by, &args.message, date)?;
+            decide(
+                args.set.dir(),
+                &args.number,
+                true,
+                &args.by,
+                &args.message,
+                date,
+            )?;
         }
         RequestAction::Reject(args) => {
             let date = crate::settings::today_or(args.date);
             decide(
-                &args.dir,
+                args.set.dir(),
                 &args.number,
                 false,
                 &args.by,
