@@ -29,6 +29,7 @@ pub mod import;
 pub mod load;
 pub mod mention;
 pub mod model;
+pub mod outline;
 pub mod pdf;
 pub mod publish;
 pub mod record;

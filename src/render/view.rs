@@ -330,6 +330,9 @@ pub struct ProcedureView {
     /// The header.
     #[serde(flatten)]
     pub header: HeaderView,
+    /// The sections in order (1 目的 … 7 记录) with their headings in the document's language:
+    /// the templates loop over it (see `crate::outline`).
+    pub outline: Vec<crate::outline::SectionView>,
     /// 目的, rendered.
     pub purpose: String,
     /// 范围, rendered.
@@ -726,6 +729,7 @@ impl<'a> ViewBuilder<'a> {
         let header = self.header(doc);
         let flow = self.flow(p, header.labels);
         ProcedureView {
+            outline: crate::outline::view(header.labels),
             header,
             flow,
             purpose: self.rich(&p.purpose),
