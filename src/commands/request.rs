@@ -122,7 +122,7 @@ pub fn decide(
 /// Run `docctl request new|approve|reject` from its command line.
 pub fn invoke(action: crate::cli::RequestAction) -> Result<bool, Error> {
     use crate::cli::RequestAction;
-    match action {
+    let (args, approve) = match action {
         RequestAction::New {
             id,
             message,
@@ -137,29 +137,19 @@ pub fn invoke(action: crate::cli::RequestAction) -> Result<bool, Error> {
                 what: message,
                 by,
             })?;
+            return Ok(true);
         }
-        RequestAction::Approve(args) => {
-            let date = crate::settings::today_or(args.date);
-            decide(
-                args.set.dir(),
-                &args.number,
-                true,
-                &args.by,
-                &args.message,
-                date,
-            )?;
-        }
-        RequestAction::Reject(args) => {
-            let date = crate::settings::today_or(args.date);
-            decide(
-                args.set.dir(),
-                &args.number,
-                false,
-                &args.by,
-                &args.message,
-                date,
-            )?;
-        }
-    }
+        RequestAction::Approve(args) => (args, true),
+        RequestAction::Reject(args) => (args, false),
+    };
+    let date = crate::settings::today_or(args.date);
+    decide(
+        args.set.dir(),
+        &args.number,
+        approve,
+        &args.by,
+        &args.message,
+        date,
+    )?;
     Ok(true)
 }
