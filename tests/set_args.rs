@@ -104,8 +104,11 @@ fn the_set_given_twice_is_a_usage_error() {
 fn serve_takes_the_set_positionally_and_as_dir() {
     for form in ["positional", "--dir"] {
         let set = tempfile::TempDir::new().unwrap();
+        // Its build folder goes under `tmp`, removed with it (a killed serve cannot clean up).
+        let tmp = tempfile::TempDir::new().unwrap();
         let mut cmd = StdCommand::new(env!("CARGO_BIN_EXE_docctl"));
-        cmd.args(["serve", "--port", "0", "--no-pdf"]);
+        cmd.env("TMPDIR", tmp.path())
+            .args(["serve", "--port", "0", "--no-pdf"]);
         if form == "--dir" {
             cmd.arg("--dir");
         }
