@@ -91,12 +91,7 @@ enum Parsed {
 
 /// Parse a document file, reading the rest of it after a bad value.
 fn parse_document(kind: Kind, rel: &str, text: &str) -> Parsed {
-    fn read<T>(
-        rel: &str,
-        text: &str,
-        shape: &recover::Shape,
-        wrap: fn(T) -> Document,
-    ) -> Parsed
+    fn read<T>(rel: &str, text: &str, shape: &recover::Shape, wrap: fn(T) -> Document) -> Parsed
     where
         T: serde::de::DeserializeOwned,
     {
@@ -241,7 +236,11 @@ impl Library {
     /// plain copy.
     pub fn with_recovered(&self) -> Library {
         let mut whole = self.clone();
-        let files: Vec<&str> = self.recovered.iter().map(|r| r.loaded.file.as_str()).collect();
+        let files: Vec<&str> = self
+            .recovered
+            .iter()
+            .map(|r| r.loaded.file.as_str())
+            .collect();
         whole.unparsed.retain(|u| !files.contains(&u.file.as_str()));
         whole
             .documents

@@ -213,18 +213,13 @@ impl Work<'_> {
         let Some(entry) = self.outline.entry_at(at) else {
             return Unit::None;
         };
-        let numbered = |list: &str| self.shape.numbered.contains(&list);
-        let mut found = None;
         let top = &self.outline.entries[entry];
-        innermost_item(&top.value, &top.key, at, 0, &mut |list, item| {
-            found = Some((list.to_owned(), item));
-        });
-        match found {
-            Some((list, (range, value))) => Unit::Item {
+        match innermost_item(&top.value, &top.key, at, 0) {
+            Some(item) => Unit::Item {
                 entry,
-                range,
-                value,
-                numbered: numbered(&list),
+                numbered: self.shape.numbered.contains(&item.list.as_str()),
+                range: item.range,
+                value: item.value,
             },
             None => Unit::Entry(entry),
         }
@@ -334,40 +329,42 @@ fn blank(text: &mut [u8], range: Range<usize>) {
     }
 }
 
-/// Call `found` with the list key and (item range from its `-`, value range) of every
-/// block-list item holding `at`, outermost first.
-fn innermost_item(
-    node: &Node,
-    list: &str,
-    at: usize,
-    depth: usize,
-    found: &mut dyn FnMut(&str, (Range<usize>, Range<usize>)),
-) {
+/// A block-list item: the key of its list, its range from the `-`, and its value's range.
+struct ItemAt {
+    list: String,
+    range: Range<usize>,
+    value: Range<usize>,
+}
+
+/// Find the innermost block-list item under `node` that holds byte `at`.
+fn innermost_item(node: &Node, list: &str, at: usize, depth: usize) -> Option<ItemAt> {
     if depth > MAX_DEPTH {
-        return;
+        return None;
     }
     match &node.kind {
-        Kind::Leaf => {}
+        Kind::Leaf => None,
         Kind::Seq { block, items } => {
-            for item in items {
-                let range = item.dash.unwrap_or(item.span.start)..item.span.end;
-                if !range.contains(&at) {
-                    continue;
-                }
-                if *block && item.dash.is_some() {
-                    found(list, (range, item.span.clone()));
-                }
-                innermost_item(item, list, at, depth + 1, found);
+            let item = items
+                .iter()
+                .find(|item| (item.dash.unwrap_or(item.span.start)..item.span.end).contains(&at))?;
+            let inner = innermost_item(item, list, at, depth + 1);
+            match item.dash {
+                Some(dash) if *block => inner.or_else(|| {
+                    Some(ItemAt {
+                        list: list.to_owned(),
+                        range: dash..item.span.end,
+                        value: item.span.clone(),
+                    })
+                }),
+                _ => inner,
             }
         }
-        Kind::Map { entries } => {
-            for entry in entries {
-                if (entry.key_start..entry.value.span.end.max(entry.key_start + 1)).contains(&at)
-                {
-                    innermost_item(&entry.value, &entry.key, at, depth + 1, found);
-                }
-            }
-        }
+        Kind::Map { entries } => entries
+            .iter()
+            .find(|entry| {
+                (entry.key_start..entry.value.span.end.max(entry.key_start + 1)).contains(&at)
+            })
+            .and_then(|entry| innermost_item(&entry.value, &entry.key, at, depth + 1)),
     }
 }
 
@@ -446,9 +443,11 @@ impl Outline {
 
     /// The top-level entry whose lines hold byte `at` (from its key to the next key).
     fn entry_at(&self, at: usize) -> Option<usize> {
-        (0..self.entries.len()).find(|&i| self.entry_range(i).contains(&at) || {
-            // Whatever follows the last value (trailing comments) still belongs to it.
-            i + 1 == self.entries.len() && at >= self.entries[i].key_start && at <= self.len
+        (0..self.entries.len()).find(|&i| {
+            self.entry_range(i).contains(&at) || {
+                // Whatever follows the last value (trailing comments) still belongs to it.
+                i + 1 == self.entries.len() && at >= self.entries[i].key_start && at <= self.len
+            }
         })
     }
 
@@ -461,9 +460,7 @@ impl Outline {
 
 /// Read one node (and its children) that starts with `event`.
 fn node<'a>(
-    events: &mut impl Iterator<
-        Item = Result<(Event<'a>, Span), serde_saphyr::granit_parser::ScanError>,
-    >,
+    events: &mut impl Iterator<Item = Result<(Event<'a>, Span), serde_saphyr::granit_parser::ScanError>>,
     event: Event<'a>,
     span: Span,
     text: &str,
@@ -568,13 +565,7 @@ fn offset_in(text: &str, starts: &[usize], line: u32, column: u32) -> Option<usi
     let start = *starts.get((line as usize).checked_sub(1)?)?;
     let rest = &text[start..];
     let skip = (column as usize).saturating_sub(1);
-    Some(
-        start
-            + rest
-                .char_indices()
-                .nth(skip)
-                .map_or(rest.len(), |(i, _)| i),
-    )
+    Some(start + rest.char_indices().nth(skip).map_or(rest.len(), |(i, _)| i))
 }
 
 /// Drop the diagnostics that follow only from a value left out of a recovered document: those
@@ -595,7 +586,10 @@ pub(crate) fn drop_consequences(
                 // The other side of a record link reads what was left out.
                 let link = d.code == "form-link"
                     && d.help.as_deref().is_some_and(|h| h.contains(file))
-                    && repairs.keys.iter().any(|k| follows(k).contains(&"form-link"));
+                    && repairs
+                        .keys
+                        .iter()
+                        .any(|k| follows(k).contains(&"form-link"));
                 return !link;
             }
             if d.line > repairs.last_line || d.code == "changed-without-revision" {
