@@ -631,12 +631,14 @@ fn to_diagnostic(rel: &str, text: &str, error: &serde_saphyr::Error) -> Diagnost
         || message.contains("failed to parse")
         || message.starts_with("data did not match");
     if is_value_error {
-        return Diagnostic::error(
-            "invalid-value",
-            rel,
-            pos,
-            message.replace("scalar", "value"),
-        );
+        // serde names the model's untagged enums, which mean nothing to a user.
+        let message = match message.strip_prefix("data did not match any variant of untagged enum ")
+        {
+            Some("By") => "expected a department or a list of departments".to_owned(),
+            Some("Raw") => "expected one value, not a list or a mapping".to_owned(),
+            _ => message.replace("scalar", "value"),
+        };
+        return Diagnostic::error("invalid-value", rel, pos, message);
     }
     let mut diagnostic = Diagnostic::error("yaml-syntax", rel, pos, message.clone());
     if message.contains("tab") {

@@ -157,6 +157,12 @@ fn a_required_key_with_a_bad_value_is_invalid_not_missing() {
         vec![at("invalid-value", 6, 10), at("invalid-value", 13, 30)]
     );
     assert_eq!(all.len(), problems.len(), "{all:#?}");
+    // The message says what the value should be, not how the model spells its type.
+    let (_, json) = check_json(dir.path(), &["--today", "2026-11-27"]);
+    assert_eq!(
+        json["diagnostics"][0]["message"],
+        "expected one value, not a list or a mapping"
+    );
 }
 
 #[test]
