@@ -130,7 +130,7 @@ pub(crate) fn parse<T: DeserializeOwned>(rel: &str, text: &str, shape: &Shape) -
         appended: Vec::new(),
     };
     for _ in 0..MAX_ROUNDS {
-        let at = work.lines.offset(error.line, error.column);
+        let at = work.lines.offset(text, error.line, error.column);
         let unit = work.unit(at, &error);
         if !work.follows(at, error.line, &unit, &outcome.repairs) {
             outcome.diagnostics.push(error);
@@ -443,12 +443,9 @@ impl Outline {
 
     /// The top-level entry whose lines hold byte `at` (from its key to the next key).
     fn entry_at(&self, at: usize) -> Option<usize> {
-        (0..self.entries.len()).find(|&i| {
-            self.entry_range(i).contains(&at) || {
-                // Whatever follows the last value (trailing comments) still belongs to it.
-                i + 1 == self.entries.len() && at >= self.entries[i].key_start && at <= self.len
-            }
-        })
+        // Whatever follows a value up to the next key (comments, blank lines) belongs to it.
+        let i = self.entries.iter().rposition(|e| e.key_start <= at)?;
+        (at <= self.len).then_some(i)
     }
 
     /// From an entry's key to the end of its value.
@@ -541,7 +538,6 @@ fn dash_before(text: &str, start: usize) -> Option<usize> {
 
 /// Line starts of a text, to turn a line and character column into a byte offset.
 struct Lines {
-    text: String,
     starts: Vec<usize>,
 }
 
@@ -549,23 +545,16 @@ impl Lines {
     fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Lines {
-            text: text.to_owned(),
-            starts,
-        }
+        Lines { starts }
     }
 
-    /// The byte offset of a 1-based line and character column.
-    fn offset(&self, line: u32, column: u32) -> Option<usize> {
-        offset_in(&self.text, &self.starts, line, column)
+    /// The byte offset in `text` of a 1-based line and character column.
+    fn offset(&self, text: &str, line: u32, column: u32) -> Option<usize> {
+        let start = *self.starts.get((line as usize).checked_sub(1)?)?;
+        let rest = text.get(start..)?;
+        let skip = (column as usize).saturating_sub(1);
+        Some(start + rest.char_indices().nth(skip).map_or(rest.len(), |(i, _)| i))
     }
-}
-
-fn offset_in(text: &str, starts: &[usize], line: u32, column: u32) -> Option<usize> {
-    let start = *starts.get((line as usize).checked_sub(1)?)?;
-    let rest = &text[start..];
-    let skip = (column as usize).saturating_sub(1);
-    Some(start + rest.char_indices().nth(skip).map_or(rest.len(), |(i, _)| i))
 }
 
 /// Drop the diagnostics that follow only from a value left out of a recovered document: those
@@ -575,34 +564,40 @@ pub(crate) fn drop_consequences(
     diagnostics: Vec<Diagnostic>,
     library: &crate::load::Library,
 ) -> Vec<Diagnostic> {
+    let recovered: Vec<(&str, &Repairs, &str, Lines)> = library
+        .recovered
+        .iter()
+        .map(|r| {
+            let text = library.sources.get(&r.loaded.file).map_or("", |t| &**t);
+            (r.loaded.file.as_str(), &r.repairs, text, Lines::new(text))
+        })
+        .collect();
     let keep = |d: &Diagnostic| {
         if library.diagnostics.contains(d) {
             return true;
         }
-        library.recovered.iter().all(|r| {
-            let file = r.loaded.file.as_str();
-            let repairs = &r.repairs;
-            if d.file != file {
+        recovered.iter().all(|(file, repairs, text, lines)| {
+            if d.file != *file {
                 // The other side of a record link reads what was left out.
                 let link = d.code == "form-link"
                     && d.help.as_deref().is_some_and(|h| h.contains(file))
                     && repairs
                         .keys
                         .iter()
-                        .any(|k| follows(k).contains(&"form-link"));
+                        .any(|k| unreliable_after(k).contains(&"form-link"));
                 return !link;
             }
             if d.line > repairs.last_line || d.code == "changed-without-revision" {
                 return false;
             }
-            let inside = library.sources.get(file).is_some_and(|text| {
-                let starts: Vec<usize> = std::iter::once(0)
-                    .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                    .collect();
-                offset_in(text, &starts, d.line, d.column)
-                    .is_some_and(|at| repairs.regions.iter().any(|r| r.contains(&at)))
-            });
-            !inside && !repairs.keys.iter().any(|k| follows(k).contains(&d.code))
+            let inside = lines
+                .offset(text, d.line, d.column)
+                .is_some_and(|at| repairs.regions.iter().any(|r| r.contains(&at)));
+            !inside
+                && !repairs
+                    .keys
+                    .iter()
+                    .any(|k| unreliable_after(k).contains(&d.code))
         })
     };
     diagnostics.into_iter().filter(keep).collect()
@@ -610,7 +605,7 @@ pub(crate) fn drop_consequences(
 
 /// The rules whose findings are unreliable once the value of a top-level key (or an item of
 /// it) is left out.
-fn follows(key: &str) -> &'static [&'static str] {
+fn unreliable_after(key: &str) -> &'static [&'static str] {
     match key {
         "effective" | "approval" | "status" => &[
             "approval-missing",
