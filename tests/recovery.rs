@@ -180,6 +180,17 @@ fn a_left_out_step_keeps_its_number_and_leaves_no_noise() {
 }
 
 #[test]
+fn a_left_out_record_leaves_no_link_error_on_the_form() {
+    let dir = set("bad-record");
+    let (code, problems, all) = check_file(dir.path(), "procedures/QP-7.5-01.yaml");
+    assert_eq!(code, 1);
+    assert_eq!(problems, vec![at("invalid-value", 31, 47)]);
+    // Neither "the procedure does not list this form" on the form nor "cited but not listed
+    // in records" on the procedure: both would only follow from the entry left out.
+    assert_eq!(all.len(), problems.len(), "{all:#?}");
+}
+
+#[test]
 fn a_syntax_error_still_stops_the_file_with_its_hint() {
     let dir = set("syntax");
     let (code, json) = check_json(dir.path(), &["--today", "2026-11-27"]);
