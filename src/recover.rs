@@ -97,6 +97,16 @@ pub(crate) struct Outcome<T> {
 /// Parse a file; after a bad value, report it and parse again without it, up to
 /// [`MAX_ROUNDS`] times. A syntax error stops at once, as without recovery.
 pub(crate) fn parse<T: DeserializeOwned>(rel: &str, text: &str, shape: &Shape) -> Outcome<T> {
+    let mut error = match crate::load::parse::<T>(rel, text) {
+        Ok(value) => {
+            return Outcome {
+                value: Some(value),
+                diagnostics: Vec::new(),
+                repairs: Repairs::default(),
+            };
+        }
+        Err(diagnostic) => diagnostic,
+    };
     let mut outcome = Outcome {
         value: None,
         diagnostics: Vec::new(),
@@ -104,13 +114,6 @@ pub(crate) fn parse<T: DeserializeOwned>(rel: &str, text: &str, shape: &Shape) -
             last_line: text.lines().count() as u32,
             ..Repairs::default()
         },
-    };
-    let mut error = match crate::load::parse::<T>(rel, text) {
-        Ok(value) => {
-            outcome.value = Some(value);
-            return outcome;
-        }
-        Err(diagnostic) => diagnostic,
     };
     let outline = if recoverable(&error) {
         Outline::read(text)
