@@ -17,6 +17,10 @@ use crate::diagnostic::Diagnostic;
 /// the first ones and is not checked further.
 pub(crate) const MAX_ROUNDS: usize = 20;
 
+/// A file is read again at most until this many bytes were re-read in all: a huge file with
+/// many bad values reports its first ones quickly rather than all of them slowly.
+const MAX_REREAD_BYTES: usize = 32 * 1024 * 1024;
+
 /// Nesting deeper than this is not outlined (the parser's own limits apply to the rest).
 const MAX_DEPTH: usize = 64;
 
@@ -95,7 +99,7 @@ pub(crate) struct Outcome<T> {
 }
 
 /// Parse a file; after a bad value, report it and parse again without it, up to
-/// [`MAX_ROUNDS`] times. A syntax error stops at once, as without recovery.
+/// [`MAX_ROUNDS`] times (fewer for a file of megabytes). A syntax error stops at once, as without recovery.
 pub(crate) fn parse<T: DeserializeOwned>(rel: &str, text: &str, shape: &Shape) -> Outcome<T> {
     let mut error = match crate::load::parse::<T>(rel, text) {
         Ok(value) => {
@@ -132,7 +136,8 @@ pub(crate) fn parse<T: DeserializeOwned>(rel: &str, text: &str, shape: &Shape) -
         whole: Vec::new(),
         appended: Vec::new(),
     };
-    for _ in 0..MAX_ROUNDS {
+    let rounds = MAX_ROUNDS.min(MAX_REREAD_BYTES / text.len().max(1)).max(1);
+    for _ in 0..rounds {
         let at = work.lines.offset(text, error.line, error.column);
         let unit = work.unit(at, &error);
         if !work.follows(at, error.line, &unit, &outcome.repairs) {
