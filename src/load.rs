@@ -124,7 +124,7 @@ pub fn load(root: &Path) -> Result<Library, Error> {
             sources.insert(CONFIG_FILE.to_owned(), Arc::clone(&text));
             // Every bad value of docctl.yaml is reported, but the set is not checked against
             // a configuration read without some of its values.
-            let outcome = crate::recover::parse::<Config>(CONFIG_FILE, &text, &recover::CONFIG);
+            let outcome = recover::parse::<Config>(CONFIG_FILE, &text, &recover::CONFIG);
             match outcome.value {
                 Some(config) if outcome.diagnostics.is_empty() => config,
                 _ => {
