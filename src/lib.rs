@@ -33,6 +33,7 @@ pub mod outline;
 pub mod pdf;
 pub mod publish;
 pub mod record;
+pub mod recover;
 pub mod redline;
 pub mod render;
 pub mod request;
