@@ -110,8 +110,9 @@ pub enum Family {
 /// its one-line summary (the README's table and SARIF's rules are made from these rows).
 macro_rules! codes {
     ($(($family:ident, $variant:ident, $code:literal, $severity:ident, $summary:literal),)*) => {
-        /// A stable diagnostic code, e.g. `ref-unresolved`; serialized as that string.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        /// A stable diagnostic code, e.g. `ref-unresolved`; serialized as that string, and
+        /// ordered by it (so diagnostics sort as they did when codes were strings).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Code {
             $(#[doc = $summary] $variant,)*
         }
@@ -152,6 +153,18 @@ impl Code {
             .iter()
             .copied()
             .filter(move |c| c.family() == family)
+    }
+}
+
+impl Ord for Code {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialOrd for Code {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
 }
 
