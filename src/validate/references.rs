@@ -446,35 +446,23 @@ impl Checker<'_, '_> {
                         Some(other) => format!("names {}", describe(library, other)),
                         None => "names no procedure".to_owned(),
                     };
-                    self.out.push(
-                        Diagnostic::error(
-                            "form-link",
-                            self.file,
-                            pos,
-                            format!(
-                                "{} is listed under records, but its `procedure` {owner}",
-                                describe(library, target)
-                            ),
-                        )
-                        .with_help(format!(
+                    self.form_link(
+                        pos,
+                        target,
+                        &format!("is listed under records, but its `procedure` {owner}"),
+                        format!(
                             "set `procedure: 《{}》` in {}, or move the form to related",
                             p.title.value,
                             file(library, target)
-                        )),
+                        ),
                     );
                 }
             }
-            _ => self.out.push(
-                Diagnostic::error(
-                    "form-link",
-                    self.file,
-                    pos,
-                    format!(
-                        "{} is not a form; records lists forms",
-                        describe(library, target)
-                    ),
-                )
-                .with_help("list procedures and external documents under related"),
+            _ => self.form_link(
+                pos,
+                target,
+                "is not a form; records lists forms",
+                "list procedures and external documents under related",
             ),
         }
     }
@@ -495,36 +483,39 @@ impl Checker<'_, '_> {
                     });
                     if !lists {
                         let this = library.documents[self.this].doc.header().title.to_string();
-                        self.out.push(
-                            Diagnostic::error(
-                                "form-link",
-                                self.file,
-                                pos,
-                                format!(
-                                    "{} does not list this form under records",
-                                    describe(library, target)
-                                ),
-                            )
-                            .with_help(format!(
+                        self.form_link(
+                            pos,
+                            target,
+                            "does not list this form under records",
+                            format!(
                                 "add `{{form: 《{this}》}}` to the records of {}",
                                 file(library, target)
-                            )),
+                            ),
                         );
                     }
                 }
-                _ => self.out.push(
-                    Diagnostic::error(
-                        "form-link",
-                        self.file,
-                        pos,
-                        format!("{} is not a procedure", describe(library, target)),
-                    )
-                    .with_help(
-                        "`procedure` names the procedure that lists this form under records",
-                    ),
+                _ => self.form_link(
+                    pos,
+                    target,
+                    "is not a procedure",
+                    "`procedure` names the procedure that lists this form under records",
                 ),
             }
         }
+    }
+
+    /// Report a records ↔ `procedure` link that does not hold both ways.
+    fn form_link(&mut self, pos: Pos, target: Target, problem: &str, help: impl Into<String>) {
+        let library = self.context.library;
+        self.out.push(
+            Diagnostic::error(
+                "form-link",
+                self.file,
+                pos,
+                format!("{} {problem}", describe(library, target)),
+            )
+            .with_help(help),
+        );
     }
 }
 
