@@ -168,7 +168,7 @@ fn plan(library: &Library) -> Plan {
             }
             continue;
         }
-        let latest = ledger.documents.get(id).and_then(|d| d.releases.last());
+        let latest = ledger.last_release(id);
         if let Some(latest) = latest.filter(|l| publish::earlier(scheme, version, &l.version)) {
             plan.refused.push(format!(
                 "{id} {version} is older than its released version {} ({})",

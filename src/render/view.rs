@@ -598,9 +598,7 @@ impl<'a> ViewBuilder<'a> {
             || self
                 .library
                 .ledger
-                .documents
-                .get(&header.id.value.0)
-                .and_then(|d| d.releases.last())
+                .last_release(&header.id.value.0)
                 .is_some_and(|r| r.version == header.version.value.0 && r.superseded.is_none())
     }
 
