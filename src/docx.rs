@@ -93,61 +93,53 @@ pub fn procedure(site: &SiteView, doc: &ProcedureView) -> Result<Vec<u8>, Error>
         }
         body.rich(&s.text, None);
     }
-    body.heading(1, &run(l["related"], false));
-    if doc.related.is_empty() {
-        body.paragraph("", &run(l["none"], false));
-    } else {
-        let rows: Vec<Vec<String>> = doc
-            .related
-            .iter()
-            .map(|r| {
-                vec![
-                    run(&r.number, false),
-                    inline_runs(&r.text),
-                    run(&r.id, false),
-                ]
-            })
-            .collect();
-        body.table(
-            &[1, 6, 3],
-            &[l["serial"], l["related"], l["number"]],
-            &rows,
-            0,
-        );
-    }
-    body.heading(1, &run(l["records"], false));
-    if doc.records.is_empty() {
-        body.paragraph("", &run(l["none"], false));
-    } else {
-        let rows: Vec<Vec<String>> = doc
-            .records
-            .iter()
-            .map(|r| {
-                vec![
-                    run(&r.number.to_string(), false),
-                    run(
-                        &format!("{}{}{}", l["title_open"], r.title, l["title_close"]),
-                        false,
-                    ),
-                    run(&r.id, false),
-                    run(&r.keeper, false),
-                    run(&r.retention, false),
-                ]
-            })
-            .collect();
-        body.table(
-            &[1, 4, 3, 2, 2],
-            &[
-                l["serial"],
-                l["record_name"],
-                l["form_number"],
-                l["keeper"],
-                l["retention"],
-            ],
-            &rows,
-            0,
-        );
-    }
+    let rows: Vec<Vec<String>> = doc
+        .related
+        .iter()
+        .map(|r| {
+            vec![
+                run(&r.number, false),
+                inline_runs(&r.text),
+                run(&r.id, false),
+            ]
+        })
+        .collect();
+    body.table_section(
+        l["related"],
+        l["none"],
+        &[1, 6, 3],
+        &[l["serial"], l["related"], l["number"]],
+        &rows,
+    );
+    let rows: Vec<Vec<String>> = doc
+        .records
+        .iter()
+        .map(|r| {
+            vec![
+                run(&r.number.to_string(), false),
+                run(
+                    &format!("{}{}{}", l["title_open"], r.title, l["title_close"]),
+                    false,
+                ),
+                run(&r.id, false),
+                run(&r.keeper, false),
+                run(&r.retention, false),
+            ]
+        })
+        .collect();
+    body.table_section(
+        l["records"],
+        l["none"],
+        &[1, 4, 3, 2, 2],
+        &[
+            l["serial"],
+            l["record_name"],
+            l["form_number"],
+            l["keeper"],
+            l["retention"],
+        ],
+        &rows,
+    );
     package(site, h, &body.xml, false)
 }
 
@@ -499,6 +491,23 @@ impl Body {
 
     /// A table with relative column widths, an optional header row, rows of cell runs and
     /// `blank` empty rows after them.
+    /// Write a numbered section holding a table, or 无 (`none`) when it has no rows.
+    fn table_section(
+        &mut self,
+        heading: &str,
+        none: &str,
+        widths: &[u32],
+        head: &[&str],
+        rows: &[Vec<String>],
+    ) {
+        self.heading(1, &run(heading, false));
+        if rows.is_empty() {
+            self.paragraph("", &run(none, false));
+        } else {
+            self.table(widths, head, rows, 0);
+        }
+    }
+
     fn table(&mut self, widths: &[u32], head: &[&str], rows: &[Vec<String>], blank: u32) {
         let total: u32 = widths.iter().sum::<u32>().max(1);
         let widths: Vec<u32> = widths.iter().map(|w| TEXT_WIDTH * w / total).collect();
