@@ -489,6 +489,26 @@ pub fn read(bytes: &[u8]) -> Result<Doc, String> {
             .map(|n| n.trim().trim_end_matches(['.', '、', ')', '）']).to_owned())
             .filter(|n| !n.is_empty());
         let depth = |n: &str| n.split('.').count();
+        // A numbered paragraph is a heading when it reads as a title.
+        let numbered = |n: String, typed: bool, text: String| {
+            if is_title(&text) {
+                Block::Heading {
+                    line,
+                    level: depth(&n),
+                    number: Some(n),
+                    typed,
+                    text,
+                }
+            } else {
+                Block::Para {
+                    line,
+                    number: Some(n),
+                    typed,
+                    plain: text.clone(),
+                    text,
+                }
+            }
+        };
         if let Some(level) = outline {
             let (number, typed, text) = match (&shown, typed_number(&text)) {
                 (Some(n), _) => (Some(n.clone()), false, text),
@@ -503,24 +523,7 @@ pub fn read(bytes: &[u8]) -> Result<Doc, String> {
                 text,
             });
         } else if is_outline && let Some(n) = shown.filter(|n| is_decimal(n)) {
-            let level = depth(&n);
-            if is_title(&text) {
-                doc.blocks.push(Block::Heading {
-                    line,
-                    level,
-                    number: Some(n),
-                    typed: false,
-                    text,
-                });
-            } else {
-                doc.blocks.push(Block::Para {
-                    line,
-                    number: Some(n),
-                    typed: false,
-                    plain: text.clone(),
-                    text,
-                });
-            }
+            doc.blocks.push(numbered(n, false, text));
         } else if let Some(n) = number.filter(|n| !n.trim().is_empty()) {
             // A numbered list item that is not an outline: `1)`, `(a)`, a bullet.
             let marker = n.trim().to_owned();
@@ -537,24 +540,7 @@ pub fn read(bytes: &[u8]) -> Result<Doc, String> {
                 text: md,
             });
         } else if let Some((n, rest)) = typed_number(&text).filter(|_| para.text.contains('\t')) {
-            let level = depth(&n);
-            if is_title(&rest) {
-                doc.blocks.push(Block::Heading {
-                    line,
-                    level,
-                    number: Some(n),
-                    typed: true,
-                    text: rest,
-                });
-            } else {
-                doc.blocks.push(Block::Para {
-                    line,
-                    number: Some(n),
-                    typed: true,
-                    plain: rest.clone(),
-                    text: rest,
-                });
-            }
+            doc.blocks.push(numbered(n, true, rest));
         } else {
             doc.blocks.push(Block::Para {
                 line,
