@@ -759,46 +759,43 @@ pub fn build(doc: &Doc, file: &str, stem: &str, settings: &Settings) -> Built {
             // The heading names the field it fills.
             b.mapped.push(heading_text.clone());
         }
-        match kind {
-            Some(Kind::Purpose) => append(&mut draft.purpose, &flatten(content)),
-            Some(Kind::Scope) => append(&mut draft.scope, &flatten(content)),
-            Some(Kind::PurposeScope) => append(&mut draft.purpose, &flatten(content)),
+        // What a section holds beyond its entries stays, as an appendix under its heading.
+        let rest = match kind {
+            Some(Kind::Purpose | Kind::PurposeScope) => {
+                append(&mut draft.purpose, &flatten(content));
+                Vec::new()
+            }
+            Some(Kind::Scope) => {
+                append(&mut draft.scope, &flatten(content));
+                Vec::new()
+            }
             Some(Kind::Responsibilities) => {
-                let rest = b.pairs(content, level, &mut draft.responsibilities, true);
-                if !rest.is_empty() {
-                    draft
-                        .appendices
-                        .push((heading_text.clone(), flatten(&rest)));
-                }
+                b.pairs(content, level, &mut draft.responsibilities, true)
             }
-            Some(Kind::Definitions) => {
-                let rest = b.pairs(content, level, &mut draft.definitions, false);
-                if !rest.is_empty() {
-                    draft
-                        .appendices
-                        .push((heading_text.clone(), flatten(&rest)));
-                }
-            }
+            Some(Kind::Definitions) => b.pairs(content, level, &mut draft.definitions, false),
             Some(Kind::Steps) => {
                 let steps = b.steps(content, level, section_number.as_deref(), &title);
                 draft.steps.extend(steps);
+                Vec::new()
             }
-            Some(Kind::Related) => b.related(content, &mut draft.related),
-            Some(Kind::Records) => {
-                let rest = b.records(content, &mut draft.records);
-                if !rest.is_empty() {
-                    draft
-                        .appendices
-                        .push((heading_text.clone(), flatten(&rest)));
-                }
+            Some(Kind::Related) => {
+                b.related(content, &mut draft.related);
+                Vec::new()
             }
+            Some(Kind::Records) => b.records(content, &mut draft.records),
             Some(Kind::Appendix) | None => {
                 let title = match &section_number {
                     Some(n) if kind.is_none() => format!("{n} {heading_text}"),
                     _ => heading_text.clone(),
                 };
                 draft.appendices.push((title, flatten(content)));
+                Vec::new()
             }
+        };
+        if !rest.is_empty() {
+            draft
+                .appendices
+                .push((heading_text.clone(), flatten(&rest)));
         }
     }
     if !b.head.leftovers.is_empty() {
