@@ -991,23 +991,15 @@ pub fn layout(
             } else if rb == ra + 1 {
                 let gy = gap_slot(ra, format!("out{}", link.from));
                 points = vec![[ax, a.y + a.h], [ax, gy], [bx, gy], [bx, b.y]];
-            } else if rb > ra {
-                right_used += 1;
-                let chx =
-                    right_x + CHANNEL_SLOT * ((right_used - 1) % (right_slots.max(1)) + 1) as f64;
-                let g1 = gap_slot(ra, format!("out{}", link.from));
-                let g2 = gap_slot(rb - 1, format!("in{}", link.to));
-                points = vec![
-                    [ax, a.y + a.h],
-                    [ax, g1],
-                    [chx, g1],
-                    [chx, g2],
-                    [bx, g2],
-                    [bx, b.y],
-                ];
             } else {
-                left_used += 1;
-                let chx = left - CHANNEL_SLOT * ((left_used - 1) % (left_slots.max(1)) + 1) as f64;
+                // A longer jump runs in a channel: right of the lanes going down, left going up.
+                let chx = if rb > ra {
+                    right_used += 1;
+                    right_x + CHANNEL_SLOT * ((right_used - 1) % (right_slots.max(1)) + 1) as f64
+                } else {
+                    left_used += 1;
+                    left - CHANNEL_SLOT * ((left_used - 1) % (left_slots.max(1)) + 1) as f64
+                };
                 let g1 = gap_slot(ra, format!("out{}", link.from));
                 let g2 = if rb == 0 {
                     b.y - 4.0
