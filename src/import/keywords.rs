@@ -1,30 +1,32 @@
 //! The words that name a procedure's sections (目的, 范围, 职责 …) in Chinese and English, and
 //! the words that make a line look like a document's title.
 
-/// What a section of a procedure holds.
+/// What a section of a procedure holds, as its heading names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum SectionKind {
-    /// 目的.
+pub enum SectionKind {
+    /// 目的, Purpose, Summary.
     Purpose,
-    /// 范围, 适用范围.
+    /// 范围, 适用范围, Scope, Applicability.
     Scope,
-    /// 目的范围: both in one section.
+    /// 目的范围, Purpose and scope: both in one section.
     PurposeScope,
-    /// 职责, 权责.
+    /// 职责, 权责, Responsibilities, Roles.
     Responsibilities,
-    /// 定义, 术语与定义.
+    /// 定义, 术语与定义, Definitions, Abbreviations.
     Definitions,
-    /// 工作程序, 作业内容, 程序, 方法和过程控制 ….
+    /// 工作程序, 作业内容, 程序, 方法和过程控制 …, Procedure, Process Steps.
     Steps,
-    /// 相关文件, 参考文件, 相关/支持文件.
+    /// 相关文件, 参考文件, 相关/支持文件, References.
     Related,
-    /// 记录, 质量记录.
+    /// 记录, 质量记录, Records.
     Records,
+    /// 附件, Appendix (named by the outline import only; the text import keeps it as a step).
+    Appendix,
 }
 
 impl SectionKind {
     /// Return the field of the YAML this section fills, for the report.
-    pub(crate) fn field(self) -> &'static str {
+    pub fn field(self) -> &'static str {
         match self {
             SectionKind::Purpose => "purpose",
             SectionKind::Scope => "scope",
@@ -34,6 +36,7 @@ impl SectionKind {
             SectionKind::Steps => "steps",
             SectionKind::Related => "related",
             SectionKind::Records => "records",
+            SectionKind::Appendix => "appendices",
         }
     }
 }

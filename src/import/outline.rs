@@ -17,28 +17,7 @@ use crate::import::guess::{
 use crate::import::structure::{Draft, DraftStep, RecordDraft, Settings};
 use crate::model::{Lang, Pos};
 
-/// A section of a procedure, as its heading names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// 目的, Purpose, Summary.
-    Purpose,
-    /// 范围, Scope, Applicability.
-    Scope,
-    /// 目的和范围, Purpose and scope.
-    PurposeScope,
-    /// 职责, Responsibilities, Roles.
-    Responsibilities,
-    /// 定义, Definitions, Abbreviations.
-    Definitions,
-    /// 工作程序, Procedure, Process Steps.
-    Steps,
-    /// 相关文件, References.
-    Related,
-    /// 记录, Records.
-    Records,
-    /// 附件, Appendix.
-    Appendix,
-}
+pub use crate::import::keywords::SectionKind as Kind;
 
 const SECTION_WORDS: &[(Kind, &[&str])] = &[
     (

@@ -662,7 +662,7 @@ impl Builder<'_> {
                     steps.push(step);
                 }
             }
-            None => {
+            Some(SectionKind::Appendix) | None => {
                 let mut step = DraftStep {
                     title: Some(section.heading.trim_end_matches([':', '：']).to_owned()),
                     text: (!section.intro.is_empty()).then(|| section.intro.clone()),
