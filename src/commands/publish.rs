@@ -228,7 +228,7 @@ fn render_releases(
         let mut files = BTreeMap::new();
 
         let source = library.sources.get(&loaded.file).map_or("", |s| s.as_ref());
-        let html_path = format!("{}/{slug}.html", loaded.doc.kind().folder());
+        let html_path = format!("{}.html", render::output_base(&loaded.doc));
         let html = pages.get(&html_path).map_or(&[][..], Vec::as_slice);
         for (name, bytes) in [
             (format!("{slug}.yaml"), source.as_bytes()),

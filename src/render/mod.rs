@@ -269,7 +269,7 @@ fn render_one(
     let header = doc.header();
     let kind = doc.kind();
     let slug = header.id.value.slug();
-    let base = format!("{}/{slug}", kind.folder());
+    let base = output_base(doc);
     let mut outputs = BTreeMap::new();
     let lang = header.lang.unwrap_or(library.config.lang);
     let words = labels::of(lang);
@@ -354,47 +354,18 @@ fn render_one(
         outputs.insert("docx", format!("{base}.docx"));
     }
     if formats.html {
-        let text = match doc {
-            Document::Procedure(p) => {
-                let mut view = html.procedure(doc, p);
-                decorate(&mut view.header);
-                render_doc(templates, "procedure.html", site_view, &view)?
-            }
-            Document::Form(f) => {
-                let mut view = html.form(doc, f);
-                decorate(&mut view.header);
-                render_doc(templates, "form.html", site_view, &view)?
-            }
-        };
+        let text = render_page(templates, site_view, html, doc, "html", decorate)?;
         sink(&format!("{base}.html"), text.as_bytes())?;
         outputs.insert("html", format!("{base}.html"));
     }
     if formats.md {
-        let text = match doc {
-            Document::Procedure(p) => render_doc(
-                templates,
-                "procedure.md",
-                site_view,
-                &markdown.procedure(doc, p),
-            )?,
-            Document::Form(f) => {
-                render_doc(templates, "form.md", site_view, &markdown.form(doc, f))?
-            }
-        };
+        let text = render_page(templates, site_view, markdown, doc, "md", |_| {})?;
         sink(&format!("{base}.md"), text.as_bytes())?;
         outputs.insert("md", format!("{base}.md"));
     }
     let mut job = None;
     if formats.pdf {
-        let source = match doc {
-            Document::Procedure(p) => render_doc(
-                templates,
-                "procedure.typ",
-                site_view,
-                &typst.procedure(doc, p),
-            )?,
-            Document::Form(f) => render_doc(templates, "form.typ", site_view, &typst.form(doc, f))?,
-        };
+        let source = render_page(templates, site_view, typst, doc, "typ", |_| {})?;
         sink(&format!("{base}.typ"), source.as_bytes())?;
         outputs.insert("typ", format!("{base}.typ"));
         outputs.insert("pdf", format!("{base}.pdf"));
@@ -448,6 +419,41 @@ fn render_doc<T: Serialize>(
     context.insert("site", site);
     context.insert("doc", doc);
     templates.render(name, &context)
+}
+/// Render a document's page through its kind's template for `format` (`procedure.html`, …);
+/// `decorate` adds what only some pages show to the header.
+fn render_page(
+    templates: &Templates,
+    site_view: &view::SiteView,
+    views: &ViewBuilder,
+    doc: &Document,
+    format: &str,
+    decorate: impl Fn(&mut HeaderView),
+) -> Result<String, Error> {
+    match doc {
+        Document::Procedure(p) => {
+            let mut view = views.procedure(doc, p);
+            decorate(&mut view.header);
+            render_doc(templates, &format!("procedure.{format}"), site_view, &view)
+        }
+        Document::Form(f) => {
+            let mut view = views.form(doc, f);
+            decorate(&mut view.header);
+            render_doc(templates, &format!("form.{format}"), site_view, &view)
+        }
+    }
+}
+
+/// Return where a document's outputs go under the output folder, without the extension:
+/// `procedures/QP-7.5-01`.
+pub fn output_base(doc: &Document) -> String {
+    format!("{}/{}", doc.kind().folder(), doc.header().id.value.slug())
+}
+
+/// Return the HTML page, under the output folder, of a target that is a document of the set.
+pub fn page_of(library: &Library, target: Target) -> Option<String> {
+    let Target::Doc(i) = target else { return None };
+    Some(format!("{}.html", output_base(&library.documents[i].doc)))
 }
 
 /// The PDF creation time: the effective date (or the last history date) at midnight UTC.
@@ -526,17 +532,7 @@ fn portal_pages(
     diagnostics: &[Diagnostic],
     sink: Sink<'_>,
 ) -> Result<(), Error> {
-    let page_href = |t: Target| match t {
-        Target::Doc(i) => {
-            let doc = &library.documents[i].doc;
-            Some(format!(
-                "{}/{}.html",
-                doc.kind().folder(),
-                doc.header().id.value.slug()
-            ))
-        }
-        _ => None,
-    };
+    let page_href = |t: Target| page_of(library, t);
     let svg = graph::svg(library, index, graph, &page_href);
     let unresolved: Vec<serde_json::Value> = graph
         .edges

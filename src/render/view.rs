@@ -570,9 +570,8 @@ impl<'a> ViewBuilder<'a> {
             (Lang::Markdown, _) => "md",
         };
         Some(format!(
-            "../{}/{}.{extension}",
-            doc.kind().folder(),
-            doc.header().id.value.slug()
+            "../{}.{extension}",
+            crate::render::output_base(doc)
         ))
     }
 
