@@ -867,19 +867,20 @@ pub fn layout(
         }
         // Incoming markers come first and outgoing ones last, one row each so that none
         // overlap, each in the lanes of the step at the other end of its link.
-        let markers_in = incoming[pg].iter().map(|(id, from, _)| {
-            let to_lanes = page_links[pg]
+        let other_end = |id: &String, ends: fn(&Link) -> [&String; 2]| {
+            page_links[pg]
                 .iter()
-                .find(|l| &l.from == id)
-                .map_or([0, 0], |l| lane_of(&l.to));
-            PageRow::Marker(id, format!("{from} {}", words.from_before), to_lanes)
+                .map(ends)
+                .find(|[end, _]| *end == id)
+                .map_or([0, 0], |[_, other]| lane_of(other))
+        };
+        let markers_in = incoming[pg].iter().map(|(id, from, _)| {
+            let lanes = other_end(id, |l| [&l.from, &l.to]);
+            PageRow::Marker(id, format!("{from} {}", words.from_before), lanes)
         });
         let markers_out = outgoing[pg].iter().map(|(id, to, _)| {
-            let from_lanes = page_links[pg]
-                .iter()
-                .find(|l| &l.to == id)
-                .map_or([0, 0], |l| lane_of(&l.from));
-            PageRow::Marker(id, format!("{} {to}", words.continued), from_lanes)
+            let lanes = other_end(id, |l| [&l.to, &l.from]);
+            PageRow::Marker(id, format!("{} {to}", words.continued), lanes)
         });
         let steps = (0..rows.len())
             .filter(|&r| page_of_row[r] == pg)
