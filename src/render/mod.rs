@@ -228,10 +228,7 @@ pub fn render(
             .filter(|r| r.status == "open")
             .collect();
         context.insert("requests", &requests);
-        sink(
-            "index.html",
-            templates.render("index.html", &context)?.as_bytes(),
-        )?;
+        write_page(sink, templates, "index.html", &context)?;
         portal_pages(
             library,
             index,
@@ -420,6 +417,16 @@ fn render_doc<T: Serialize>(
     context.insert("doc", doc);
     templates.render(name, &context)
 }
+/// Render a portal page through the template of the same name and hand it to the sink.
+fn write_page(
+    sink: Sink<'_>,
+    templates: &Templates,
+    name: &str,
+    context: &tera::Context,
+) -> Result<(), Error> {
+    sink(name, templates.render(name, context)?.as_bytes())
+}
+
 /// Render a document's page through its kind's template for `format` (`procedure.html`, …);
 /// `decorate` adds what only some pages show to the header.
 fn render_page(
@@ -550,10 +557,7 @@ fn portal_pages(
     context.insert("svg", &svg);
     context.insert("edges", &graph.edges.len());
     context.insert("unresolved", &unresolved);
-    sink(
-        "graph.html",
-        templates.render("graph.html", &context)?.as_bytes(),
-    )?;
+    write_page(sink, templates, "graph.html", &context)?;
     sink(
         "graph/references.svg",
         svg.replace("href=\"procedures/", "href=\"../procedures/")
@@ -577,10 +581,7 @@ fn portal_pages(
         .map(|(i, l)| serde_json::json!({"id": l.doc.header().id.value.0, "title": l.doc.header().title.value.0, "href": page_href(Target::Doc(i)).unwrap_or_default()}))
         .collect();
     context.insert("columns", &columns);
-    sink(
-        "coverage.html",
-        templates.render("coverage.html", &context)?.as_bytes(),
-    )?;
+    write_page(sink, templates, "coverage.html", &context)?;
     sink(
         "coverage.csv",
         &crate::coverage::csv(&matrix, library.config.lang),
@@ -611,10 +612,7 @@ fn portal_pages(
     context.insert("site", site_view);
     context.insert("problems", &problems);
     context.insert("missing", &crate::graph::missing(library, index, graph));
-    sink(
-        "problems.html",
-        templates.render("problems.html", &context)?.as_bytes(),
-    )?;
+    write_page(sink, templates, "problems.html", &context)?;
     Ok(())
 }
 
