@@ -275,14 +275,11 @@ pub fn markdown(source: &str) -> Doc {
                         let text = slice(&range);
                         let p = plain.trim().to_owned();
                         let line = line_of(range.start);
-                        let (number, typed) = match typed_number(&p) {
-                            Some((n, _)) => (Some(n), true),
-                            None => (None, false),
-                        };
+                        let number = typed_number(&p).map(|(n, _)| n);
                         doc.blocks.push(Block::Para {
                             line,
+                            typed: number.is_some(),
                             number,
-                            typed,
                             text,
                             plain: p,
                         });
