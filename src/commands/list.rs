@@ -10,10 +10,10 @@ use crate::fold;
 use crate::load::{self, Library};
 use crate::model::{Date, Document, Form, Procedure};
 use crate::publish::ARCHIVE;
-use crate::render::labels;
 use crate::render::markup::Lang;
 use crate::render::templates::Templates;
 use crate::render::view::{ListRow, ListView, ViewBuilder};
+use crate::render::{self, labels};
 use crate::typst::Typst;
 use crate::validate::Index;
 use crate::workspace::parse_archived;
@@ -135,10 +135,7 @@ pub fn due(root: &Path, today: crate::model::Date, days: u32) -> Result<String, 
                     header.id.value,
                     header.title.value,
                     header.version.value,
-                    header
-                        .owner
-                        .map(|o| o.value.to_string())
-                        .unwrap_or_default(),
+                    render::or_empty(header.owner),
                 );
                 (due, line)
             })
@@ -303,8 +300,8 @@ fn document_cells(doc: &Document) -> Vec<String> {
         h.id.value.to_string(),
         h.title.value.to_string(),
         h.version.value.to_string(),
-        h.effective.map(|d| d.value.to_string()).unwrap_or_default(),
-        h.owner.map(|o| o.value.to_string()).unwrap_or_default(),
+        render::or_empty(h.effective),
+        render::or_empty(h.owner),
         String::new(),
         h.distribution
             .iter()

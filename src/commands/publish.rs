@@ -254,10 +254,7 @@ fn render_releases(
             Release {
                 version: header.version.value.0.clone(),
                 title: header.title.value.0.clone(),
-                effective: header
-                    .effective
-                    .map(|d| d.value.to_string())
-                    .unwrap_or_default(),
+                effective: render::or_empty(header.effective),
                 released: settings.date.to_string(),
                 path,
                 content_sha256: publish::content_hash(&loaded.doc),

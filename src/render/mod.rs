@@ -14,7 +14,7 @@ use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::graph::Graph;
 use crate::load::Library;
-use crate::model::{Document, Kind};
+use crate::model::{Document, Kind, Sp};
 use crate::render::markup::Lang;
 use crate::render::templates::Templates;
 use crate::render::view::{HeaderView, ViewBuilder};
@@ -390,14 +390,8 @@ fn render_one(
         kind: kind.as_str(),
         version: header.version.value.to_string(),
         status: header.status.value.as_str(),
-        effective: header
-            .effective
-            .map(|d| d.value.to_string())
-            .unwrap_or_default(),
-        owner: header
-            .owner
-            .map(|o| o.value.to_string())
-            .unwrap_or_default(),
+        effective: or_empty(header.effective),
+        owner: or_empty(header.owner),
         source: loaded.file.clone(),
         outputs,
     };
@@ -417,6 +411,11 @@ fn render_doc<T: Serialize>(
     context.insert("doc", doc);
     templates.render(name, &context)
 }
+/// Return an optional header value (生效日期, 归口部门) as text, "" when it is not set.
+pub fn or_empty<T: std::fmt::Display>(value: Option<&Sp<T>>) -> String {
+    value.map(|v| v.value.to_string()).unwrap_or_default()
+}
+
 /// Render a portal page through the template of the same name and hand it to the sink.
 fn write_page(
     sink: Sink<'_>,

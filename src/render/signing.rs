@@ -139,10 +139,7 @@ pub fn awaiting(library: &Library, today: Date) -> Vec<AwaitingView> {
             id: id.to_owned(),
             title,
             version,
-            owner: header
-                .owner
-                .map(|o| o.value.to_string())
-                .unwrap_or_default(),
+            owner: crate::render::or_empty(header.owner),
             href,
             role: role.as_str(),
             signed,

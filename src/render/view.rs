@@ -628,14 +628,8 @@ impl<'a> ViewBuilder<'a> {
             title: header.title.to_string(),
             version: header.version.value.to_string(),
             status: self.status(doc),
-            effective: header
-                .effective
-                .map(|d| d.value.to_string())
-                .unwrap_or_default(),
-            owner: header
-                .owner
-                .map(|o| o.value.to_string())
-                .unwrap_or_default(),
+            effective: crate::render::or_empty(header.effective),
+            owner: crate::render::or_empty(header.owner),
             lang: codes.html,
             typst_lang: codes.typst_lang,
             typst_region: codes.typst_region,
