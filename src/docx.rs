@@ -115,16 +115,13 @@ pub fn procedure(site: &SiteView, doc: &ProcedureView) -> Result<Vec<u8>, Error>
         .records
         .iter()
         .map(|r| {
-            vec![
-                run(&r.number.to_string(), false),
-                run(
-                    &format!("{}{}{}", l["title_open"], r.title, l["title_close"]),
-                    false,
-                ),
-                run(&r.id, false),
-                run(&r.keeper, false),
-                run(&r.retention, false),
-            ]
+            plain_row(&[
+                &r.number.to_string(),
+                &format!("{}{}{}", l["title_open"], r.title, l["title_close"]),
+                &r.id,
+                &r.keeper,
+                &r.retention,
+            ])
         })
         .collect();
     body.table_section(
@@ -280,6 +277,11 @@ struct Marks {
     bold: bool,
     italic: bool,
     strike: bool,
+}
+
+/// A table row of plain text cells.
+fn plain_row(cells: &[&str]) -> Vec<String> {
+    cells.iter().map(|cell| run(cell, false)).collect()
 }
 
 fn styled_run(text: &str, marks: Marks) -> String {
@@ -463,14 +465,7 @@ impl Body {
         let rows: Vec<Vec<String>> = h
             .history
             .iter()
-            .map(|r| {
-                vec![
-                    run(&r.version, false),
-                    run(&r.date, false),
-                    run(&r.change, false),
-                    run(&r.by, false),
-                ]
-            })
+            .map(|r| plain_row(&[&r.version, &r.date, &r.change, &r.by]))
             .collect();
         self.table(
             &[1, 2, 6, 2],
