@@ -440,6 +440,20 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("a valid regex")
 });
 
+/// A header cell's text with its row or column.
+type Cell<'v> = (usize, &'v String);
+/// A date read from a header cell: its row or column, the date, and the text as written.
+type DateCell<'v> = (usize, String, &'v String);
+
+/// Split a signature's cells into the name (the first cell that is no date) and the first date.
+fn name_and_date<'v>(values: &'v [Cell<'v>]) -> (Option<&'v Cell<'v>>, Option<DateCell<'v>>) {
+    let name = values.iter().find(|(_, v)| iso_date(v).is_none());
+    let date = values
+        .iter()
+        .find_map(|(r, v)| iso_date(v).map(|d| (*r, d, *v)));
+    (name, date)
+}
+
 /// A date as `YYYY-MM-DD`, if the text is one.
 fn iso_date(text: &str) -> Option<String> {
     let c = DATE.captures(text)?;
@@ -1080,10 +1094,7 @@ impl Builder<'_> {
     ) {
         match l {
             Label::Prepared | Label::Reviewed | Label::Approved => {
-                let name = values.iter().find(|(_, v)| iso_date(v).is_none());
-                let date = values
-                    .iter()
-                    .find_map(|(r, v)| iso_date(v).map(|d| (*r, d, *v)));
+                let (name, date) = name_and_date(values);
                 if let (Some((nr, name)), Some((dr, date, raw))) = (name, date) {
                     used.insert((*nr, c));
                     used.insert((dr, c));
@@ -1113,12 +1124,9 @@ impl Builder<'_> {
     ) {
         match l {
             Label::Prepared | Label::Reviewed | Label::Approved => {
-                let name = values.iter().find(|(_, v)| iso_date(v).is_none());
-                let date = values
-                    .iter()
-                    .find_map(|(_, v)| iso_date(v).map(|d| (d, *v)));
+                let (name, date) = name_and_date(values);
                 let signed = match (name, date) {
-                    (Some((_, name)), Some((date, raw))) if values.len() == 2 => {
+                    (Some((_, name)), Some((_, date, raw))) if values.len() == 2 => {
                         self.mapped.push(raw.clone());
                         Some(((*name).clone(), date))
                     }
