@@ -15,6 +15,8 @@ use std::io::Write as _;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::error::Error;
+use crate::outline::{self, Section};
+use crate::render::labels::Labels;
 use crate::render::view::{FieldView, FormView, HeaderView, ProcedureView, SiteView};
 
 /// The deepest heading style written (`Heading6`); deeper steps use numbered paragraphs.
@@ -46,29 +48,90 @@ pub fn procedure(site: &SiteView, doc: &ProcedureView) -> Result<Vec<u8>, Error>
     }
     body.history(h);
 
-    body.heading(1, &run(l["purpose"], false));
-    body.rich(&doc.purpose, None);
-    body.heading(1, &run(l["scope"], false));
-    body.rich(&doc.scope, None);
-    let duties = doc
-        .responsibilities
-        .iter()
-        .map(|r| (&r.department, &r.duties));
-    let terms = doc.definitions.iter().map(|d| (&d.term, &d.text));
-    for (heading, entries) in [
-        (l["responsibilities"], duties.collect::<Vec<_>>()),
-        (l["definitions"], terms.collect()),
-    ] {
-        // 3.1 department: duties; 4.1 term: definition (numbered at the list's second level).
-        body.heading(1, &run(heading, false));
-        if entries.is_empty() {
-            body.paragraph("", &run(l["none"], false));
-        }
-        for (lead, text) in entries {
-            body.rich(text, Some((1, run(&format!("{lead}{}", l["colon"]), true))));
+    // The sections of the outline table, each under a Heading1 that Word numbers (1 … 7).
+    for entry in &outline::PROCEDURE {
+        body.heading(1, &run(l[entry.key], false));
+        match entry.section {
+            Section::Purpose => body.rich(&doc.purpose, None),
+            Section::Scope => body.rich(&doc.scope, None),
+            Section::Responsibilities | Section::Definitions => {
+                // 3.1 department: duties; 4.1 term: definition (numbered at the list's second level).
+                let entries: Vec<(&String, &String)> = if entry.section == Section::Definitions {
+                    doc.definitions.iter().map(|d| (&d.term, &d.text)).collect()
+                } else {
+                    doc.responsibilities
+                        .iter()
+                        .map(|r| (&r.department, &r.duties))
+                        .collect()
+                };
+                if entries.is_empty() {
+                    body.paragraph("", &run(l["none"], false));
+                }
+                for (lead, text) in entries {
+                    body.rich(text, Some((1, run(&format!("{lead}{}", l["colon"]), true))));
+                }
+            }
+            Section::Steps => steps(&mut body, doc, l),
+            Section::Related => related(&mut body, doc, l),
+            Section::Records => records(&mut body, doc, l),
         }
     }
-    body.heading(1, &run(l["steps"], false));
+    package(site, h, &body.xml, false)
+}
+
+/// Write 相关文件 as a table of number, citation and id, or （无）.
+fn related(body: &mut Body, doc: &ProcedureView, l: &Labels) {
+    let rows: Vec<Vec<String>> = doc
+        .related
+        .iter()
+        .map(|r| {
+            vec![
+                run(&r.number, false),
+                inline_runs(&r.text),
+                run(&r.id, false),
+            ]
+        })
+        .collect();
+    body.table_or_none(
+        l["none"],
+        &[1, 6, 3],
+        &[l["serial"], l["related"], l["number"]],
+        &rows,
+    );
+}
+
+/// Write 记录 as a table of the records with keeper and retention, or （无）.
+fn records(body: &mut Body, doc: &ProcedureView, l: &Labels) {
+    let rows: Vec<Vec<String>> = doc
+        .records
+        .iter()
+        .map(|r| {
+            plain_row(&[
+                &r.number.to_string(),
+                &format!("{}{}{}", l["title_open"], r.title, l["title_close"]),
+                &r.id,
+                &r.keeper,
+                &r.retention,
+            ])
+        })
+        .collect();
+    body.table_or_none(
+        l["none"],
+        &[1, 4, 3, 2, 2],
+        &[
+            l["serial"],
+            l["record_name"],
+            l["form_number"],
+            l["keeper"],
+            l["retention"],
+        ],
+        &rows,
+    );
+}
+
+/// Write a procedure's steps: a titled step as a heading one level below its section (a
+/// numbered paragraph past Heading6), an untitled one as a numbered paragraph.
+fn steps(body: &mut Body, doc: &ProcedureView, l: &Labels) {
     for s in &doc.steps {
         let by = (!s.by.is_empty()).then(|| {
             format!(
@@ -93,51 +156,6 @@ pub fn procedure(site: &SiteView, doc: &ProcedureView) -> Result<Vec<u8>, Error>
         }
         body.rich(&s.text, None);
     }
-    let rows: Vec<Vec<String>> = doc
-        .related
-        .iter()
-        .map(|r| {
-            vec![
-                run(&r.number, false),
-                inline_runs(&r.text),
-                run(&r.id, false),
-            ]
-        })
-        .collect();
-    body.table_section(
-        l["related"],
-        l["none"],
-        &[1, 6, 3],
-        &[l["serial"], l["related"], l["number"]],
-        &rows,
-    );
-    let rows: Vec<Vec<String>> = doc
-        .records
-        .iter()
-        .map(|r| {
-            plain_row(&[
-                &r.number.to_string(),
-                &format!("{}{}{}", l["title_open"], r.title, l["title_close"]),
-                &r.id,
-                &r.keeper,
-                &r.retention,
-            ])
-        })
-        .collect();
-    body.table_section(
-        l["records"],
-        l["none"],
-        &[1, 4, 3, 2, 2],
-        &[
-            l["serial"],
-            l["record_name"],
-            l["form_number"],
-            l["keeper"],
-            l["retention"],
-        ],
-        &rows,
-    );
-    package(site, h, &body.xml, false)
 }
 
 /// Render a form as a `.docx`: a sheet as a table of label and blank cell per field, a
@@ -486,16 +504,8 @@ impl Body {
 
     /// A table with relative column widths, an optional header row, rows of cell runs and
     /// `blank` empty rows after them.
-    /// Write a numbered section holding a table, or 无 (`none`) when it has no rows.
-    fn table_section(
-        &mut self,
-        heading: &str,
-        none: &str,
-        widths: &[u32],
-        head: &[&str],
-        rows: &[Vec<String>],
-    ) {
-        self.heading(1, &run(heading, false));
+    /// Write a table, or 无 (`none`) when it has no rows.
+    fn table_or_none(&mut self, none: &str, widths: &[u32], head: &[&str], rows: &[Vec<String>]) {
         if rows.is_empty() {
             self.paragraph("", &run(none, false));
         } else {

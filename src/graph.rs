@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::cite;
 use crate::load::Library;
 use crate::model::{Document, Sp, Step, Text};
+use crate::outline::{self, Section};
 use crate::validate::{Index, Resolution, Target};
 
 /// One citation: who cites what, where.
@@ -175,20 +176,33 @@ fn sections(doc: &Document) -> Vec<(String, &Sp<Text>, bool)> {
     let mut out = Vec::new();
     match doc {
         Document::Procedure(p) => {
-            out.push(("1".to_owned(), &p.purpose, false));
-            out.push(("2".to_owned(), &p.scope, false));
-            for (i, r) in p.responsibilities.iter().enumerate() {
-                out.push((format!("3.{}", i + 1), &r.duties, false));
-            }
-            for d in &p.definitions {
-                out.push(("4".to_owned(), &d.text, false));
-            }
-            steps(&p.steps, "5", &mut out);
-            for (i, r) in p.related.iter().enumerate() {
-                out.push((format!("6.{}", i + 1), r, true));
-            }
-            for record in &p.records {
-                out.push(("7".to_owned(), &record.form, true));
+            for entry in &outline::PROCEDURE {
+                let n = entry.section.number();
+                match entry.section {
+                    Section::Purpose => out.push((n, &p.purpose, false)),
+                    Section::Scope => out.push((n, &p.scope, false)),
+                    Section::Responsibilities => {
+                        for (i, r) in p.responsibilities.iter().enumerate() {
+                            out.push((format!("{n}.{}", i + 1), &r.duties, false));
+                        }
+                    }
+                    Section::Definitions => {
+                        for d in &p.definitions {
+                            out.push((n.clone(), &d.text, false));
+                        }
+                    }
+                    Section::Steps => steps(&p.steps, &n, &mut out),
+                    Section::Related => {
+                        for (i, r) in p.related.iter().enumerate() {
+                            out.push((format!("{n}.{}", i + 1), r, true));
+                        }
+                    }
+                    Section::Records => {
+                        for record in &p.records {
+                            out.push((n.clone(), &record.form, true));
+                        }
+                    }
+                }
             }
         }
         Document::Form(f) => {

@@ -184,21 +184,6 @@ const SECTION_WORDS: &[(Kind, &[&str])] = &[
     ),
 ];
 
-/// Extra section names from docctl.yaml (`import: {sections: {purpose: [宗旨]}}`).
-pub fn kind_of_field(field: &str) -> Option<Kind> {
-    Some(match field {
-        "purpose" => Kind::Purpose,
-        "scope" => Kind::Scope,
-        "responsibilities" => Kind::Responsibilities,
-        "definitions" => Kind::Definitions,
-        "steps" => Kind::Steps,
-        "related" => Kind::Related,
-        "records" => Kind::Records,
-        "appendix" | "appendices" => Kind::Appendix,
-        _ => return None,
-    })
-}
-
 fn squash(text: &str) -> String {
     text.chars()
         .filter(|c| c.is_alphanumeric())
@@ -215,7 +200,7 @@ pub fn section_kind(heading: &str, extra: &BTreeMap<String, Vec<String>>) -> Opt
     }
     for (field, words) in extra {
         if words.iter().any(|w| squash(w) == key) {
-            return kind_of_field(field);
+            return Kind::of_field(field);
         }
     }
     for (kind, words) in SECTION_WORDS {

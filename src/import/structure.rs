@@ -662,6 +662,7 @@ impl Builder<'_> {
                     steps.push(step);
                 }
             }
+            // The text importer's keywords name no appendix: such a section is kept as a step.
             Some(SectionKind::Appendix) | None => {
                 let mut step = DraftStep {
                     title: Some(section.heading.trim_end_matches([':', '：']).to_owned()),

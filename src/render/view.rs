@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::load::Library;
 use crate::model::{Date, Document, Form, Lang as DocLang, Procedure, Status, Step};
+use crate::outline::{self, Section};
 use crate::render::labels;
 use crate::render::markup::{self, Lang};
 use crate::validate::{Index, Target};
@@ -330,6 +331,9 @@ pub struct ProcedureView {
     /// The header.
     #[serde(flatten)]
     pub header: HeaderView,
+    /// The sections in order (1 目的 … 7 记录) with their headings in the document's language:
+    /// the templates loop over it (see `crate::outline`).
+    pub outline: Vec<outline::SectionView>,
     /// 目的, rendered.
     pub purpose: String,
     /// 范围, rendered.
@@ -673,7 +677,7 @@ impl<'a> ViewBuilder<'a> {
 
     fn procedure_view(&self, doc: &Document, p: &Procedure) -> ProcedureView {
         let mut steps = Vec::new();
-        self.steps(&p.steps, "5", 1, &mut steps);
+        self.steps(&p.steps, &Section::Steps.number(), 1, &mut steps);
         let related = p
             .related
             .iter()
@@ -681,7 +685,7 @@ impl<'a> ViewBuilder<'a> {
             .map(|(n, entry)| {
                 let hit = self.index.resolve_entry(entry);
                 LinkView {
-                    number: format!("6.{}", n + 1),
+                    number: format!("{}.{}", Section::Related.number(), n + 1),
                     text: self.rich(&bracketed(entry)),
                     id: hit.map(|t| self.target_id(t)).unwrap_or_default(),
                     href: hit.and_then(|t| self.href(t)).unwrap_or_default(),
@@ -717,6 +721,7 @@ impl<'a> ViewBuilder<'a> {
         let header = self.header(doc);
         let flow = self.flow(p, header.labels);
         ProcedureView {
+            outline: outline::view(header.labels),
             header,
             flow,
             purpose: self.rich(&p.purpose),
@@ -726,7 +731,7 @@ impl<'a> ViewBuilder<'a> {
                 .iter()
                 .enumerate()
                 .map(|(n, r)| ResponsibilityView {
-                    number: format!("3.{}", n + 1),
+                    number: format!("{}.{}", Section::Responsibilities.number(), n + 1),
                     department: r.department.value.to_string(),
                     duties: self.rich(&r.duties),
                 })
