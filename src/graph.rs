@@ -171,7 +171,7 @@ pub fn targets(index: &Index, citation: &cite::Citation<'_>) -> Vec<Option<Targe
     }
 }
 
-fn sections(doc: &Document) -> Vec<(String, &Sp<Text>, bool)> {
+pub(crate) fn sections(doc: &Document) -> Vec<(String, &Sp<Text>, bool)> {
     let mut out = Vec::new();
     match doc {
         Document::Procedure(p) => {
@@ -189,6 +189,47 @@ fn sections(doc: &Document) -> Vec<(String, &Sp<Text>, bool)> {
             }
             for record in &p.records {
                 out.push(("7".to_owned(), &record.form, true));
+            }
+        }
+        Document::Instruction(w) => {
+            out.push(("1".to_owned(), &w.purpose, false));
+            out.push(("2".to_owned(), &w.scope, false));
+            for (i, r) in w.responsibilities.iter().enumerate() {
+                out.push((format!("3.{}", i + 1), &r.duties, false));
+            }
+            for item in &w.equipment {
+                out.extend(item.note.iter().map(|n| ("4".to_owned(), n, false)));
+            }
+            steps(&w.steps, "5", &mut out);
+            for (number, points) in [("6", &w.safety), ("7", &w.quality)] {
+                for (i, point) in points.iter().enumerate() {
+                    out.push((format!("{number}.{}", i + 1), point, false));
+                }
+            }
+            for (i, r) in w.related.iter().enumerate() {
+                out.push((format!("8.{}", i + 1), r, true));
+            }
+            for record in &w.records {
+                out.push(("9".to_owned(), &record.form, true));
+            }
+            for a in &w.appendices {
+                out.push(("appendix".to_owned(), &a.text, false));
+            }
+        }
+        Document::Manual(m) => {
+            for a in &m.preface {
+                out.push(("preface".to_owned(), &a.text, false));
+            }
+            for chapter in m.all_chapters() {
+                let number = chapter.clause.to_string();
+                out.extend(chapter.text.iter().map(|t| (number.clone(), t, false)));
+                out.extend(chapter.procedures.iter().map(|p| (number.clone(), p, true)));
+            }
+            for r in &m.related {
+                out.push(("related".to_owned(), r, true));
+            }
+            for a in &m.appendices {
+                out.push(("appendix".to_owned(), &a.text, false));
             }
         }
         Document::Form(f) => {

@@ -1,4 +1,4 @@
-//! Stage 1: read `docctl.yaml`, `procedures/` and `forms/` into a [`Library`]. Every file is
+//! Stage 1: read `docctl.yaml` and the documents' folders into a [`Library`]. Every file is
 //! parsed even when others fail; every value keeps its source position.
 
 use std::path::{Path, PathBuf};
@@ -9,7 +9,7 @@ use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Sources};
 use crate::error::Error;
-use crate::model::{Config, Document, Form, Kind, Pos, Procedure};
+use crate::model::{Config, Document, Form, Instruction, Kind, Manual, Pos, Procedure};
 
 /// Files larger than this are refused: no real procedure comes near it, and a huge file is
 /// more likely a mistake (or an attack) than a document.
@@ -120,10 +120,7 @@ pub fn load(root: &Path) -> Result<Library, Error> {
                 Ok(text) => text,
                 Err(diagnostic) => return (rel, None, Err(diagnostic)),
             };
-            let doc = match kind {
-                Kind::Procedure => parse::<Procedure>(&rel, &text).map(Document::Procedure),
-                Kind::Form => parse::<Form>(&rel, &text).map(Document::Form),
-            };
+            let doc = parse_document(kind, &rel, &text);
             (rel, Some(text), doc)
         })
         .collect();
@@ -218,10 +215,11 @@ pub fn scrape_names(text: &str) -> (Option<String>, Option<String>) {
     (value("id"), value("title"))
 }
 
-/// List the YAML files under `procedures/` and `forms/`, sorted, skipping hidden ones.
+/// List the YAML files under `procedures/`, `forms/`, `manual/` and `instructions/`, sorted,
+/// skipping hidden ones.
 fn discover(root: &Path) -> Vec<(Kind, PathBuf, String)> {
     let mut files = Vec::new();
-    for kind in [Kind::Procedure, Kind::Form] {
+    for kind in Kind::ALL {
         let folder = root.join(kind.folder());
         for entry in WalkDir::new(&folder)
             .sort_by_file_name()
@@ -342,6 +340,16 @@ fn describe_io(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "it does not exist (a broken symbolic link?)".to_owned(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
         _ => e.to_string(),
+    }
+}
+
+/// Parse a document of a known kind from its text.
+pub fn parse_document(kind: Kind, rel: &str, text: &str) -> Result<Document, Diagnostic> {
+    match kind {
+        Kind::Procedure => parse::<Procedure>(rel, text).map(Document::Procedure),
+        Kind::Form => parse::<Form>(rel, text).map(Document::Form),
+        Kind::Manual => parse::<Manual>(rel, text).map(Document::Manual),
+        Kind::Instruction => parse::<Instruction>(rel, text).map(Document::Instruction),
     }
 }
 

@@ -17,9 +17,10 @@ fn find_form<'a>(library: &'a load::Library, name: &str) -> Result<&'a Form, Err
     match hit.map(|h| h.target) {
         Some(crate::validate::Target::Doc(i)) => match &library.documents[i].doc {
             Document::Form(form) => Ok(form),
-            Document::Procedure(_) => {
-                Err(Error::Usage(format!("`{name}` is a procedure, not a form")))
-            }
+            other => Err(Error::Usage(format!(
+                "`{name}` is a {}, not a form",
+                other.kind().as_str()
+            ))),
         },
         _ => Err(Error::Usage(format!(
             "no form `{name}` in {}",

@@ -290,10 +290,7 @@ fn render_one(
                     id: header.id.value.to_string(),
                     title: header.title.to_string(),
                     kind: citing.kind().as_str(),
-                    kind_label: match citing.kind() {
-                        Kind::Procedure => words["kind_procedure"],
-                        Kind::Form => words["kind_form"],
-                    },
+                    kind_label: words[citing.kind().label()],
                     status: header.status.value.as_str(),
                     status_label: match header.status.value {
                         crate::model::Status::Effective => "",
@@ -343,13 +340,17 @@ fn render_one(
         )?;
         outputs.insert("xlsx", format!("{base}.xlsx"));
     }
-    if formats.docx {
-        let bytes = match doc {
-            Document::Procedure(p) => {
-                crate::docx::procedure(site_view, &markdown.procedure(doc, p))?
-            }
-            Document::Form(f) => crate::docx::form(site_view, &markdown.form(doc, f))?,
-        };
+    // Word output exists for the kinds people fill in or revise in Word: procedures and forms.
+    let docx = match doc {
+        _ if !formats.docx => None,
+        Document::Procedure(p) => Some(crate::docx::procedure(
+            site_view,
+            &markdown.procedure(doc, p),
+        )?),
+        Document::Form(f) => Some(crate::docx::form(site_view, &markdown.form(doc, f))?),
+        Document::Manual(_) | Document::Instruction(_) => None,
+    };
+    if let Some(bytes) = docx {
         sink(&format!("{base}.docx"), &bytes)?;
         outputs.insert("docx", format!("{base}.docx"));
     }
@@ -364,6 +365,16 @@ fn render_one(
                 let mut view = html.form(doc, f);
                 decorate(&mut view.header);
                 render_doc(templates, "form.html", site_view, &view)?
+            }
+            Document::Manual(m) => {
+                let mut view = html.manual(doc, m);
+                decorate(&mut view.header);
+                render_doc(templates, "manual.html", site_view, &view)?
+            }
+            Document::Instruction(w) => {
+                let mut view = html.instruction(doc, w);
+                decorate(&mut view.header);
+                render_doc(templates, "instruction.html", site_view, &view)?
             }
         };
         sink(&format!("{base}.html"), text.as_bytes())?;
@@ -380,6 +391,15 @@ fn render_one(
             Document::Form(f) => {
                 render_doc(templates, "form.md", site_view, &markdown.form(doc, f))?
             }
+            Document::Manual(m) => {
+                render_doc(templates, "manual.md", site_view, &markdown.manual(doc, m))?
+            }
+            Document::Instruction(w) => render_doc(
+                templates,
+                "instruction.md",
+                site_view,
+                &markdown.instruction(doc, w),
+            )?,
         };
         sink(&format!("{base}.md"), text.as_bytes())?;
         outputs.insert("md", format!("{base}.md"));
@@ -394,6 +414,15 @@ fn render_one(
                 &typst.procedure(doc, p),
             )?,
             Document::Form(f) => render_doc(templates, "form.typ", site_view, &typst.form(doc, f))?,
+            Document::Manual(m) => {
+                render_doc(templates, "manual.typ", site_view, &typst.manual(doc, m))?
+            }
+            Document::Instruction(w) => render_doc(
+                templates,
+                "instruction.typ",
+                site_view,
+                &typst.instruction(doc, w),
+            )?,
         };
         sink(&format!("{base}.typ"), source.as_bytes())?;
         outputs.insert("typ", format!("{base}.typ"));
@@ -405,7 +434,7 @@ fn render_one(
                     .map(|field| (field.key.to_string(), field.label.to_string()))
                     .collect(),
             ),
-            Document::Procedure(_) => None,
+            _ => None,
         };
         job = Some(PdfJob {
             doc: i,
@@ -577,7 +606,7 @@ fn portal_pages(
         .documents
         .iter()
         .enumerate()
-        .filter(|(_, l)| matches!(l.doc, Document::Procedure(_)))
+        .filter(|(_, l)| crate::coverage::is_column(&l.doc))
         .map(|(i, l)| serde_json::json!({"id": l.doc.header().id.value.0, "title": l.doc.header().title.value.0, "href": page_href(Target::Doc(i)).unwrap_or_default()}))
         .collect();
     context.insert("columns", &columns);
@@ -660,6 +689,29 @@ fn searchable_text(doc: &Document) -> Vec<&str> {
                 out.push(field.label.as_str());
                 out.extend(field.help.iter().map(|t| t.as_str()));
             }
+        }
+        Document::Manual(m) => {
+            out.extend(
+                m.all_chapters()
+                    .into_iter()
+                    .filter_map(|c| c.title.as_ref())
+                    .map(|t| t.as_str()),
+            );
+            out.extend(
+                crate::graph::sections(doc)
+                    .into_iter()
+                    .filter(|(_, _, is_entry)| !is_entry)
+                    .map(|(_, text, _)| text.as_str()),
+            );
+        }
+        Document::Instruction(w) => {
+            out.extend(w.equipment.iter().map(|e| e.name.as_str()));
+            out.extend(
+                crate::graph::sections(doc)
+                    .into_iter()
+                    .filter(|(_, _, is_entry)| !is_entry)
+                    .map(|(_, text, _)| text.as_str()),
+            );
         }
     }
     out

@@ -50,11 +50,15 @@ pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
         let header = loaded.doc.header();
         let mut fields: Vec<Sp<Department>> = header.owner.into_iter().cloned().collect();
         fields.extend(header.distribution.iter().cloned());
-        if let Document::Procedure(p) = &loaded.doc {
-            fields.extend(p.responsibilities.iter().map(|r| r.department.clone()));
-            fields.extend(p.records.iter().filter_map(|r| r.keeper.clone()));
-            collect_steps(&p.steps, &mut fields);
-        }
+        let (_, records) = loaded.doc.listed();
+        fields.extend(records.iter().filter_map(|r| r.keeper.clone()));
+        let (responsibilities, steps) = match &loaded.doc {
+            Document::Procedure(p) => (&p.responsibilities[..], &p.steps[..]),
+            Document::Instruction(w) => (&w.responsibilities[..], &w.steps[..]),
+            Document::Form(_) | Document::Manual(_) => (&[][..], &[][..]),
+        };
+        fields.extend(responsibilities.iter().map(|r| r.department.clone()));
+        collect_steps(steps, &mut fields);
         out.extend(
             fields
                 .into_iter()

@@ -1,0 +1,71 @@
+//! The header every controlled document shares (number, title, version, status, approval,
+//! distribution, history), declared once for every kind of document.
+
+/// Declare a kind of controlled document: the shared header fields around the kind's own
+/// fields, with serde (unknown keys refused), a JSON Schema and a `header()` view.
+///
+/// The fields are plain struct fields rather than one flattened struct because serde's
+/// `flatten` drops `deny_unknown_fields` and buffers values, which would lose their positions.
+macro_rules! controlled_document {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$field_meta:meta])* pub $field:ident : $ty:ty ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, serde::Deserialize, serde::Serialize, schemars::JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            /// 文件编号, unique in the set.
+            pub id: $crate::model::Sp<$crate::model::DocId>,
+            /// Title, unique in the set.
+            pub title: $crate::model::Sp<$crate::model::Text>,
+            /// 版本, e.g. `A/0`.
+            pub version: $crate::model::Sp<$crate::model::Version>,
+            /// draft | effective | obsolete.
+            pub status: $crate::model::Sp<$crate::model::Status>,
+            /// 生效日期; required unless draft.
+            #[serde(default)]
+            pub effective: Option<$crate::model::Sp<$crate::model::Date>>,
+            /// 归口部门.
+            #[serde(default)]
+            pub owner: Option<$crate::model::Sp<$crate::model::Department>>,
+            /// Language: zh-Hans (default), zh-Hant or en.
+            #[serde(default)]
+            pub lang: Option<$crate::model::Lang>,
+            /// Former titles that still resolve (citing one warns).
+            #[serde(default)]
+            pub aliases: Vec<$crate::model::Sp<$crate::model::Text>>,
+            $( $(#[$field_meta])* pub $field: $ty, )*
+            /// 编制/审核/批准.
+            #[serde(default)]
+            pub approval: Option<$crate::model::Approval>,
+            /// 分发部门.
+            #[serde(default)]
+            pub distribution: Vec<$crate::model::Sp<$crate::model::Department>>,
+            /// 修订记录, newest last.
+            #[serde(default)]
+            pub history: Vec<$crate::model::HistoryEntry>,
+        }
+
+        impl $name {
+            /// Return the fields every controlled document has.
+            pub fn header(&self) -> $crate::model::Header<'_> {
+                $crate::model::Header {
+                    id: &self.id,
+                    title: &self.title,
+                    version: &self.version,
+                    status: &self.status,
+                    effective: self.effective.as_ref(),
+                    owner: self.owner.as_ref(),
+                    lang: self.lang,
+                    aliases: &self.aliases,
+                    approval: self.approval.as_ref(),
+                    distribution: &self.distribution,
+                    history: &self.history,
+                }
+            }
+        }
+    };
+}
