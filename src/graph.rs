@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::cite;
 use crate::load::Library;
-use crate::model::{Document, Sp, Step, Text};
+use crate::model::{Document, RecordEntry, Responsibility, Sp, Step, Text};
 use crate::validate::{Index, Resolution, Target};
 
 /// One citation: who cites what, where.
@@ -175,43 +175,21 @@ pub(crate) fn sections(doc: &Document) -> Vec<(String, &Sp<Text>, bool)> {
     let mut out = Vec::new();
     match doc {
         Document::Procedure(p) => {
-            out.push(("1".to_owned(), &p.purpose, false));
-            out.push(("2".to_owned(), &p.scope, false));
-            for (i, r) in p.responsibilities.iter().enumerate() {
-                out.push((format!("3.{}", i + 1), &r.duties, false));
-            }
-            for d in &p.definitions {
-                out.push(("4".to_owned(), &d.text, false));
-            }
+            let fourth = p.definitions.iter().map(|d| &d.text).collect();
+            outline(&p.purpose, &p.scope, &p.responsibilities, fourth, &mut out);
             steps(&p.steps, "5", &mut out);
-            for (i, r) in p.related.iter().enumerate() {
-                out.push((format!("6.{}", i + 1), r, true));
-            }
-            for record in &p.records {
-                out.push(("7".to_owned(), &record.form, true));
-            }
+            listed(&p.related, "6", &p.records, "7", &mut out);
         }
         Document::Instruction(w) => {
-            out.push(("1".to_owned(), &w.purpose, false));
-            out.push(("2".to_owned(), &w.scope, false));
-            for (i, r) in w.responsibilities.iter().enumerate() {
-                out.push((format!("3.{}", i + 1), &r.duties, false));
-            }
-            for item in &w.equipment {
-                out.extend(item.note.iter().map(|n| ("4".to_owned(), n, false)));
-            }
+            let fourth = w.equipment.iter().filter_map(|i| i.note.as_ref()).collect();
+            outline(&w.purpose, &w.scope, &w.responsibilities, fourth, &mut out);
             steps(&w.steps, "5", &mut out);
             for (number, points) in [("6", &w.safety), ("7", &w.quality)] {
                 for (i, point) in points.iter().enumerate() {
                     out.push((format!("{number}.{}", i + 1), point, false));
                 }
             }
-            for (i, r) in w.related.iter().enumerate() {
-                out.push((format!("8.{}", i + 1), r, true));
-            }
-            for record in &w.records {
-                out.push(("9".to_owned(), &record.form, true));
-            }
+            listed(&w.related, "8", &w.records, "9", &mut out);
             for a in &w.appendices {
                 out.push(("appendix".to_owned(), &a.text, false));
             }
@@ -247,6 +225,39 @@ pub(crate) fn sections(doc: &Document) -> Vec<(String, &Sp<Text>, bool)> {
         }
     }
     out
+}
+
+/// The sections a procedure and an instruction share: 1 目的, 2 范围, 3.n 职责, and the texts of
+/// section 4 (定义, or 设备 notes).
+fn outline<'a>(
+    purpose: &'a Sp<Text>,
+    scope: &'a Sp<Text>,
+    responsibilities: &'a [Responsibility],
+    fourth: Vec<&'a Sp<Text>>,
+    out: &mut Vec<(String, &'a Sp<Text>, bool)>,
+) {
+    out.push(("1".to_owned(), purpose, false));
+    out.push(("2".to_owned(), scope, false));
+    for (i, r) in responsibilities.iter().enumerate() {
+        out.push((format!("3.{}", i + 1), &r.duties, false));
+    }
+    out.extend(fourth.into_iter().map(|text| ("4".to_owned(), text, false)));
+}
+
+/// 相关文件 (numbered under `related_no`) and the forms of 记录 (section `records_no`).
+fn listed<'a>(
+    related: &'a [Sp<Text>],
+    related_no: &str,
+    records: &'a [RecordEntry],
+    records_no: &str,
+    out: &mut Vec<(String, &'a Sp<Text>, bool)>,
+) {
+    for (i, r) in related.iter().enumerate() {
+        out.push((format!("{related_no}.{}", i + 1), r, true));
+    }
+    for record in records {
+        out.push((records_no.to_owned(), &record.form, true));
+    }
 }
 
 fn steps<'a>(list: &'a [Step], prefix: &str, out: &mut Vec<(String, &'a Sp<Text>, bool)>) {

@@ -441,6 +441,8 @@ owner: Production
 clauses: ["8.5.1"]
 purpose: Run the press safely.
 scope: The press line.
+responsibilities:
+  - {department: Production, duties: The operator runs the press.}
 equipment:
   - {name: Hydraulic press, spec: 60 t}
 steps:

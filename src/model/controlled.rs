@@ -69,3 +69,42 @@ macro_rules! controlled_document {
         }
     };
 }
+
+/// Declare a kind of document with the outline procedures and work instructions share: the
+/// clauses it serves, 目的, 范围, 职责, numbered steps, 相关文件, 记录 and appendices, around
+/// the kind's own fields (see [`controlled_document!`]).
+macro_rules! outlined_document {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $($fields:tt)*
+        }
+    ) => {
+        controlled_document! {
+            $(#[$meta])*
+            pub struct $name {
+                /// ISO 9001:2015 clauses this document serves, e.g. "8.2.1".
+                #[serde(default)]
+                pub clauses: Vec<$crate::model::Sp<$crate::model::Text>>,
+                /// 目的 (inline Markdown).
+                pub purpose: $crate::model::Sp<$crate::model::Text>,
+                /// 范围 (适用范围) (inline Markdown).
+                pub scope: $crate::model::Sp<$crate::model::Text>,
+                /// 职责.
+                pub responsibilities: Vec<$crate::model::Responsibility>,
+                /// 工作程序 (作业步骤), numbered by the tool.
+                pub steps: Vec<$crate::model::Step>,
+                /// 相关文件: 《…》 references.
+                #[serde(default)]
+                pub related: Vec<$crate::model::Sp<$crate::model::Text>>,
+                /// 记录: the forms this document produces.
+                #[serde(default)]
+                pub records: Vec<$crate::model::RecordEntry>,
+                /// 附录: titled texts the numbered sections do not hold, after the last one.
+                #[serde(default)]
+                pub appendices: Vec<$crate::model::Appendix>,
+                $($fields)*
+            }
+        }
+    };
+}

@@ -5,32 +5,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Department, Sp, Text};
 
-controlled_document! {
+outlined_document! {
     /// A procedure, one per file under `procedures/`.
     pub struct Procedure {
-        /// ISO 9001:2015 clauses this procedure serves, e.g. "8.2.1".
-        #[serde(default)]
-        pub clauses: Vec<Sp<Text>>,
-        /// 目的 (inline Markdown).
-        pub purpose: Sp<Text>,
-        /// 范围 (inline Markdown).
-        pub scope: Sp<Text>,
         /// 定义.
         #[serde(default)]
         pub definitions: Vec<Definition>,
-        /// 职责.
-        pub responsibilities: Vec<Responsibility>,
-        /// 工作程序, numbered by the tool.
-        pub steps: Vec<Step>,
-        /// 相关文件: 《…》 references.
-        #[serde(default)]
-        pub related: Vec<Sp<Text>>,
-        /// 记录: the forms this procedure produces.
-        #[serde(default)]
-        pub records: Vec<RecordEntry>,
-        /// 附录: text the seven sections do not hold (an appendix, an extra section), after 7.
-        #[serde(default)]
-        pub appendices: Vec<Appendix>,
         /// Draw this procedure's flow chart (流程图); overrides `flow.chart` of docctl.yaml.
         #[serde(default)]
         pub flow: Option<bool>,

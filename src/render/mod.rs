@@ -355,75 +355,18 @@ fn render_one(
         outputs.insert("docx", format!("{base}.docx"));
     }
     if formats.html {
-        let text = match doc {
-            Document::Procedure(p) => {
-                let mut view = html.procedure(doc, p);
-                decorate(&mut view.header);
-                render_doc(templates, "procedure.html", site_view, &view)?
-            }
-            Document::Form(f) => {
-                let mut view = html.form(doc, f);
-                decorate(&mut view.header);
-                render_doc(templates, "form.html", site_view, &view)?
-            }
-            Document::Manual(m) => {
-                let mut view = html.manual(doc, m);
-                decorate(&mut view.header);
-                render_doc(templates, "manual.html", site_view, &view)?
-            }
-            Document::Instruction(w) => {
-                let mut view = html.instruction(doc, w);
-                decorate(&mut view.header);
-                render_doc(templates, "instruction.html", site_view, &view)?
-            }
-        };
+        let text = render_page(templates, site_view, html, doc, "html", &decorate)?;
         sink(&format!("{base}.html"), text.as_bytes())?;
         outputs.insert("html", format!("{base}.html"));
     }
     if formats.md {
-        let text = match doc {
-            Document::Procedure(p) => render_doc(
-                templates,
-                "procedure.md",
-                site_view,
-                &markdown.procedure(doc, p),
-            )?,
-            Document::Form(f) => {
-                render_doc(templates, "form.md", site_view, &markdown.form(doc, f))?
-            }
-            Document::Manual(m) => {
-                render_doc(templates, "manual.md", site_view, &markdown.manual(doc, m))?
-            }
-            Document::Instruction(w) => render_doc(
-                templates,
-                "instruction.md",
-                site_view,
-                &markdown.instruction(doc, w),
-            )?,
-        };
+        let text = render_page(templates, site_view, markdown, doc, "md", &|_| {})?;
         sink(&format!("{base}.md"), text.as_bytes())?;
         outputs.insert("md", format!("{base}.md"));
     }
     let mut job = None;
     if formats.pdf {
-        let source = match doc {
-            Document::Procedure(p) => render_doc(
-                templates,
-                "procedure.typ",
-                site_view,
-                &typst.procedure(doc, p),
-            )?,
-            Document::Form(f) => render_doc(templates, "form.typ", site_view, &typst.form(doc, f))?,
-            Document::Manual(m) => {
-                render_doc(templates, "manual.typ", site_view, &typst.manual(doc, m))?
-            }
-            Document::Instruction(w) => render_doc(
-                templates,
-                "instruction.typ",
-                site_view,
-                &typst.instruction(doc, w),
-            )?,
-        };
+        let source = render_page(templates, site_view, typst, doc, "typ", &|_| {})?;
         sink(&format!("{base}.typ"), source.as_bytes())?;
         outputs.insert("typ", format!("{base}.typ"));
         outputs.insert("pdf", format!("{base}.pdf"));
@@ -465,6 +408,32 @@ fn render_one(
     let status = html.status_in(doc, library.config.lang);
     let row = IndexRow::new(&entry, doc, status);
     Ok((entry, row, job))
+}
+
+/// Render a document in one output language (`ext`: html, md, typ): its kind's view, decorated
+/// (the portal's additions to HTML pages), through its kind's template (`instruction.html` …).
+fn render_page(
+    templates: &Templates,
+    site: &view::SiteView,
+    views: &ViewBuilder<'_>,
+    doc: &Document,
+    ext: &str,
+    decorate: &dyn Fn(&mut HeaderView),
+) -> Result<String, Error> {
+    let name = format!("{}.{ext}", doc.kind().as_str());
+    macro_rules! page {
+        ($view:expr) => {{
+            let mut view = $view;
+            decorate(&mut view.header);
+            render_doc(templates, &name, site, &view)
+        }};
+    }
+    match doc {
+        Document::Procedure(p) => page!(views.procedure(doc, p)),
+        Document::Form(f) => page!(views.form(doc, f)),
+        Document::Manual(m) => page!(views.manual(doc, m)),
+        Document::Instruction(w) => page!(views.instruction(doc, w)),
+    }
 }
 
 fn render_doc<T: Serialize>(

@@ -49,25 +49,25 @@ pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
         };
         let header = loaded.doc.header();
         let id = header.id;
-        let what = kind.noun();
-        let Some(found) = rule.regex.captures(&id.value.0) else {
-            out.push(
-                Diagnostic::error(
-                    "id-format",
-                    &loaded.file,
-                    id.pos,
-                    format!(
-                        "number `{}` does not follow the numbering of a {what} (`{}`)",
-                        id.value, rule.pattern
-                    ),
-                )
+        let problem = |message: String, help: String| {
+            Diagnostic::error("id-format", &loaded.file, id.pos, message)
                 .with_width(id.value.0.chars().count())
-                .with_help(format!(
+                .with_help(help)
+        };
+        let Some(found) = rule.regex.captures(&id.value.0) else {
+            out.push(problem(
+                format!(
+                    "number `{}` does not follow the numbering of a {} (`{}`)",
+                    id.value,
+                    kind.noun(),
+                    rule.pattern
+                ),
+                format!(
                     "write numbers like `{}` (numbering.{} in docctl.yaml)",
                     rule.example,
                     kind.as_str()
-                )),
-            );
+                ),
+            ));
             continue;
         };
         let (Some(code), Some(owner)) = (found.name("dept"), header.owner) else {
@@ -75,26 +75,20 @@ pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
         };
         let owner_code = numbering.departments.get(&owner.value.0);
         if let Some(owner_code) = owner_code.filter(|c| c.value.0 != code.as_str()) {
-            out.push(
-                Diagnostic::error(
-                    "id-format",
-                    &loaded.file,
-                    id.pos,
-                    format!(
-                        "number `{}` carries the code `{}` ({}), but the owner is {} (`{}`)",
-                        id.value,
-                        code.as_str(),
-                        codes.get(code.as_str()).map_or("", String::as_str),
-                        owner.value,
-                        owner_code.value
-                    ),
-                )
-                .with_width(id.value.0.chars().count())
-                .with_help(format!(
+            out.push(problem(
+                format!(
+                    "number `{}` carries the code `{}` ({}), but the owner is {} (`{}`)",
+                    id.value,
+                    code.as_str(),
+                    codes.get(code.as_str()).map_or("", String::as_str),
+                    owner.value,
+                    owner_code.value
+                ),
+                format!(
                     "number it with the owner's code, e.g. `{}`",
                     id.value.0.replacen(code.as_str(), &owner_code.value.0, 1)
-                )),
-            );
+                ),
+            ));
         }
     }
     out
