@@ -13,6 +13,9 @@ need_apt=()
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 # poppler-data holds the Adobe CJK CMaps that the fillable forms' Chinese font resource uses.
 dpkg -s poppler-data >/dev/null 2>&1 || need_apt+=(poppler-data)
+# The signature tests sign commits with a throwaway SSH key and a throwaway GPG key.
+command -v ssh-keygen >/dev/null 2>&1 || need_apt+=(openssh-client)
+command -v gpg >/dev/null 2>&1 || need_apt+=(gnupg)
 [ -d /usr/share/fonts/opentype/noto ] && ls /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc >/dev/null 2>&1 || need_apt+=(fonts-noto-cjk)
 # Liberation Serif/Sans (metric-compatible with Times New Roman and Arial) set the Latin text.
 ls /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf >/dev/null 2>&1 || need_apt+=(fonts-liberation2)

@@ -1204,6 +1204,50 @@ related
 appendices Document information | Responsibilities | Materials
 ",
     ),
+    (
+        // Word paragraphs in the Normal style: 一、目的 … typed, `4.1 设备验收` (a space, no
+        // tab), （1） items, `1、设备部：…`.
+        "12_设备管理程序_中文编号.docx",
+        r"
+id QP-7.1-03
+title 设备管理程序
+version A/0
+approval prepared 吴刚 2024-02-01, approved 郑伟 2024-02-10
+steps 5.1 设备验收 | 5.1.1 - | 5.1.2 - | 5.2 设备保养 | 5.2.1 - | 5.2.2 -
+records 《设备验收单》 / 设备部 / 3年 | 《设备点检表》 / 生产部 / 1年
+related 《监视和测量资源控制程序》
+",
+    ),
+    (
+        // Sections typed as plain paragraphs 一、目的 … 六、记录 (no heading style, no `#`),
+        // numbered lines joined by soft breaks, `4.1 title` lines with （1） steps under them.
+        "17_不合格品控制程序.md",
+        r"
+id QP-8.7-01
+title 不合格品控制程序
+version B/1
+approval prepared 张三 2025-03-01
+steps 5.1 不合格品的识别 | 5.1.1 - | 5.1.2 - | 5.2 不合格品的评审 | 5.2.1 - | 5.2.2 -
+records 《不合格品报告单》 (QR-8.7-01) / 品质部 / 2年
+related 《纠正与预防措施控制程序》 | 《进料检验规范》
+appendices 文件信息
+",
+    ),
+    (
+        // `## 一、目的` headings, a titled step with its text on the next line, a note (注：)
+        // under the records table.
+        "18_内部审核程序.md",
+        r"
+id QP-9.2-01
+title 内部审核程序
+version A/2
+effective 2025-06-01
+steps 5.1 年度审核计划 | 5.1.1 - | 5.1.2 - | 5.2 审核实施 | 5.2.1 - | 5.2.2 - | 5.3 跟踪验证
+records 年度内审计划 (QR-9.2-01) / 品质部 / 3年 | 内审检查表 (QR-9.2-02) / 品质部 / 3年 | 不符合项报告 (QR-9.2-03) / 品质部 / 3年
+related 《纠正措施控制程序》
+appendices 记录
+",
+    ),
 ];
 
 /// The valid fixture set with an appendix (a paragraph and a Markdown table) on QP-7.5-01.
@@ -1516,4 +1560,59 @@ fn signature_lines_with_a_comma_before_the_date() {
         yaml.contains("name: J. Smith\n") && yaml.contains("name: M. Chen\n"),
         "{yaml}"
     );
+}
+
+/// A regression found on an SOP shaped unlike the corpus: a "Note:" paragraph after the records
+/// table is text about the records (kept under the section's heading), not a second record; the
+/// same for 注： under a Chinese records table. A Markdown metadata table headed `| Field | Value |`
+/// gives the document number.
+#[test]
+fn a_note_after_the_records_table_is_not_a_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let en = dir.path().join("sop.md");
+    fs::write(
+        &en,
+        "# SOP Supplier Evaluation\n\n| Field | Value |\n|---|---|\n| SOP Number | QA-SOP-014 |\n\n\
+         ## Purpose\nHow suppliers are evaluated.\n\n## Scope\nAll suppliers.\n\n\
+         ## Procedure\n1. Purchasing sends the questionnaire.\n\n## Records\n\n\
+         | Record | Form No. | Retention |\n|---|---|---|\n| Supplier questionnaire | QA-F-014 | 5 years |\n\n\
+         Note: records are kept in the QA archive room.\n",
+    )
+    .unwrap();
+    let zh = dir.path().join("zh.md");
+    fs::write(
+        &zh,
+        "# 供应商评价程序\n\n文件编号：QP-7.4-01\n\n## 1 目的\n评价供应商。\n\n## 2 范围\n所有供应商。\n\n\
+         ## 3 工作程序\n1. 采购部发出调查表。\n\n## 4 记录\n\n\
+         | 记录名称 | 保存部门 | 保存期限 |\n|---|---|---|\n| 供应商调查表 | 采购部 | 3年 |\n\n\
+         注：记录由采购部存档。\n",
+    )
+    .unwrap();
+    for (source, record, note, id) in [
+        (
+            &en,
+            "Supplier questionnaire",
+            "records are kept in the QA archive room",
+            "QA-SOP-014",
+        ),
+        (&zh, "供应商调查表", "记录由采购部存档", "QP-7.4-01"),
+    ] {
+        let out = dir.path().join(format!("out-{}", record.len()));
+        let (code, stderr) = import(&[source.as_os_str(), "-o".as_ref(), out.as_os_str()]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stderr.contains("coverage: 100.0 %"), "{stderr}");
+        let file = fs::read_dir(&out).unwrap().next().unwrap().unwrap().path();
+        let yaml = fs::read_to_string(file).unwrap();
+        let records = yaml.split("\nrecords:\n").nth(1).expect("a records list");
+        let records: String = records
+            .lines()
+            .take_while(|l| l.starts_with(' '))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(records.matches("- form:").count(), 1, "{yaml}");
+        assert!(records.contains(record), "{yaml}");
+        assert!(!records.contains(note), "the note became a record:\n{yaml}");
+        assert!(yaml.contains(note), "the note is lost:\n{yaml}");
+        assert!(yaml.contains(&format!("\nid: {id}\n")), "{yaml}");
+    }
 }

@@ -539,3 +539,104 @@ fn build_on(set: &Path, out: &Path, today: &str, to: &str) {
         String::from_utf8_lossy(&built.stderr)
     );
 }
+
+/// `kill -9` at a random moment of `docctl issue` (3 copies) or `docctl recall`, 20 rounds
+/// (DOCCTL_KILL_ROUNDS to change): after each, `publish --recover` (when a lock was left) and
+/// `publish --verify` succeed, the distribution record reads back whole, its copies of the
+/// revision are numbered 1…n without a gap or a repeat, every recorded copy's PDF is there with
+/// the recorded hash, and every recall names a recorded copy. A copy PDF written by a killed
+/// run but not recorded is written again, under the same number, by the next issue.
+#[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
+fn random_kills_of_issue_and_recall_leave_a_whole_distribution_record() {
+    let rounds: u64 = std::env::var("DOCCTL_KILL_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let dir = tempfile::TempDir::new().unwrap();
+    let set = dir.path().join("qms");
+    docctl().arg("init").arg(&set).assert().success();
+    run_in(&set, &["publish", "--date", "2030-01-10"]);
+    let mut seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let (mut killed, mut finished) = (0, 0);
+    for round in 0..rounds {
+        let recall = round % 3 == 2;
+        let args: Vec<&str> = if recall {
+            let by = ["recall", "QP-7.5-01", "--holder", "品质部", "--by", "李四"];
+            by.into_iter().chain(["--date", "2030-01-12"]).collect()
+        } else {
+            let to = ["issue", "QP-7.5-01", "--to", "品质部", "--copies", "3"];
+            to.into_iter().chain(["--date", "2030-01-11"]).collect()
+        };
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_docctl"))
+            .args(&args)
+            .current_dir(&set)
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let wait = next() % 400;
+        std::thread::sleep(std::time::Duration::from_millis(wait));
+        match child.try_wait().unwrap() {
+            Some(status) => {
+                let log = std::io::read_to_string(child.stderr.take().unwrap()).unwrap();
+                // A recall with nothing outstanding is refused, and says so.
+                assert!(
+                    status.success() || recall && log.contains("品质部"),
+                    "round {round}: {args:?} failed: {log}"
+                );
+                finished += 1;
+            }
+            None => {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                killed += 1;
+            }
+        }
+        let locked = fs::read_dir(set.join("published")).unwrap().any(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".lock")
+        });
+        if locked {
+            run_in(&set, &["publish", "--recover"]);
+        }
+        run_in(&set, &["publish", "--verify"]);
+        let record: serde_json::Value = serde_json::from_slice(
+            &fs::read(set.join("published/distribution.json"))
+                .unwrap_or(br#"{"copies": [], "recalls": []}"#.to_vec()),
+        )
+        .unwrap_or_else(|e| panic!("round {round}: the record does not read back: {e}"));
+        let copies = record["copies"].as_array().unwrap();
+        for (i, copy) in copies.iter().enumerate() {
+            assert_eq!(copy["number"], i as u64 + 1, "round {round}: {copy}");
+            let pdf = fs::read(copy_pdf(&set, i as u32 + 1))
+                .unwrap_or_else(|e| panic!("round {round}: copy {} has no PDF: {e}", i + 1));
+            assert_eq!(
+                copy["sha256"].as_str().unwrap(),
+                docctl::publish::sha256(&pdf),
+                "round {round}: copy {} is not the PDF recorded",
+                i + 1
+            );
+        }
+        for recall in record["recalls"].as_array().unwrap() {
+            assert!(
+                copies.iter().any(|c| c["copy"] == recall["copy"]),
+                "round {round}: a recall of a copy never recorded: {recall}"
+            );
+        }
+    }
+    eprintln!("{rounds} rounds: {killed} killed, {finished} finished");
+    assert_eq!(killed + finished, rounds);
+}

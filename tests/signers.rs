@@ -568,21 +568,86 @@ fn verify_signatures_accepts_a_commit_signed_with_the_signers_ssh_key() {
     let allowed = keys.join("allowed_signers");
     fs::write(&allowed, format!("wangwu@example.com {public}")).unwrap();
 
+    check_signed_approval(dir.path(), &fingerprint, &|set| {
+        git(set, &["config", "gpg.format", "ssh"]);
+        git(
+            set,
+            &[
+                "config",
+                "gpg.ssh.allowedSignersFile",
+                allowed.to_str().unwrap(),
+            ],
+        );
+        git(set, &["config", "user.signingkey", key.to_str().unwrap()]);
+    });
+}
+
+#[test]
+fn verify_signatures_accepts_a_commit_signed_with_the_signers_gpg_key() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let home = dir.path().join("gnupg");
+    fs::create_dir_all(&home).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&home, fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    let gpg = |args: &[&str]| {
+        let out = std::process::Command::new("gpg")
+            .arg("--homedir")
+            .arg(&home)
+            .args(["--batch", "--pinentry-mode", "loopback", "--passphrase", ""])
+            .args(args)
+            .output()
+            .expect("gpg (gnupg) is installed");
+        assert!(out.status.success(), "gpg {args:?}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    gpg(&[
+        "--quick-gen-key",
+        "王五 <wangwu@example.com>",
+        "ed25519",
+        "sign",
+        "never",
+    ]);
+    let fingerprint = gpg(&["--with-colons", "--list-secret-keys"])
+        .lines()
+        .find_map(|l| l.strip_prefix("fpr:::::::::"))
+        .map(|f| f.trim_end_matches(':').to_owned())
+        .expect("a fingerprint");
+    assert_eq!(fingerprint.len(), 40, "{fingerprint}");
+    // git runs gpg through a wrapper that names the key ring (git signs and verifies with it).
+    let wrapper = dir.path().join("gpg-here");
+    fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\nexec gpg --homedir '{}' \"$@\"\n",
+            home.display()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&wrapper, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    check_signed_approval(dir.path(), &fingerprint, &|set| {
+        git(set, &["config", "gpg.format", "openpgp"]);
+        git(set, &["config", "gpg.program", wrapper.to_str().unwrap()]);
+        git(set, &["config", "user.signingkey", &fingerprint]);
+    });
+}
+
+/// With 王五's key (`fingerprint`) configured for him and git set to sign with it by
+/// `configure`: his signed approval commit passes `check --verify-signatures`; the same
+/// approval committed unsigned under his email does not.
+fn check_signed_approval(dir: &Path, fingerprint: &str, configure: &dyn Fn(&Path)) {
     let config = SIGNERS.replace(
         "email: wangwu@example.com}",
         &format!("email: wangwu@example.com, key: \"{fingerprint}\"}}"),
     );
-    let set = repository(dir.path(), &config);
-    git(&set, &["config", "gpg.format", "ssh"]);
-    git(
-        &set,
-        &[
-            "config",
-            "gpg.ssh.allowedSignersFile",
-            allowed.to_str().unwrap(),
-        ],
-    );
-    git(&set, &["config", "user.signingkey", key.to_str().unwrap()]);
+    let set = repository(dir, &config);
+    configure(&set);
     git(&set, &["config", "commit.gpgsign", "true"]);
     sign_everything_but_one(&set);
     assert!(approve_last(&set, &["--commit"]).status.success());

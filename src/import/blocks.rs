@@ -6,6 +6,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
+use crate::import::number::starts_numbered;
+
 /// A block of a document, in reading order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block {
@@ -125,8 +127,12 @@ pub fn markdown_table(rows: &[Vec<String>]) -> String {
 }
 
 /// Split a typed section number off a text: `5.4.3 Text`, `1. Purpose`, `3)`? no — only
-/// dotted decimal numbers, followed by a space, a tab or a full-width space.
+/// dotted decimal numbers, followed by a space, a tab or a full-width space; and the Chinese
+/// section numbers `一、目的`, `第一章 目的` (read as 1).
 pub fn typed_number(text: &str) -> Option<(String, String)> {
+    if let Some((value, rest)) = crate::import::number::chinese_section(text) {
+        return Some((value.to_string(), rest.to_owned()));
+    }
     let t = text.trim_start();
     let end = t
         .char_indices()
@@ -273,19 +279,17 @@ pub fn markdown(source: &str) -> Doc {
                         if depth == 0 =>
                     {
                         let text = slice(&range);
-                        let p = plain.trim().to_owned();
                         let line = line_of(range.start);
-                        let (number, typed) = match typed_number(&p) {
-                            Some((n, _)) => (Some(n), true),
-                            None => (None, false),
-                        };
-                        doc.blocks.push(Block::Para {
-                            line,
-                            number,
-                            typed,
-                            text,
-                            plain: p,
-                        });
+                        for (line, text, p) in numbered_lines(line, &text, plain.trim()) {
+                            let number = typed_number(&p).map(|(n, _)| n);
+                            doc.blocks.push(Block::Para {
+                                line,
+                                typed: number.is_some(),
+                                number,
+                                text,
+                                plain: p,
+                            });
+                        }
                     }
                     _ => {}
                 }
@@ -320,6 +324,49 @@ pub fn markdown(source: &str) -> Doc {
         }
     }
     doc
+}
+
+/// Split a paragraph typed as numbered lines (`1、品质部：…` then `2、生产部：…`, joined by
+/// Markdown's soft line breaks) into one paragraph per number, as a Word document would hold
+/// them: (line, source text, plain text). A paragraph with inline markup, or with fewer than two
+/// numbered lines, stays whole.
+fn numbered_lines(line: usize, text: &str, plain: &str) -> Vec<(usize, String, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let numbered = lines.iter().filter(|l| starts_numbered(l)).count();
+    // `4.3 跟踪验证` on the first line, its text on the next: a titled step.
+    let titled = lines.len() >= 2 && is_title_line(lines[0]);
+    if (numbered < 2 && !titled) || text.contains(['*', '_', '`', '[', '<', '\\', '|']) {
+        return vec![(line, text.to_owned(), plain.to_owned())];
+    }
+    let mut out: Vec<(usize, String, String)> = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let l = l.trim();
+        match out.last_mut() {
+            Some((_, text, plain)) if !starts_numbered(l) && !is_title_line(text) => {
+                text.push('\n');
+                text.push_str(l);
+                plain.push(' ');
+                plain.push_str(l);
+            }
+            _ => out.push((line + i, l.to_owned(), l.to_owned())),
+        }
+    }
+    out
+}
+
+/// Return whether a line is a numbered title alone: `4.3 跟踪验证`.
+fn is_title_line(line: &str) -> bool {
+    !line.contains('\n') && typed_number(line).is_some_and(|(_, rest)| is_title(&rest))
+}
+
+/// Return whether a text is a title (a heading's words, short, not a sentence).
+pub(crate) fn is_title(text: &str) -> bool {
+    let text = text.trim();
+    let count = text.chars().count();
+    count > 0
+        && count <= if text.is_ascii() { 60 } else { 24 }
+        && !text.ends_with(['。', '.', '；', ';', '：', ':', '，', ','])
+        && !text.contains(['。', '，'])
 }
 
 /// Take a list item's marker (`- `, `1. `, `- [ ] `) off its source text.

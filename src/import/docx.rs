@@ -8,7 +8,7 @@ use std::io::Read as _;
 
 use quick_xml::events::{BytesStart, Event};
 
-use crate::import::blocks::{Block, Doc, Piece, typed_number};
+use crate::import::blocks::{Block, Doc, Piece, is_title, typed_number};
 
 /// Largest XML part read: a zip bomb must not fill the memory.
 const MAX_XML_BYTES: u64 = 256 * 1024 * 1024;
@@ -536,7 +536,9 @@ pub fn read(bytes: &[u8]) -> Result<Doc, String> {
                 plain: format!("{marker} {text}"),
                 text: md,
             });
-        } else if let Some((n, rest)) = typed_number(&text).filter(|_| para.text.contains('\t')) {
+        } else if let Some((n, rest)) = typed_number(&text)
+            .filter(|(n, rest)| para.text.contains('\t') || n.contains('.') && is_title(rest))
+        {
             let level = depth(&n);
             if is_title(&rest) {
                 doc.blocks.push(Block::Heading {
@@ -580,16 +582,6 @@ fn is_decimal(n: &str) -> bool {
     !n.is_empty()
         && n.split('.')
             .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
-}
-
-/// A short text without a sentence end reads as a title; a longer one as a step's text.
-fn is_title(text: &str) -> bool {
-    let count = text.chars().count();
-    let ascii = text.is_ascii();
-    count <= if ascii { 60 } else { 24 }
-        && !text
-            .trim_end()
-            .ends_with(['。', '.', '；', ';', '：', ':', '，', ','])
 }
 
 impl Para {

@@ -65,6 +65,27 @@ pub(crate) fn sentences(text: &str) -> Vec<(usize, usize)> {
 }
 
 /// Return whether the text says "none" (无, (無), N/A, 不适用).
+/// Return whether a paragraph is a note (`Note: …`, `NB …`, `注：…`, `备注：…`, `说明：…`).
+pub(crate) fn is_note(text: &str) -> bool {
+    let text = text.trim_start().trim_start_matches(['*', '_']);
+    let lower: String = text.chars().take(6).collect::<String>().to_lowercase();
+    ["note:", "note：", "note ", "notes:", "nb:", "nb "]
+        .iter()
+        .any(|w| lower.starts_with(w))
+        || [
+            "注：",
+            "注:",
+            "備註",
+            "备注",
+            "说明：",
+            "說明：",
+            "说明:",
+            "說明:",
+        ]
+        .iter()
+        .any(|w| text.starts_with(w))
+}
+
 pub(crate) fn is_none(text: &str) -> bool {
     let core = text
         .trim()
@@ -251,8 +272,20 @@ pub(crate) fn record(entry: &str) -> RecordDraft {
             form.push(*word);
         }
     }
+    let is_number = |w: &str| {
+        w.starts_with(|c: char| c.is_ascii_uppercase())
+            && w.ends_with(|c: char| c.is_ascii_digit())
+            && w.contains('-')
+            && w.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+    };
     if form.len() == 1 {
         draft.form = form[0].to_owned();
+    } else if let [name, number] = form.as_slice()
+        && is_number(number)
+    {
+        // `《不合格品报告单》 QR-8.7-01 品质部 2年`: the form's number, as a records table gives it.
+        draft.form = format!("{name} ({number})");
     } else {
         draft = RecordDraft {
             form: entry.to_owned(),

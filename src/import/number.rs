@@ -687,6 +687,50 @@ fn chinese_value(numeral: &str) -> Option<u32> {
     }
 }
 
+/// Return the length of the section or list number a line starts with, with the spaces after
+/// it: `4.1 `, `1、`, `2)`, `一、`, `（1）`, `(a)`, `a)` — not a quantity (`3个月`) or a year.
+pub(crate) fn number_prefix(line: &str) -> Option<usize> {
+    let t = line.trim_start();
+    let indent = line.len() - t.len();
+    let end = if let Some((_, _, end)) = chinese(t) {
+        end
+    } else if let Some((_, _, end)) = letter(t) {
+        end
+    } else {
+        let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 || digits > 3 || unit_follows(&t[digits..]) {
+            return None;
+        }
+        if t[digits..].starts_with(['、', ')', '）']) {
+            digits + t[digits..].chars().next().map_or(0, char::len_utf8)
+        } else {
+            let (number, rest) = crate::import::blocks::typed_number(t)?;
+            if number.len() > 8 {
+                return None;
+            }
+            t.len() - rest.len()
+        }
+    };
+    Some(indent + skip_spaces(t, end))
+}
+
+/// Return whether a line starts with a section or list number (see [`number_prefix`]).
+pub(crate) fn starts_numbered(line: &str) -> bool {
+    number_prefix(line).is_some()
+}
+
+/// Split a section number written in Chinese numerals off a heading: `一、目的` or `第一章 目的`
+/// → (1, `目的`). Bracketed numbers (`（一）`) number lists, not sections, and are not read here.
+pub(crate) fn chinese_section(text: &str) -> Option<(u32, &str)> {
+    let text = text.trim_start();
+    if text.starts_with(['(', '（']) {
+        return None;
+    }
+    let (value, _, end) = chinese(text)?;
+    let rest = text[end..].trim_start_matches([' ', '\t', '\u{3000}']);
+    (!rest.is_empty()).then_some((value, rest))
+}
+
 /// Read `一、` (a section or a list), `第一章` (a section), `(一)`, `(1)`, `(a)`.
 fn chinese(rest: &str) -> Option<(u32, Option<ListStyle>, usize)> {
     let numeral_len = |s: &str| {

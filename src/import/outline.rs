@@ -10,9 +10,9 @@ use regex::Regex;
 
 use crate::diagnostic::Diagnostic;
 use crate::import::Note;
-use crate::import::blocks::{Block, Doc, Piece, markdown_table, typed_number};
+use crate::import::blocks::{Block, Doc, Piece, is_title, markdown_table, typed_number};
 use crate::import::guess::{
-    default_version, entries, guess_lang, is_none, normalise_version, record,
+    default_version, entries, guess_lang, is_none, is_note, normalise_version, record,
 };
 use crate::import::structure::{Draft, DraftStep, RecordDraft, Settings};
 use crate::model::{Lang, Pos};
@@ -566,7 +566,8 @@ pub fn build(doc: &Doc, file: &str, stem: &str, settings: &Settings) -> Built {
         problems: Vec::new(),
         head: Head::default(),
     };
-    let blocks = &doc.blocks;
+    let promoted = promote_sections(&doc.blocks, &settings.sections);
+    let blocks = promoted.as_ref().unwrap_or(&doc.blocks);
     let kinds: Vec<Option<Kind>> = blocks
         .iter()
         .map(|bl| match bl {
@@ -838,6 +839,57 @@ pub fn build(doc: &Doc, file: &str, stem: &str, settings: &Settings) -> Built {
     }
 }
 
+/// Read numbered paragraphs that name the sections (`一、目的`, `1 目的`, `第三章 职责` typed as
+/// plain text, with no heading style or `#`) as the section headings, one level below the
+/// document's title — when no heading names a section and at least two such paragraphs do.
+/// Numbered sub-headings after them (`4.1 设备验收`) keep their own, deeper level.
+fn promote_sections(
+    blocks: &[Block],
+    sections: &BTreeMap<String, Vec<String>>,
+) -> Option<Vec<Block>> {
+    let names_section = |bl: &Block| match bl {
+        Block::Heading { text, .. } => section_kind(text, sections).is_some(),
+        _ => false,
+    };
+    let heading = |bl: &Block| match bl {
+        // Typed with a tab or not: a Word paragraph `一、目的` in the Normal style.
+        Block::Para { line, plain, .. } => {
+            let (number, rest) = typed_number(plain)?;
+            (rest.chars().count() <= 16 && section_kind(&rest, sections).is_some())
+                .then_some((*line, number, rest))
+        }
+        _ => None,
+    };
+    if blocks.iter().any(names_section) || blocks.iter().filter_map(heading).count() < 2 {
+        return None;
+    }
+    // One level below the headings before the first section (the title's `#`), if any.
+    let first = blocks.iter().position(|bl| heading(bl).is_some())?;
+    let level = 1 + blocks[..first]
+        .iter()
+        .filter_map(|bl| match bl {
+            Block::Heading { level, .. } => Some(*level),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(0);
+    Some(
+        blocks
+            .iter()
+            .map(|bl| match heading(bl) {
+                Some((line, number, text)) => Block::Heading {
+                    line,
+                    level,
+                    number: Some(number),
+                    typed: true,
+                    text,
+                },
+                None => bl.clone(),
+            })
+            .collect(),
+    )
+}
+
 /// A stand-in block (the preamble's title, when a header table names another).
 static PHANTOM: Block = Block::Para {
     line: 0,
@@ -956,6 +1008,28 @@ impl Builder<'_> {
 
     /// Read a header or approval table; return whether it was one.
     fn header_table(&mut self, rows: &[Vec<String>]) -> bool {
+        // A Markdown metadata table needs a header row: `| Field | Value |` names no field.
+        if let [first, rest @ ..] = rows
+            && !rest.is_empty()
+            && first.len() == 2
+            && first.iter().all(|c| {
+                let k = squash(c);
+                [
+                    "field", "item", "value", "content", "detail", "details", "项目", "項目",
+                    "内容", "內容",
+                ]
+                .contains(&k.as_str())
+            })
+        {
+            let saved = (self.head.clone(), self.mapped.len(), self.furniture.len());
+            if self.header_cells(rest) {
+                self.mapped.extend(first.iter().cloned());
+                return true;
+            }
+            self.head = saved.0;
+            self.mapped.truncate(saved.1);
+            self.furniture.truncate(saved.2);
+        }
         let labels: usize = rows
             .iter()
             .flatten()
@@ -1407,6 +1481,13 @@ impl Builder<'_> {
     }
 
     fn pair(&mut self, plain: &str, departments: bool) -> Option<(String, String)> {
+        // `1、品质部：…` typed by hand: the number is the list's, not the department's.
+        let whole = plain;
+        let plain = crate::import::number::number_prefix(plain).map_or(plain, |n| &plain[n..]);
+        if plain != whole {
+            self.mapped
+                .push(whole[..whole.len() - plain.len()].trim().to_owned());
+        }
         if let Some(p) = split_pair(plain) {
             // Both halves are written: the term (or department) and its text.
             self.mapped.push(plain.to_owned());
@@ -1484,25 +1565,35 @@ impl Builder<'_> {
                     } else {
                         parts
                     };
-                    // `（负责部门：供销部） text`: a step without a title, with its department.
-                    let (by, text) = match STEP_BY_LEAD.captures(text) {
-                        Some(c) if c.get(0).is_some_and(|m| m.end() < text.len()) => {
-                            let lead = c.get(0).map_or(0, |m| m.end());
-                            // The paragraph is read whole: its lead into `by`, the rest as text.
-                            self.mapped.push(plain.clone());
-                            (Some(c[1].to_owned()), text[lead..].to_owned())
-                        }
-                        _ => (None, text.clone()),
-                    };
-                    (
-                        depth.max(1),
-                        DraftStep {
-                            text: Some(text),
-                            by,
+                    // `4.1 不合格品的识别` alone on its line: the title of the steps under it.
+                    if let Some((_, rest)) = typed_number(plain).filter(|(_, r)| is_title(r)) {
+                        self.mapped.push(plain.clone());
+                        let step = DraftStep {
+                            title: Some(rest),
                             ..DraftStep::default()
-                        },
-                        Some((n.clone(), *line)).filter(|_| *t),
-                    )
+                        };
+                        (depth.max(1), step, Some((n.clone(), *line)).filter(|_| *t))
+                    } else {
+                        // `（负责部门：供销部） text`: a step without a title, with its department.
+                        let (by, text) = match STEP_BY_LEAD.captures(text) {
+                            Some(c) if c.get(0).is_some_and(|m| m.end() < text.len()) => {
+                                let lead = c.get(0).map_or(0, |m| m.end());
+                                // The paragraph is read whole: its lead into `by`, the rest as text.
+                                self.mapped.push(plain.clone());
+                                (Some(c[1].to_owned()), text[lead..].to_owned())
+                            }
+                            _ => (None, text.clone()),
+                        };
+                        (
+                            depth.max(1),
+                            DraftStep {
+                                text: Some(text),
+                                by,
+                                ..DraftStep::default()
+                            },
+                            Some((n.clone(), *line)).filter(|_| *t),
+                        )
+                    }
                 }
                 Block::List { items, text, .. }
                     if text.starts_with(|c: char| c.is_ascii_digit())
@@ -1530,6 +1621,28 @@ impl Builder<'_> {
                     {
                         step.by = Some(c[1].to_owned());
                         self.mapped.push(plain.clone());
+                        continue;
+                    }
+                    // `（1）检验员…` under a titled step: one of its steps (the YAML numbers them).
+                    if let (
+                        Block::Para {
+                            plain,
+                            text,
+                            number: None,
+                            ..
+                        },
+                        Some((_, step)),
+                    ) = (other, stack.last_mut())
+                        && step.title.is_some()
+                        && step.text.is_none()
+                        && let Some(n) = crate::import::number::number_prefix(text)
+                    {
+                        // The paragraph is read whole: its number is the YAML's to write.
+                        self.mapped.push(plain.clone());
+                        step.steps.push(DraftStep {
+                            text: Some(text[n..].to_owned()),
+                            ..DraftStep::default()
+                        });
                         continue;
                     }
                     let text = flatten(&[*other]);
@@ -1734,9 +1847,15 @@ impl Builder<'_> {
                     out.extend(items.iter().map(|(_, _, p)| self.record_line(p.trim())));
                 }
                 Block::Para { plain, .. } if is_none(plain) => self.mapped.push(plain.clone()),
+                // A note under the records ("Note: …", 注：…) is text about them, not a record.
+                Block::Para { plain, .. } if is_note(plain) => rest.push(*block),
                 Block::Para { plain, .. } if !has_han(plain) => out.push(self.record_line(plain)),
                 Block::Para { plain, .. } => {
-                    out.extend(entries(plain).0.iter().map(|e| record(e)));
+                    for entry in entries(plain).0 {
+                        // The entry is read whole into the record's fields.
+                        self.mapped.push(entry.clone());
+                        out.push(record(&entry));
+                    }
                 }
                 other => rest.push(*other),
             }
