@@ -244,7 +244,7 @@ pub struct Signer {
     /// Only documents owned by these departments (归口部门); empty: every department.
     #[serde(default)]
     pub departments: Vec<Sp<Department>>,
-    /// Only these kinds of document (`procedure`, `form`); empty: both.
+    /// Only these kinds of document (`procedure`, `form`, `manual`, `instruction`); empty: all.
     #[serde(default)]
     pub kinds: Vec<Kind>,
     /// The first day they may sign.

@@ -556,12 +556,15 @@ fn portal_pages(
         "graph.html",
         templates.render("graph.html", &context)?.as_bytes(),
     )?;
-    sink(
-        "graph/references.svg",
-        svg.replace("href=\"procedures/", "href=\"../procedures/")
-            .replace("href=\"forms/", "href=\"../forms/")
-            .as_bytes(),
-    )?;
+    let mut graph_svg = svg.clone();
+    for kind in Kind::ALL {
+        let folder = kind.folder();
+        graph_svg = graph_svg.replace(
+            &format!("href=\"{folder}/"),
+            &format!("href=\"../{folder}/"),
+        );
+    }
+    sink("graph/references.svg", graph_svg.as_bytes())?;
     sink(
         "graph/references.dot",
         graph::dot(library, graph).as_bytes(),
