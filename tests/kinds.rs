@@ -163,8 +163,8 @@ fn html_and_markdown_of_the_manual_and_an_instruction() {
     let md = fs::read_to_string(out.join("manual/QM-01.md")).unwrap();
     for part in [
         "# 质量手册",
-        "### 4 组织环境",
-        "#### 4.1 理解组织及其环境",
+        "\n## 4 组织环境\n",
+        "\n### 4.1 理解组织及其环境\n",
         "**相关程序**：[《合同评审程序》](../procedures/QP-8.2-11.md)",
     ] {
         assert!(md.contains(part), "manual Markdown lacks {part}:\n{md}");
@@ -486,8 +486,8 @@ fn the_new_kinds_in_an_english_set() {
     assert!(!wi.contains("作业"), "no Chinese label in an English page");
     let qm = fs::read_to_string(out.join("manual/QM-01.md")).unwrap();
     // An untitled chapter takes the clause's English title.
-    assert!(qm.contains("### 7 Support"), "{qm}");
-    assert!(qm.contains("#### 7.5 Documented information"), "{qm}");
+    assert!(qm.contains("\n## 7 Support\n"), "{qm}");
+    assert!(qm.contains("\n### 7.5 Documented information\n"), "{qm}");
     assert!(qm.contains("**Procedures**:"), "{qm}");
 }
 
