@@ -9,7 +9,7 @@ use crate::model::{Appendix, Sp, Text};
 controlled_document! {
     /// A quality manual, under `manual/` (usually one file).
     pub struct Manual {
-        /// Titled texts before the chapters: 颁布令, 公司简介, 质量方针和质量目标 ….
+        /// Titled texts before the chapters: 颁布令, 公司简介, 质量方针, 质量目标 ….
         #[serde(default)]
         pub preface: Vec<Appendix>,
         /// The chapters, by ISO 9001:2015 clause (4 … 10), with their sub-clauses.
