@@ -106,5 +106,20 @@ macro_rules! outlined_document {
                 $($fields)*
             }
         }
+
+        impl $name {
+            /// Return the outline this kind shares with the other outlined kinds.
+            pub fn outline(&self) -> $crate::model::Outline<'_> {
+                $crate::model::Outline {
+                    purpose: &self.purpose,
+                    scope: &self.scope,
+                    responsibilities: &self.responsibilities,
+                    steps: &self.steps,
+                    related: &self.related,
+                    records: &self.records,
+                    appendices: &self.appendices,
+                }
+            }
+        }
     };
 }

@@ -146,16 +146,44 @@ impl Document {
         }
     }
 
-    /// Return the 相关文件 and 记录 entries of a procedure or an instruction (empty for the
-    /// others): the documents it lists, and the forms it produces.
-    pub fn listed(&self) -> (&[Sp<Text>], &[RecordEntry]) {
+    /// Return the outline of a procedure or an instruction; none for a form or the manual.
+    pub fn outline(&self) -> Option<Outline<'_>> {
         match self {
-            Document::Procedure(p) => (&p.related, &p.records),
-            Document::Instruction(w) => (&w.related, &w.records),
-            Document::Manual(m) => (&m.related, &[]),
-            Document::Form(_) => (&[], &[]),
+            Document::Procedure(p) => Some(p.outline()),
+            Document::Instruction(w) => Some(w.outline()),
+            Document::Form(_) | Document::Manual(_) => None,
         }
     }
+
+    /// Return the 相关文件 and 记录 entries of a procedure or an instruction, and the manual's
+    /// 相关文件 (empty for a form): the documents it lists, and the forms it produces.
+    pub fn listed(&self) -> (&[Sp<Text>], &[RecordEntry]) {
+        match (self, self.outline()) {
+            (_, Some(o)) => (o.related, o.records),
+            (Document::Manual(m), None) => (&m.related, &[]),
+            _ => (&[], &[]),
+        }
+    }
+}
+
+/// The outline procedures and work instructions share: 目的, 范围, 职责, the steps, 相关文件,
+/// 记录 and appendices.
+#[derive(Debug, Clone, Copy)]
+pub struct Outline<'a> {
+    /// 目的.
+    pub purpose: &'a Sp<Text>,
+    /// 范围 (适用范围).
+    pub scope: &'a Sp<Text>,
+    /// 职责.
+    pub responsibilities: &'a [Responsibility],
+    /// The numbered steps.
+    pub steps: &'a [Step],
+    /// 相关文件.
+    pub related: &'a [Sp<Text>],
+    /// 记录.
+    pub records: &'a [RecordEntry],
+    /// 附录.
+    pub appendices: &'a [Appendix],
 }
 
 /// The controlled-document fields shared by procedures and forms.

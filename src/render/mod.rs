@@ -422,17 +422,17 @@ fn render_page(
 ) -> Result<String, Error> {
     let name = format!("{}.{ext}", doc.kind().as_str());
     macro_rules! page {
-        ($view:expr) => {{
+        ($view:expr, $($header:ident).+) => {{
             let mut view = $view;
-            decorate(&mut view.header);
+            decorate(&mut view.$($header).+);
             render_doc(templates, &name, site, &view)
         }};
     }
     match doc {
-        Document::Procedure(p) => page!(views.procedure(doc, p)),
-        Document::Form(f) => page!(views.form(doc, f)),
-        Document::Manual(m) => page!(views.manual(doc, m)),
-        Document::Instruction(w) => page!(views.instruction(doc, w)),
+        Document::Procedure(p) => page!(views.procedure(doc, p), header),
+        Document::Form(f) => page!(views.form(doc, f), header),
+        Document::Manual(m) => page!(views.manual(doc, m), header),
+        Document::Instruction(w) => page!(views.instruction(doc, w), outline.header),
     }
 }
 

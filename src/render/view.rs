@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use crate::load::Library;
 use crate::model::{
-    Appendix, Chapter, Date, Document, Form, Instruction, Lang as DocLang, Manual, Procedure,
-    RecordEntry, Responsibility, Sp, Status, Step, Text,
+    Appendix, Chapter, Date, Document, Form, Instruction, Lang as DocLang, Manual, Outline,
+    Procedure, RecordEntry, Responsibility, Sp, Status, Step, Text,
 };
 use crate::render::labels;
 use crate::render::markup::{self, Lang};
@@ -353,32 +353,20 @@ pub struct ProcedureView {
     pub appendices: Vec<AppendixView>,
 }
 
-/// A work instruction (作业指导书) as its templates see it, under `doc`.
+/// A work instruction (作业指导书) as its templates see it, under `doc`: the outline it shares
+/// with procedures (1 目的, 2 适用范围, 3 职责, 5 作业步骤, 8 相关文件, 9 记录, 附录; no definitions, no
+/// flow chart) and its own sections.
 #[derive(Debug, Clone, Serialize)]
 pub struct InstructionView {
-    /// The header.
+    /// The header and the shared outline.
     #[serde(flatten)]
-    pub header: HeaderView,
-    /// 1 目的, rendered.
-    pub purpose: String,
-    /// 2 适用范围, rendered.
-    pub scope: String,
-    /// 3 职责.
-    pub responsibilities: Vec<ResponsibilityView>,
+    pub outline: ProcedureView,
     /// 4 设备、工装与材料.
     pub equipment: Vec<ItemView>,
-    /// 5 作业步骤, flattened and numbered.
-    pub steps: Vec<StepView>,
     /// 6 安全注意事项.
     pub safety: Vec<PointView>,
     /// 7 质量要点.
     pub quality: Vec<PointView>,
-    /// 8 相关文件.
-    pub related: Vec<LinkView>,
-    /// 9 记录.
-    pub records: Vec<RecordView>,
-    /// 附录.
-    pub appendices: Vec<AppendixView>,
 }
 
 /// A row of a work instruction's equipment table.
@@ -762,28 +750,35 @@ impl<'a> ViewBuilder<'a> {
     }
 
     fn procedure_view(&self, doc: &Document, p: &Procedure) -> ProcedureView {
+        let mut view = self.outline(doc, p.outline(), "6");
+        view.flow = self.flow(p, view.header.labels);
+        view.definitions = p
+            .definitions
+            .iter()
+            .map(|d| DefinitionView {
+                term: d.term.to_string(),
+                text: self.rich(&d.text),
+            })
+            .collect();
+        view
+    }
+
+    /// Return the outline a procedure and a work instruction share, its 相关文件 numbered under
+    /// `related_no`; no definitions and no flow chart.
+    fn outline(&self, doc: &Document, o: Outline<'_>, related_no: &str) -> ProcedureView {
         let mut steps = Vec::new();
-        self.steps(&p.steps, "5", 1, &mut steps);
-        let header = self.header(doc);
-        let flow = self.flow(p, header.labels);
+        self.steps(o.steps, "5", 1, &mut steps);
         ProcedureView {
-            header,
-            flow,
-            purpose: self.rich(&p.purpose),
-            scope: self.rich(&p.scope),
-            responsibilities: self.responsibilities(&p.responsibilities),
-            definitions: p
-                .definitions
-                .iter()
-                .map(|d| DefinitionView {
-                    term: d.term.to_string(),
-                    text: self.rich(&d.text),
-                })
-                .collect(),
+            header: self.header(doc),
+            flow: None,
+            purpose: self.rich(o.purpose),
+            scope: self.rich(o.scope),
+            responsibilities: self.responsibilities(o.responsibilities),
+            definitions: Vec::new(),
             steps,
-            related: self.links(&p.related, "6"),
-            records: self.records(&p.records),
-            appendices: self.appendices(&p.appendices),
+            related: self.links(o.related, related_no),
+            records: self.records(o.records),
+            appendices: self.appendices(o.appendices),
         }
     }
 
@@ -861,8 +856,6 @@ impl<'a> ViewBuilder<'a> {
     /// Return the view of a work instruction.
     pub fn instruction(&self, doc: &Document, w: &Instruction) -> InstructionView {
         let this = self.for_doc(doc);
-        let mut steps = Vec::new();
-        this.steps(&w.steps, "5", 1, &mut steps);
         let points = |list: &[Sp<Text>], section: &str| {
             list.iter()
                 .enumerate()
@@ -874,10 +867,7 @@ impl<'a> ViewBuilder<'a> {
         };
         let text = |t: &Option<Sp<Text>>| t.as_ref().map(|t| t.to_string()).unwrap_or_default();
         InstructionView {
-            header: this.header(doc),
-            purpose: this.rich(&w.purpose),
-            scope: this.rich(&w.scope),
-            responsibilities: this.responsibilities(&w.responsibilities),
+            outline: this.outline(doc, w.outline(), "8"),
             equipment: w
                 .equipment
                 .iter()
@@ -889,12 +879,8 @@ impl<'a> ViewBuilder<'a> {
                     note: item.note.as_ref().map(|t| this.rich(t)).unwrap_or_default(),
                 })
                 .collect(),
-            steps,
             safety: points(&w.safety, "6"),
             quality: points(&w.quality, "7"),
-            related: this.links(&w.related, "8"),
-            records: this.records(&w.records),
-            appendices: this.appendices(&w.appendices),
         }
     }
 

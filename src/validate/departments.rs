@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use crate::diagnostic::Diagnostic;
 use crate::fold;
 use crate::load::CONFIG_FILE;
-use crate::model::{Department, Document, Sp, Step};
+use crate::model::{Department, Sp, Step};
 use crate::validate::Context;
 
 /// Check every department field of every document, and the aliases of docctl.yaml.
@@ -52,13 +52,11 @@ pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
         fields.extend(header.distribution.iter().cloned());
         let (_, records) = loaded.doc.listed();
         fields.extend(records.iter().filter_map(|r| r.keeper.clone()));
-        let (responsibilities, steps) = match &loaded.doc {
-            Document::Procedure(p) => (&p.responsibilities[..], &p.steps[..]),
-            Document::Instruction(w) => (&w.responsibilities[..], &w.steps[..]),
-            Document::Form(_) | Document::Manual(_) => (&[][..], &[][..]),
-        };
-        fields.extend(responsibilities.iter().map(|r| r.department.clone()));
-        collect_steps(steps, &mut fields);
+        if let Some(outline) = loaded.doc.outline() {
+            let duties = outline.responsibilities.iter();
+            fields.extend(duties.map(|r| r.department.clone()));
+            collect_steps(outline.steps, &mut fields);
+        }
         out.extend(
             fields
                 .into_iter()

@@ -19,15 +19,11 @@ pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
         // A draft is still being written (an import leaves gaps on purpose); once signed,
         // its body is required too.
         let draft = header.status.value == Status::Draft;
-        let body = match &loaded.doc {
-            Document::Procedure(p) => Some((&p.purpose, &p.scope, &p.steps)),
-            Document::Instruction(w) => Some((&w.purpose, &w.scope, &w.steps)),
-            Document::Form(_) | Document::Manual(_) => None,
-        };
-        if let (Some((purpose, scope, steps)), false) = (body, draft) {
+        if let (Some(outline), false) = (loaded.doc.outline(), draft) {
+            let (purpose, scope) = (outline.purpose, outline.scope);
             required.push(("purpose", &purpose.value.0, purpose.pos));
             required.push(("scope", &scope.value.0, scope.pos));
-            if steps.is_empty() {
+            if outline.steps.is_empty() {
                 out.push(
                     Diagnostic::error(
                         "invalid-value",
