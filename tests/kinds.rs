@@ -29,6 +29,17 @@ fn built(output: &std::process::Output) {
     );
 }
 
+/// Build a set made by `make` to `to` (pdf, html,md …); return its folder and the output folder.
+fn build_to(
+    make: fn() -> (tempfile::TempDir, PathBuf),
+    to: &str,
+) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let (dir, set) = make();
+    let out = dir.path().join("out");
+    built(&build(&set, &out, &["--to", to]));
+    (dir, set, out)
+}
+
 /// Text without white space: pdftotext puts spaces and line breaks where the layout has them.
 fn squeezed(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
@@ -37,9 +48,7 @@ fn squeezed(text: &str) -> String {
 #[test]
 #[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn a_work_instruction_and_the_manual_build_to_controlled_pdfs() {
-    let (dir, set) = shipped_set();
-    let out = dir.path().join("out");
-    built(&build(&set, &out, &["--to", "pdf"]));
+    let (_dir, _set, out) = build_to(shipped_set, "pdf");
 
     let wi = out.join("instructions/WI-PRD-01.pdf");
     let n = pages(&wi);
@@ -113,9 +122,7 @@ fn a_work_instruction_and_the_manual_build_to_controlled_pdfs() {
 
 #[test]
 fn html_and_markdown_of_the_manual_and_an_instruction() {
-    let (dir, set) = shipped_set();
-    let out = dir.path().join("out");
-    built(&build(&set, &out, &["--to", "html,md"]));
+    let (_dir, _set, out) = build_to(shipped_set, "html,md");
 
     let wi = fs::read_to_string(out.join("instructions/WI-PRD-01.html")).unwrap();
     for part in [
@@ -494,9 +501,7 @@ fn the_new_kinds_in_an_english_set() {
 #[test]
 #[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn the_new_kinds_in_an_english_set_build_to_pdf() {
-    let (dir, set) = english_set();
-    let out = dir.path().join("out");
-    built(&build(&set, &out, &["--to", "pdf"]));
+    let (_dir, _set, out) = build_to(english_set, "pdf");
     let wi = out.join("instructions/WI-PRD-01.pdf");
     let text = pdftotext(&wi, None);
     for part in [
