@@ -32,6 +32,7 @@ pub mod model;
 pub mod pdf;
 pub mod publish;
 pub mod record;
+pub mod recover;
 pub mod redline;
 pub mod render;
 pub mod request;

@@ -10,6 +10,7 @@ use walkdir::WalkDir;
 use crate::diagnostic::{Diagnostic, Sources};
 use crate::error::Error;
 use crate::model::{Config, Document, Form, Instruction, Kind, Manual, Pos, Procedure};
+use crate::recover::{self, Repairs};
 
 /// Files larger than this are refused: no real procedure comes near it, and a huge file is
 /// more likely a mistake (or an attack) than a document.
@@ -19,7 +20,7 @@ pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 pub const CONFIG_FILE: &str = "docctl.yaml";
 
 /// A loaded documentation set: what parsed, plus what did not.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Library {
     /// The set's folder.
     pub root: PathBuf,
@@ -42,6 +43,18 @@ pub struct Library {
     pub archive: Vec<crate::publish::archive::Problem>,
     /// The copies issued and recalled (`published/distribution.json`).
     pub distribution: crate::publish::distribution::Distribution,
+    /// Files with bad values, read without them: `check` checks the rest of each (see
+    /// [`Library::with_recovered`]); every other stage treats them as unparsed.
+    pub recovered: Vec<Recovered>,
+}
+
+/// A document file with bad values, read without them so that its other problems are found.
+#[derive(Debug, Clone)]
+pub struct Recovered {
+    /// The document without its bad values.
+    pub loaded: Loaded,
+    /// What was left out.
+    pub repairs: Repairs,
 }
 
 /// A document file that did not parse, and what could still be read of it.
@@ -65,7 +78,52 @@ pub struct Loaded {
 }
 
 /// One file after reading and parsing: its path, its text (when it could be read), the document.
-type FileResult = (String, Option<Arc<str>>, Result<Document, Diagnostic>);
+type FileResult = (String, Option<Arc<str>>, Parsed);
+
+/// A document file after parsing.
+enum Parsed {
+    /// Read as written.
+    Whole(Document),
+    /// Not read: the file's problems, and the document without its bad values when the rest
+    /// could be read.
+    Broken(Vec<Diagnostic>, Option<(Document, Repairs)>),
+}
+
+/// Parse a document file, reading the rest of it after a bad value.
+fn parse_document(kind: Kind, rel: &str, text: &str) -> Parsed {
+    fn read<T>(rel: &str, text: &str, shape: &recover::Shape, wrap: fn(T) -> Document) -> Parsed
+    where
+        T: serde::de::DeserializeOwned,
+    {
+        let outcome = recover::parse::<T>(rel, text, shape);
+        match outcome.value {
+            Some(value) if outcome.diagnostics.is_empty() => Parsed::Whole(wrap(value)),
+            value => {
+                let rest = value
+                    .filter(|_| !outcome.repairs.identity_lost)
+                    .map(|v| (wrap(v), outcome.repairs));
+                Parsed::Broken(outcome.diagnostics, rest)
+            }
+        }
+    }
+    match kind {
+        Kind::Procedure => read(rel, text, &recover::PROCEDURE, Document::Procedure),
+        Kind::Form => read(rel, text, &recover::FORM, Document::Form),
+        Kind::Manual => read(rel, text, &recover::MANUAL, Document::Manual),
+        Kind::Instruction => read(rel, text, &recover::INSTRUCTION, Document::Instruction),
+    }
+}
+
+/// Parse a document of a known kind from its text, as written (no recovery): the first
+/// problem, or the document.
+pub fn parse_kind(kind: Kind, rel: &str, text: &str) -> Result<Document, Diagnostic> {
+    match kind {
+        Kind::Procedure => parse::<Procedure>(rel, text).map(Document::Procedure),
+        Kind::Form => parse::<Form>(rel, text).map(Document::Form),
+        Kind::Manual => parse::<Manual>(rel, text).map(Document::Manual),
+        Kind::Instruction => parse::<Instruction>(rel, text).map(Document::Instruction),
+    }
+}
 
 /// Load a documentation set from its folder.
 pub fn load(root: &Path) -> Result<Library, Error> {
@@ -77,11 +135,14 @@ pub fn load(root: &Path) -> Result<Library, Error> {
     let config = match read_source(&config_path, CONFIG_FILE) {
         Ok(text) => {
             sources.insert(CONFIG_FILE.to_owned(), Arc::clone(&text));
-            match parse::<Config>(CONFIG_FILE, &text) {
-                Ok(config) => config,
-                Err(diagnostic) => {
+            // Every bad value of docctl.yaml is reported, but the set is not checked against
+            // a configuration read without some of its values.
+            let outcome = recover::parse::<Config>(CONFIG_FILE, &text, &recover::CONFIG);
+            match outcome.value {
+                Some(config) if outcome.diagnostics.is_empty() => config,
+                _ => {
                     return Err(Error::Config {
-                        diagnostics: vec![diagnostic],
+                        diagnostics: outcome.diagnostics,
                         sources,
                     });
                 }
@@ -114,11 +175,11 @@ pub fn load(root: &Path) -> Result<Library, Error> {
         .into_par_iter()
         .map(|(kind, path, rel)| {
             if let Err(diagnostic) = inside_the_set(&real_root, &path, &rel) {
-                return (rel, None, Err(diagnostic));
+                return (rel, None, Parsed::Broken(vec![diagnostic], None));
             }
             let text = match read_source(&path, &rel) {
                 Ok(text) => text,
-                Err(diagnostic) => return (rel, None, Err(diagnostic)),
+                Err(diagnostic) => return (rel, None, Parsed::Broken(vec![diagnostic], None)),
             };
             let doc = parse_document(kind, &rel, &text);
             (rel, Some(text), doc)
@@ -128,20 +189,37 @@ pub fn load(root: &Path) -> Result<Library, Error> {
     let mut documents = Vec::with_capacity(results.len());
     let mut diagnostics = Vec::new();
     let mut unparsed = Vec::new();
+    let mut recovered = Vec::new();
     for (file, text, doc) in results {
         match doc {
-            Ok(doc) => documents.push(Loaded {
+            Parsed::Whole(doc) => documents.push(Loaded {
                 file: file.clone(),
                 doc,
             }),
-            Err(diagnostic) => {
-                diagnostics.push(diagnostic);
-                let (id, title) = text.as_deref().map(scrape_names).unwrap_or_default();
+            Parsed::Broken(problems, rest) => {
+                diagnostics.extend(problems);
+                let (id, title) = match &rest {
+                    Some((doc, _)) => {
+                        let header = doc.header();
+                        (
+                            Some(header.id.value.0.clone()),
+                            Some(header.title.value.0.clone()),
+                        )
+                    }
+                    None => text.as_deref().map(scrape_names).unwrap_or_default(),
+                };
                 unparsed.push(Unparsed {
                     file: file.clone(),
                     id,
                     title,
                 });
+                if let Some((doc, repairs)) = rest {
+                    let loaded = Loaded {
+                        file: file.clone(),
+                        doc,
+                    };
+                    recovered.push(Recovered { loaded, repairs });
+                }
             }
         }
         if let Some(text) = text {
@@ -161,7 +239,34 @@ pub fn load(root: &Path) -> Result<Library, Error> {
         ledger,
         archive,
         distribution,
+        recovered,
     })
+}
+
+impl Library {
+    /// Return the set with its recovered documents (read without their bad values) among the
+    /// documents, in path order, to check the rest of them; without recovered documents, a
+    /// plain copy.
+    pub fn with_recovered(&self) -> Library {
+        let mut whole = self.clone();
+        let files: Vec<&str> = self
+            .recovered
+            .iter()
+            .map(|r| r.loaded.file.as_str())
+            .collect();
+        whole.unparsed.retain(|u| !files.contains(&u.file.as_str()));
+        whole
+            .documents
+            .extend(self.recovered.iter().map(|r| r.loaded.clone()));
+        // The order of `discover`: the folders in the order of `Kind::ALL`, each by file name.
+        let rank = |kind: Kind| Kind::ALL.iter().position(|k| *k == kind);
+        whole.documents.sort_by(|a, b| {
+            rank(a.doc.kind())
+                .cmp(&rank(b.doc.kind()))
+                .then_with(|| a.file.split('/').cmp(b.file.split('/')))
+        });
+        whole
+    }
 }
 
 /// The ids of the lists docctl itself writes, with the label key of their titles.
@@ -340,16 +445,6 @@ fn describe_io(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "it does not exist (a broken symbolic link?)".to_owned(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
         _ => e.to_string(),
-    }
-}
-
-/// Parse a document of a known kind from its text.
-pub fn parse_document(kind: Kind, rel: &str, text: &str) -> Result<Document, Diagnostic> {
-    match kind {
-        Kind::Procedure => parse::<Procedure>(rel, text).map(Document::Procedure),
-        Kind::Form => parse::<Form>(rel, text).map(Document::Form),
-        Kind::Manual => parse::<Manual>(rel, text).map(Document::Manual),
-        Kind::Instruction => parse::<Instruction>(rel, text).map(Document::Instruction),
     }
 }
 
@@ -551,12 +646,14 @@ fn to_diagnostic(rel: &str, text: &str, error: &serde_saphyr::Error) -> Diagnost
         || message.contains("failed to parse")
         || message.starts_with("data did not match");
     if is_value_error {
-        return Diagnostic::error(
-            "invalid-value",
-            rel,
-            pos,
-            message.replace("scalar", "value"),
-        );
+        // serde names the model's untagged enums, which mean nothing to a user.
+        let message = match message.strip_prefix("data did not match any variant of untagged enum ")
+        {
+            Some("By") => "expected a department or a list of departments".to_owned(),
+            Some("Raw") => "expected one value, not a list or a mapping".to_owned(),
+            _ => message.replace("scalar", "value"),
+        };
+        return Diagnostic::error("invalid-value", rel, pos, message);
     }
     let mut diagnostic = Diagnostic::error("yaml-syntax", rel, pos, message.clone());
     if message.contains("tab") {

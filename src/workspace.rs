@@ -131,7 +131,7 @@ pub fn parse_as(
     rel: &str,
     text: &str,
 ) -> Result<Document, crate::diagnostic::Diagnostic> {
-    load::parse_document(kind, rel, text)
+    load::parse_kind(kind, rel, text)
 }
 
 /// Return the document of a ledger entry's kind, parsed from an archived YAML.

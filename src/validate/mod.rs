@@ -34,7 +34,21 @@ pub fn validate(library: &Library, today: Date) -> Vec<Diagnostic> {
 }
 
 /// Check the set and also return the index it built, for the stages that follow.
+///
+/// Documents read without their bad values (`Library::recovered`) are checked with the rest,
+/// minus what follows only from the values left out; the index returned does not hold them,
+/// so no later stage renders them as if they were valid.
 pub fn validate_indexed(library: &Library, today: Date) -> (Vec<Diagnostic>, Index) {
+    if library.recovered.is_empty() {
+        return validate_all(library, today);
+    }
+    let (diagnostics, _) = validate_all(&library.with_recovered(), today);
+    let mut diagnostics = crate::recover::drop_consequences(diagnostics, library);
+    sort(&mut diagnostics);
+    (diagnostics, Index::build(library).0)
+}
+
+fn validate_all(library: &Library, today: Date) -> (Vec<Diagnostic>, Index) {
     let mut diagnostics = library.diagnostics.clone();
     if library.files == 0 {
         // CI pointed at the wrong folder must not pass.
