@@ -516,3 +516,29 @@ fn the_new_kinds_in_an_english_set_build_to_pdf() {
     let text = pdftotext(&out.join("manual/QM-01.pdf"), None);
     assert!(text.contains("7.5 Documented information"), "{text}");
 }
+
+#[test]
+fn a_bad_value_in_an_instruction_does_not_hide_the_rest_of_it() {
+    let (_dir, set) = shipped_set();
+    let path = set.join("instructions/WI-PRD-01.yaml");
+    let text = fs::read_to_string(&path)
+        .unwrap()
+        .replace("effective: 2026-09-01", "effective: 2026-9-1")
+        .replace("owner: 生产部", "owner: 生产科");
+    fs::write(&path, text).unwrap();
+    let (code, json) = check_json(&set, &["--today", "2026-11-27"]);
+    assert_eq!(code, 1);
+    let codes: Vec<(String, u64)> = found(&json)
+        .into_iter()
+        .filter(|f| f.file == "instructions/WI-PRD-01.yaml")
+        .map(|f| (f.code, f.line))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("invalid-value".to_owned(), 8),
+            ("dept-unknown".to_owned(), 9)
+        ],
+        "{json:#}"
+    );
+}
