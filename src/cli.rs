@@ -1,6 +1,6 @@
 //! The command line: clap derive types; the doc comments are the `--help` text.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::model::Date;
 
@@ -42,9 +42,9 @@ pub enum Command {
     /// Write the JSON Schemas (draft-07) of docctl.yaml, procedures and forms to DIR/schema/,
     /// for editors that validate YAML as you type (yaml-language-server).
     Schema {
-        /// The documentation set's folder.
-        #[arg(default_value = ".")]
-        dir: PathBuf,
+        /// The documentation set.
+        #[command(flatten)]
+        set: SetArgs,
     },
     /// Start the next revision of an effective document: the next version (A/0 → A/1 with
     /// --minor, → B/0 with --major), a history entry, status back to draft, approvals and
@@ -88,9 +88,9 @@ pub enum Command {
     Refs {
         /// The document, by id or title (optional with --graph).
         document: Option<String>,
-        /// The documentation set's folder.
-        #[arg(long, default_value = ".")]
-        dir: PathBuf,
+        /// The documentation set.
+        #[command(flatten)]
+        set: SetArgs,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
@@ -103,7 +103,7 @@ pub enum Command {
         graph: Option<PathBuf>,
         /// List the documents cited but not in the set: their spellings, how often and where
         /// each is cited, and the closest existing title (the worklist after an import).
-        #[arg(long, conflicts_with_all = ["document", "impact"])]
+        #[arg(long, conflicts_with = "impact")]
         missing: bool,
     },
     /// Work with filled-in records: the JSON a form's HTML page saves.
@@ -120,6 +120,50 @@ pub enum Command {
     },
 }
 
+/// The documentation set a command works on, given the same way to every command: as the
+/// positional DIR (after the command's other positionals: `docctl revise QP-01 sets/qms`) or as
+/// `--dir DIR`, the form older scripts use; not both. Default: the current folder.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct SetArgs {
+    /// The documentation set's folder (holding docctl.yaml); default: the current folder.
+    #[arg(value_name = "DIR")]
+    dir: Option<PathBuf>,
+    /// The set's folder as an option, the same as DIR (one or the other).
+    #[arg(long = "dir", value_name = "DIR", conflicts_with = "dir")]
+    dir_option: Option<PathBuf>,
+}
+
+impl SetArgs {
+    /// Make the arguments naming `dir`, as if given positionally.
+    pub fn at(dir: impl Into<PathBuf>) -> SetArgs {
+        SetArgs {
+            dir: Some(dir.into()),
+            dir_option: None,
+        }
+    }
+
+    /// Return whether the set was named, as DIR or `--dir`.
+    pub fn given(&self) -> bool {
+        self.dir.is_some() || self.dir_option.is_some()
+    }
+
+    /// Return the set's folder, however it was given (`.` when it was not).
+    pub fn dir(&self) -> &Path {
+        self.dir
+            .as_deref()
+            .or(self.dir_option.as_deref())
+            .unwrap_or(Path::new("."))
+    }
+}
+
+/// `--today`, for the commands that measure periodic reviews against a date.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct TodayArg {
+    /// The date periodic reviews are measured against (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<Date>,
+}
+
 /// `docctl record …`.
 #[derive(Debug, Subcommand)]
 pub enum RecordAction {
@@ -129,9 +173,9 @@ pub enum RecordAction {
         form: String,
         /// The record (JSON saved by the form's HTML page).
         record: PathBuf,
-        /// The documentation set's folder.
-        #[arg(long, default_value = ".")]
-        dir: PathBuf,
+        /// The documentation set.
+        #[command(flatten)]
+        set: SetArgs,
     },
     /// Write a record into the form's fillable PDF, so that it can be printed and archived.
     Fill {
@@ -142,9 +186,9 @@ pub enum RecordAction {
         /// Where to write the filled PDF.
         #[arg(short, long)]
         out: PathBuf,
-        /// The documentation set's folder.
-        #[arg(long, default_value = ".")]
-        dir: PathBuf,
+        /// The documentation set.
+        #[command(flatten)]
+        set: SetArgs,
         /// The empty form PDF; default: DIR/output/forms/<slug>.pdf.
         #[arg(long)]
         pdf: Option<PathBuf>,
@@ -171,9 +215,9 @@ pub enum RequestAction {
         /// The date of the request (YYYY-MM-DD); default: today.
         #[arg(long, value_name = "DATE")]
         date: Option<Date>,
-        /// The documentation set's folder.
-        #[arg(long, value_name = "DIR", default_value = ".")]
-        dir: PathBuf,
+        /// The documentation set.
+        #[command(flatten)]
+        set: SetArgs,
     },
     /// Approve an open request.
     Approve(DecideArgs),
@@ -195,9 +239,9 @@ pub struct DecideArgs {
     /// The date of the decision (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
     pub date: Option<Date>,
-    /// The documentation set's folder.
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub dir: PathBuf,
+    /// The documentation set.
+    #[command(flatten)]
+    pub set: SetArgs,
 }
 
 /// `docctl templates …`.
@@ -206,18 +250,18 @@ pub enum TemplatesAction {
     /// Write the built-in templates to DIR/templates/ for editing; a file there overrides the
     /// built-in of the same name. Existing files are kept.
     Export {
-        /// The documentation set's folder.
-        #[arg(default_value = ".")]
-        dir: PathBuf,
+        /// The documentation set.
+        #[command(flatten)]
+        set: SetArgs,
     },
 }
 
 /// Arguments of `docctl build`.
 #[derive(Debug, clap::Args)]
 pub struct BuildArgs {
-    /// The documentation set's folder (holding docctl.yaml).
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
+    /// The documentation set.
+    #[command(flatten)]
+    pub set: SetArgs,
     /// The outputs to build, comma-separated: pdf, html, md, xlsx (forms), docx (Word; not
     /// built by default).
     #[arg(
@@ -233,9 +277,9 @@ pub struct BuildArgs {
     /// How many typst processes run at once; default: the number of CPUs.
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
-    /// The date periodic reviews are measured against (YYYY-MM-DD); default: today.
-    #[arg(long, value_name = "DATE")]
-    pub today: Option<Date>,
+    /// The date periodic reviews are measured against.
+    #[command(flatten)]
+    pub review: TodayArg,
     /// One typst process per document instead of many documents per process (bundles);
     /// slower, for comparison and as a fallback. `pdf_bundle: false` in docctl.yaml does the same.
     #[arg(long)]
@@ -245,18 +289,18 @@ pub struct BuildArgs {
 /// Arguments of `docctl serve`.
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
-    /// The documentation set's folder (holding docctl.yaml).
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
+    /// The documentation set.
+    #[command(flatten)]
+    pub set: SetArgs,
     /// The port on 127.0.0.1 (0: any free port, printed at the start).
     #[arg(long, default_value_t = 8000)]
     pub port: u16,
     /// Do not compile PDFs in the background.
     #[arg(long)]
     pub no_pdf: bool,
-    /// The date periodic reviews are measured against (YYYY-MM-DD); default: today.
-    #[arg(long, value_name = "DATE")]
-    pub today: Option<Date>,
+    /// The date periodic reviews are measured against.
+    #[command(flatten)]
+    pub review: TodayArg,
 }
 
 /// Arguments of `docctl import`.
@@ -285,18 +329,18 @@ pub struct ImportArgs {
 /// Arguments of `docctl check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// The documentation set's folder (holding docctl.yaml).
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
+    /// The documentation set.
+    #[command(flatten)]
+    pub set: SetArgs,
     /// How to print the diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub strict: bool,
-    /// The date periodic reviews are measured against (YYYY-MM-DD); default: today.
-    #[arg(long, value_name = "DATE")]
-    pub today: Option<Date>,
+    /// The date periodic reviews are measured against.
+    #[command(flatten)]
+    pub review: TodayArg,
     /// Make an overdue periodic review fail the check. Without it `review-overdue` stays a
     /// warning even under --strict, so that a CI result does not change with the calendar.
     #[arg(long)]
@@ -385,9 +429,9 @@ pub struct ReviseArgs {
     /// history entry (and shown by the history table and the redline) and in the request.
     #[arg(long, value_name = "CR")]
     pub request: Option<String>,
-    /// The documentation set's folder.
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub dir: PathBuf,
+    /// The documentation set.
+    #[command(flatten)]
+    pub set: SetArgs,
 }
 
 /// The signatures of the approval block.
@@ -424,17 +468,17 @@ pub struct ApproveArgs {
     /// signer's email in docctl.yaml.
     #[arg(long)]
     pub commit: bool,
-    /// The documentation set's folder.
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub dir: PathBuf,
+    /// The documentation set.
+    #[command(flatten)]
+    pub set: SetArgs,
 }
 
 /// Arguments of `docctl publish`.
 #[derive(Debug, clap::Args)]
 pub struct PublishArgs {
-    /// The documentation set's folder (holding docctl.yaml).
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
+    /// The documentation set.
+    #[command(flatten)]
+    pub set: SetArgs,
     /// The release date recorded in the ledger (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
     pub date: Option<Date>,
@@ -462,9 +506,9 @@ pub struct WithdrawArgs {
     /// The date of the withdrawal (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
     pub date: Option<Date>,
-    /// The documentation set's folder.
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub dir: PathBuf,
+    /// The documentation set.
+    #[command(flatten)]
+    pub set: SetArgs,
 }
 
 /// Arguments of `docctl ack`.
@@ -481,9 +525,9 @@ pub struct AckArgs {
     /// The date of the review (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
     pub date: Option<Date>,
-    /// The documentation set's folder.
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub dir: PathBuf,
+    /// The documentation set.
+    #[command(flatten)]
+    pub set: SetArgs,
 }
 
 /// Arguments of `docctl diff`.
@@ -506,17 +550,17 @@ pub struct DiffArgs {
         default_value = "pdf,html"
     )]
     pub formats: Vec<OutputFormat>,
-    /// The documentation set's folder.
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub dir: PathBuf,
+    /// The documentation set.
+    #[command(flatten)]
+    pub set: SetArgs,
 }
 
 /// Arguments of `docctl list`.
 #[derive(Debug, clap::Args)]
 pub struct ListArgs {
-    /// The documentation set's folder (holding docctl.yaml).
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
+    /// The documentation set.
+    #[command(flatten)]
+    pub set: SetArgs,
     /// List the released revisions of the ledger (superseded ones marked 作废) instead of the
     /// working set.
     #[arg(long)]
@@ -559,9 +603,9 @@ pub struct IssueArgs {
     /// The day of issue (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
     pub date: Option<Date>,
-    /// The documentation set's folder.
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub dir: PathBuf,
+    /// The documentation set.
+    #[command(flatten)]
+    pub set: SetArgs,
 }
 
 /// Arguments of `docctl recall`.
@@ -582,7 +626,7 @@ pub struct RecallArgs {
     /// The day they came back (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE")]
     pub date: Option<Date>,
-    /// The documentation set's folder.
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub dir: PathBuf,
+    /// The documentation set.
+    #[command(flatten)]
+    pub set: SetArgs,
 }

@@ -15,6 +15,8 @@ use std::io::Write as _;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::error::Error;
+use crate::outline::{self, Section};
+use crate::render::labels::Labels;
 use crate::render::view::{FieldView, FormView, HeaderView, ProcedureView, SiteView};
 
 /// The deepest heading style written (`Heading6`); deeper steps use numbered paragraphs.
@@ -46,54 +48,39 @@ pub fn procedure(site: &SiteView, doc: &ProcedureView) -> Result<Vec<u8>, Error>
     }
     body.history(h);
 
-    body.heading(1, &run(l["purpose"], false));
-    body.rich(&doc.purpose, None);
-    body.heading(1, &run(l["scope"], false));
-    body.rich(&doc.scope, None);
-    let duties = doc
-        .responsibilities
-        .iter()
-        .map(|r| (&r.department, &r.duties));
-    let terms = doc.definitions.iter().map(|d| (&d.term, &d.text));
-    for (heading, entries) in [
-        (l["responsibilities"], duties.collect::<Vec<_>>()),
-        (l["definitions"], terms.collect()),
-    ] {
-        // 3.1 department: duties; 4.1 term: definition (numbered at the list's second level).
-        body.heading(1, &run(heading, false));
-        if entries.is_empty() {
-            body.paragraph("", &run(l["none"], false));
-        }
-        for (lead, text) in entries {
-            body.rich(text, Some((1, run(&format!("{lead}{}", l["colon"]), true))));
+    // The sections of the outline table, each under a Heading1 that Word numbers (1 … 7).
+    for entry in &outline::PROCEDURE {
+        body.heading(1, &run(l[entry.key], false));
+        match entry.section {
+            Section::Purpose => body.rich(&doc.purpose, None),
+            Section::Scope => body.rich(&doc.scope, None),
+            Section::Responsibilities | Section::Definitions => {
+                // 3.1 department: duties; 4.1 term: definition (numbered at the list's second level).
+                let entries: Vec<(&String, &String)> = if entry.section == Section::Definitions {
+                    doc.definitions.iter().map(|d| (&d.term, &d.text)).collect()
+                } else {
+                    doc.responsibilities
+                        .iter()
+                        .map(|r| (&r.department, &r.duties))
+                        .collect()
+                };
+                if entries.is_empty() {
+                    body.paragraph("", &run(l["none"], false));
+                }
+                for (lead, text) in entries {
+                    body.rich(text, Some((1, run(&format!("{lead}{}", l["colon"]), true))));
+                }
+            }
+            Section::Steps => steps(&mut body, doc, l),
+            Section::Related => related(&mut body, doc, l),
+            Section::Records => records(&mut body, doc, l),
         }
     }
-    body.heading(1, &run(l["steps"], false));
-    for s in &doc.steps {
-        let by = (!s.by.is_empty()).then(|| {
-            format!(
-                "{}{}{}{}{}",
-                l["paren_open"], l["responsible"], l["colon"], s.by, l["paren_close"]
-            )
-        });
-        if s.title.is_empty() {
-            // A step without a title: its text is the numbered paragraph.
-            let lead = by.map(|b| run(&format!("{b} "), false)).unwrap_or_default();
-            body.rich(&s.text, Some((s.depth, lead)));
-            continue;
-        }
-        let title = inline_runs(&s.title);
-        if s.depth < HEADING_STYLES {
-            body.heading(s.depth + 1, &title);
-        } else {
-            body.numbered(s.depth, &title);
-        }
-        if let Some(by) = by {
-            body.paragraph("", &run(&by, false));
-        }
-        body.rich(&s.text, None);
-    }
-    body.heading(1, &run(l["related"], false));
+    package(site, h, &body.xml, false)
+}
+
+/// Write 相关文件 as a table of number, citation and id, or （无）.
+fn related(body: &mut Body, doc: &ProcedureView, l: &Labels) {
     if doc.related.is_empty() {
         body.paragraph("", &run(l["none"], false));
     } else {
@@ -115,7 +102,10 @@ pub fn procedure(site: &SiteView, doc: &ProcedureView) -> Result<Vec<u8>, Error>
             0,
         );
     }
-    body.heading(1, &run(l["records"], false));
+}
+
+/// Write 记录 as a table of the records with keeper and retention, or （无）.
+fn records(body: &mut Body, doc: &ProcedureView, l: &Labels) {
     if doc.records.is_empty() {
         body.paragraph("", &run(l["none"], false));
     } else {
@@ -148,7 +138,35 @@ pub fn procedure(site: &SiteView, doc: &ProcedureView) -> Result<Vec<u8>, Error>
             0,
         );
     }
-    package(site, h, &body.xml, false)
+}
+
+/// Write a procedure's steps: a titled step as a heading one level below its section (a
+/// numbered paragraph past Heading6), an untitled one as a numbered paragraph.
+fn steps(body: &mut Body, doc: &ProcedureView, l: &Labels) {
+    for s in &doc.steps {
+        let by = (!s.by.is_empty()).then(|| {
+            format!(
+                "{}{}{}{}{}",
+                l["paren_open"], l["responsible"], l["colon"], s.by, l["paren_close"]
+            )
+        });
+        if s.title.is_empty() {
+            // A step without a title: its text is the numbered paragraph.
+            let lead = by.map(|b| run(&format!("{b} "), false)).unwrap_or_default();
+            body.rich(&s.text, Some((s.depth, lead)));
+            continue;
+        }
+        let title = inline_runs(&s.title);
+        if s.depth < HEADING_STYLES {
+            body.heading(s.depth + 1, &title);
+        } else {
+            body.numbered(s.depth, &title);
+        }
+        if let Some(by) = by {
+            body.paragraph("", &run(&by, false));
+        }
+        body.rich(&s.text, None);
+    }
 }
 
 /// Render a form as a `.docx`: a sheet as a table of label and blank cell per field, a

@@ -423,7 +423,12 @@ pub fn layout(
     // Lanes: departments of 职责 in order, then any other a step names.
     let mut found: Vec<(String, &Step, Vec<String>)> = Vec::new();
     let owner: Vec<String> = p.owner.iter().map(|o| o.value.0.clone()).collect();
-    items_of(&p.steps, "5", &mut found, &[]);
+    items_of(
+        &p.steps,
+        &crate::outline::Section::Steps.number(),
+        &mut found,
+        &[],
+    );
     let mut lane_names: Vec<String> = Vec::new();
     for r in &p.responsibilities {
         if !lane_names.contains(&r.department.value.0) {

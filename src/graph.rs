@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use crate::cite;
 use crate::load::Library;
-use crate::model::{Document, RecordEntry, Responsibility, Sp, Step, Text};
+use crate::model::{Document, Sp, Step, Text};
+use crate::outline::{self, Section};
 use crate::validate::{Index, Resolution, Target};
 
 /// One citation: who cites what, where.
@@ -175,24 +176,58 @@ pub(crate) fn sections(doc: &Document) -> Vec<(String, &Sp<Text>, bool)> {
     let mut out = Vec::new();
     match doc {
         Document::Procedure(p) => {
-            let fourth = p.definitions.iter().map(|d| &d.text).collect();
-            outline(&p.purpose, &p.scope, &p.responsibilities, fourth, &mut out);
-            steps(&p.steps, "5", &mut out);
-            listed(&p.related, "6", &p.records, "7", &mut out);
-        }
-        Document::Instruction(w) => {
-            let fourth = w.equipment.iter().filter_map(|i| i.note.as_ref()).collect();
-            outline(&w.purpose, &w.scope, &w.responsibilities, fourth, &mut out);
-            steps(&w.steps, "5", &mut out);
-            for (number, points) in [("6", &w.safety), ("7", &w.quality)] {
-                for (i, point) in points.iter().enumerate() {
-                    out.push((format!("{number}.{}", i + 1), point, false));
+            for entry in &outline::PROCEDURE {
+                let n = entry.section.number();
+                match entry.section {
+                    Section::Purpose => out.push((n, &p.purpose, false)),
+                    Section::Scope => out.push((n, &p.scope, false)),
+                    Section::Responsibilities => {
+                        for (i, r) in p.responsibilities.iter().enumerate() {
+                            out.push((format!("{n}.{}", i + 1), &r.duties, false));
+                        }
+                    }
+                    Section::Definitions => {
+                        for d in &p.definitions {
+                            out.push((n.clone(), &d.text, false));
+                        }
+                    }
+                    Section::Steps => steps(&p.steps, &n, &mut out),
+                    Section::Related => {
+                        for (i, r) in p.related.iter().enumerate() {
+                            out.push((format!("{n}.{}", i + 1), r, true));
+                        }
+                    }
+                    Section::Records => {
+                        for record in &p.records {
+                            out.push((n.clone(), &record.form, true));
+                        }
+                    }
                 }
             }
-            listed(&w.related, "8", &w.records, "9", &mut out);
-            for a in &w.appendices {
-                out.push(("appendix".to_owned(), &a.text, false));
+        }
+        Document::Instruction(w) => {
+            // 1 目的, 2 适用范围, 3 职责, 4 设备, 5 作业步骤, 6 安全, 7 质量, 8 相关文件, 9 记录.
+            out.push(("1".to_owned(), &w.purpose, false));
+            out.push(("2".to_owned(), &w.scope, false));
+            for (i, r) in w.responsibilities.iter().enumerate() {
+                out.push((format!("3.{}", i + 1), &r.duties, false));
             }
+            for note in w.equipment.iter().filter_map(|i| i.note.as_ref()) {
+                out.push(("4".to_owned(), note, false));
+            }
+            steps(&w.steps, "5", &mut out);
+            let numbered = [("6", &w.safety, false), ("7", &w.quality, false)];
+            for (n, list, is_entry) in numbered.into_iter().chain([("8", &w.related, true)]) {
+                for (i, text) in list.iter().enumerate() {
+                    out.push((format!("{n}.{}", i + 1), text, is_entry));
+                }
+            }
+            out.extend(w.records.iter().map(|r| ("9".to_owned(), &r.form, true)));
+            out.extend(
+                w.appendices
+                    .iter()
+                    .map(|a| ("appendix".to_owned(), &a.text, false)),
+            );
         }
         Document::Manual(m) => {
             for a in &m.preface {
@@ -203,12 +238,12 @@ pub(crate) fn sections(doc: &Document) -> Vec<(String, &Sp<Text>, bool)> {
                 out.extend(chapter.text.iter().map(|t| (number.clone(), t, false)));
                 out.extend(chapter.procedures.iter().map(|p| (number.clone(), p, true)));
             }
-            for r in &m.related {
-                out.push(("related".to_owned(), r, true));
-            }
-            for a in &m.appendices {
-                out.push(("appendix".to_owned(), &a.text, false));
-            }
+            out.extend(m.related.iter().map(|r| ("related".to_owned(), r, true)));
+            out.extend(
+                m.appendices
+                    .iter()
+                    .map(|a| ("appendix".to_owned(), &a.text, false)),
+            );
         }
         Document::Form(f) => {
             if let Some(procedure) = &f.procedure {
@@ -225,39 +260,6 @@ pub(crate) fn sections(doc: &Document) -> Vec<(String, &Sp<Text>, bool)> {
         }
     }
     out
-}
-
-/// The sections a procedure and an instruction share: 1 目的, 2 范围, 3.n 职责, and the texts of
-/// section 4 (定义, or 设备 notes).
-fn outline<'a>(
-    purpose: &'a Sp<Text>,
-    scope: &'a Sp<Text>,
-    responsibilities: &'a [Responsibility],
-    fourth: Vec<&'a Sp<Text>>,
-    out: &mut Vec<(String, &'a Sp<Text>, bool)>,
-) {
-    out.push(("1".to_owned(), purpose, false));
-    out.push(("2".to_owned(), scope, false));
-    for (i, r) in responsibilities.iter().enumerate() {
-        out.push((format!("3.{}", i + 1), &r.duties, false));
-    }
-    out.extend(fourth.into_iter().map(|text| ("4".to_owned(), text, false)));
-}
-
-/// 相关文件 (numbered under `related_no`) and the forms of 记录 (section `records_no`).
-fn listed<'a>(
-    related: &'a [Sp<Text>],
-    related_no: &str,
-    records: &'a [RecordEntry],
-    records_no: &str,
-    out: &mut Vec<(String, &'a Sp<Text>, bool)>,
-) {
-    for (i, r) in related.iter().enumerate() {
-        out.push((format!("{related_no}.{}", i + 1), r, true));
-    }
-    for record in records {
-        out.push((records_no.to_owned(), &record.form, true));
-    }
 }
 
 fn steps<'a>(list: &'a [Step], prefix: &str, out: &mut Vec<(String, &'a Sp<Text>, bool)>) {

@@ -29,6 +29,7 @@ pub mod import;
 pub mod load;
 pub mod mention;
 pub mod model;
+pub mod outline;
 pub mod pdf;
 pub mod publish;
 pub mod record;
@@ -66,7 +67,7 @@ pub fn run(cli: Cli) -> Result<bool, Error> {
         Command::Serve(args) => commands::serve::invoke(args),
         Command::Import(args) => commands::import::invoke(&args),
         Command::Init { dir } => commands::init::invoke(&dir),
-        Command::Schema { dir } => commands::schema::invoke(&dir),
+        Command::Schema { set } => commands::schema::invoke(set.dir()),
         Command::Revise(args) => commands::revise::invoke(args),
         Command::Approve(args) => commands::approve::invoke(args),
         Command::Publish(args) => commands::publish::invoke(args),
@@ -80,16 +81,16 @@ pub fn run(cli: Cli) -> Result<bool, Error> {
         Command::Record { action } => commands::record::invoke(action),
         Command::Refs {
             document,
-            dir,
+            set,
             json,
             impact,
             graph,
             missing,
-        } => commands::refs::invoke(document, dir, json, impact, graph, missing),
+        } => commands::refs::invoke(document, set, json, impact, graph, missing),
         Command::Templates {
-            action: TemplatesAction::Export { dir },
+            action: TemplatesAction::Export { set },
         } => {
-            for path in render::templates::export(&dir)? {
+            for path in render::templates::export(set.dir())? {
                 eprintln!("wrote {}", path.display());
             }
             Ok(true)

@@ -7,6 +7,7 @@ use similar::{Algorithm, DiffTag, capture_diff_slices};
 
 use crate::fold;
 use crate::model::{Document, Form, Lang, Procedure, Step};
+use crate::outline::{self, Section};
 use crate::render::labels::{self, Labels};
 
 /// A piece of compared text.
@@ -254,70 +255,68 @@ fn pieces(doc: &Document, words: &Labels) -> Vec<Piece> {
 type Add<'a> = dyn FnMut(String, String, &str, String) + 'a;
 
 fn procedure(p: &Procedure, words: &Labels, add: &mut Add<'_>) {
-    add(
-        format!("1 {}", words["purpose"]),
-        "purpose".into(),
-        "",
-        p.purpose.value.0.clone(),
-    );
-    add(
-        format!("2 {}", words["scope"]),
-        "scope".into(),
-        "",
-        p.scope.value.0.clone(),
-    );
-    for (n, r) in p.responsibilities.iter().enumerate() {
-        add(
-            format!(
-                "3.{} {} — {}",
-                n + 1,
-                words["responsibilities"],
-                r.department.value
-            ),
-            format!("duty:{}", fold::key(&r.department.value.0)),
-            "",
-            r.duties.value.0.clone(),
-        );
-    }
-    for d in &p.definitions {
-        add(
-            format!("4 {} — {}", words["definitions"], d.term.value),
-            format!("term:{}", fold::key(&d.term.value)),
-            "",
-            d.text.value.0.clone(),
-        );
-    }
-    steps(&p.steps, "5", words, add);
-    add(
-        format!("6 {}", words["related"]),
-        "related".into(),
-        "",
-        join(p.related.iter().map(|r| r.value.0.as_str()), words),
-    );
-    let records: Vec<String> = p
-        .records
-        .iter()
-        .map(|r| {
-            let mut text = r.form.value.0.clone();
-            for extra in [
-                r.keeper.as_ref().map(|k| k.value.0.as_str()),
-                r.retention.as_ref().map(|k| k.value.0.as_str()),
-            ]
-            .into_iter()
-            .flatten()
-            {
-                text.push(' ');
-                text.push_str(extra);
+    for entry in &outline::PROCEDURE {
+        let section = entry.section;
+        let (n, heading) = (section.number(), section.heading(words));
+        let key = section.key();
+        match section {
+            Section::Purpose => add(heading, key.into(), "", p.purpose.value.0.clone()),
+            Section::Scope => add(heading, key.into(), "", p.scope.value.0.clone()),
+            Section::Responsibilities => {
+                for (i, r) in p.responsibilities.iter().enumerate() {
+                    add(
+                        format!("{n}.{} {} — {}", i + 1, words[key], r.department.value),
+                        format!("duty:{}", fold::key(&r.department.value.0)),
+                        "",
+                        r.duties.value.0.clone(),
+                    );
+                }
             }
-            text
-        })
-        .collect();
-    add(
-        format!("7 {}", words["records"]),
-        "records".into(),
-        "",
-        records.join(words["list_sep"]),
-    );
+            Section::Definitions => {
+                for d in &p.definitions {
+                    add(
+                        format!("{heading} — {}", d.term.value),
+                        format!("term:{}", fold::key(&d.term.value)),
+                        "",
+                        d.text.value.0.clone(),
+                    );
+                }
+            }
+            Section::Steps => steps(&p.steps, &n, words, add),
+            Section::Related => add(
+                heading,
+                key.into(),
+                "",
+                join(p.related.iter().map(|r| r.value.0.as_str()), words),
+            ),
+            Section::Records => add(
+                heading,
+                key.into(),
+                "",
+                p.records
+                    .iter()
+                    .map(record_text)
+                    .collect::<Vec<_>>()
+                    .join(words["list_sep"]),
+            ),
+        }
+    }
+}
+
+/// A record entry as the redline compares it: the form, its keeper and its retention.
+fn record_text(r: &crate::model::RecordEntry) -> String {
+    let mut text = r.form.value.0.clone();
+    for extra in [
+        r.keeper.as_ref().map(|k| k.value.0.as_str()),
+        r.retention.as_ref().map(|k| k.value.0.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        text.push(' ');
+        text.push_str(extra);
+    }
+    text
 }
 
 /// Cut the manual or an instruction into its numbered sections (a chapter's clause, a step's

@@ -96,13 +96,13 @@ impl CheckSettings {
     /// Resolve `check`'s arguments.
     pub fn from_args(args: &CheckArgs) -> Result<Self, Error> {
         Ok(CheckSettings {
-            root: args.dir.clone(),
+            root: args.set.dir().to_path_buf(),
             format: args.format,
             strict: args.strict,
-            today: crate::settings::today_or(args.today),
+            today: crate::settings::today_or(args.review.today),
             review_as_error: args.review_as_error,
             verify_signatures: args.verify_signatures,
-            location: Location::find(&args.dir, args.path_prefix.as_deref()),
+            location: Location::find(args.set.dir(), args.path_prefix.as_deref()),
         })
     }
 }

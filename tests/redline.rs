@@ -174,3 +174,42 @@ fn lists_of_the_working_set_open_in_excel() {
         "header + one row per form"
     );
 }
+
+/// The redline names its sections from the outline table in the document's language: an
+/// English procedure's redline says `1 Purpose`, `3.1 Responsibilities — Quality`, `6 Related
+/// documents`, never the Chinese headings.
+#[test]
+fn an_english_redline_names_its_sections_in_english() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let set = dir.path().join("qms");
+    common::copy_dir(&common::fixture("english"), &set);
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "init"]);
+    let file = set.join("procedures/QP-7.5.yaml");
+    let text = fs::read_to_string(&file).unwrap();
+    let text = text
+        .replace("Keep records legible", "Keep every record legible")
+        .replace("Keeps the master list", "Keeps and reviews the master list")
+        .replace("related: [《Corrective Action Procedure》]", "related: []");
+    fs::write(&file, text).unwrap();
+    docctl()
+        .args(["diff", "QP-7.5", "--from", "git:HEAD", "--format", "html"])
+        .arg(&set)
+        .assert()
+        .success();
+    let html = fs::read_to_string(set.join("output/diff/QP-7.5-git-HEAD-1.0.html")).unwrap();
+    for (change, section) in [
+        ("changed", "1 Purpose"),
+        ("changed", "3.1 Responsibilities — Quality"),
+        ("removed", "6 Related documents"),
+    ] {
+        assert!(
+            html.contains(&format!("<tr data-change=\"{change}\"><td>{section}</td>")),
+            "{section}: {html}"
+        );
+    }
+    for chinese in ["目的", "职责", "相关文件", "工作程序"] {
+        assert!(!html.contains(chinese), "{chinese} in an English redline");
+    }
+}

@@ -78,7 +78,7 @@ pub fn run(settings: &AckSettings) -> Result<(), Error> {
 pub fn invoke(args: crate::cli::AckArgs) -> Result<bool, Error> {
     run(&AckSettings {
         date: crate::settings::today_or(args.date),
-        root: args.dir,
+        root: args.set.dir().to_path_buf(),
         id: args.id,
         of: args.of,
         by: args.by,

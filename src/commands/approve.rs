@@ -200,7 +200,7 @@ pub fn invoke(args: crate::cli::ApproveArgs) -> Result<bool, Error> {
     run(&ApproveSettings {
         date: crate::settings::today_or(args.date),
         effective: args.effective,
-        root: args.dir,
+        root: args.set.dir().to_path_buf(),
         id: args.id,
         role: match args.role {
             crate::cli::Role::Prepared => SignRole::Prepared,

@@ -238,10 +238,13 @@ fn archive_href(root: &Path, out: &Path) -> Option<String> {
 /// Run `docctl build` from its command line; return whether everything was built.
 pub fn invoke(args: crate::cli::BuildArgs) -> Result<bool, Error> {
     run(&BuildSettings {
-        out: args.out.clone().unwrap_or_else(|| args.dir.join("output")),
-        root: args.dir,
+        out: args
+            .out
+            .clone()
+            .unwrap_or_else(|| args.set.dir().join("output")),
+        root: args.set.dir().to_path_buf(),
         formats: crate::render::Formats::from_names(args.to.iter().map(|f| f.as_str()))?,
-        today: crate::settings::today_or(args.today),
+        today: crate::settings::today_or(args.review.today),
         jobs: args
             .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),

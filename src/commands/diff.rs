@@ -321,7 +321,7 @@ pub fn invoke(args: crate::cli::DiffArgs) -> Result<bool, Error> {
         )));
     }
     run(&DiffSettings {
-        root: args.dir,
+        root: args.set.dir().to_path_buf(),
         id: args.id,
         from: args.from,
         to: args.to,

@@ -240,7 +240,7 @@ pub fn recall(settings: &RecallSettings) -> Result<Vec<String>, Error> {
 pub fn invoke_issue(args: crate::cli::IssueArgs) -> Result<bool, Error> {
     issue(&IssueSettings {
         date: crate::settings::today_or(args.date),
-        root: args.dir,
+        root: args.set.dir().to_path_buf(),
         id: args.id,
         to: args.to,
         holder: args.holder,
@@ -254,7 +254,7 @@ pub fn invoke_issue(args: crate::cli::IssueArgs) -> Result<bool, Error> {
 pub fn invoke_recall(args: crate::cli::RecallArgs) -> Result<bool, Error> {
     recall(&RecallSettings {
         date: crate::settings::today_or(args.date),
-        root: args.dir,
+        root: args.set.dir().to_path_buf(),
         id: args.id,
         copy: args.copy,
         holder: args.holder,

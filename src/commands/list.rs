@@ -558,11 +558,11 @@ fn xlsx(list: &ListView) -> Result<Vec<u8>, Error> {
 pub fn invoke(args: crate::cli::ListArgs) -> Result<bool, Error> {
     if let Some(days) = args.due {
         let today = crate::settings::today_or(args.today);
-        print!("{}", due(&args.dir, today, days)?);
+        print!("{}", due(args.set.dir(), today, days)?);
         return Ok(true);
     }
     run(&ListSettings {
-        root: args.dir,
+        root: args.set.dir().to_path_buf(),
         from_ledger: args.from_ledger,
         date: crate::settings::today_or(args.today),
         formats: args.to.iter().map(|f| f.as_str().to_owned()).collect(),

@@ -460,7 +460,7 @@ fn verify(root: &std::path::Path) -> Result<bool, Error> {
 pub fn invoke(args: crate::cli::PublishArgs) -> Result<bool, Error> {
     run(&PublishSettings {
         date: crate::settings::today_or(args.date),
-        root: args.dir,
+        root: args.set.dir().to_path_buf(),
         verify: args.verify,
         recover: args.recover,
     })

@@ -186,14 +186,14 @@ pub fn fill(
 /// Run `docctl record check|fill` from its command line; return whether the record passed.
 pub fn invoke(action: crate::cli::RecordAction) -> Result<bool, Error> {
     match action {
-        crate::cli::RecordAction::Check { form, record, dir } => check(&dir, &form, &record),
+        crate::cli::RecordAction::Check { form, record, set } => check(set.dir(), &form, &record),
         crate::cli::RecordAction::Fill {
             form,
             record,
             out,
-            dir,
+            set,
             pdf,
             force,
-        } => fill(&dir, &form, &record, &out, pdf.as_deref(), force),
+        } => fill(set.dir(), &form, &record, &out, pdf.as_deref(), force),
     }
 }

@@ -299,13 +299,26 @@ pub fn missing_text(missing: &[crate::graph::Missing]) -> String {
 
 /// Run `docctl refs` from its command line.
 pub fn invoke(
-    document: Option<String>,
-    dir: PathBuf,
+    mut document: Option<String>,
+    mut set: crate::cli::SetArgs,
     json: bool,
     impact: bool,
     graph: Option<PathBuf>,
     missing: bool,
 ) -> Result<bool, Error> {
+    if missing && !set.given() {
+        // `refs --missing DIR`: the listing takes no document, so its one positional is the set.
+        if let Some(dir) = document.take() {
+            set = crate::cli::SetArgs::at(dir);
+        }
+    }
+    if missing && document.is_some() {
+        return Err(Error::Usage(
+            "--missing lists the whole set: name no document (`docctl refs --missing [DIR]`)"
+                .to_owned(),
+        ));
+    }
+    let dir = set.dir().to_path_buf();
     let graph = graph.map(|g| {
         if g.as_os_str() == "-" {
             dir.join("output/graph")

@@ -122,37 +122,34 @@ pub fn decide(
 /// Run `docctl request new|approve|reject` from its command line.
 pub fn invoke(action: crate::cli::RequestAction) -> Result<bool, Error> {
     use crate::cli::RequestAction;
-    match action {
+    let (args, approve) = match action {
         RequestAction::New {
             id,
             message,
             by,
             date,
-            dir,
+            set,
         } => {
             new(&NewRequest {
                 date: crate::settings::today_or(date),
-                root: dir,
+                root: set.dir().to_path_buf(),
                 id,
                 what: message,
                 by,
             })?;
+            return Ok(true);
         }
-        RequestAction::Approve(args) => {
-            let date = crate::settings::today_or(args.date);
-            decide(&args.dir, &args.number, true, &args.by, &args.message, date)?;
-        }
-        RequestAction::Reject(args) => {
-            let date = crate::settings::today_or(args.date);
-            decide(
-                &args.dir,
-                &args.number,
-                false,
-                &args.by,
-                &args.message,
-                date,
-            )?;
-        }
-    }
+        RequestAction::Approve(args) => (args, true),
+        RequestAction::Reject(args) => (args, false),
+    };
+    let date = crate::settings::today_or(args.date);
+    decide(
+        args.set.dir(),
+        &args.number,
+        approve,
+        &args.by,
+        &args.message,
+        date,
+    )?;
     Ok(true)
 }

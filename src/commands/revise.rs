@@ -156,7 +156,7 @@ fn push_history(body: &mut Value, entry: Value) {
 pub fn invoke(args: crate::cli::ReviseArgs) -> Result<bool, Error> {
     run(&ReviseSettings {
         date: crate::settings::today_or(args.date),
-        root: args.dir,
+        root: args.set.dir().to_path_buf(),
         id: args.id,
         major: args.major,
         message: crate::fold::required("-m", &args.message)?,

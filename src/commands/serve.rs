@@ -455,9 +455,9 @@ fn percent_decode(path: &str) -> Option<String> {
 /// Run `docctl serve` from its command line.
 pub fn invoke(args: crate::cli::ServeArgs) -> Result<bool, Error> {
     run(&ServeSettings {
-        root: args.dir,
+        root: args.set.dir().to_path_buf(),
         port: args.port,
-        today: crate::settings::today_or(args.today),
+        today: crate::settings::today_or(args.review.today),
         pdf: !args.no_pdf,
     })?;
     Ok(true)

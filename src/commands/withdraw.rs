@@ -121,7 +121,7 @@ pub fn run(settings: &WithdrawSettings) -> Result<(), Error> {
 pub fn invoke(args: crate::cli::WithdrawArgs) -> Result<bool, Error> {
     run(&WithdrawSettings {
         date: crate::settings::today_or(args.date),
-        root: args.dir,
+        root: args.set.dir().to_path_buf(),
         id: args.id,
         reason: crate::fold::required("-m", &args.message)?,
         by: crate::fold::required("--by", &args.by)?,

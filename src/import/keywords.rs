@@ -1,39 +1,72 @@
 //! The words that name a procedure's sections (目的, 范围, 职责 …) in Chinese and English, and
 //! the words that make a line look like a document's title.
 
-/// What a section of a procedure holds.
+use crate::outline::{PROCEDURE, Section};
+
+/// What a section of a procedure holds, as its heading names it (in the text importer's
+/// keywords below and the structured importer's heading words in `outline.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum SectionKind {
-    /// 目的.
+pub enum SectionKind {
+    /// 目的, Purpose, Summary.
     Purpose,
-    /// 范围, 适用范围.
+    /// 范围, 适用范围, Scope, Applicability.
     Scope,
-    /// 目的范围: both in one section.
+    /// 目的范围, Purpose and scope: both in one section.
     PurposeScope,
-    /// 职责, 权责.
+    /// 职责, 权责, Responsibilities, Roles.
     Responsibilities,
-    /// 定义, 术语与定义.
+    /// 定义, 术语与定义, Definitions, Abbreviations.
     Definitions,
-    /// 工作程序, 作业内容, 程序, 方法和过程控制 ….
+    /// 工作程序, 作业内容, 程序, 方法和过程控制, Procedure, Process Steps ….
     Steps,
-    /// 相关文件, 参考文件, 相关/支持文件.
+    /// 相关文件, 参考文件, 相关/支持文件, References.
     Related,
-    /// 记录, 质量记录.
+    /// 记录, 质量记录, Records.
     Records,
+    /// 附件, Appendix (the structured importer's headings only).
+    Appendix,
 }
 
 impl SectionKind {
+    /// Return the section of the procedure outline (`crate::outline`) this kind fills; none
+    /// for a purpose-and-scope section (it fills two) and an appendix (outside the outline).
+    pub fn section(self) -> Option<Section> {
+        Some(match self {
+            SectionKind::Purpose => Section::Purpose,
+            SectionKind::Scope => Section::Scope,
+            SectionKind::Responsibilities => Section::Responsibilities,
+            SectionKind::Definitions => Section::Definitions,
+            SectionKind::Steps => Section::Steps,
+            SectionKind::Related => Section::Related,
+            SectionKind::Records => Section::Records,
+            SectionKind::PurposeScope | SectionKind::Appendix => return None,
+        })
+    }
+
+    /// Return the kind of the outline section whose key (YAML field) is `field`, or of the
+    /// appendices: the names docctl.yaml's `import: {sections: …}` may give.
+    pub fn of_field(field: &str) -> Option<SectionKind> {
+        if matches!(field, "appendix" | "appendices") {
+            return Some(SectionKind::Appendix);
+        }
+        let section = PROCEDURE.iter().find(|e| e.key == field)?.section;
+        Some(match section {
+            Section::Purpose => SectionKind::Purpose,
+            Section::Scope => SectionKind::Scope,
+            Section::Responsibilities => SectionKind::Responsibilities,
+            Section::Definitions => SectionKind::Definitions,
+            Section::Steps => SectionKind::Steps,
+            Section::Related => SectionKind::Related,
+            Section::Records => SectionKind::Records,
+        })
+    }
+
     /// Return the field of the YAML this section fills, for the report.
     pub(crate) fn field(self) -> &'static str {
-        match self {
-            SectionKind::Purpose => "purpose",
-            SectionKind::Scope => "scope",
-            SectionKind::PurposeScope => "purpose and scope",
-            SectionKind::Responsibilities => "responsibilities",
-            SectionKind::Definitions => "definitions",
-            SectionKind::Steps => "steps",
-            SectionKind::Related => "related",
-            SectionKind::Records => "records",
+        match (self, self.section()) {
+            (_, Some(section)) => section.key(),
+            (SectionKind::PurposeScope, None) => "purpose and scope",
+            (_, None) => "appendices",
         }
     }
 }

@@ -17,28 +17,7 @@ use crate::import::guess::{
 use crate::import::structure::{Draft, DraftStep, RecordDraft, Settings};
 use crate::model::{Lang, Pos};
 
-/// A section of a procedure, as its heading names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// 目的, Purpose, Summary.
-    Purpose,
-    /// 范围, Scope, Applicability.
-    Scope,
-    /// 目的和范围, Purpose and scope.
-    PurposeScope,
-    /// 职责, Responsibilities, Roles.
-    Responsibilities,
-    /// 定义, Definitions, Abbreviations.
-    Definitions,
-    /// 工作程序, Procedure, Process Steps.
-    Steps,
-    /// 相关文件, References.
-    Related,
-    /// 记录, Records.
-    Records,
-    /// 附件, Appendix.
-    Appendix,
-}
+pub use crate::import::keywords::SectionKind as Kind;
 
 const SECTION_WORDS: &[(Kind, &[&str])] = &[
     (
@@ -205,21 +184,6 @@ const SECTION_WORDS: &[(Kind, &[&str])] = &[
     ),
 ];
 
-/// Extra section names from docctl.yaml (`import: {sections: {purpose: [宗旨]}}`).
-pub fn kind_of_field(field: &str) -> Option<Kind> {
-    Some(match field {
-        "purpose" => Kind::Purpose,
-        "scope" => Kind::Scope,
-        "responsibilities" => Kind::Responsibilities,
-        "definitions" => Kind::Definitions,
-        "steps" => Kind::Steps,
-        "related" => Kind::Related,
-        "records" => Kind::Records,
-        "appendix" | "appendices" => Kind::Appendix,
-        _ => return None,
-    })
-}
-
 fn squash(text: &str) -> String {
     text.chars()
         .filter(|c| c.is_alphanumeric())
@@ -236,7 +200,7 @@ pub fn section_kind(heading: &str, extra: &BTreeMap<String, Vec<String>>) -> Opt
     }
     for (field, words) in extra {
         if words.iter().any(|w| squash(w) == key) {
-            return kind_of_field(field);
+            return Kind::of_field(field);
         }
     }
     for (kind, words) in SECTION_WORDS {

@@ -662,7 +662,8 @@ impl Builder<'_> {
                     steps.push(step);
                 }
             }
-            None => {
+            // The text importer's keywords name no appendix: such a section is kept as a step.
+            Some(SectionKind::Appendix) | None => {
                 let mut step = DraftStep {
                     title: Some(section.heading.trim_end_matches([':', '：']).to_owned()),
                     text: (!section.intro.is_empty()).then(|| section.intro.clone()),

@@ -12,6 +12,7 @@ use crate::model::{
     Appendix, Chapter, Date, Document, Form, Instruction, Lang as DocLang, Manual, Outline,
     Procedure, RecordEntry, Responsibility, Sp, Status, Step, Text,
 };
+use crate::outline::{self, Section};
 use crate::render::labels;
 use crate::render::markup::{self, Lang};
 use crate::validate::{Index, Target};
@@ -333,6 +334,10 @@ pub struct ProcedureView {
     /// The header.
     #[serde(flatten)]
     pub header: HeaderView,
+    /// The sections in order (1 目的 … 7 记录) with their headings in the document's language:
+    /// the templates loop over it (see `crate::outline`); empty in a work instruction's view,
+    /// whose template names its own nine sections.
+    pub outline: Vec<outline::SectionView>,
     /// 目的, rendered.
     pub purpose: String,
     /// 范围, rendered.
@@ -750,7 +755,8 @@ impl<'a> ViewBuilder<'a> {
     }
 
     fn procedure_view(&self, doc: &Document, p: &Procedure) -> ProcedureView {
-        let mut view = self.outline(doc, p.outline(), "6");
+        let mut view = self.outline(doc, p.outline(), &Section::Related.number());
+        view.outline = outline::view(view.header.labels);
         view.flow = self.flow(p, view.header.labels);
         view.definitions = p
             .definitions
@@ -767,9 +773,10 @@ impl<'a> ViewBuilder<'a> {
     /// `related_no`; no definitions and no flow chart.
     fn outline(&self, doc: &Document, o: Outline<'_>, related_no: &str) -> ProcedureView {
         let mut steps = Vec::new();
-        self.steps(o.steps, "5", 1, &mut steps);
+        self.steps(o.steps, &Section::Steps.number(), 1, &mut steps);
         ProcedureView {
             header: self.header(doc),
+            outline: Vec::new(),
             flow: None,
             purpose: self.rich(o.purpose),
             scope: self.rich(o.scope),
@@ -787,7 +794,7 @@ impl<'a> ViewBuilder<'a> {
         list.iter()
             .enumerate()
             .map(|(n, r)| ResponsibilityView {
-                number: format!("3.{}", n + 1),
+                number: format!("{}.{}", Section::Responsibilities.number(), n + 1),
                 department: r.department.value.to_string(),
                 duties: self.rich(&r.duties),
             })
