@@ -224,6 +224,11 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         "a version that does not follow the set's version_scheme",
     ),
     (
+        "id-format",
+        Severity::Error,
+        "a document number that does not follow its kind's pattern in docctl.yaml (`numbering`), or carries another department's code",
+    ),
+    (
         "history-version",
         Severity::Error,
         "the last history entry is not the document's version",

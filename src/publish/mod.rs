@@ -285,6 +285,8 @@ pub fn canonical(doc: &Document) -> String {
     let value = match doc {
         Document::Procedure(p) => serde_json::to_value(p),
         Document::Form(f) => serde_json::to_value(f),
+        Document::Manual(m) => serde_json::to_value(m),
+        Document::Instruction(w) => serde_json::to_value(w),
     }
     .unwrap_or_default();
     // serde_json's maps are BTreeMaps (its `preserve_order` feature is off), so its compact

@@ -287,10 +287,7 @@ fn render_one(
                     id: header.id.value.to_string(),
                     title: header.title.to_string(),
                     kind: citing.kind().as_str(),
-                    kind_label: match citing.kind() {
-                        Kind::Procedure => words["kind_procedure"],
-                        Kind::Form => words["kind_form"],
-                    },
+                    kind_label: words[citing.kind().label()],
                     status: header.status.value.as_str(),
                     status_label: match header.status.value {
                         crate::model::Status::Effective => "",
@@ -340,29 +337,33 @@ fn render_one(
         )?;
         outputs.insert("xlsx", format!("{base}.xlsx"));
     }
-    if formats.docx {
-        let bytes = match doc {
-            Document::Procedure(p) => {
-                crate::docx::procedure(site_view, &markdown.procedure(doc, p))?
-            }
-            Document::Form(f) => crate::docx::form(site_view, &markdown.form(doc, f))?,
-        };
+    // Word output exists for the kinds people fill in or revise in Word: procedures and forms.
+    let docx = match doc {
+        _ if !formats.docx => None,
+        Document::Procedure(p) => Some(crate::docx::procedure(
+            site_view,
+            &markdown.procedure(doc, p),
+        )?),
+        Document::Form(f) => Some(crate::docx::form(site_view, &markdown.form(doc, f))?),
+        Document::Manual(_) | Document::Instruction(_) => None,
+    };
+    if let Some(bytes) = docx {
         sink(&format!("{base}.docx"), &bytes)?;
         outputs.insert("docx", format!("{base}.docx"));
     }
     if formats.html {
-        let text = render_page(templates, site_view, html, doc, "html", decorate)?;
+        let text = render_page(templates, site_view, html, doc, "html", &decorate)?;
         sink(&format!("{base}.html"), text.as_bytes())?;
         outputs.insert("html", format!("{base}.html"));
     }
     if formats.md {
-        let text = render_page(templates, site_view, markdown, doc, "md", |_| {})?;
+        let text = render_page(templates, site_view, markdown, doc, "md", &|_| {})?;
         sink(&format!("{base}.md"), text.as_bytes())?;
         outputs.insert("md", format!("{base}.md"));
     }
     let mut job = None;
     if formats.pdf {
-        let source = render_page(templates, site_view, typst, doc, "typ", |_| {})?;
+        let source = render_page(templates, site_view, typst, doc, "typ", &|_| {})?;
         sink(&format!("{base}.typ"), source.as_bytes())?;
         outputs.insert("typ", format!("{base}.typ"));
         outputs.insert("pdf", format!("{base}.pdf"));
@@ -373,7 +374,7 @@ fn render_one(
                     .map(|field| (field.key.to_string(), field.label.to_string()))
                     .collect(),
             ),
-            Document::Procedure(_) => None,
+            _ => None,
         };
         job = Some(PdfJob {
             doc: i,
@@ -400,6 +401,32 @@ fn render_one(
     Ok((entry, row, job))
 }
 
+/// Render a document in one output language (`ext`: html, md, typ): its kind's view, decorated
+/// (the portal's additions to HTML pages), through its kind's template (`instruction.html` …).
+fn render_page(
+    templates: &Templates,
+    site: &view::SiteView,
+    views: &ViewBuilder<'_>,
+    doc: &Document,
+    ext: &str,
+    decorate: &dyn Fn(&mut HeaderView),
+) -> Result<String, Error> {
+    let name = format!("{}.{ext}", doc.kind().as_str());
+    macro_rules! page {
+        ($view:expr, $($header:ident).+) => {{
+            let mut view = $view;
+            decorate(&mut view.$($header).+);
+            render_doc(templates, &name, site, &view)
+        }};
+    }
+    match doc {
+        Document::Procedure(p) => page!(views.procedure(doc, p), header),
+        Document::Form(f) => page!(views.form(doc, f), header),
+        Document::Manual(m) => page!(views.manual(doc, m), header),
+        Document::Instruction(w) => page!(views.instruction(doc, w), outline.header),
+    }
+}
+
 fn render_doc<T: Serialize>(
     templates: &Templates,
     name: &str,
@@ -411,6 +438,7 @@ fn render_doc<T: Serialize>(
     context.insert("doc", doc);
     templates.render(name, &context)
 }
+
 /// Return an optional header value (生效日期, 归口部门) as text, "" when it is not set.
 pub fn or_empty<T: std::fmt::Display>(value: Option<&Sp<T>>) -> String {
     value.map(|v| v.value.to_string()).unwrap_or_default()
@@ -424,30 +452,6 @@ fn write_page(
     context: &tera::Context,
 ) -> Result<(), Error> {
     sink(name, templates.render(name, context)?.as_bytes())
-}
-
-/// Render a document's page through its kind's template for `format` (`procedure.html`, …);
-/// `decorate` adds what only some pages show to the header.
-fn render_page(
-    templates: &Templates,
-    site_view: &view::SiteView,
-    views: &ViewBuilder,
-    doc: &Document,
-    format: &str,
-    decorate: impl Fn(&mut HeaderView),
-) -> Result<String, Error> {
-    match doc {
-        Document::Procedure(p) => {
-            let mut view = views.procedure(doc, p);
-            decorate(&mut view.header);
-            render_doc(templates, &format!("procedure.{format}"), site_view, &view)
-        }
-        Document::Form(f) => {
-            let mut view = views.form(doc, f);
-            decorate(&mut view.header);
-            render_doc(templates, &format!("form.{format}"), site_view, &view)
-        }
-    }
 }
 
 /// Return where a document's outputs go under the output folder, without the extension:
@@ -557,12 +561,15 @@ fn portal_pages(
     context.insert("edges", &graph.edges.len());
     context.insert("unresolved", &unresolved);
     write_page(sink, templates, "graph.html", &context)?;
-    sink(
-        "graph/references.svg",
-        svg.replace("href=\"procedures/", "href=\"../procedures/")
-            .replace("href=\"forms/", "href=\"../forms/")
-            .as_bytes(),
-    )?;
+    let mut graph_svg = svg.clone();
+    for kind in Kind::ALL {
+        let folder = kind.folder();
+        graph_svg = graph_svg.replace(
+            &format!("href=\"{folder}/"),
+            &format!("href=\"../{folder}/"),
+        );
+    }
+    sink("graph/references.svg", graph_svg.as_bytes())?;
     sink(
         "graph/references.dot",
         graph::dot(library, graph).as_bytes(),
@@ -576,7 +583,7 @@ fn portal_pages(
         .documents
         .iter()
         .enumerate()
-        .filter(|(_, l)| matches!(l.doc, Document::Procedure(_)))
+        .filter(|(_, l)| crate::coverage::is_column(&l.doc))
         .map(|(i, l)| serde_json::json!({"id": l.doc.header().id.value.0, "title": l.doc.header().title.value.0, "href": page_href(Target::Doc(i)).unwrap_or_default()}))
         .collect();
     context.insert("columns", &columns);
@@ -653,6 +660,29 @@ fn searchable_text(doc: &Document) -> Vec<&str> {
                 out.push(field.label.as_str());
                 out.extend(field.help.iter().map(|t| t.as_str()));
             }
+        }
+        Document::Manual(m) => {
+            out.extend(
+                m.all_chapters()
+                    .into_iter()
+                    .filter_map(|c| c.title.as_ref())
+                    .map(|t| t.as_str()),
+            );
+            out.extend(
+                crate::graph::sections(doc)
+                    .into_iter()
+                    .filter(|(_, _, is_entry)| !is_entry)
+                    .map(|(_, text, _)| text.as_str()),
+            );
+        }
+        Document::Instruction(w) => {
+            out.extend(w.equipment.iter().map(|e| e.name.as_str()));
+            out.extend(
+                crate::graph::sections(doc)
+                    .into_iter()
+                    .filter(|(_, _, is_entry)| !is_entry)
+                    .map(|(_, text, _)| text.as_str()),
+            );
         }
     }
     out
