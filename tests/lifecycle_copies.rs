@@ -640,3 +640,51 @@ fn random_kills_of_issue_and_recall_leave_a_whole_distribution_record() {
     eprintln!("{rounds} rounds: {killed} killed, {finished} finished");
     assert_eq!(killed + finished, rounds);
 }
+
+/// 文件发放回收登记表, which `docctl list` writes once copies are issued, can be cited then — and
+/// not before, when no such register exists.
+#[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
+fn the_copy_register_is_citable_once_copies_are_issued() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let set = dir.path().join("qms");
+    docctl().arg("init").arg(&set).assert().success();
+    run_in(&set, &["publish", "--date", "2030-01-10"]);
+    let file = set.join("procedures/QP-7.5-01.yaml");
+    let text = fs::read_to_string(&file).unwrap();
+    let cite = |set: &Path| {
+        let cited = text.replace(
+            "related: [《质量管理体系 要求》]",
+            "related: [《质量管理体系 要求》, 《文件发放回收登记表》]",
+        );
+        assert_ne!(cited, text);
+        fs::write(&file, cited).unwrap();
+        let (_, json) = common::check_json(set, &["--today", "2030-01-12"]);
+        let unresolved: Vec<String> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "ref-unresolved")
+            .map(|d| d["message"].as_str().unwrap().to_owned())
+            .collect();
+        fs::write(&file, &text).unwrap();
+        unresolved
+    };
+    let before = cite(&set);
+    assert!(
+        before.iter().any(|m| m.contains("文件发放回收登记表")),
+        "{before:?}"
+    );
+    run_in(
+        &set,
+        &[
+            "issue",
+            "QP-7.5-01",
+            "--to",
+            "品质部",
+            "--date",
+            "2030-01-11",
+        ],
+    );
+    assert_eq!(cite(&set), Vec::<String>::new());
+}
