@@ -62,7 +62,17 @@ pub struct Citation<'a> {
     pub bracket: Bracket,
 }
 
-impl Citation<'_> {
+impl<'a> Citation<'a> {
+    /// Return an unbracketed title named in running text, at `start..end` of `text`.
+    fn phrase(text: &'a str, start: usize, end: usize) -> Citation<'a> {
+        Citation {
+            start,
+            end,
+            inner: &text[start..end],
+            bracket: Bracket::Phrase,
+        }
+    }
+
     /// Return the citation as written, brackets included.
     pub fn raw<'t>(&self, text: &'t str) -> &'t str {
         &text[self.start..self.end]
@@ -373,12 +383,7 @@ pub fn scan_sop(text: &str) -> Vec<Citation<'_>> {
         }
         let _ = end;
         if let Some(end) = last_capital {
-            found.push(Citation {
-                start,
-                end,
-                inner: &text[start..end],
-                bracket: Bracket::Phrase,
-            });
+            found.push(Citation::phrase(text, start, end));
             search = end;
         }
     }
@@ -447,12 +452,7 @@ pub fn scan_chinese_phrases(text: &str) -> Vec<Citation<'_>> {
             }
         }
         if let Some(end) = end {
-            found.push(Citation {
-                start,
-                end,
-                inner: &text[start..end],
-                bracket: Bracket::Phrase,
-            });
+            found.push(Citation::phrase(text, start, end));
             i = end;
         }
     }

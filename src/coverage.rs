@@ -1,5 +1,5 @@
-//! ISO 9001:2015 clause coverage: which procedures serve which clause (from `clauses`), and
-//! which clauses no procedure serves. The clause list (4–10, with short titles in simplified
+//! ISO 9001:2015 clause coverage: which documents serve which clause (a procedure's or a work
+//! instruction's `clauses`, the quality manual's chapters), and which clauses none serves. The clause list (4–10, with short titles in simplified
 //! and traditional Chinese and in English) is shipped as data in `data/iso9001-2015.tsv`.
 
 use serde::Serialize;
@@ -66,12 +66,18 @@ pub struct Row {
 /// The clause × procedure matrix.
 #[derive(Debug, Clone, Serialize)]
 pub struct Matrix {
-    /// The procedures (id, title), as columns.
+    /// The manual, procedures and instructions (id, title), as columns.
     pub procedures: Vec<(String, String)>,
     /// Clauses 4–10 and their sub-clauses, as rows.
     pub rows: Vec<Row>,
     /// How many sub-clauses no procedure serves.
     pub uncovered: usize,
+}
+
+/// Return whether a document is a column of the matrix: the manual (its chapters), procedures
+/// and work instructions (their `clauses`); forms serve no clause themselves.
+pub fn is_column(doc: &Document) -> bool {
+    doc.kind() != crate::model::Kind::Form
 }
 
 /// Build the matrix at the level of sub-clauses (4.1 … 10.3); a procedure listing `8.2.1`
@@ -80,11 +86,10 @@ pub fn matrix(library: &Library) -> Matrix {
     let procedures: Vec<(&Document, Vec<String>)> = library
         .documents
         .iter()
-        .filter_map(|l| match &l.doc {
-            Document::Procedure(p) => {
-                Some((&l.doc, p.clauses.iter().map(|c| c.to_string()).collect()))
-            }
-            Document::Form(_) => None,
+        .filter(|l| is_column(&l.doc))
+        .map(|l| {
+            let clauses = l.doc.clauses().iter().map(|c| c.to_string()).collect();
+            (&l.doc, clauses)
         })
         .collect();
     let serves = |listed: &[String], number: &str| {

@@ -81,63 +81,52 @@ pub fn procedure(site: &SiteView, doc: &ProcedureView) -> Result<Vec<u8>, Error>
 
 /// Write 相关文件 as a table of number, citation and id, or （无）.
 fn related(body: &mut Body, doc: &ProcedureView, l: &Labels) {
-    if doc.related.is_empty() {
-        body.paragraph("", &run(l["none"], false));
-    } else {
-        let rows: Vec<Vec<String>> = doc
-            .related
-            .iter()
-            .map(|r| {
-                vec![
-                    run(&r.number, false),
-                    inline_runs(&r.text),
-                    run(&r.id, false),
-                ]
-            })
-            .collect();
-        body.table(
-            &[1, 6, 3],
-            &[l["serial"], l["related"], l["number"]],
-            &rows,
-            0,
-        );
-    }
+    let rows: Vec<Vec<String>> = doc
+        .related
+        .iter()
+        .map(|r| {
+            vec![
+                run(&r.number, false),
+                inline_runs(&r.text),
+                run(&r.id, false),
+            ]
+        })
+        .collect();
+    body.table_or_none(
+        l["none"],
+        &[1, 6, 3],
+        &[l["serial"], l["related"], l["number"]],
+        &rows,
+    );
 }
 
 /// Write 记录 as a table of the records with keeper and retention, or （无）.
 fn records(body: &mut Body, doc: &ProcedureView, l: &Labels) {
-    if doc.records.is_empty() {
-        body.paragraph("", &run(l["none"], false));
-    } else {
-        let rows: Vec<Vec<String>> = doc
-            .records
-            .iter()
-            .map(|r| {
-                vec![
-                    run(&r.number.to_string(), false),
-                    run(
-                        &format!("{}{}{}", l["title_open"], r.title, l["title_close"]),
-                        false,
-                    ),
-                    run(&r.id, false),
-                    run(&r.keeper, false),
-                    run(&r.retention, false),
-                ]
-            })
-            .collect();
-        body.table(
-            &[1, 4, 3, 2, 2],
-            &[
-                l["serial"],
-                l["record_name"],
-                l["form_number"],
-                l["keeper"],
-                l["retention"],
-            ],
-            &rows,
-            0,
-        );
-    }
+    let rows: Vec<Vec<String>> = doc
+        .records
+        .iter()
+        .map(|r| {
+            plain_row(&[
+                &r.number.to_string(),
+                &format!("{}{}{}", l["title_open"], r.title, l["title_close"]),
+                &r.id,
+                &r.keeper,
+                &r.retention,
+            ])
+        })
+        .collect();
+    body.table_or_none(
+        l["none"],
+        &[1, 4, 3, 2, 2],
+        &[
+            l["serial"],
+            l["record_name"],
+            l["form_number"],
+            l["keeper"],
+            l["retention"],
+        ],
+        &rows,
+    );
 }
 
 /// Write a procedure's steps: a titled step as a heading one level below its section (a
@@ -306,6 +295,11 @@ struct Marks {
     bold: bool,
     italic: bool,
     strike: bool,
+}
+
+/// A table row of plain text cells.
+fn plain_row(cells: &[&str]) -> Vec<String> {
+    cells.iter().map(|cell| run(cell, false)).collect()
 }
 
 fn styled_run(text: &str, marks: Marks) -> String {
@@ -489,14 +483,7 @@ impl Body {
         let rows: Vec<Vec<String>> = h
             .history
             .iter()
-            .map(|r| {
-                vec![
-                    run(&r.version, false),
-                    run(&r.date, false),
-                    run(&r.change, false),
-                    run(&r.by, false),
-                ]
-            })
+            .map(|r| plain_row(&[&r.version, &r.date, &r.change, &r.by]))
             .collect();
         self.table(
             &[1, 2, 6, 2],
@@ -517,6 +504,15 @@ impl Body {
 
     /// A table with relative column widths, an optional header row, rows of cell runs and
     /// `blank` empty rows after them.
+    /// Write a table, or 无 (`none`) when it has no rows.
+    fn table_or_none(&mut self, none: &str, widths: &[u32], head: &[&str], rows: &[Vec<String>]) {
+        if rows.is_empty() {
+            self.paragraph("", &run(none, false));
+        } else {
+            self.table(widths, head, rows, 0);
+        }
+    }
+
     fn table(&mut self, widths: &[u32], head: &[&str], rows: &[Vec<String>], blank: u32) {
         let total: u32 = widths.iter().sum::<u32>().max(1);
         let widths: Vec<u32> = widths.iter().map(|w| TEXT_WIDTH * w / total).collect();

@@ -853,73 +853,69 @@ pub fn layout(
         // gaps: (top, bottom) of the gap after each placed row, keyed by row index on the page.
         let mut gap_after: Vec<f64> = Vec::new();
         let mut row_ids: Vec<Vec<String>> = Vec::new();
-        let connector_node = |id: &str, caption: String, lanes_: [usize; 2], k: usize, y: f64| {
-            let x = lane_x(lanes_, CONNECTOR) - 14.0 + (k as f64) * 0.0;
-            Node {
-                id: id.to_owned(),
-                kind: "connector",
-                lanes: lanes_,
-                x,
-                y: y + 4.0,
-                w: CONNECTOR,
-                h: CONNECTOR,
-                lines: vec![id.trim_start_matches('c').trim_end_matches('\'').to_owned()],
-                caption,
-                text_w: CONNECTOR,
-            }
+        let connector_node = |id: &str, caption: String, lanes_: [usize; 2], y: f64| Node {
+            id: id.to_owned(),
+            kind: "connector",
+            lanes: lanes_,
+            x: lane_x(lanes_, CONNECTOR) - 14.0,
+            y: y + 4.0,
+            w: CONNECTOR,
+            h: CONNECTOR,
+            lines: vec![id.trim_start_matches('c').trim_end_matches('\'').to_owned()],
+            caption,
+            text_w: CONNECTOR,
         };
-        // Incoming markers: one row each, so none overlap.
-        for (k, (id, from, _)) in incoming[pg].iter().enumerate() {
-            let to_lanes = page_links[pg]
-                .iter()
-                .find(|l| &l.from == id)
-                .map_or([0, 0], |l| lane_of(&l.to));
-            nodes.push(connector_node(
-                id,
-                format!("{from} {}", words.from_before),
-                to_lanes,
-                k,
-                y,
-            ));
-            row_ids.push(vec![id.clone()]);
-            y += CONNECTOR_ROW;
-            gap_after.push(y);
-            y += GAP;
+        /// A row of the page: a connector marker, or the steps of a row of the chart.
+        enum PageRow<'r> {
+            Marker(&'r String, String, [usize; 2]),
+            Steps(usize),
         }
-        for r in (0..rows.len()).filter(|&r| page_of_row[r] == pg) {
-            let h = row_h[r];
-            let mut ids = Vec::new();
-            for s in &rows[r] {
-                ids.push(s.id.clone());
-                nodes.push(s.at(lane_x(s.lanes, s.w), y + (h - s.h) / 2.0));
-            }
-            let mut ry = y;
-            for s in &row_records[r] {
-                ids.push(s.id.clone());
-                if let Some([x, _]) = records_col {
-                    nodes.push(s.at(x, ry));
+        // Incoming markers come first and outgoing ones last, one row each so that none
+        // overlap, each in the lanes of the step at the other end of its link.
+        let other_end = |id: &String, ends: fn(&Link) -> [&String; 2]| {
+            page_links[pg]
+                .iter()
+                .map(ends)
+                .find(|[end, _]| *end == id)
+                .map_or([0, 0], |[_, other]| lane_of(other))
+        };
+        let markers_in = incoming[pg].iter().map(|(id, from, _)| {
+            let lanes = other_end(id, |l| [&l.from, &l.to]);
+            PageRow::Marker(id, format!("{from} {}", words.from_before), lanes)
+        });
+        let markers_out = outgoing[pg].iter().map(|(id, to, _)| {
+            let lanes = other_end(id, |l| [&l.to, &l.from]);
+            PageRow::Marker(id, format!("{} {to}", words.continued), lanes)
+        });
+        let steps = (0..rows.len())
+            .filter(|&r| page_of_row[r] == pg)
+            .map(PageRow::Steps);
+        for row in markers_in.chain(steps).chain(markers_out) {
+            let (ids, h) = match row {
+                PageRow::Marker(id, caption, lanes_) => {
+                    nodes.push(connector_node(id, caption, lanes_, y));
+                    (vec![id.clone()], CONNECTOR_ROW)
                 }
-                ry += s.h + 4.0;
-            }
+                PageRow::Steps(r) => {
+                    let h = row_h[r];
+                    let mut ids = Vec::new();
+                    for s in &rows[r] {
+                        ids.push(s.id.clone());
+                        nodes.push(s.at(lane_x(s.lanes, s.w), y + (h - s.h) / 2.0));
+                    }
+                    let mut ry = y;
+                    for s in &row_records[r] {
+                        ids.push(s.id.clone());
+                        if let Some([x, _]) = records_col {
+                            nodes.push(s.at(x, ry));
+                        }
+                        ry += s.h + 4.0;
+                    }
+                    (ids, h)
+                }
+            };
             row_ids.push(ids);
             y += h;
-            gap_after.push(y);
-            y += GAP;
-        }
-        for (k, (id, to, _)) in outgoing[pg].iter().enumerate() {
-            let from_lanes = page_links[pg]
-                .iter()
-                .find(|l| &l.to == id)
-                .map_or([0, 0], |l| lane_of(&l.from));
-            nodes.push(connector_node(
-                id,
-                format!("{} {to}", words.continued),
-                from_lanes,
-                k,
-                y,
-            ));
-            row_ids.push(vec![id.clone()]);
-            y += CONNECTOR_ROW;
             gap_after.push(y);
             y += GAP;
         }
@@ -1001,23 +997,15 @@ pub fn layout(
             } else if rb == ra + 1 {
                 let gy = gap_slot(ra, format!("out{}", link.from));
                 points = vec![[ax, a.y + a.h], [ax, gy], [bx, gy], [bx, b.y]];
-            } else if rb > ra {
-                right_used += 1;
-                let chx =
-                    right_x + CHANNEL_SLOT * ((right_used - 1) % (right_slots.max(1)) + 1) as f64;
-                let g1 = gap_slot(ra, format!("out{}", link.from));
-                let g2 = gap_slot(rb - 1, format!("in{}", link.to));
-                points = vec![
-                    [ax, a.y + a.h],
-                    [ax, g1],
-                    [chx, g1],
-                    [chx, g2],
-                    [bx, g2],
-                    [bx, b.y],
-                ];
             } else {
-                left_used += 1;
-                let chx = left - CHANNEL_SLOT * ((left_used - 1) % (left_slots.max(1)) + 1) as f64;
+                // A longer jump runs in a channel: right of the lanes going down, left going up.
+                let chx = if rb > ra {
+                    right_used += 1;
+                    right_x + CHANNEL_SLOT * ((right_used - 1) % (right_slots.max(1)) + 1) as f64
+                } else {
+                    left_used += 1;
+                    left - CHANNEL_SLOT * ((left_used - 1) % (left_slots.max(1)) + 1) as f64
+                };
                 let g1 = gap_slot(ra, format!("out{}", link.from));
                 let g2 = if rb == 0 {
                     b.y - 4.0

@@ -172,7 +172,7 @@ pub fn targets(index: &Index, citation: &cite::Citation<'_>) -> Vec<Option<Targe
     }
 }
 
-fn sections(doc: &Document) -> Vec<(String, &Sp<Text>, bool)> {
+pub(crate) fn sections(doc: &Document) -> Vec<(String, &Sp<Text>, bool)> {
     let mut out = Vec::new();
     match doc {
         Document::Procedure(p) => {
@@ -204,6 +204,46 @@ fn sections(doc: &Document) -> Vec<(String, &Sp<Text>, bool)> {
                     }
                 }
             }
+        }
+        Document::Instruction(w) => {
+            // 1 目的, 2 适用范围, 3 职责, 4 设备, 5 作业步骤, 6 安全, 7 质量, 8 相关文件, 9 记录.
+            out.push(("1".to_owned(), &w.purpose, false));
+            out.push(("2".to_owned(), &w.scope, false));
+            for (i, r) in w.responsibilities.iter().enumerate() {
+                out.push((format!("3.{}", i + 1), &r.duties, false));
+            }
+            for note in w.equipment.iter().filter_map(|i| i.note.as_ref()) {
+                out.push(("4".to_owned(), note, false));
+            }
+            steps(&w.steps, "5", &mut out);
+            let numbered = [("6", &w.safety, false), ("7", &w.quality, false)];
+            for (n, list, is_entry) in numbered.into_iter().chain([("8", &w.related, true)]) {
+                for (i, text) in list.iter().enumerate() {
+                    out.push((format!("{n}.{}", i + 1), text, is_entry));
+                }
+            }
+            out.extend(w.records.iter().map(|r| ("9".to_owned(), &r.form, true)));
+            out.extend(
+                w.appendices
+                    .iter()
+                    .map(|a| ("appendix".to_owned(), &a.text, false)),
+            );
+        }
+        Document::Manual(m) => {
+            for a in &m.preface {
+                out.push(("preface".to_owned(), &a.text, false));
+            }
+            for chapter in m.all_chapters() {
+                let number = chapter.clause.to_string();
+                out.extend(chapter.text.iter().map(|t| (number.clone(), t, false)));
+                out.extend(chapter.procedures.iter().map(|p| (number.clone(), p, true)));
+            }
+            out.extend(m.related.iter().map(|r| ("related".to_owned(), r, true)));
+            out.extend(
+                m.appendices
+                    .iter()
+                    .map(|a| ("appendix".to_owned(), &a.text, false)),
+            );
         }
         Document::Form(f) => {
             if let Some(procedure) = &f.procedure {

@@ -1,4 +1,4 @@
-//! Stage 1: read `docctl.yaml`, `procedures/` and `forms/` into a [`Library`]. Every file is
+//! Stage 1: read `docctl.yaml` and the documents' folders into a [`Library`]. Every file is
 //! parsed even when others fail; every value keeps its source position.
 
 use std::path::{Path, PathBuf};
@@ -9,7 +9,7 @@ use walkdir::WalkDir;
 
 use crate::diagnostic::{Code, Diagnostic, Sources};
 use crate::error::Error;
-use crate::model::{Config, Document, Kind, Pos};
+use crate::model::{Config, Document, Form, Instruction, Kind, Manual, Pos, Procedure};
 use crate::recover::{self, Repairs};
 
 /// Files larger than this are refused: no real procedure comes near it, and a huge file is
@@ -109,6 +109,19 @@ fn parse_document(kind: Kind, rel: &str, text: &str) -> Parsed {
     match kind {
         Kind::Procedure => read(rel, text, &recover::PROCEDURE, Document::Procedure),
         Kind::Form => read(rel, text, &recover::FORM, Document::Form),
+        Kind::Manual => read(rel, text, &recover::MANUAL, Document::Manual),
+        Kind::Instruction => read(rel, text, &recover::INSTRUCTION, Document::Instruction),
+    }
+}
+
+/// Parse a document of a known kind from its text, as written (no recovery): the first
+/// problem, or the document.
+pub fn parse_kind(kind: Kind, rel: &str, text: &str) -> Result<Document, Diagnostic> {
+    match kind {
+        Kind::Procedure => parse::<Procedure>(rel, text).map(Document::Procedure),
+        Kind::Form => parse::<Form>(rel, text).map(Document::Form),
+        Kind::Manual => parse::<Manual>(rel, text).map(Document::Manual),
+        Kind::Instruction => parse::<Instruction>(rel, text).map(Document::Instruction),
     }
 }
 
@@ -214,7 +227,7 @@ pub fn load(root: &Path) -> Result<Library, Error> {
         }
     }
     let mut config = config;
-    generated_lists(&mut config, &documents);
+    generated_lists(&mut config, &documents, !distribution.copies.is_empty());
     Ok(Library {
         root: root.to_path_buf(),
         config,
@@ -245,10 +258,11 @@ impl Library {
         whole
             .documents
             .extend(self.recovered.iter().map(|r| r.loaded.clone()));
-        // The order of `discover`: procedures, then forms, each folder by file name.
+        // The order of `discover`: the folders in the order of `Kind::ALL`, each by file name.
+        let rank = |kind: Kind| Kind::ALL.iter().position(|k| *k == kind);
         whole.documents.sort_by(|a, b| {
-            (a.doc.kind() == Kind::Form)
-                .cmp(&(b.doc.kind() == Kind::Form))
+            rank(a.doc.kind())
+                .cmp(&rank(b.doc.kind()))
                 .then_with(|| a.file.split('/').cmp(b.file.split('/')))
         });
         whole
@@ -261,10 +275,13 @@ pub const GENERATED_LISTS: &[(&str, &str)] = &[
     ("LIST-RECORDS", "record_list"),
 ];
 
-/// Make the lists `docctl list` writes (受控文件清单, 记录清单) citable like external documents,
-/// unless the set names a document of its own so. Only in Chinese sets: the English titles are
+/// The register `docctl list` writes when copies have been issued (文件发放回收登记表).
+pub const COPY_REGISTER: (&str, &str) = ("LIST-COPIES", "copy_register");
+
+/// Make the lists `docctl list` writes (受控文件清单, 记录清单, and 文件发放回收登记表 once copies
+/// are issued) citable like external documents, unless the set names a document of its own so. Only in Chinese sets: the English titles are
 /// ordinary phrases that plain-text mention detection would find everywhere.
-fn generated_lists(config: &mut Config, documents: &[Loaded]) {
+fn generated_lists(config: &mut Config, documents: &[Loaded], copies: bool) {
     if config.lang == crate::model::Lang::En {
         return;
     }
@@ -280,7 +297,8 @@ fn generated_lists(config: &mut Config, documents: &[Loaded]) {
         taken.extend(header.aliases.iter().map(|a| crate::fold::key(&a.value)));
     }
     let words = crate::render::labels::of(config.lang);
-    for (id, label) in GENERATED_LISTS {
+    let register = copies.then_some(&COPY_REGISTER);
+    for (id, label) in GENERATED_LISTS.iter().chain(register) {
         let title = words[label];
         if taken.contains(&crate::fold::key(title)) || taken.contains(&crate::fold::key(id)) {
             continue;
@@ -306,10 +324,11 @@ pub fn scrape_names(text: &str) -> (Option<String>, Option<String>) {
     (value("id"), value("title"))
 }
 
-/// List the YAML files under `procedures/` and `forms/`, sorted, skipping hidden ones.
+/// List the YAML files under `procedures/`, `forms/`, `manual/` and `instructions/`, sorted,
+/// skipping hidden ones.
 fn discover(root: &Path) -> Vec<(Kind, PathBuf, String)> {
     let mut files = Vec::new();
-    for kind in [Kind::Procedure, Kind::Form] {
+    for kind in Kind::ALL {
         let folder = root.join(kind.folder());
         for entry in WalkDir::new(&folder)
             .sort_by_file_name()

@@ -31,11 +31,11 @@ pub fn check(form: &Form, file: &str, text: &str) -> Vec<Diagnostic> {
         }
     };
     let at = |needle: &str| locate(text, needle);
+    // A problem of the record as a whole is placed at its start.
+    let whole = |code, message: &str| Diagnostic::new(code, file, Pos::at(1, 1), message);
     let Some(object) = json.as_object() else {
-        out.push(Diagnostic::new(
+        out.push(whole(
             Code::RecordJson,
-            file,
-            Pos::at(1, 1),
             "a record is a JSON object with `form` and `values`",
         ));
         return out;
@@ -52,10 +52,8 @@ pub fn check(form: &Form, file: &str, text: &str) -> Vec<Diagnostic> {
             )
             .with_help("check the record against the form it was filled on"),
         ),
-        None => out.push(Diagnostic::new(
+        None => out.push(whole(
             Code::RecordForm,
-            file,
-            Pos::at(1, 1),
             "the record does not say which form it is for (`form`)",
         )),
     }
@@ -73,12 +71,7 @@ pub fn check(form: &Form, file: &str, text: &str) -> Vec<Diagnostic> {
             );
     }
     let Some(values) = object.get("values").and_then(Value::as_object) else {
-        out.push(Diagnostic::new(
-            Code::RecordJson,
-            file,
-            Pos::at(1, 1),
-            "the record has no `values` object",
-        ));
+        out.push(whole(Code::RecordJson, "the record has no `values` object"));
         return out;
     };
 

@@ -65,6 +65,26 @@ pub(crate) const FORM: Shape = Shape {
     numbered: &[],
 };
 
+/// A work instruction's required keys (a procedure's).
+pub(crate) const INSTRUCTION: Shape = Shape {
+    required: PROCEDURE.required,
+    identity: &["id", "title", "status"],
+    numbered: &["steps", "equipment", "safety", "quality"],
+};
+
+/// The quality manual's required keys.
+pub(crate) const MANUAL: Shape = Shape {
+    required: &[
+        ("id", "'?'"),
+        ("title", "'?'"),
+        ("version", "'?'"),
+        ("status", "draft"),
+        ("chapters", "[]"),
+    ],
+    identity: &["id", "title", "status"],
+    numbered: &[],
+};
+
 /// docctl.yaml's required keys.
 pub(crate) const CONFIG: Shape = Shape {
     required: &[("company", "'?'"), ("departments", "[]")],

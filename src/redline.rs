@@ -246,6 +246,7 @@ fn pieces(doc: &Document, words: &Labels) -> Vec<Piece> {
     match doc {
         Document::Procedure(p) => procedure(p, words, &mut add),
         Document::Form(f) => form(f, words, &mut add),
+        Document::Manual(_) | Document::Instruction(_) => by_section(doc, words, &mut add),
     }
     out.retain(|p| !p.text.is_empty() || p.number.starts_with('5'));
     out
@@ -316,6 +317,27 @@ fn record_text(r: &crate::model::RecordEntry) -> String {
         text.push_str(extra);
     }
     text
+}
+
+/// Cut the manual or an instruction into its numbered sections (a chapter's clause, a step's
+/// number), the texts of one section joined.
+fn by_section(doc: &Document, words: &Labels, add: &mut Add<'_>) {
+    let mut grouped: Vec<(String, Vec<&str>)> = Vec::new();
+    for (section, text, _) in crate::graph::sections(doc) {
+        match grouped.last_mut() {
+            Some((last, texts)) if *last == section => texts.push(text.as_str()),
+            _ => grouped.push((section, vec![text.as_str()])),
+        }
+    }
+    for (section, texts) in grouped {
+        let key = format!("section:{section}");
+        add(
+            section.clone(),
+            key,
+            &section,
+            texts.join(words["list_sep"]),
+        );
+    }
 }
 
 fn steps(list: &[Step], prefix: &str, words: &Labels, add: &mut Add<'_>) {

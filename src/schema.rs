@@ -5,7 +5,7 @@ use std::path::Path;
 use schemars::generate::SchemaSettings;
 
 use crate::error::Error;
-use crate::model::{Config, Form, Procedure};
+use crate::model::{Config, Form, Instruction, Manual, Procedure};
 use crate::write::write_atomic;
 
 /// The schema files, by name, with their JSON text.
@@ -26,6 +26,11 @@ pub fn schemas() -> Vec<(&'static str, String)> {
             one::<Procedure>("docctl procedure"),
         ),
         ("form.schema.json", one::<Form>("docctl record form")),
+        ("manual.schema.json", one::<Manual>("docctl quality manual")),
+        (
+            "instruction.schema.json",
+            one::<Instruction>("docctl work instruction"),
+        ),
     ]
 }
 

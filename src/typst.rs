@@ -259,15 +259,9 @@ impl Typst {
     ) -> Result<(), Error> {
         let log_path = job.join("typst.log");
         let log = std::fs::File::create(&log_path).map_err(|e| Error::io(&log_path, e))?;
-        let mut child = Command::new(&self.program)
-            .arg("compile")
+        let mut child = self
+            .command("compile", job)
             .args(extra)
-            .arg("--root")
-            .arg(job)
-            .arg("--ignore-system-fonts")
-            .arg("--font-path")
-            .arg(&self.fonts)
-            .args(["--diagnostic-format", "short"])
             .arg("--creation-timestamp")
             .arg(timestamp.to_string())
             .arg(job.join("main.typ"))
@@ -321,20 +315,28 @@ impl Typst {
         Ok(())
     }
 
-    /// Evaluate a Typst expression against a compiled document (`typst eval … --in`); used to
-    /// read back where the form fields were laid out.
-    pub fn eval(&self, job: &Path, expression: &str, name: &str) -> Result<String, Error> {
-        let output = Command::new(&self.program)
-            .arg("eval")
-            .arg(expression)
-            .arg("--in")
-            .arg(job.join("main.typ"))
+    /// Start a typst command that sees only the job folder and the document fonts.
+    fn command(&self, subcommand: &str, job: &Path) -> Command {
+        let mut command = Command::new(&self.program);
+        command
+            .arg(subcommand)
             .arg("--root")
             .arg(job)
             .arg("--ignore-system-fonts")
             .arg("--font-path")
             .arg(&self.fonts)
-            .args(["--diagnostic-format", "short"])
+            .args(["--diagnostic-format", "short"]);
+        command
+    }
+
+    /// Evaluate a Typst expression against a compiled document (`typst eval … --in`); used to
+    /// read back where the form fields were laid out.
+    pub fn eval(&self, job: &Path, expression: &str, name: &str) -> Result<String, Error> {
+        let output = self
+            .command("eval", job)
+            .arg(expression)
+            .arg("--in")
+            .arg(job.join("main.typ"))
             .stdin(Stdio::null())
             .output()
             .map_err(|e| Error::Typst(format!("{name}: cannot run typst eval: {e}")))?;

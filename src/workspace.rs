@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::load::{self, Library};
-use crate::model::{Document, Form, Kind, Procedure};
+use crate::model::{Document, Kind};
 use crate::publish;
 use crate::validate::{Index, Target};
 
@@ -131,10 +131,7 @@ pub fn parse_as(
     rel: &str,
     text: &str,
 ) -> Result<Document, crate::diagnostic::Diagnostic> {
-    match kind {
-        Kind::Procedure => load::parse::<Procedure>(rel, text).map(Document::Procedure),
-        Kind::Form => load::parse::<Form>(rel, text).map(Document::Form),
-    }
+    load::parse_kind(kind, rel, text)
 }
 
 /// Return the document of a ledger entry's kind, parsed from an archived YAML.

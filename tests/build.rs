@@ -429,7 +429,7 @@ fn valid_with_template(name: &str, text: &str) -> tempfile::TempDir {
 fn a_missing_font_is_an_error_not_a_pdf_of_boxes() {
     let template = render::templates::BUILTIN
         .iter()
-        .find(|(n, _)| *n == "procedure.typ.tera")
+        .find(|(n, _)| *n == "header.typ.tera")
         .unwrap()
         .1;
     let broken = template.replace(
@@ -437,7 +437,7 @@ fn a_missing_font_is_an_error_not_a_pdf_of_boxes() {
         "#let serif = (\"No Such Font\",)",
     );
     assert_ne!(broken, template);
-    let dir = valid_with_template("procedure.typ.tera", &broken);
+    let dir = valid_with_template("header.typ.tera", &broken);
     let out = dir.path().join("output");
     let result = build(dir.path(), &out, &["--to", "pdf"]);
     assert_eq!(result.status.code(), Some(2));

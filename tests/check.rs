@@ -102,6 +102,7 @@ rule_tests! {
     approval_order => "approval-order",
     approval_separation => "approval-separation",
     version_format => "version-format",
+    id_format => "id-format",
     history_version => "history-version",
     history_order => "history-order",
     duplicate_id => "duplicate-id",

@@ -199,6 +199,8 @@ fn word_shapes(set: &Path) -> usize {
             .as_array()
             .unwrap()
             .iter()
+            // Word output is made for procedures and forms (not the manual or instructions).
+            .filter(|d| d["kind"] == "procedure" || d["kind"] == "form")
             .all(|d| d["outputs"]["docx"]
                 .as_str()
                 .is_some_and(|p| out.join(p).is_file())),

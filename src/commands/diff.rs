@@ -144,13 +144,7 @@ fn default_pair(library: &Library, loaded: &Loaded) -> Result<(Revision, Revisio
         return Ok((last, revision(library, loaded, "working")?));
     }
     let id = &loaded.doc.header().id.value.0;
-    let releases = library
-        .ledger
-        .documents
-        .get(id)
-        .map(|d| d.releases.as_slice())
-        .unwrap_or_default();
-    match releases {
+    match library.ledger.history(id) {
         [.., before, _] => Ok((revision(library, loaded, &before.version)?, last)),
         _ => Err(Error::Refused(format!(
             "{id} {} is its only release and the working copy is the same: nothing to compare yet (after `docctl revise {id}` this shows the change; --from git:REV compares with git)",
@@ -162,12 +156,7 @@ fn default_pair(library: &Library, loaded: &Loaded) -> Result<(Revision, Revisio
 /// The last released revision of a document, from the archive.
 fn last_released(library: &Library, loaded: &Loaded) -> Result<Revision, Error> {
     let id = &loaded.doc.header().id.value.0;
-    let release = library
-        .ledger
-        .documents
-        .get(id)
-        .and_then(|d| d.releases.last())
-        .ok_or_else(|| {
+    let release = library.ledger.last_release(id).ok_or_else(|| {
             Error::NotFound(format!(
                 "{id} has no released revision in published/ledger.json: compare with --from git:REV or --from VERSION"
             ))

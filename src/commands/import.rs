@@ -444,43 +444,33 @@ fn print_coverage(coverage: &outline::Coverage, source: &Source) -> bool {
 }
 
 fn print_form(form: &outline::FormDraft, file: Option<&(PathBuf, String, String)>, dry_run: bool) {
-    let (path, id) = file.map_or(("?".to_owned(), "?"), |(p, _, id)| {
-        (p.display().to_string(), id.as_str())
-    });
-    eprintln!(
-        "  lines {:>3}–{:<3}  {id}  {} {} {path} (form: {}, {} fields)",
-        form.lines.0,
-        form.lines.1,
-        form.title,
-        if dry_run { "(not written)" } else { "→" },
-        form.layout,
-        form.fields.len(),
+    print_plan(
+        form.lines,
+        &form.title,
+        &format!("form: {}, {} fields", form.layout, form.fields.len()),
+        form.notes.iter(),
+        file,
+        dry_run,
     );
-    for note in &form.notes {
-        eprintln!("      line {}: {}", note.line, note.text);
-    }
 }
 
 fn print_procedure(draft: &Draft, file: Option<&(PathBuf, String, String)>, dry_run: bool) {
-    let (path, id) = file.map_or(("?".to_owned(), "?"), |(p, _, id)| {
-        (p.display().to_string(), id.as_str())
-    });
-    eprintln!(
-        "  lines {:>3}–{:<3}  {id}  {} {} {path} ({} responsibilities, {} steps, {} related, {} records)",
-        draft.lines.0,
-        draft.lines.1,
-        draft.title,
-        if dry_run { "(not written)" } else { "→" },
-        draft.responsibilities.len(),
-        count_steps(&draft.steps),
-        draft.related.len(),
-        draft.records.len(),
-    );
     let mut notes: Vec<&Note> = draft.notes.iter().collect();
     notes.sort_by_key(|n| n.line);
-    for note in notes {
-        eprintln!("      line {}: {}", note.line, note.text);
-    }
+    print_plan(
+        draft.lines,
+        &draft.title,
+        &format!(
+            "{} responsibilities, {} steps, {} related, {} records",
+            draft.responsibilities.len(),
+            count_steps(&draft.steps),
+            draft.related.len(),
+            draft.records.len(),
+        ),
+        notes,
+        file,
+        dry_run,
+    );
     let departments: BTreeSet<&str> = draft
         .responsibilities
         .iter()
@@ -489,6 +479,29 @@ fn print_procedure(draft: &Draft, file: Option<&(PathBuf, String, String)>, dry_
     if !departments.is_empty() {
         let list: Vec<&str> = departments.into_iter().collect();
         eprintln!("      departments: {}", list.join(", "));
+    }
+}
+
+/// Print what a document of the source became and where it goes, then the import's notes on it.
+fn print_plan<'n>(
+    lines: (usize, usize),
+    title: &str,
+    summary: &str,
+    notes: impl IntoIterator<Item = &'n Note>,
+    file: Option<&(PathBuf, String, String)>,
+    dry_run: bool,
+) {
+    let (path, id) = file.map_or(("?".to_owned(), "?"), |(p, _, id)| {
+        (p.display().to_string(), id.as_str())
+    });
+    eprintln!(
+        "  lines {:>3}–{:<3}  {id}  {title} {} {path} ({summary})",
+        lines.0,
+        lines.1,
+        if dry_run { "(not written)" } else { "→" },
+    );
+    for note in notes {
+        eprintln!("      line {}: {}", note.line, note.text);
     }
 }
 

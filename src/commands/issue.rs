@@ -108,12 +108,7 @@ pub fn issue(settings: &IssueSettings) -> Result<Vec<Copy>, Error> {
         } else {
             words["copy_controlled"]
         };
-        let receiver = [settings.to.trim(), settings.holder.trim()]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let receiver = distribution::holder_line(settings.to.trim(), settings.holder.trim());
         // The stamp font has no middle dot: the parts are set apart by ideographic spaces.
         let stamp = format!(
             "{kind}\u{3000}{} {copy}\u{3000}{receiver}",

@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 use crate::error::Error;
 use crate::fold;
 use crate::load::{self, Library};
-use crate::model::{Date, Document, Form, Procedure};
+use crate::model::{Date, Document, Form};
 use crate::publish::ARCHIVE;
-use crate::render::labels;
 use crate::render::markup::Lang;
 use crate::render::templates::Templates;
 use crate::render::view::{ListRow, ListView, ViewBuilder};
+use crate::render::{self, labels};
 use crate::typst::Typst;
 use crate::validate::Index;
 use crate::workspace::parse_archived;
@@ -135,10 +135,7 @@ pub fn due(root: &Path, today: crate::model::Date, days: u32) -> Result<String, 
                     header.id.value,
                     header.title.value,
                     header.version.value,
-                    header
-                        .owner
-                        .map(|o| o.value.to_string())
-                        .unwrap_or_default(),
+                    render::or_empty(header.owner),
                 );
                 (due, line)
             })
@@ -303,8 +300,8 @@ fn document_cells(doc: &Document) -> Vec<String> {
         h.id.value.to_string(),
         h.title.value.to_string(),
         h.version.value.to_string(),
-        h.effective.map(|d| d.value.to_string()).unwrap_or_default(),
-        h.owner.map(|o| o.value.to_string()).unwrap_or_default(),
+        render::or_empty(h.effective),
+        render::or_empty(h.owner),
         String::new(),
         h.distribution
             .iter()
@@ -314,26 +311,21 @@ fn document_cells(doc: &Document) -> Vec<String> {
     ]
 }
 
-/// Order procedures before forms, each by id.
+/// Order the manual, procedures, instructions, then forms, each by id.
 fn ordered<'a>(docs: impl Iterator<Item = &'a Document>) -> Vec<&'a Document> {
     let mut docs: Vec<&Document> = docs.collect();
     docs.sort_by(|a, b| {
-        (
-            a.kind() != crate::model::Kind::Procedure,
-            &a.header().id.value,
-        )
-            .cmp(&(
-                b.kind() != crate::model::Kind::Procedure,
-                &b.header().id.value,
-            ))
+        (a.kind().list_rank(), &a.header().id.value)
+            .cmp(&(b.kind().list_rank(), &b.header().id.value))
     });
     docs
 }
 
-/// The procedure that lists a form, its keeper and retention, from a set of procedures.
+/// The procedure (or instruction) that lists a form, its keeper and retention, from a set of
+/// documents.
 fn record_cells<'a>(
     form: &Form,
-    procedures: impl Iterator<Item = &'a Procedure> + Clone,
+    procedures: impl Iterator<Item = &'a Document> + Clone,
 ) -> Vec<String> {
     let title_key = fold::key(&form.title.value);
     let id_key = fold::key(&form.id.value.0);
@@ -345,7 +337,8 @@ fn record_cells<'a>(
         fold::key(&cited)
     };
     let owner = procedures.clone().find_map(|p| {
-        p.records
+        p.listed()
+            .1
             .iter()
             .find(|r| {
                 let key = inner(&r.form.value);
@@ -354,7 +347,7 @@ fn record_cells<'a>(
             .map(|r| (p, r))
     });
     let procedure = match (&owner, &form.procedure) {
-        (Some((p, _)), _) => format!("{} 《{}》", p.id.value, p.title.value),
+        (Some((p, _)), _) => format!("{} 《{}》", p.header().id.value, p.header().title.value),
         (None, Some(named)) => named.value.to_string(),
         (None, None) => String::new(),
     };
@@ -397,10 +390,7 @@ fn from_working_set(library: &Library, views: &ViewBuilder<'_>) -> (Vec<ListRow>
             )
         })
         .collect();
-    let procedures = library.documents.iter().filter_map(|l| match &l.doc {
-        Document::Procedure(p) => Some(p),
-        Document::Form(_) => None,
-    });
+    let procedures = library.documents.iter().map(|l| &l.doc);
     let records = docs
         .iter()
         .filter_map(|doc| match doc {
@@ -409,7 +399,7 @@ fn from_working_set(library: &Library, views: &ViewBuilder<'_>) -> (Vec<ListRow>
                 f.status.value == crate::model::Status::Obsolete,
                 String::new(),
             )),
-            Document::Procedure(_) => None,
+            _ => None,
         })
         .collect();
     (numbered(documents), numbered(records))
@@ -466,7 +456,7 @@ fn from_ledger(library: &Library, today: Date) -> Result<(Vec<ListRow>, Vec<List
         let href = format!("../../../{ARCHIVE}/{}/{}.pdf", release.path, doc.slug);
         released.push((parsed, superseded.is_some(), status, href));
     }
-    let order: BTreeMap<(bool, String, (u32, u32), String), usize> = released
+    let order: BTreeMap<(u8, String, (u32, u32), String), usize> = released
         .iter()
         .enumerate()
         .map(|(n, (doc, _, _, _))| {
@@ -478,7 +468,7 @@ fn from_ledger(library: &Library, today: Date) -> Result<(Vec<ListRow>, Vec<List
                 .unwrap_or_default();
             (
                 (
-                    doc.kind() != crate::model::Kind::Procedure,
+                    doc.kind().list_rank(),
                     h.id.value.0.clone(),
                     version,
                     h.version.value.0.clone(),
@@ -496,13 +486,10 @@ fn from_ledger(library: &Library, today: Date) -> Result<(Vec<ListRow>, Vec<List
             (cells, *obsolete, href.clone())
         })
         .collect();
-    let current_procedures: Vec<&Procedure> = released
+    let current_procedures: Vec<&Document> = released
         .iter()
         .filter(|(_, obsolete, _, _)| !obsolete)
-        .filter_map(|(doc, _, _, _)| match doc {
-            Document::Procedure(p) => Some(p),
-            Document::Form(_) => None,
-        })
+        .map(|(doc, _, _, _)| doc)
         .collect();
     let records = order
         .values()

@@ -168,7 +168,7 @@ fn plan(library: &Library) -> Plan {
             }
             continue;
         }
-        let latest = ledger.documents.get(id).and_then(|d| d.releases.last());
+        let latest = ledger.last_release(id);
         if let Some(latest) = latest.filter(|l| publish::earlier(scheme, version, &l.version)) {
             plan.refused.push(format!(
                 "{id} {version} is older than its released version {} ({})",
@@ -228,7 +228,7 @@ fn render_releases(
         let mut files = BTreeMap::new();
 
         let source = library.sources.get(&loaded.file).map_or("", |s| s.as_ref());
-        let html_path = format!("{}/{slug}.html", loaded.doc.kind().folder());
+        let html_path = format!("{}.html", render::output_base(&loaded.doc));
         let html = pages.get(&html_path).map_or(&[][..], Vec::as_slice);
         for (name, bytes) in [
             (format!("{slug}.yaml"), source.as_bytes()),
@@ -254,10 +254,7 @@ fn render_releases(
             Release {
                 version: header.version.value.0.clone(),
                 title: header.title.value.0.clone(),
-                effective: header
-                    .effective
-                    .map(|d| d.value.to_string())
-                    .unwrap_or_default(),
+                effective: render::or_empty(header.effective),
                 released: settings.date.to_string(),
                 path,
                 content_sha256: publish::content_hash(&loaded.doc),

@@ -17,8 +17,9 @@ fn find_form<'a>(library: &'a load::Library, name: &str) -> Result<&'a Form, Err
     match hit.map(|h| h.target) {
         Some(crate::validate::Target::Doc(i)) => match &library.documents[i].doc {
             Document::Form(form) => Ok(form),
-            Document::Procedure(_) => Err(Error::NotFound(format!(
-                "`{name}` is a procedure, not a form"
+            other => Err(Error::NotFound(format!(
+                "`{name}` is a {}, not a form",
+                other.kind().as_str()
             ))),
         },
         _ => Err(Error::NotFound(format!(
@@ -99,14 +100,12 @@ fn may_write(dir: &Path, out: &Path, force: bool) -> Result<(), Error> {
             out.display()
         )));
     }
-    let guarded = [
-        "procedures",
-        "forms",
-        "templates",
-        "output",
-        load::CONFIG_FILE,
-    ];
-    if guarded.contains(&first.as_str()) && !force {
+    let guarded = ["templates", "output", load::CONFIG_FILE];
+    let guarded = guarded.contains(&first.as_str())
+        || crate::model::Kind::ALL
+            .iter()
+            .any(|k| k.folder() == first.as_str());
+    if guarded && !force {
         return Err(Error::Refused(format!(
             "{} is inside the set's {first}: write the filled record elsewhere, or pass --force to replace it",
             out.display()

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::graph::{DocRef, Graph};
 use crate::load::{self, Library};
-use crate::render::graph as draw;
+use crate::render::{self, graph as draw};
 use crate::validate::{Index, Target};
 use crate::write::write_atomic;
 
@@ -241,17 +241,8 @@ pub fn write_graph(
         &folder.join("references.dot"),
         draw::dot(library, graph).as_bytes(),
     )?;
-    let href = |t: Target| match t {
-        Target::Doc(i) => {
-            let doc = &library.documents[i].doc;
-            Some(format!(
-                "../{}/{}.html",
-                doc.kind().folder(),
-                doc.header().id.value.slug()
-            ))
-        }
-        _ => None,
-    };
+    // The SVG sits in output/graph/, one folder below the pages.
+    let href = |t: Target| render::page_of(library, t).map(|page| format!("../{page}"));
     write_atomic(
         &folder.join("references.svg"),
         draw::svg(library, index, graph, &href).as_bytes(),

@@ -192,158 +192,155 @@ fn level_of_name(name: &str) -> Option<usize> {
     None
 }
 
+/// Call `on` with each event of a part's XML, up to its end.
+fn each_event(xml: &str, part: &str, mut on: impl FnMut(&Event<'_>)) -> Result<(), String> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    loop {
+        match reader.read_event().map_err(|e| format!("{part}: {e}"))? {
+            Event::Eof => return Ok(()),
+            event => on(&event),
+        }
+    }
+}
+
 fn read_styles(xml: &str) -> Result<HashMap<String, Style>, String> {
     let mut styles = HashMap::new();
-    let mut reader = quick_xml::Reader::from_str(xml);
     let mut current: Option<(String, Style)> = None;
     let mut num_id: Option<String> = None;
     let mut ilvl = 0;
-    loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| format!("styles.xml: {e}"))?;
-        match &event {
-            Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
-                b"style" => {
-                    current = attr(e, b"styleId").map(|id| (id, Style::default()));
-                    num_id = None;
-                    ilvl = 0;
-                }
-                b"name" => {
-                    if let (Some((id, style)), Some(name)) = (&mut current, attr(e, b"val")) {
-                        if let Some(level) = level_of_name(&name).or_else(|| level_of_name(id)) {
-                            style.outline = Some(level);
-                        }
-                        if name.eq_ignore_ascii_case("title") || name == "标题" {
-                            style.title = true;
-                        }
+    each_event(xml, "styles.xml", |event| match event {
+        Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
+            b"style" => {
+                current = attr(e, b"styleId").map(|id| (id, Style::default()));
+                num_id = None;
+                ilvl = 0;
+            }
+            b"name" => {
+                if let (Some((id, style)), Some(name)) = (&mut current, attr(e, b"val")) {
+                    if let Some(level) = level_of_name(&name).or_else(|| level_of_name(id)) {
+                        style.outline = Some(level);
+                    }
+                    if name.eq_ignore_ascii_case("title") || name == "标题" {
+                        style.title = true;
                     }
                 }
-                b"basedOn" => {
-                    if let Some((_, style)) = &mut current {
-                        style.based_on = attr(e, b"val");
-                    }
+            }
+            b"basedOn" => {
+                if let Some((_, style)) = &mut current {
+                    style.based_on = attr(e, b"val");
                 }
-                b"outlineLvl" => {
-                    if let (Some((_, style)), Some(v)) = (&mut current, attr(e, b"val")) {
-                        style.outline = v.parse::<usize>().ok().filter(|&l| l < 9).map(|l| l + 1);
-                    }
+            }
+            b"outlineLvl" => {
+                if let (Some((_, style)), Some(v)) = (&mut current, attr(e, b"val")) {
+                    style.outline = v.parse::<usize>().ok().filter(|&l| l < 9).map(|l| l + 1);
                 }
-                b"numId" => num_id = attr(e, b"val"),
-                b"ilvl" => ilvl = attr(e, b"val").and_then(|v| v.parse().ok()).unwrap_or(0),
-                _ => {}
-            },
-            Event::End(e) => match e.local_name().as_ref() {
-                b"numPr" => {
-                    if let (Some((_, style)), Some(n)) = (&mut current, num_id.take()) {
-                        style.num = Some((n, ilvl));
-                    }
-                }
-                b"style" => {
-                    if let Some((id, style)) = current.take() {
-                        styles.insert(id, style);
-                    }
-                }
-                _ => {}
-            },
-            Event::Eof => break,
+            }
+            b"numId" => num_id = attr(e, b"val"),
+            b"ilvl" => ilvl = attr(e, b"val").and_then(|v| v.parse().ok()).unwrap_or(0),
             _ => {}
-        }
-    }
+        },
+        Event::End(e) => match e.local_name().as_ref() {
+            b"numPr" => {
+                if let (Some((_, style)), Some(n)) = (&mut current, num_id.take()) {
+                    style.num = Some((n, ilvl));
+                }
+            }
+            b"style" => {
+                if let Some((id, style)) = current.take() {
+                    styles.insert(id, style);
+                }
+            }
+            _ => {}
+        },
+        _ => {}
+    })?;
     Ok(styles)
 }
 
 fn read_numbering(xml: &str) -> Result<Numbering, String> {
     let mut numbering = Numbering::default();
-    let mut reader = quick_xml::Reader::from_str(xml);
     let mut abs: Option<(String, Vec<Level>)> = None;
     let mut level: Option<(usize, Level)> = None;
     let mut num: Option<(String, String, HashMap<usize, u32>)> = None;
     let mut override_level = 0;
-    loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| format!("numbering.xml: {e}"))?;
-        match &event {
-            Event::Start(e) | Event::Empty(e) => {
-                let val = || attr(e, b"val").unwrap_or_default();
-                match e.local_name().as_ref() {
-                    b"abstractNum" => {
-                        abs = attr(e, b"abstractNumId").map(|id| (id, Vec::new()));
-                    }
-                    b"lvl" if abs.is_some() => {
-                        let ilvl = attr(e, b"ilvl").and_then(|v| v.parse().ok()).unwrap_or(0);
-                        level = Some((
-                            ilvl,
-                            Level {
-                                start: 1,
-                                format: "decimal".to_owned(),
-                                text: String::new(),
-                            },
-                        ));
-                    }
-                    b"start" => {
-                        if let Some((_, l)) = &mut level {
-                            l.start = val().parse().unwrap_or(1);
-                        }
-                    }
-                    b"numFmt" => {
-                        if let Some((_, l)) = &mut level {
-                            l.format = val();
-                        }
-                    }
-                    b"lvlText" => {
-                        if let Some((_, l)) = &mut level {
-                            l.text = val();
-                        }
-                    }
-                    b"num" => {
-                        num = attr(e, b"numId").map(|id| (id, String::new(), HashMap::new()));
-                    }
-                    b"abstractNumId" => {
-                        if let Some((_, a, _)) = &mut num {
-                            *a = val();
-                        }
-                    }
-                    b"lvlOverride" => {
-                        override_level = attr(e, b"ilvl").and_then(|v| v.parse().ok()).unwrap_or(0);
-                    }
-                    b"startOverride" => {
-                        if let Some((_, _, o)) = &mut num {
-                            o.insert(override_level, val().parse().unwrap_or(1));
-                        }
-                    }
-                    _ => {}
-                }
-                if matches!(event, Event::Empty(_)) && e.local_name().as_ref() == b"num" {
-                    num = None;
-                }
-            }
-            Event::End(e) => match e.local_name().as_ref() {
-                b"lvl" => {
-                    if let (Some((i, l)), Some((_, levels))) = (level.take(), &mut abs) {
-                        if levels.len() <= i {
-                            levels.resize(i + 1, Level::default());
-                        }
-                        levels[i] = l;
-                    }
-                }
+    each_event(xml, "numbering.xml", |event| match event {
+        Event::Start(e) | Event::Empty(e) => {
+            let val = || attr(e, b"val").unwrap_or_default();
+            match e.local_name().as_ref() {
                 b"abstractNum" => {
-                    if let Some((id, levels)) = abs.take() {
-                        numbering.abstracts.insert(id, levels);
+                    abs = attr(e, b"abstractNumId").map(|id| (id, Vec::new()));
+                }
+                b"lvl" if abs.is_some() => {
+                    let ilvl = attr(e, b"ilvl").and_then(|v| v.parse().ok()).unwrap_or(0);
+                    level = Some((
+                        ilvl,
+                        Level {
+                            start: 1,
+                            format: "decimal".to_owned(),
+                            text: String::new(),
+                        },
+                    ));
+                }
+                b"start" => {
+                    if let Some((_, l)) = &mut level {
+                        l.start = val().parse().unwrap_or(1);
+                    }
+                }
+                b"numFmt" => {
+                    if let Some((_, l)) = &mut level {
+                        l.format = val();
+                    }
+                }
+                b"lvlText" => {
+                    if let Some((_, l)) = &mut level {
+                        l.text = val();
                     }
                 }
                 b"num" => {
-                    if let Some((id, a, o)) = num.take() {
-                        numbering.nums.insert(id, (a, o));
+                    num = attr(e, b"numId").map(|id| (id, String::new(), HashMap::new()));
+                }
+                b"abstractNumId" => {
+                    if let Some((_, a, _)) = &mut num {
+                        *a = val();
+                    }
+                }
+                b"lvlOverride" => {
+                    override_level = attr(e, b"ilvl").and_then(|v| v.parse().ok()).unwrap_or(0);
+                }
+                b"startOverride" => {
+                    if let Some((_, _, o)) = &mut num {
+                        o.insert(override_level, val().parse().unwrap_or(1));
                     }
                 }
                 _ => {}
-            },
-            Event::Eof => break,
-            _ => {}
+            }
+            if matches!(event, Event::Empty(_)) && e.local_name().as_ref() == b"num" {
+                num = None;
+            }
         }
-    }
+        Event::End(e) => match e.local_name().as_ref() {
+            b"lvl" => {
+                if let (Some((i, l)), Some((_, levels))) = (level.take(), &mut abs) {
+                    if levels.len() <= i {
+                        levels.resize(i + 1, Level::default());
+                    }
+                    levels[i] = l;
+                }
+            }
+            b"abstractNum" => {
+                if let Some((id, levels)) = abs.take() {
+                    numbering.abstracts.insert(id, levels);
+                }
+            }
+            b"num" => {
+                if let Some((id, a, o)) = num.take() {
+                    numbering.nums.insert(id, (a, o));
+                }
+            }
+            _ => {}
+        },
+        _ => {}
+    })?;
     Ok(numbering)
 }
 
@@ -489,6 +486,26 @@ pub fn read(bytes: &[u8]) -> Result<Doc, String> {
             .map(|n| n.trim().trim_end_matches(['.', '、', ')', '）']).to_owned())
             .filter(|n| !n.is_empty());
         let depth = |n: &str| n.split('.').count();
+        // A numbered paragraph is a heading when it reads as a title.
+        let numbered = |n: String, typed: bool, text: String| {
+            if is_title(&text) {
+                Block::Heading {
+                    line,
+                    level: depth(&n),
+                    number: Some(n),
+                    typed,
+                    text,
+                }
+            } else {
+                Block::Para {
+                    line,
+                    number: Some(n),
+                    typed,
+                    plain: text.clone(),
+                    text,
+                }
+            }
+        };
         if let Some(level) = outline {
             let (number, typed, text) = match (&shown, typed_number(&text)) {
                 (Some(n), _) => (Some(n.clone()), false, text),
@@ -503,24 +520,7 @@ pub fn read(bytes: &[u8]) -> Result<Doc, String> {
                 text,
             });
         } else if is_outline && let Some(n) = shown.filter(|n| is_decimal(n)) {
-            let level = depth(&n);
-            if is_title(&text) {
-                doc.blocks.push(Block::Heading {
-                    line,
-                    level,
-                    number: Some(n),
-                    typed: false,
-                    text,
-                });
-            } else {
-                doc.blocks.push(Block::Para {
-                    line,
-                    number: Some(n),
-                    typed: false,
-                    plain: text.clone(),
-                    text,
-                });
-            }
+            doc.blocks.push(numbered(n, false, text));
         } else if let Some(n) = number.filter(|n| !n.trim().is_empty()) {
             // A numbered list item that is not an outline: `1)`, `(a)`, a bullet.
             let marker = n.trim().to_owned();
@@ -539,24 +539,7 @@ pub fn read(bytes: &[u8]) -> Result<Doc, String> {
         } else if let Some((n, rest)) = typed_number(&text)
             .filter(|(n, rest)| para.text.contains('\t') || n.contains('.') && is_title(rest))
         {
-            let level = depth(&n);
-            if is_title(&rest) {
-                doc.blocks.push(Block::Heading {
-                    line,
-                    level,
-                    number: Some(n),
-                    typed: true,
-                    text: rest,
-                });
-            } else {
-                doc.blocks.push(Block::Para {
-                    line,
-                    number: Some(n),
-                    typed: true,
-                    plain: rest.clone(),
-                    text: rest,
-                });
-            }
+            doc.blocks.push(numbered(n, true, rest));
         } else {
             doc.blocks.push(Block::Para {
                 line,

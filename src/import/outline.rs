@@ -425,6 +425,20 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("a valid regex")
 });
 
+/// A header cell's text with its row or column.
+type Cell<'v> = (usize, &'v String);
+/// A date read from a header cell: its row or column, the date, and the text as written.
+type DateCell<'v> = (usize, String, &'v String);
+
+/// Split a signature's cells into the name (the first cell that is no date) and the first date.
+fn name_and_date<'v>(values: &'v [Cell<'v>]) -> (Option<&'v Cell<'v>>, Option<DateCell<'v>>) {
+    let name = values.iter().find(|(_, v)| iso_date(v).is_none());
+    let date = values
+        .iter()
+        .find_map(|(r, v)| iso_date(v).map(|d| (*r, d, *v)));
+    (name, date)
+}
+
 /// A date as `YYYY-MM-DD`, if the text is one.
 fn iso_date(text: &str) -> Option<String> {
     let c = DATE.captures(text)?;
@@ -724,46 +738,43 @@ pub fn build(doc: &Doc, file: &str, stem: &str, settings: &Settings) -> Built {
             // The heading names the field it fills.
             b.mapped.push(heading_text.clone());
         }
-        match kind {
-            Some(Kind::Purpose) => append(&mut draft.purpose, &flatten(content)),
-            Some(Kind::Scope) => append(&mut draft.scope, &flatten(content)),
-            Some(Kind::PurposeScope) => append(&mut draft.purpose, &flatten(content)),
+        // What a section holds beyond its entries stays, as an appendix under its heading.
+        let rest = match kind {
+            Some(Kind::Purpose | Kind::PurposeScope) => {
+                append(&mut draft.purpose, &flatten(content));
+                Vec::new()
+            }
+            Some(Kind::Scope) => {
+                append(&mut draft.scope, &flatten(content));
+                Vec::new()
+            }
             Some(Kind::Responsibilities) => {
-                let rest = b.pairs(content, level, &mut draft.responsibilities, true);
-                if !rest.is_empty() {
-                    draft
-                        .appendices
-                        .push((heading_text.clone(), flatten(&rest)));
-                }
+                b.pairs(content, level, &mut draft.responsibilities, true)
             }
-            Some(Kind::Definitions) => {
-                let rest = b.pairs(content, level, &mut draft.definitions, false);
-                if !rest.is_empty() {
-                    draft
-                        .appendices
-                        .push((heading_text.clone(), flatten(&rest)));
-                }
-            }
+            Some(Kind::Definitions) => b.pairs(content, level, &mut draft.definitions, false),
             Some(Kind::Steps) => {
                 let steps = b.steps(content, level, section_number.as_deref(), &title);
                 draft.steps.extend(steps);
+                Vec::new()
             }
-            Some(Kind::Related) => b.related(content, &mut draft.related),
-            Some(Kind::Records) => {
-                let rest = b.records(content, &mut draft.records);
-                if !rest.is_empty() {
-                    draft
-                        .appendices
-                        .push((heading_text.clone(), flatten(&rest)));
-                }
+            Some(Kind::Related) => {
+                b.related(content, &mut draft.related);
+                Vec::new()
             }
+            Some(Kind::Records) => b.records(content, &mut draft.records),
             Some(Kind::Appendix) | None => {
                 let title = match &section_number {
                     Some(n) if kind.is_none() => format!("{n} {heading_text}"),
                     _ => heading_text.clone(),
                 };
                 draft.appendices.push((title, flatten(content)));
+                Vec::new()
             }
+        };
+        if !rest.is_empty() {
+            draft
+                .appendices
+                .push((heading_text.clone(), flatten(&rest)));
         }
     }
     if !b.head.leftovers.is_empty() {
@@ -1142,10 +1153,7 @@ impl Builder<'_> {
     ) {
         match l {
             Label::Prepared | Label::Reviewed | Label::Approved => {
-                let name = values.iter().find(|(_, v)| iso_date(v).is_none());
-                let date = values
-                    .iter()
-                    .find_map(|(r, v)| iso_date(v).map(|d| (*r, d, *v)));
+                let (name, date) = name_and_date(values);
                 if let (Some((nr, name)), Some((dr, date, raw))) = (name, date) {
                     used.insert((*nr, c));
                     used.insert((dr, c));
@@ -1175,12 +1183,9 @@ impl Builder<'_> {
     ) {
         match l {
             Label::Prepared | Label::Reviewed | Label::Approved => {
-                let name = values.iter().find(|(_, v)| iso_date(v).is_none());
-                let date = values
-                    .iter()
-                    .find_map(|(_, v)| iso_date(v).map(|d| (d, *v)));
+                let (name, date) = name_and_date(values);
                 let signed = match (name, date) {
-                    (Some((_, name)), Some((date, raw))) if values.len() == 2 => {
+                    (Some((_, name)), Some((_, date, raw))) if values.len() == 2 => {
                         self.mapped.push(raw.clone());
                         Some(((*name).clone(), date))
                     }

@@ -56,6 +56,72 @@ pub struct Config {
     /// Whether 编制, 审核 and 批准 must be signed by three different people.
     #[serde(default)]
     pub separate_roles: SeparateRoles,
+    /// How document numbers (文件编号) are formed, per kind (`id-format`).
+    #[serde(default)]
+    pub numbering: Numbering,
+}
+
+/// `numbering:` in docctl.yaml: a pattern per kind of document. In a pattern `{nn}` is a
+/// serial of two or more digits, `{n}` one or more digits, `{dept}` a department code (from
+/// `departments` below) and `{clause}` an ISO 9001 clause number (`8.2`); everything else is
+/// written as it stands. A kind without a pattern is not checked.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Numbering {
+    /// The quality manual's number; default `QM-{nn}` (QM-01).
+    #[serde(default = "default_manual_pattern")]
+    pub manual: Option<Sp<Text>>,
+    /// A work instruction's number; default `WI-{dept}-{nn}` (WI-PRD-01).
+    #[serde(default = "default_instruction_pattern")]
+    pub instruction: Option<Sp<Text>>,
+    /// A procedure's number, e.g. `QP-{clause}-{nn}`; default: not checked.
+    #[serde(default)]
+    pub procedure: Option<Sp<Text>>,
+    /// A form's number, e.g. `QR-{clause}-{nn}-{nn}`; default: not checked.
+    #[serde(default)]
+    pub form: Option<Sp<Text>>,
+    /// The code of each department in numbers (`{dept}`), e.g. `生产部: PRD`; the code must
+    /// be the owner's. Empty: any code of 2 to 6 capital letters or digits is accepted.
+    #[serde(default)]
+    pub departments: BTreeMap<String, Sp<Text>>,
+}
+
+impl Default for Numbering {
+    fn default() -> Self {
+        Numbering {
+            manual: default_manual_pattern(),
+            instruction: default_instruction_pattern(),
+            procedure: None,
+            form: None,
+            departments: BTreeMap::new(),
+        }
+    }
+}
+
+impl Numbering {
+    /// Return the pattern of a kind, if its numbers are checked.
+    pub fn pattern(&self, kind: Kind) -> Option<&Sp<Text>> {
+        match kind {
+            Kind::Manual => self.manual.as_ref(),
+            Kind::Instruction => self.instruction.as_ref(),
+            Kind::Procedure => self.procedure.as_ref(),
+            Kind::Form => self.form.as_ref(),
+        }
+    }
+}
+
+fn default_manual_pattern() -> Option<Sp<Text>> {
+    Some(Sp::new(
+        Text("QM-{nn}".to_owned()),
+        crate::model::Pos::at(1, 1),
+    ))
+}
+
+fn default_instruction_pattern() -> Option<Sp<Text>> {
+    Some(Sp::new(
+        Text("WI-{dept}-{nn}".to_owned()),
+        crate::model::Pos::at(1, 1),
+    ))
 }
 
 /// `flow:` in docctl.yaml.
@@ -178,7 +244,7 @@ pub struct Signer {
     /// Only documents owned by these departments (归口部门); empty: every department.
     #[serde(default)]
     pub departments: Vec<Sp<Department>>,
-    /// Only these kinds of document (`procedure`, `form`); empty: both.
+    /// Only these kinds of document (`procedure`, `form`, `manual`, `instruction`); empty: all.
     #[serde(default)]
     pub kinds: Vec<Kind>,
     /// The first day they may sign.

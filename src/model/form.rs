@@ -3,63 +3,32 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{
-    Approval, Date, Department, DocId, HistoryEntry, Lang, Sp, Status, Text, Version,
-};
+use crate::model::{Sp, Text};
 
-/// A record form, one per file under `forms/`.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Form {
-    /// 表单编号, unique in the set.
-    pub id: Sp<DocId>,
-    /// Title, unique in the set.
-    pub title: Sp<Text>,
-    /// 版本.
-    pub version: Sp<Version>,
-    /// draft | effective | obsolete.
-    pub status: Sp<Status>,
-    /// 生效日期; required unless draft.
-    #[serde(default)]
-    pub effective: Option<Sp<Date>>,
-    /// 归口部门.
-    #[serde(default)]
-    pub owner: Option<Sp<Department>>,
-    /// Language: zh-Hans (default), zh-Hant or en.
-    #[serde(default)]
-    pub lang: Option<Lang>,
-    /// Former titles that still resolve (citing one warns).
-    #[serde(default)]
-    pub aliases: Vec<Sp<Text>>,
-    /// The procedure that lists this form under `records`, as a 《…》 reference.
-    #[serde(default)]
-    pub procedure: Option<Sp<Text>>,
-    /// 保存期限.
-    #[serde(default)]
-    pub retention: Option<Sp<Text>>,
-    /// register (a log table with blank rows) or sheet (one record per page).
-    #[serde(default)]
-    pub layout: Option<Sp<Layout>>,
-    /// Blank rows of a register.
-    #[serde(default)]
-    pub rows: Option<Sp<u32>>,
-    /// portrait or landscape.
-    #[serde(default)]
-    pub orientation: Option<Orientation>,
-    /// 编制/审核/批准.
-    #[serde(default)]
-    pub approval: Option<Approval>,
-    /// 分发部门.
-    #[serde(default)]
-    pub distribution: Vec<Sp<Department>>,
-    /// 填写说明: instructions printed under the form (inline Markdown).
-    #[serde(default)]
-    pub instructions: Option<Sp<Text>>,
-    /// 修订记录, newest last.
-    #[serde(default)]
-    pub history: Vec<HistoryEntry>,
-    /// The fields to fill in.
-    pub fields: Vec<Field>,
+controlled_document! {
+    /// A record form, one per file under `forms/`.
+    pub struct Form {
+        /// The procedure that lists this form under `records`, as a 《…》 reference.
+        #[serde(default)]
+        pub procedure: Option<Sp<Text>>,
+        /// 保存期限.
+        #[serde(default)]
+        pub retention: Option<Sp<Text>>,
+        /// register (a log table with blank rows) or sheet (one record per page).
+        #[serde(default)]
+        pub layout: Option<Sp<Layout>>,
+        /// Blank rows of a register.
+        #[serde(default)]
+        pub rows: Option<Sp<u32>>,
+        /// portrait or landscape.
+        #[serde(default)]
+        pub orientation: Option<Orientation>,
+        /// 填写说明: instructions printed under the form (inline Markdown).
+        #[serde(default)]
+        pub instructions: Option<Sp<Text>>,
+        /// The fields to fill in.
+        pub fields: Vec<Field>,
+    }
 }
 
 /// How a form is laid out.

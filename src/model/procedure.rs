@@ -3,69 +3,18 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{
-    Approval, Date, Department, DocId, HistoryEntry, Lang, Sp, Status, Text, Version,
-};
+use crate::model::{Department, Sp, Text};
 
-/// A procedure, one per file under `procedures/`.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Procedure {
-    /// 文件编号, unique in the set.
-    pub id: Sp<DocId>,
-    /// Title, unique in the set.
-    pub title: Sp<Text>,
-    /// 版本, e.g. `A/0`.
-    pub version: Sp<Version>,
-    /// draft | effective | obsolete.
-    pub status: Sp<Status>,
-    /// 生效日期; required unless draft.
-    #[serde(default)]
-    pub effective: Option<Sp<Date>>,
-    /// 归口部门.
-    #[serde(default)]
-    pub owner: Option<Sp<Department>>,
-    /// Language: zh-Hans (default), zh-Hant or en.
-    #[serde(default)]
-    pub lang: Option<Lang>,
-    /// Former titles that still resolve (citing one warns).
-    #[serde(default)]
-    pub aliases: Vec<Sp<Text>>,
-    /// ISO 9001:2015 clauses this procedure serves, e.g. "8.2.1".
-    #[serde(default)]
-    pub clauses: Vec<Sp<Text>>,
-    /// 编制/审核/批准.
-    #[serde(default)]
-    pub approval: Option<Approval>,
-    /// 分发部门.
-    #[serde(default)]
-    pub distribution: Vec<Sp<Department>>,
-    /// 目的 (inline Markdown).
-    pub purpose: Sp<Text>,
-    /// 范围 (inline Markdown).
-    pub scope: Sp<Text>,
-    /// 定义.
-    #[serde(default)]
-    pub definitions: Vec<Definition>,
-    /// 职责.
-    pub responsibilities: Vec<Responsibility>,
-    /// 工作程序, numbered by the tool.
-    pub steps: Vec<Step>,
-    /// 相关文件: 《…》 references.
-    #[serde(default)]
-    pub related: Vec<Sp<Text>>,
-    /// 记录: the forms this procedure produces.
-    #[serde(default)]
-    pub records: Vec<RecordEntry>,
-    /// 附录: text the seven sections do not hold (an appendix, an extra section), after 7.
-    #[serde(default)]
-    pub appendices: Vec<Appendix>,
-    /// 修订记录, newest last.
-    #[serde(default)]
-    pub history: Vec<HistoryEntry>,
-    /// Draw this procedure's flow chart (流程图); overrides `flow.chart` of docctl.yaml.
-    #[serde(default)]
-    pub flow: Option<bool>,
+outlined_document! {
+    /// A procedure, one per file under `procedures/`.
+    pub struct Procedure {
+        /// 定义.
+        #[serde(default)]
+        pub definitions: Vec<Definition>,
+        /// Draw this procedure's flow chart (流程图); overrides `flow.chart` of docctl.yaml.
+        #[serde(default)]
+        pub flow: Option<bool>,
+    }
 }
 
 /// An appendix (附录): a titled text after section 7.

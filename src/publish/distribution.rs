@@ -76,6 +76,17 @@ pub fn copy_number(id: &str, version: &str, number: u32) -> String {
     format!("{id}-{version}-{number:03}")
 }
 
+/// Return who holds a copy in one line: the receiving department and the person, whichever
+/// are named.
+pub fn holder_line(to: &str, holder: &str) -> String {
+    [to, holder]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Return the distribution record's path in a set.
 pub fn distribution_path(root: &Path) -> PathBuf {
     root.join(ARCHIVE).join(DISTRIBUTION)

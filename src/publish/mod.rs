@@ -215,13 +215,22 @@ impl Ledger {
             .find(|r| r.version == version)
     }
 
+    /// Return the releases of `id`, oldest first (none when it was never released).
+    pub fn history(&self, id: &str) -> &[Release] {
+        self.documents
+            .get(id)
+            .map(|d| d.releases.as_slice())
+            .unwrap_or_default()
+    }
+
+    /// Return the last release of `id`, superseded or not.
+    pub fn last_release(&self, id: &str) -> Option<&Release> {
+        self.history(id).last()
+    }
+
     /// Return the revision of `id` in force: its last release, unless it was superseded.
     pub fn current(&self, id: &str) -> Option<&Release> {
-        self.documents
-            .get(id)?
-            .releases
-            .last()
-            .filter(|r| r.superseded.is_none())
+        self.last_release(id).filter(|r| r.superseded.is_none())
     }
 
     /// Return whether `document` at `version` was reviewed against `cited` at `cited_version`.
@@ -276,6 +285,8 @@ pub fn canonical(doc: &Document) -> String {
     let value = match doc {
         Document::Procedure(p) => serde_json::to_value(p),
         Document::Form(f) => serde_json::to_value(f),
+        Document::Manual(m) => serde_json::to_value(m),
+        Document::Instruction(w) => serde_json::to_value(w),
     }
     .unwrap_or_default();
     // serde_json's maps are BTreeMaps (its `preserve_order` feature is off), so its compact

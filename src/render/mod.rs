@@ -14,7 +14,7 @@ use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::graph::Graph;
 use crate::load::Library;
-use crate::model::{Document, Kind};
+use crate::model::{Document, Kind, Sp};
 use crate::render::markup::Lang;
 use crate::render::templates::Templates;
 use crate::render::view::{HeaderView, ViewBuilder};
@@ -228,10 +228,7 @@ pub fn render(
             .filter(|r| r.status == "open")
             .collect();
         context.insert("requests", &requests);
-        sink(
-            "index.html",
-            templates.render("index.html", &context)?.as_bytes(),
-        )?;
+        write_page(sink, templates, "index.html", &context)?;
         portal_pages(
             library,
             index,
@@ -269,7 +266,7 @@ fn render_one(
     let header = doc.header();
     let kind = doc.kind();
     let slug = header.id.value.slug();
-    let base = format!("{}/{slug}", kind.folder());
+    let base = output_base(doc);
     let mut outputs = BTreeMap::new();
     let lang = header.lang.unwrap_or(library.config.lang);
     let words = labels::of(lang);
@@ -290,10 +287,7 @@ fn render_one(
                     id: header.id.value.to_string(),
                     title: header.title.to_string(),
                     kind: citing.kind().as_str(),
-                    kind_label: match citing.kind() {
-                        Kind::Procedure => words["kind_procedure"],
-                        Kind::Form => words["kind_form"],
-                    },
+                    kind_label: words[citing.kind().label()],
                     status: header.status.value.as_str(),
                     status_label: match header.status.value {
                         crate::model::Status::Effective => "",
@@ -343,58 +337,33 @@ fn render_one(
         )?;
         outputs.insert("xlsx", format!("{base}.xlsx"));
     }
-    if formats.docx {
-        let bytes = match doc {
-            Document::Procedure(p) => {
-                crate::docx::procedure(site_view, &markdown.procedure(doc, p))?
-            }
-            Document::Form(f) => crate::docx::form(site_view, &markdown.form(doc, f))?,
-        };
+    // Word output exists for the kinds people fill in or revise in Word: procedures and forms.
+    let docx = match doc {
+        _ if !formats.docx => None,
+        Document::Procedure(p) => Some(crate::docx::procedure(
+            site_view,
+            &markdown.procedure(doc, p),
+        )?),
+        Document::Form(f) => Some(crate::docx::form(site_view, &markdown.form(doc, f))?),
+        Document::Manual(_) | Document::Instruction(_) => None,
+    };
+    if let Some(bytes) = docx {
         sink(&format!("{base}.docx"), &bytes)?;
         outputs.insert("docx", format!("{base}.docx"));
     }
     if formats.html {
-        let text = match doc {
-            Document::Procedure(p) => {
-                let mut view = html.procedure(doc, p);
-                decorate(&mut view.header);
-                render_doc(templates, "procedure.html", site_view, &view)?
-            }
-            Document::Form(f) => {
-                let mut view = html.form(doc, f);
-                decorate(&mut view.header);
-                render_doc(templates, "form.html", site_view, &view)?
-            }
-        };
+        let text = render_page(templates, site_view, html, doc, "html", &decorate)?;
         sink(&format!("{base}.html"), text.as_bytes())?;
         outputs.insert("html", format!("{base}.html"));
     }
     if formats.md {
-        let text = match doc {
-            Document::Procedure(p) => render_doc(
-                templates,
-                "procedure.md",
-                site_view,
-                &markdown.procedure(doc, p),
-            )?,
-            Document::Form(f) => {
-                render_doc(templates, "form.md", site_view, &markdown.form(doc, f))?
-            }
-        };
+        let text = render_page(templates, site_view, markdown, doc, "md", &|_| {})?;
         sink(&format!("{base}.md"), text.as_bytes())?;
         outputs.insert("md", format!("{base}.md"));
     }
     let mut job = None;
     if formats.pdf {
-        let source = match doc {
-            Document::Procedure(p) => render_doc(
-                templates,
-                "procedure.typ",
-                site_view,
-                &typst.procedure(doc, p),
-            )?,
-            Document::Form(f) => render_doc(templates, "form.typ", site_view, &typst.form(doc, f))?,
-        };
+        let source = render_page(templates, site_view, typst, doc, "typ", &|_| {})?;
         sink(&format!("{base}.typ"), source.as_bytes())?;
         outputs.insert("typ", format!("{base}.typ"));
         outputs.insert("pdf", format!("{base}.pdf"));
@@ -405,7 +374,7 @@ fn render_one(
                     .map(|field| (field.key.to_string(), field.label.to_string()))
                     .collect(),
             ),
-            Document::Procedure(_) => None,
+            _ => None,
         };
         job = Some(PdfJob {
             doc: i,
@@ -422,20 +391,40 @@ fn render_one(
         kind: kind.as_str(),
         version: header.version.value.to_string(),
         status: header.status.value.as_str(),
-        effective: header
-            .effective
-            .map(|d| d.value.to_string())
-            .unwrap_or_default(),
-        owner: header
-            .owner
-            .map(|o| o.value.to_string())
-            .unwrap_or_default(),
+        effective: or_empty(header.effective),
+        owner: or_empty(header.owner),
         source: loaded.file.clone(),
         outputs,
     };
     let status = html.status_in(doc, library.config.lang);
     let row = IndexRow::new(&entry, doc, status);
     Ok((entry, row, job))
+}
+
+/// Render a document in one output language (`ext`: html, md, typ): its kind's view, decorated
+/// (the portal's additions to HTML pages), through its kind's template (`instruction.html` …).
+fn render_page(
+    templates: &Templates,
+    site: &view::SiteView,
+    views: &ViewBuilder<'_>,
+    doc: &Document,
+    ext: &str,
+    decorate: &dyn Fn(&mut HeaderView),
+) -> Result<String, Error> {
+    let name = format!("{}.{ext}", doc.kind().as_str());
+    macro_rules! page {
+        ($view:expr, $($header:ident).+) => {{
+            let mut view = $view;
+            decorate(&mut view.$($header).+);
+            render_doc(templates, &name, site, &view)
+        }};
+    }
+    match doc {
+        Document::Procedure(p) => page!(views.procedure(doc, p), header),
+        Document::Form(f) => page!(views.form(doc, f), header),
+        Document::Manual(m) => page!(views.manual(doc, m), header),
+        Document::Instruction(w) => page!(views.instruction(doc, w), outline.header),
+    }
 }
 
 fn render_doc<T: Serialize>(
@@ -448,6 +437,33 @@ fn render_doc<T: Serialize>(
     context.insert("site", site);
     context.insert("doc", doc);
     templates.render(name, &context)
+}
+
+/// Return an optional header value (生效日期, 归口部门) as text, "" when it is not set.
+pub fn or_empty<T: std::fmt::Display>(value: Option<&Sp<T>>) -> String {
+    value.map(|v| v.value.to_string()).unwrap_or_default()
+}
+
+/// Render a portal page through the template of the same name and hand it to the sink.
+fn write_page(
+    sink: Sink<'_>,
+    templates: &Templates,
+    name: &str,
+    context: &tera::Context,
+) -> Result<(), Error> {
+    sink(name, templates.render(name, context)?.as_bytes())
+}
+
+/// Return where a document's outputs go under the output folder, without the extension:
+/// `procedures/QP-7.5-01`.
+pub fn output_base(doc: &Document) -> String {
+    format!("{}/{}", doc.kind().folder(), doc.header().id.value.slug())
+}
+
+/// Return the HTML page, under the output folder, of a target that is a document of the set.
+pub fn page_of(library: &Library, target: Target) -> Option<String> {
+    let Target::Doc(i) = target else { return None };
+    Some(format!("{}.html", output_base(&library.documents[i].doc)))
 }
 
 /// The PDF creation time: the effective date (or the last history date) at midnight UTC.
@@ -526,17 +542,7 @@ fn portal_pages(
     diagnostics: &[Diagnostic],
     sink: Sink<'_>,
 ) -> Result<(), Error> {
-    let page_href = |t: Target| match t {
-        Target::Doc(i) => {
-            let doc = &library.documents[i].doc;
-            Some(format!(
-                "{}/{}.html",
-                doc.kind().folder(),
-                doc.header().id.value.slug()
-            ))
-        }
-        _ => None,
-    };
+    let page_href = |t: Target| page_of(library, t);
     let svg = graph::svg(library, index, graph, &page_href);
     let unresolved: Vec<serde_json::Value> = graph
         .edges
@@ -554,16 +560,16 @@ fn portal_pages(
     context.insert("svg", &svg);
     context.insert("edges", &graph.edges.len());
     context.insert("unresolved", &unresolved);
-    sink(
-        "graph.html",
-        templates.render("graph.html", &context)?.as_bytes(),
-    )?;
-    sink(
-        "graph/references.svg",
-        svg.replace("href=\"procedures/", "href=\"../procedures/")
-            .replace("href=\"forms/", "href=\"../forms/")
-            .as_bytes(),
-    )?;
+    write_page(sink, templates, "graph.html", &context)?;
+    let mut graph_svg = svg.clone();
+    for kind in Kind::ALL {
+        let folder = kind.folder();
+        graph_svg = graph_svg.replace(
+            &format!("href=\"{folder}/"),
+            &format!("href=\"../{folder}/"),
+        );
+    }
+    sink("graph/references.svg", graph_svg.as_bytes())?;
     sink(
         "graph/references.dot",
         graph::dot(library, graph).as_bytes(),
@@ -577,14 +583,11 @@ fn portal_pages(
         .documents
         .iter()
         .enumerate()
-        .filter(|(_, l)| matches!(l.doc, Document::Procedure(_)))
+        .filter(|(_, l)| crate::coverage::is_column(&l.doc))
         .map(|(i, l)| serde_json::json!({"id": l.doc.header().id.value.0, "title": l.doc.header().title.value.0, "href": page_href(Target::Doc(i)).unwrap_or_default()}))
         .collect();
     context.insert("columns", &columns);
-    sink(
-        "coverage.html",
-        templates.render("coverage.html", &context)?.as_bytes(),
-    )?;
+    write_page(sink, templates, "coverage.html", &context)?;
     sink(
         "coverage.csv",
         &crate::coverage::csv(&matrix, library.config.lang),
@@ -615,10 +618,7 @@ fn portal_pages(
     context.insert("site", site_view);
     context.insert("problems", &problems);
     context.insert("missing", &crate::graph::missing(library, index, graph));
-    sink(
-        "problems.html",
-        templates.render("problems.html", &context)?.as_bytes(),
-    )?;
+    write_page(sink, templates, "problems.html", &context)?;
     Ok(())
 }
 
@@ -660,6 +660,29 @@ fn searchable_text(doc: &Document) -> Vec<&str> {
                 out.push(field.label.as_str());
                 out.extend(field.help.iter().map(|t| t.as_str()));
             }
+        }
+        Document::Manual(m) => {
+            out.extend(
+                m.all_chapters()
+                    .into_iter()
+                    .filter_map(|c| c.title.as_ref())
+                    .map(|t| t.as_str()),
+            );
+            out.extend(
+                crate::graph::sections(doc)
+                    .into_iter()
+                    .filter(|(_, _, is_entry)| !is_entry)
+                    .map(|(_, text, _)| text.as_str()),
+            );
+        }
+        Document::Instruction(w) => {
+            out.extend(w.equipment.iter().map(|e| e.name.as_str()));
+            out.extend(
+                crate::graph::sections(doc)
+                    .into_iter()
+                    .filter(|(_, _, is_entry)| !is_entry)
+                    .map(|(_, text, _)| text.as_str()),
+            );
         }
     }
     out

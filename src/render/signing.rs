@@ -105,11 +105,7 @@ pub fn awaiting(library: &Library, today: Date) -> Vec<AwaitingView> {
             .collect();
         let version = header.version.value.to_string();
         let title = header.title.value.to_string();
-        let href = format!(
-            "{}/{}.html",
-            loaded.doc.kind().folder(),
-            header.id.value.slug()
-        );
+        let href = format!("{}.html", crate::render::output_base(&loaded.doc));
         let pr_title = format!("Sign {id} {version} 《{title}》 as {}", role.label());
         let mut body = format!(
             "**Document**: {id} 《{title}》, version {version} (draft), owner {}\n",
@@ -143,10 +139,7 @@ pub fn awaiting(library: &Library, today: Date) -> Vec<AwaitingView> {
             id: id.to_owned(),
             title,
             version,
-            owner: header
-                .owner
-                .map(|o| o.value.to_string())
-                .unwrap_or_default(),
+            owner: crate::render::or_empty(header.owner),
             href,
             role: role.as_str(),
             signed,

@@ -76,6 +76,70 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "list.html.tera",
         include_str!("../../templates/list.html.tera"),
     ),
+    (
+        "header.typ.tera",
+        include_str!("../../templates/header.typ.tera"),
+    ),
+    (
+        "steps.typ.tera",
+        include_str!("../../templates/steps.typ.tera"),
+    ),
+    (
+        "records.typ.tera",
+        include_str!("../../templates/records.typ.tera"),
+    ),
+    (
+        "manual.typ.tera",
+        include_str!("../../templates/manual.typ.tera"),
+    ),
+    (
+        "instruction.typ.tera",
+        include_str!("../../templates/instruction.typ.tera"),
+    ),
+    (
+        "header.html.tera",
+        include_str!("../../templates/header.html.tera"),
+    ),
+    (
+        "footer.html.tera",
+        include_str!("../../templates/footer.html.tera"),
+    ),
+    (
+        "steps.html.tera",
+        include_str!("../../templates/steps.html.tera"),
+    ),
+    (
+        "records.html.tera",
+        include_str!("../../templates/records.html.tera"),
+    ),
+    (
+        "manual.html.tera",
+        include_str!("../../templates/manual.html.tera"),
+    ),
+    (
+        "instruction.html.tera",
+        include_str!("../../templates/instruction.html.tera"),
+    ),
+    (
+        "header.md.tera",
+        include_str!("../../templates/header.md.tera"),
+    ),
+    (
+        "steps.md.tera",
+        include_str!("../../templates/steps.md.tera"),
+    ),
+    (
+        "records.md.tera",
+        include_str!("../../templates/records.md.tera"),
+    ),
+    (
+        "manual.md.tera",
+        include_str!("../../templates/manual.md.tera"),
+    ),
+    (
+        "instruction.md.tera",
+        include_str!("../../templates/instruction.md.tera"),
+    ),
 ];
 
 /// The template engines, one per output language.

@@ -8,7 +8,10 @@
 use serde::Serialize;
 
 use crate::load::Library;
-use crate::model::{Date, Document, Form, Lang as DocLang, Procedure, Status, Step};
+use crate::model::{
+    Appendix, Chapter, Date, Document, Form, Instruction, Lang as DocLang, Manual, Outline,
+    Procedure, RecordEntry, Responsibility, Sp, Status, Step, Text,
+};
 use crate::outline::{self, Section};
 use crate::render::labels;
 use crate::render::markup::{self, Lang};
@@ -328,7 +331,8 @@ pub struct ProcedureView {
     #[serde(flatten)]
     pub header: HeaderView,
     /// The sections in order (1 目的 … 7 记录) with their headings in the document's language:
-    /// the templates loop over it (see `crate::outline`).
+    /// the templates loop over it (see `crate::outline`); empty in a work instruction's view,
+    /// whose template names its own nine sections.
     pub outline: Vec<outline::SectionView>,
     /// 目的, rendered.
     pub purpose: String,
@@ -348,6 +352,75 @@ pub struct ProcedureView {
     pub flow: Option<FlowView>,
     /// 附录: (title, rendered text).
     pub appendices: Vec<AppendixView>,
+}
+
+/// A work instruction (作业指导书) as its templates see it, under `doc`: the outline it shares
+/// with procedures (1 目的, 2 适用范围, 3 职责, 5 作业步骤, 8 相关文件, 9 记录, 附录; no definitions, no
+/// flow chart) and its own sections.
+#[derive(Debug, Clone, Serialize)]
+pub struct InstructionView {
+    /// The header and the shared outline.
+    #[serde(flatten)]
+    pub outline: ProcedureView,
+    /// 4 设备、工装与材料.
+    pub equipment: Vec<ItemView>,
+    /// 6 安全注意事项.
+    pub safety: Vec<PointView>,
+    /// 7 质量要点.
+    pub quality: Vec<PointView>,
+}
+
+/// A row of a work instruction's equipment table.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemView {
+    /// 序号.
+    pub number: usize,
+    /// 名称.
+    pub name: String,
+    /// 规格型号.
+    pub spec: String,
+    /// 备注, rendered.
+    pub note: String,
+}
+
+/// A numbered point (a safety precaution, a quality point).
+#[derive(Debug, Clone, Serialize)]
+pub struct PointView {
+    /// Its number, e.g. `6.1`.
+    pub number: String,
+    /// The text, rendered.
+    pub text: String,
+}
+
+/// The quality manual (质量手册) as its templates see it, under `doc`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManualView {
+    /// The header.
+    #[serde(flatten)]
+    pub header: HeaderView,
+    /// 颁布令, 公司简介, 质量方针 …: titled texts before the chapters.
+    pub preface: Vec<AppendixView>,
+    /// The chapters and their sections, flattened in order.
+    pub chapters: Vec<ChapterView>,
+    /// 相关文件 besides the chapters' procedures.
+    pub related: Vec<LinkView>,
+    /// 附录.
+    pub appendices: Vec<AppendixView>,
+}
+
+/// A chapter (or a section) of the quality manual.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChapterView {
+    /// Its ISO 9001 clause, which is also its number: `4`, `8.2`.
+    pub clause: String,
+    /// 1 for a chapter, 2 for its sections …
+    pub depth: usize,
+    /// Its heading (the clause's title unless the manual gives one), escaped by the template.
+    pub title: String,
+    /// Its text, rendered.
+    pub text: String,
+    /// The procedures that carry it out, as links.
+    pub procedures: Vec<LinkView>,
 }
 
 /// A procedure's flow chart, laid out once by docctl (see `crate::flow`).
@@ -570,9 +643,8 @@ impl<'a> ViewBuilder<'a> {
             (Lang::Markdown, _) => "md",
         };
         Some(format!(
-            "../{}/{}.{extension}",
-            doc.kind().folder(),
-            doc.header().id.value.slug()
+            "../{}.{extension}",
+            crate::render::output_base(doc)
         ))
     }
 
@@ -598,9 +670,7 @@ impl<'a> ViewBuilder<'a> {
             || self
                 .library
                 .ledger
-                .documents
-                .get(&header.id.value.0)
-                .and_then(|d| d.releases.last())
+                .last_release(&header.id.value.0)
                 .is_some_and(|r| r.version == header.version.value.0 && r.superseded.is_none())
     }
 
@@ -620,10 +690,7 @@ impl<'a> ViewBuilder<'a> {
             reviewed: sign(a.reviewed.as_ref()),
             approved: sign(a.approved.as_ref()),
         });
-        let clauses = match doc {
-            Document::Procedure(p) => p.clauses.iter().map(|c| c.to_string()).collect(),
-            Document::Form(_) => Vec::new(),
-        };
+        let clauses = doc.clauses().iter().map(|c| c.to_string()).collect();
         HeaderView {
             kind: doc.kind().as_str(),
             id: header.id.value.to_string(),
@@ -631,14 +698,8 @@ impl<'a> ViewBuilder<'a> {
             title: header.title.to_string(),
             version: header.version.value.to_string(),
             status: self.status(doc),
-            effective: header
-                .effective
-                .map(|d| d.value.to_string())
-                .unwrap_or_default(),
-            owner: header
-                .owner
-                .map(|o| o.value.to_string())
-                .unwrap_or_default(),
+            effective: crate::render::or_empty(header.effective),
+            owner: crate::render::or_empty(header.owner),
             lang: codes.html,
             typst_lang: codes.typst_lang,
             typst_region: codes.typst_region,
@@ -681,24 +742,76 @@ impl<'a> ViewBuilder<'a> {
     }
 
     fn procedure_view(&self, doc: &Document, p: &Procedure) -> ProcedureView {
+        let mut view = self.outline(doc, p.outline(), &Section::Related.number());
+        view.outline = outline::view(view.header.labels);
+        view.flow = self.flow(p, view.header.labels);
+        view.definitions = p
+            .definitions
+            .iter()
+            .map(|d| DefinitionView {
+                term: d.term.to_string(),
+                text: self.rich(&d.text),
+            })
+            .collect();
+        view
+    }
+
+    /// Return the outline a procedure and a work instruction share, its 相关文件 numbered under
+    /// `related_no`; no definitions and no flow chart.
+    fn outline(&self, doc: &Document, o: Outline<'_>, related_no: &str) -> ProcedureView {
         let mut steps = Vec::new();
-        self.steps(&p.steps, &Section::Steps.number(), 1, &mut steps);
-        let related = p
-            .related
+        self.steps(o.steps, &Section::Steps.number(), 1, &mut steps);
+        ProcedureView {
+            header: self.header(doc),
+            outline: Vec::new(),
+            flow: None,
+            purpose: self.rich(o.purpose),
+            scope: self.rich(o.scope),
+            responsibilities: self.responsibilities(o.responsibilities),
+            definitions: Vec::new(),
+            steps,
+            related: self.links(o.related, related_no),
+            records: self.records(o.records),
+            appendices: self.appendices(o.appendices),
+        }
+    }
+
+    /// Return the 职责 of section 3.
+    fn responsibilities(&self, list: &[Responsibility]) -> Vec<ResponsibilityView> {
+        list.iter()
+            .enumerate()
+            .map(|(n, r)| ResponsibilityView {
+                number: format!("{}.{}", Section::Responsibilities.number(), n + 1),
+                department: r.department.value.to_string(),
+                duties: self.rich(&r.duties),
+            })
+            .collect()
+    }
+
+    /// Return cited documents as links, numbered under `section` (none: unnumbered).
+    fn links(&self, entries: &[Sp<Text>], section: &str) -> Vec<LinkView> {
+        entries
             .iter()
             .enumerate()
             .map(|(n, entry)| {
                 let hit = self.index.resolve_entry(entry);
                 LinkView {
-                    number: format!("{}.{}", Section::Related.number(), n + 1),
+                    number: if section.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{section}.{}", n + 1)
+                    },
                     text: self.rich(&bracketed(entry)),
                     id: hit.map(|t| self.target_id(t)).unwrap_or_default(),
                     href: hit.and_then(|t| self.href(t)).unwrap_or_default(),
                 }
             })
-            .collect();
-        let records = p
-            .records
+            .collect()
+    }
+
+    /// Return the 记录 table.
+    fn records(&self, records: &[RecordEntry]) -> Vec<RecordView> {
+        records
             .iter()
             .enumerate()
             .map(|(n, record)| {
@@ -722,44 +835,93 @@ impl<'a> ViewBuilder<'a> {
                         .unwrap_or_default(),
                 }
             })
-            .collect();
-        let header = self.header(doc);
-        let flow = self.flow(p, header.labels);
-        ProcedureView {
-            outline: outline::view(header.labels),
-            header,
-            flow,
-            purpose: self.rich(&p.purpose),
-            scope: self.rich(&p.scope),
-            responsibilities: p
-                .responsibilities
+            .collect()
+    }
+
+    fn appendices(&self, list: &[Appendix]) -> Vec<AppendixView> {
+        list.iter()
+            .map(|a| AppendixView {
+                title: self.rich(&a.title),
+                text: self.rich(&a.text),
+            })
+            .collect()
+    }
+
+    /// Return the view of a work instruction.
+    pub fn instruction(&self, doc: &Document, w: &Instruction) -> InstructionView {
+        let this = self.for_doc(doc);
+        let points = |list: &[Sp<Text>], section: &str| {
+            list.iter()
+                .enumerate()
+                .map(|(n, point)| PointView {
+                    number: format!("{section}.{}", n + 1),
+                    text: this.rich(point),
+                })
+                .collect()
+        };
+        let text = |t: &Option<Sp<Text>>| t.as_ref().map(|t| t.to_string()).unwrap_or_default();
+        InstructionView {
+            outline: this.outline(doc, w.outline(), "8"),
+            equipment: w
+                .equipment
                 .iter()
                 .enumerate()
-                .map(|(n, r)| ResponsibilityView {
-                    number: format!("{}.{}", Section::Responsibilities.number(), n + 1),
-                    department: r.department.value.to_string(),
-                    duties: self.rich(&r.duties),
+                .map(|(n, item)| ItemView {
+                    number: n + 1,
+                    name: item.name.to_string(),
+                    spec: text(&item.spec),
+                    note: item.note.as_ref().map(|t| this.rich(t)).unwrap_or_default(),
                 })
                 .collect(),
-            definitions: p
-                .definitions
-                .iter()
-                .map(|d| DefinitionView {
-                    term: d.term.to_string(),
-                    text: self.rich(&d.text),
-                })
-                .collect(),
-            steps,
-            related,
-            records,
-            appendices: p
-                .appendices
-                .iter()
-                .map(|a| AppendixView {
-                    title: self.rich(&a.title),
-                    text: self.rich(&a.text),
-                })
-                .collect(),
+            safety: points(&w.safety, "6"),
+            quality: points(&w.quality, "7"),
+        }
+    }
+
+    /// Return the view of the quality manual.
+    pub fn manual(&self, doc: &Document, m: &Manual) -> ManualView {
+        let this = self.for_doc(doc);
+        let lang = doc.header().lang.unwrap_or(self.library.config.lang);
+        let titles = crate::coverage::clauses_in(lang);
+        let mut chapters = Vec::new();
+        fn walk(
+            this: &ViewBuilder<'_>,
+            list: &[Chapter],
+            depth: usize,
+            titles: &[crate::coverage::Clause],
+            out: &mut Vec<ChapterView>,
+        ) {
+            for chapter in list {
+                let clause = chapter.clause.to_string();
+                let title = match &chapter.title {
+                    Some(title) => title.to_string(),
+                    None => titles
+                        .iter()
+                        .find(|c| c.number == clause)
+                        .map(|c| c.title.clone())
+                        .unwrap_or_default(),
+                };
+                out.push(ChapterView {
+                    clause,
+                    depth,
+                    title,
+                    text: chapter
+                        .text
+                        .as_ref()
+                        .map(|t| this.rich(t))
+                        .unwrap_or_default(),
+                    procedures: this.links(&chapter.procedures, ""),
+                });
+                walk(this, &chapter.sections, depth + 1, titles, out);
+            }
+        }
+        walk(&this, &m.chapters, 1, &titles, &mut chapters);
+        ManualView {
+            header: this.header(doc),
+            preface: this.appendices(&m.preface),
+            chapters,
+            related: this.links(&m.related, ""),
+            appendices: this.appendices(&m.appendices),
         }
     }
 

@@ -61,7 +61,7 @@ pub(crate) fn check(context: &Context<'_>, today: Date) -> Vec<Diagnostic> {
 /// Warn about controlled copies of superseded revisions not recalled within `recall_days` of
 /// the day the newer revision took effect (or the document was withdrawn).
 fn copies(context: &Context<'_>, today: Date) -> Vec<Diagnostic> {
-    use crate::publish::distribution::{DISTRIBUTION, Distribution};
+    use crate::publish::distribution::{self, DISTRIBUTION, Distribution};
     let library = context.library;
     let days = library.config.recall_days;
     let file = format!("{ARCHIVE}/{DISTRIBUTION}");
@@ -91,12 +91,7 @@ fn copies(context: &Context<'_>, today: Date) -> Vec<Diagnostic> {
             Some(by) => format!("superseded by {by} on {}", superseded.date),
             None => format!("withdrawn on {}", superseded.date),
         };
-        let holder = [copy.to.as_str(), copy.holder.as_str()]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let holder = distribution::holder_line(&copy.to, &copy.holder);
         out.push(
             Diagnostic::new(
                 Code::CopyNotRecalled,

@@ -1,19 +1,16 @@
-//! Clause rule: every clause a procedure lists exists in ISO 9001:2015.
+//! Clause rule: every clause a procedure or an instruction lists, and every chapter of the
+//! manual, exists in ISO 9001:2015.
 
 use crate::coverage;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::Document;
 use crate::validate::Context;
 
-/// Check the `clauses` of every procedure against the shipped clause list.
+/// Check the clauses of every document against the shipped clause list.
 pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
     let known = coverage::clauses();
     let mut out = Vec::new();
     for loaded in &context.library.documents {
-        let Document::Procedure(p) = &loaded.doc else {
-            continue;
-        };
-        for clause in &p.clauses {
+        for clause in loaded.doc.clauses() {
             if known.iter().any(|c| c.number == clause.as_str()) {
                 continue;
             }

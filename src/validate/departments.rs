@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fold;
 use crate::load::CONFIG_FILE;
-use crate::model::{Department, Document, Sp, Step};
+use crate::model::{Department, Sp, Step};
 use crate::validate::Context;
 
 /// Check every department field of every document, and the aliases of docctl.yaml.
@@ -50,10 +50,12 @@ pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
         let header = loaded.doc.header();
         let mut fields: Vec<Sp<Department>> = header.owner.into_iter().cloned().collect();
         fields.extend(header.distribution.iter().cloned());
-        if let Document::Procedure(p) = &loaded.doc {
-            fields.extend(p.responsibilities.iter().map(|r| r.department.clone()));
-            fields.extend(p.records.iter().filter_map(|r| r.keeper.clone()));
-            collect_steps(&p.steps, &mut fields);
+        let (_, records) = loaded.doc.listed();
+        fields.extend(records.iter().filter_map(|r| r.keeper.clone()));
+        if let Some(outline) = loaded.doc.outline() {
+            let duties = outline.responsibilities.iter();
+            fields.extend(duties.map(|r| r.department.clone()));
+            collect_steps(outline.steps, &mut fields);
         }
         out.extend(
             fields

@@ -56,35 +56,27 @@ fn approval(file: &str, header: &Header<'_>, separate: SeparateRoles, out: &mut 
     let approval = header.approval;
     let signatures = SignRole::ALL.map(|role| (role, approval.and_then(|a| a.get(role))));
     if status.value != Status::Draft {
+        let missing = |what: &str, help: &str| {
+            Diagnostic::new(
+                Code::ApprovalMissing,
+                file,
+                status.pos,
+                format!("a document that is {} needs {what}", status.value.as_str()),
+            )
+            .with_help(help)
+        };
         if header.effective.is_none() {
-            out.push(
-                Diagnostic::new(
-                    Code::ApprovalMissing,
-                    file,
-                    status.pos,
-                    format!(
-                        "a document that is {} needs an `effective` date",
-                        status.value.as_str()
-                    ),
-                )
-                .with_help("add `effective: YYYY-MM-DD` (生效日期)"),
-            );
+            out.push(missing(
+                "an `effective` date",
+                "add `effective: YYYY-MM-DD` (生效日期)",
+            ));
         }
         for (role, signature) in &signatures {
             if signature.is_none() {
-                out.push(
-                    Diagnostic::new(
-                        Code::ApprovalMissing,
-                        file,
-                        status.pos,
-                        format!(
-                            "a document that is {} needs the {} signature",
-                            status.value.as_str(),
-                            role.label()
-                        ),
-                    )
-                    .with_help("sign it with `docctl approve`, or set `status: draft`"),
-                );
+                out.push(missing(
+                    &format!("the {} signature", role.label()),
+                    "sign it with `docctl approve`, or set `status: draft`",
+                ));
             }
         }
     }

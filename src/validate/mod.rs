@@ -4,7 +4,7 @@
 //! `departments`, `lifecycle` (approval, history, versions, periodic review), `forms` and
 //! `revisions` (the ledger: changed released revisions, suspect references), `archive` (the
 //! archive folder against the ledger, released documents gone missing) and `signers` (who may
-//! sign what).
+//! sign what), `numbering` (document numbers against docctl.yaml's patterns).
 
 mod archive;
 mod clauses;
@@ -13,6 +13,7 @@ mod flow;
 mod forms;
 mod index;
 mod lifecycle;
+mod numbering;
 mod references;
 mod revisions;
 mod signers;
@@ -75,6 +76,7 @@ fn validate_all(library: &Library, today: Date) -> (Vec<Diagnostic>, Index) {
     diagnostics.extend(archive::check(&context, today));
     diagnostics.extend(values::check(&context));
     diagnostics.extend(clauses::check(&context));
+    diagnostics.extend(numbering::check(&context));
     diagnostics.extend(flow::check(&context));
     diagnostics.extend(signers::check(&context));
     sort(&mut diagnostics);

@@ -8,7 +8,7 @@ use crate::cite::{self, Bracket, Citation};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::fold;
 use crate::graph::same_document;
-use crate::model::{Document, Kind, Lang, PlainSeverity, Pos, Procedure, Sp, Status, Step, Text};
+use crate::model::{Document, Kind, Lang, PlainSeverity, Pos, RecordEntry, Sp, Status, Step, Text};
 use crate::validate::index::{Resolution, describe, document, file, status, title};
 use crate::validate::{Context, Target};
 
@@ -32,7 +32,33 @@ pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
             warned_status: Vec::new(),
         };
         match &loaded.doc {
-            Document::Procedure(p) => checker.procedure(p),
+            Document::Procedure(p) => {
+                let mut texts: Vec<&Sp<Text>> = vec![&p.purpose, &p.scope];
+                texts.extend(p.definitions.iter().map(|d| &d.text));
+                texts.extend(p.responsibilities.iter().map(|r| &r.duties));
+                collect_steps(&p.steps, &mut texts);
+                checker.listing(&texts, &[], &p.related, &p.records, &p.title.value);
+            }
+            doc @ (Document::Manual(_) | Document::Instruction(_)) => {
+                // The manual's chapters name their procedures in lists that are both the
+                // citation and the listing.
+                let chapters: Vec<&Sp<Text>> = match doc {
+                    Document::Manual(m) => m
+                        .all_chapters()
+                        .into_iter()
+                        .flat_map(|c| c.procedures.iter())
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let texts: Vec<&Sp<Text>> = crate::graph::sections(doc)
+                    .into_iter()
+                    .filter(|(_, _, is_entry)| !is_entry)
+                    .map(|(_, text, _)| text)
+                    .collect();
+                let (related, records) = doc.listed();
+                let title = &doc.header().title.value;
+                checker.listing(&texts, &chapters, related, records, title);
+            }
             Document::Form(f) => {
                 let mut texts: Vec<&Sp<Text>> = f.instructions.iter().collect();
                 texts.extend(f.fields.iter().filter_map(|field| field.help.as_ref()));
@@ -71,11 +97,16 @@ enum Key {
 type Cited = BTreeMap<Key, (Pos, String)>;
 
 impl Checker<'_, '_> {
-    fn procedure(&mut self, p: &Procedure) {
-        let mut texts: Vec<&Sp<Text>> = vec![&p.purpose, &p.scope];
-        texts.extend(p.definitions.iter().map(|d| &d.text));
-        texts.extend(p.responsibilities.iter().map(|r| &r.duties));
-        collect_steps(&p.steps, &mut texts);
+    /// Check a document that lists what it cites (`related`, `records`): every citation of its
+    /// `texts` is listed and every listed document is cited; `cited_entries` are both.
+    fn listing(
+        &mut self,
+        texts: &[&Sp<Text>],
+        cited_entries: &[&Sp<Text>],
+        related: &[Sp<Text>],
+        records: &[RecordEntry],
+        own_title: &Text,
+    ) {
         let own = Key::Known(Target::Doc(self.this));
         let mut body = Cited::new();
         for text in texts {
@@ -85,15 +116,21 @@ impl Checker<'_, '_> {
         }
 
         let mut listed = Cited::new();
-        for entry in &p.related {
+        for entry in cited_entries {
+            for (key, pos, written) in self.entry(entry) {
+                body.entry(key.clone()).or_insert((pos, written.clone()));
+                listed.entry(key).or_insert((pos, written));
+            }
+        }
+        for entry in related {
             for (key, pos, written) in self.entry(entry) {
                 listed.entry(key).or_insert((pos, written));
             }
         }
-        for record in &p.records {
+        for record in records {
             for (key, pos, written) in self.entry(&record.form) {
                 if let Key::Known(target) = key {
-                    self.record_link(target, pos, p);
+                    self.record_link(target, pos, own_title);
                 }
                 listed.entry(key).or_insert((pos, written));
             }
@@ -428,8 +465,9 @@ impl Checker<'_, '_> {
         }
     }
 
-    /// A procedure's `records` entry must be a form whose `procedure` is this procedure.
-    fn record_link(&mut self, target: Target, pos: Pos, p: &Procedure) {
+    /// A procedure's (or an instruction's) `records` entry must be a form whose `procedure` is
+    /// this document.
+    fn record_link(&mut self, target: Target, pos: Pos, own_title: &Text) {
         let library = self.context.library;
         if matches!(target, Target::Unparsed(_)) {
             return;
@@ -445,35 +483,23 @@ impl Checker<'_, '_> {
                         Some(other) => format!("names {}", describe(library, other)),
                         None => "names no procedure".to_owned(),
                     };
-                    self.out.push(
-                        Diagnostic::new(
-                            Code::FormLink,
-                            self.file,
-                            pos,
-                            format!(
-                                "{} is listed under records, but its `procedure` {owner}",
-                                describe(library, target)
-                            ),
-                        )
-                        .with_help(format!(
+                    self.form_link(
+                        pos,
+                        target,
+                        &format!("is listed under records, but its `procedure` {owner}"),
+                        format!(
                             "set `procedure: 《{}》` in {}, or move the form to related",
-                            p.title.value,
+                            own_title,
                             file(library, target)
-                        )),
+                        ),
                     );
                 }
             }
-            _ => self.out.push(
-                Diagnostic::new(
-                    Code::FormLink,
-                    self.file,
-                    pos,
-                    format!(
-                        "{} is not a form; records lists forms",
-                        describe(library, target)
-                    ),
-                )
-                .with_help("list procedures and external documents under related"),
+            _ => self.form_link(
+                pos,
+                target,
+                "is not a form; records lists forms",
+                "list procedures and external documents under related",
             ),
         }
     }
@@ -488,42 +514,45 @@ impl Checker<'_, '_> {
                 continue;
             }
             match document(library, target) {
-                Some(Document::Procedure(p)) => {
-                    let lists = p.records.iter().any(|r| {
+                Some(owner @ (Document::Procedure(_) | Document::Instruction(_))) => {
+                    let lists = owner.listed().1.iter().any(|r| {
                         self.context.index.resolve_entry(&r.form) == Some(Target::Doc(self.this))
                     });
                     if !lists {
                         let this = library.documents[self.this].doc.header().title.to_string();
-                        self.out.push(
-                            Diagnostic::new(
-                                Code::FormLink,
-                                self.file,
-                                pos,
-                                format!(
-                                    "{} does not list this form under records",
-                                    describe(library, target)
-                                ),
-                            )
-                            .with_help(format!(
+                        self.form_link(
+                            pos,
+                            target,
+                            "does not list this form under records",
+                            format!(
                                 "add `{{form: 《{this}》}}` to the records of {}",
                                 file(library, target)
-                            )),
+                            ),
                         );
                     }
                 }
-                _ => self.out.push(
-                    Diagnostic::new(
-                        Code::FormLink,
-                        self.file,
-                        pos,
-                        format!("{} is not a procedure", describe(library, target)),
-                    )
-                    .with_help(
-                        "`procedure` names the procedure that lists this form under records",
-                    ),
+                _ => self.form_link(
+                    pos,
+                    target,
+                    "is not a procedure or a work instruction",
+                    "`procedure` names the procedure (or work instruction) that lists this form under records",
                 ),
             }
         }
+    }
+
+    /// Report a records ↔ `procedure` link that does not hold both ways.
+    fn form_link(&mut self, pos: Pos, target: Target, problem: &str, help: impl Into<String>) {
+        let library = self.context.library;
+        self.out.push(
+            Diagnostic::new(
+                Code::FormLink,
+                self.file,
+                pos,
+                format!("{} {problem}", describe(library, target)),
+            )
+            .with_help(help),
+        );
     }
 }
 

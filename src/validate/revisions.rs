@@ -152,6 +152,15 @@ pub(crate) fn citations(context: &Context<'_>, i: usize) -> Vec<(Target, Pos, us
             texts.extend(f.fields.iter().filter_map(|field| field.help.as_ref()));
             entries.extend(f.procedure.iter());
         }
+        doc @ (Document::Manual(_) | Document::Instruction(_)) => {
+            for (_, text, is_entry) in crate::graph::sections(doc) {
+                if is_entry {
+                    entries.push(text);
+                } else {
+                    texts.push(text);
+                }
+            }
+        }
     }
     let mut found: Vec<(Target, Pos, usize)> = Vec::new();
     let mut add = |target: Option<Target>, pos: Pos, raw: &str| {

@@ -19,20 +19,34 @@ pub(crate) fn check(context: &Context<'_>) -> Vec<Diagnostic> {
         // A draft is still being written (an import leaves gaps on purpose); once signed,
         // its body is required too.
         let draft = header.status.value == Status::Draft;
-        if let (Document::Procedure(p), false) = (&loaded.doc, draft) {
-            required.push(("purpose", &p.purpose.value.0, p.purpose.pos));
-            required.push(("scope", &p.scope.value.0, p.scope.pos));
-            if p.steps.is_empty() {
+        if let (Some(outline), false) = (loaded.doc.outline(), draft) {
+            let (purpose, scope) = (outline.purpose, outline.scope);
+            required.push(("purpose", &purpose.value.0, purpose.pos));
+            required.push(("scope", &scope.value.0, scope.pos));
+            if outline.steps.is_empty() {
                 out.push(
                     Diagnostic::new(
                         Code::InvalidValue,
                         &loaded.file,
                         header.id.pos,
-                        "the procedure has no steps",
+                        format!("the {} has no steps", loaded.doc.kind().as_str()),
                     )
                     .with_help("add `steps:` with at least one step (`- text: …`)"),
                 );
             }
+        }
+        if let (Document::Manual(m), false) = (&loaded.doc, draft)
+            && m.chapters.is_empty()
+        {
+            out.push(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    &loaded.file,
+                    header.id.pos,
+                    "the manual has no chapters",
+                )
+                .with_help("add `chapters:` with one chapter per clause (`- clause: \"4\"`)"),
+            );
         }
         if let Some(approval) = header.approval {
             for (role, signature) in [
