@@ -227,7 +227,7 @@ pub fn load(root: &Path) -> Result<Library, Error> {
         }
     }
     let mut config = config;
-    generated_lists(&mut config, &documents);
+    generated_lists(&mut config, &documents, !distribution.copies.is_empty());
     Ok(Library {
         root: root.to_path_buf(),
         config,
@@ -275,10 +275,13 @@ pub const GENERATED_LISTS: &[(&str, &str)] = &[
     ("LIST-RECORDS", "record_list"),
 ];
 
-/// Make the lists `docctl list` writes (受控文件清单, 记录清单) citable like external documents,
-/// unless the set names a document of its own so. Only in Chinese sets: the English titles are
+/// The register `docctl list` writes when copies have been issued (文件发放回收登记表).
+pub const COPY_REGISTER: (&str, &str) = ("LIST-COPIES", "copy_register");
+
+/// Make the lists `docctl list` writes (受控文件清单, 记录清单, and 文件发放回收登记表 once copies
+/// are issued) citable like external documents, unless the set names a document of its own so. Only in Chinese sets: the English titles are
 /// ordinary phrases that plain-text mention detection would find everywhere.
-fn generated_lists(config: &mut Config, documents: &[Loaded]) {
+fn generated_lists(config: &mut Config, documents: &[Loaded], copies: bool) {
     if config.lang == crate::model::Lang::En {
         return;
     }
@@ -294,7 +297,8 @@ fn generated_lists(config: &mut Config, documents: &[Loaded]) {
         taken.extend(header.aliases.iter().map(|a| crate::fold::key(&a.value)));
     }
     let words = crate::render::labels::of(config.lang);
-    for (id, label) in GENERATED_LISTS {
+    let register = copies.then_some(&COPY_REGISTER);
+    for (id, label) in GENERATED_LISTS.iter().chain(register) {
         let title = words[label];
         if taken.contains(&crate::fold::key(title)) || taken.contains(&crate::fold::key(id)) {
             continue;

@@ -28,6 +28,15 @@ fn copy_warnings(set: &Path, today: &str) -> Vec<String> {
         .collect()
 }
 
+/// A new set (`docctl init`) with its documents released on 2030-01-10.
+fn released_set() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::TempDir::new().unwrap();
+    let set = dir.path().join("qms");
+    docctl().arg("init").arg(&set).assert().success();
+    run_in(&set, &["publish", "--date", "2030-01-10"]);
+    (dir, set)
+}
+
 fn copy_pdf(set: &Path, n: u32) -> PathBuf {
     set.join(format!("output/copies/QP-7.5-01/QP-7.5-01-A-0-{n:03}.pdf"))
 }
@@ -35,10 +44,7 @@ fn copy_pdf(set: &Path, n: u32) -> PathBuf {
 #[test]
 #[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn copies_are_issued_stamped_recalled_and_registered() {
-    let dir = tempfile::TempDir::new().unwrap();
-    let set = dir.path().join("qms");
-    docctl().arg("init").arg(&set).assert().success();
-    run_in(&set, &["publish", "--date", "2030-01-10"]);
+    let (dir, set) = released_set();
 
     // Three controlled copies to two departments, one uncontrolled copy to a customer.
     let issue = |args: &[&str]| {
@@ -326,10 +332,7 @@ fn copies_are_issued_stamped_recalled_and_registered() {
 #[test]
 #[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
 fn diff_with_no_options_compares_what_changed_last() {
-    let dir = tempfile::TempDir::new().unwrap();
-    let set = dir.path().join("qms");
-    docctl().arg("init").arg(&set).assert().success();
-    run_in(&set, &["publish", "--date", "2030-01-10"]);
+    let (_dir, set) = released_set();
     let diff = || {
         docctl()
             .args(["diff", "QP-7.5-01", "--format", "html"])
@@ -553,10 +556,7 @@ fn random_kills_of_issue_and_recall_leave_a_whole_distribution_record() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20);
-    let dir = tempfile::TempDir::new().unwrap();
-    let set = dir.path().join("qms");
-    docctl().arg("init").arg(&set).assert().success();
-    run_in(&set, &["publish", "--date", "2030-01-10"]);
+    let (_dir, set) = released_set();
     let mut seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -639,4 +639,49 @@ fn random_kills_of_issue_and_recall_leave_a_whole_distribution_record() {
     }
     eprintln!("{rounds} rounds: {killed} killed, {finished} finished");
     assert_eq!(killed + finished, rounds);
+}
+
+/// 文件发放回收登记表, which `docctl list` writes once copies are issued, can be cited then — and
+/// not before, when no such register exists.
+#[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
+fn the_copy_register_is_citable_once_copies_are_issued() {
+    let (_dir, set) = released_set();
+    let file = set.join("procedures/QP-7.5-01.yaml");
+    let text = fs::read_to_string(&file).unwrap();
+    let cite = |set: &Path| {
+        let cited = text.replace(
+            "related: [《质量管理体系 要求》]",
+            "related: [《质量管理体系 要求》, 《文件发放回收登记表》]",
+        );
+        assert_ne!(cited, text);
+        fs::write(&file, cited).unwrap();
+        let (_, json) = common::check_json(set, &["--today", "2030-01-12"]);
+        let unresolved: Vec<String> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "ref-unresolved")
+            .map(|d| d["message"].as_str().unwrap().to_owned())
+            .collect();
+        fs::write(&file, &text).unwrap();
+        unresolved
+    };
+    let before = cite(&set);
+    assert!(
+        before.iter().any(|m| m.contains("文件发放回收登记表")),
+        "{before:?}"
+    );
+    run_in(
+        &set,
+        &[
+            "issue",
+            "QP-7.5-01",
+            "--to",
+            "品质部",
+            "--date",
+            "2030-01-11",
+        ],
+    );
+    assert_eq!(cite(&set), Vec::<String>::new());
 }
