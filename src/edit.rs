@@ -55,18 +55,26 @@ pub fn scalar(value: &str) -> String {
 /// other control characters as `\n` or `\uXXXX`, so that it reads back as the same text.
 pub fn double_quoted(value: &str) -> String {
     use std::fmt::Write as _;
-    let mut out = String::with_capacity(value.len() + 2);
+    backslash_quoted(value, |out, c| match c {
+        '\t' => out.push_str("\\t"),
+        c if c.is_control() || is_line_break(c) || c == '\u{feff}' => {
+            let _ = write!(out, "\\u{:04X}", c as u32);
+        }
+        c => out.push(c),
+    })
+}
+
+/// Write text between double quotes with `"`, `\` and line feeds backslash-escaped, as YAML
+/// and Typst string literals both read them; `other` writes every other character.
+pub fn backslash_quoted(text: &str, mut other: impl FnMut(&mut String, char)) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
-    for c in value.chars() {
+    for c in text.chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() || is_line_break(c) || c == '\u{feff}' => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
+            c => other(&mut out, c),
         }
     }
     out.push('"');

@@ -83,16 +83,21 @@ impl Graph {
 
     /// Citations made by a document.
     pub fn cites(&self, doc: usize) -> impl Iterator<Item = &Edge> {
-        self.outgoing
-            .get(doc)
-            .into_iter()
-            .flatten()
-            .map(|&e| &self.edges[e])
+        self.edges_in(&self.outgoing, doc)
     }
 
     /// Citations of a document by others (被引用).
     pub fn cited_by(&self, doc: usize) -> impl Iterator<Item = &Edge> {
-        self.incoming
+        self.edges_in(&self.incoming, doc)
+    }
+
+    /// Return the edges a per-document list (`outgoing` or `incoming`) holds for a document.
+    fn edges_in<'a>(
+        &'a self,
+        lists: &'a [Vec<usize>],
+        doc: usize,
+    ) -> impl Iterator<Item = &'a Edge> + use<'a> {
+        lists
             .get(doc)
             .into_iter()
             .flatten()

@@ -36,54 +36,46 @@ pub(crate) struct Shape {
     numbered: &'static [&'static str],
 }
 
+/// A controlled document's shape: the header keys every kind requires (id, title, version,
+/// status; id, title and status also say which document it is), then the kind's own.
+macro_rules! document_shape {
+    ([$($own:expr),* $(,)?], numbered: $numbered:expr) => {
+        Shape {
+            required: &[
+                ("id", "'?'"),
+                ("title", "'?'"),
+                ("version", "'?'"),
+                ("status", "draft"),
+                $($own),*
+            ],
+            identity: &["id", "title", "status"],
+            numbered: $numbered,
+        }
+    };
+}
+
 /// A procedure's required keys.
-pub(crate) const PROCEDURE: Shape = Shape {
-    required: &[
-        ("id", "'?'"),
-        ("title", "'?'"),
-        ("version", "'?'"),
-        ("status", "draft"),
+pub(crate) const PROCEDURE: Shape = document_shape!(
+    [
         ("purpose", "''"),
         ("scope", "''"),
         ("responsibilities", "[]"),
         ("steps", "[]"),
     ],
-    identity: &["id", "title", "status"],
-    numbered: &["steps"],
-};
+    numbered: &["steps"]
+);
 
 /// A form's required keys.
-pub(crate) const FORM: Shape = Shape {
-    required: &[
-        ("id", "'?'"),
-        ("title", "'?'"),
-        ("version", "'?'"),
-        ("status", "draft"),
-        ("fields", "[]"),
-    ],
-    identity: &["id", "title", "status"],
-    numbered: &[],
-};
+pub(crate) const FORM: Shape = document_shape!([("fields", "[]")], numbered: &[]);
 
 /// A work instruction's required keys (a procedure's).
 pub(crate) const INSTRUCTION: Shape = Shape {
-    required: PROCEDURE.required,
-    identity: &["id", "title", "status"],
     numbered: &["steps", "equipment", "safety", "quality"],
+    ..PROCEDURE
 };
 
 /// The quality manual's required keys.
-pub(crate) const MANUAL: Shape = Shape {
-    required: &[
-        ("id", "'?'"),
-        ("title", "'?'"),
-        ("version", "'?'"),
-        ("status", "draft"),
-        ("chapters", "[]"),
-    ],
-    identity: &["id", "title", "status"],
-    numbered: &[],
-};
+pub(crate) const MANUAL: Shape = document_shape!([("chapters", "[]")], numbered: &[]);
 
 /// docctl.yaml's required keys.
 pub(crate) const CONFIG: Shape = Shape {
@@ -495,24 +487,25 @@ fn node<'a>(
         return None;
     }
     let start = span.start.byte_offset()?;
-    match event {
-        Event::Scalar(..) | Event::Alias(..) | Event::UnresolvedAlias(..) => Some(Node {
-            span: start..span.end.byte_offset()?,
+    // A node runs from its first event to the end of `last`, its own or its closing event.
+    let ending = |last: &Span, kind: Kind| {
+        Some(Node {
+            span: start..last.end.byte_offset()?,
             dash: None,
-            kind: Kind::Leaf,
-        }),
+            kind,
+        })
+    };
+    match event {
+        Event::Scalar(..) | Event::Alias(..) | Event::UnresolvedAlias(..) => {
+            ending(&span, Kind::Leaf)
+        }
         Event::SequenceStart(style, ..) => {
             let block = matches!(style, StructureStyle::Block);
             let mut items = Vec::new();
             loop {
                 let (event, span) = events.next()?.ok()?;
                 if matches!(event, Event::SequenceEnd) {
-                    let end = span.end.byte_offset()?;
-                    return Some(Node {
-                        span: start..end,
-                        dash: None,
-                        kind: Kind::Seq { block, items },
-                    });
+                    return ending(&span, Kind::Seq { block, items });
                 }
                 let mut item = node(events, event, span, text, depth + 1)?;
                 if block {
@@ -526,12 +519,7 @@ fn node<'a>(
             loop {
                 let (event, span) = events.next()?.ok()?;
                 if matches!(event, Event::MappingEnd) {
-                    let end = span.end.byte_offset()?;
-                    return Some(Node {
-                        span: start..end,
-                        dash: None,
-                        kind: Kind::Map { entries },
-                    });
+                    return ending(&span, Kind::Map { entries });
                 }
                 let key = match &event {
                     Event::Scalar(value, ..) => value.to_string(),

@@ -240,8 +240,8 @@ fn assign_files(
     let mut next = 1;
     for plan in planned.iter_mut() {
         let (wanted, lines, notes) = match &mut plan.outcome {
-            Outcome::Procedure(draft) => (draft.id.clone(), draft.lines, &mut draft.notes),
-            Outcome::Form(form) => (form.id.clone(), form.lines, &mut form.notes),
+            Outcome::Procedure(draft) => (draft.header.id.clone(), draft.lines, &mut draft.notes),
+            Outcome::Form(form) => (form.header.id.clone(), form.lines, &mut form.notes),
             Outcome::Skipped(_) => continue,
         };
         let own = wanted
@@ -446,7 +446,7 @@ fn print_coverage(coverage: &outline::Coverage, source: &Source) -> bool {
 fn print_form(form: &outline::FormDraft, file: Option<&(PathBuf, String, String)>, dry_run: bool) {
     print_plan(
         form.lines,
-        &form.title,
+        &form.header.title,
         &format!("form: {}, {} fields", form.layout, form.fields.len()),
         form.notes.iter(),
         file,
@@ -459,7 +459,7 @@ fn print_procedure(draft: &Draft, file: Option<&(PathBuf, String, String)>, dry_
     notes.sort_by_key(|n| n.line);
     print_plan(
         draft.lines,
-        &draft.title,
+        &draft.header.title,
         &format!(
             "{} responsibilities, {} steps, {} related, {} records",
             draft.responsibilities.len(),

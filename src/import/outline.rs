@@ -14,7 +14,7 @@ use crate::import::blocks::{Block, Doc, Piece, is_title, markdown_table, typed_n
 use crate::import::guess::{
     default_version, entries, guess_lang, is_none, is_note, normalise_version, record,
 };
-use crate::import::structure::{Draft, DraftStep, RecordDraft, Settings};
+use crate::import::structure::{Draft, DraftHeader, DraftStep, RecordDraft, Settings};
 use crate::model::{Lang, Pos};
 
 pub use crate::import::keywords::SectionKind as Kind;
@@ -458,20 +458,8 @@ pub enum Made {
 /// A form as the import understood it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FormDraft {
-    /// The title.
-    pub title: String,
-    /// Its id, when the source has one.
-    pub id: Option<String>,
-    /// The version, in the set's scheme.
-    pub version: String,
-    /// The language, when it is not simplified Chinese.
-    pub lang: Option<Lang>,
-    /// 生效日期.
-    pub effective: Option<String>,
-    /// 归口部门.
-    pub owner: Option<String>,
-    /// Signatures: (role, name, date).
-    pub approval: Vec<(&'static str, String, String)>,
+    /// Title, id, version, language, effective date, owner and signatures.
+    pub header: DraftHeader,
     /// `register` or `sheet`.
     pub layout: &'static str,
     /// Text that is not a field.
@@ -678,12 +666,16 @@ pub fn build(doc: &Doc, file: &str, stem: &str, settings: &Settings) -> Built {
     }
     let level = level.unwrap_or(1);
     let mut draft = Draft {
-        title: title.clone(),
-        lang,
+        header: b.header(&title, lang),
         lines,
         ..Draft::default()
     };
-    b.apply_head(&mut draft);
+    if b.head.version.is_none() {
+        draft.comments.push((
+            "version",
+            "import: the source names no version: the set's first".into(),
+        ));
+    }
     // Sections.
     let mut sections: Vec<(Option<Kind>, &Block, Vec<&Block>)> = Vec::new();
     for (i, block) in blocks.iter().enumerate().skip(first) {
@@ -1300,22 +1292,22 @@ impl Builder<'_> {
         true
     }
 
-    fn apply_head(&mut self, draft: &mut Draft) {
-        draft.id = self.head.id.clone();
-        draft.version = self
-            .head
-            .version
-            .clone()
-            .unwrap_or_else(|| default_version(self.settings.scheme));
-        if self.head.version.is_none() {
-            draft.comments.push((
-                "version",
-                "import: the source names no version: the set's first".into(),
-            ));
+    /// Return the document's header: the title found and what its header table gives (the set's
+    /// first version when it names none).
+    fn header(&self, title: &str, lang: Option<Lang>) -> DraftHeader {
+        DraftHeader {
+            title: title.to_owned(),
+            id: self.head.id.clone(),
+            version: self
+                .head
+                .version
+                .clone()
+                .unwrap_or_else(|| default_version(self.settings.scheme)),
+            lang,
+            effective: self.head.effective.clone(),
+            owner: self.head.owner.clone(),
+            approval: self.head.approval.clone(),
         }
-        draft.effective = self.head.effective.clone();
-        draft.owner = self.head.owner.clone();
-        draft.approval = self.head.approval.clone();
     }
 
     /// Check typed numbers among siblings: a number used again, or one skipped.
@@ -1874,17 +1866,7 @@ impl Builder<'_> {
         lines: (usize, usize),
     ) -> FormDraft {
         let mut form = FormDraft {
-            title: title.to_owned(),
-            id: self.head.id.clone(),
-            version: self
-                .head
-                .version
-                .clone()
-                .unwrap_or_else(|| default_version(self.settings.scheme)),
-            lang,
-            effective: self.head.effective.clone(),
-            owner: self.head.owner.clone(),
-            approval: self.head.approval.clone(),
+            header: self.header(title, lang),
             layout: "sheet",
             lines,
             ..FormDraft::default()
@@ -2363,13 +2345,13 @@ mod tests {
         let Made::Procedure(d) = built(&doc).made else {
             panic!("a procedure")
         };
-        assert_eq!(d.id.as_deref(), Some("QP-1"));
-        assert_eq!(d.title, "采购程序");
-        assert_eq!(d.version, "A/2");
-        assert_eq!(d.effective.as_deref(), Some("2024-03-01"));
-        assert_eq!(d.owner.as_deref(), Some("品质部"));
+        assert_eq!(d.header.id.as_deref(), Some("QP-1"));
+        assert_eq!(d.header.title, "采购程序");
+        assert_eq!(d.header.version, "A/2");
+        assert_eq!(d.header.effective.as_deref(), Some("2024-03-01"));
+        assert_eq!(d.header.owner.as_deref(), Some("品质部"));
         assert_eq!(
-            d.approval,
+            d.header.approval,
             [
                 ("prepared", "张三".to_owned(), "2024-02-01".to_owned()),
                 ("reviewed", "李四".to_owned(), "2024-02-03".to_owned()),

@@ -30,13 +30,11 @@ pub struct Settings {
     pub sections: std::collections::BTreeMap<String, Vec<String>>,
 }
 
-/// A procedure as the import understood it, before it has an id and becomes YAML.
+/// The header the import reads for a procedure or a form alike.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Draft {
+pub struct DraftHeader {
     /// The title.
     pub title: String,
-    /// Other names the source gives the document (its title line, repeated headings).
-    pub aliases: Vec<String>,
     /// 文件编号, when the source has one.
     pub id: Option<String>,
     /// The version, in the set's scheme.
@@ -49,6 +47,15 @@ pub struct Draft {
     pub owner: Option<String>,
     /// Signatures with a date: (role, name, date).
     pub approval: Vec<(&'static str, String, String)>,
+}
+
+/// A procedure as the import understood it, before it has an id and becomes YAML.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Draft {
+    /// Title, id, version, language, effective date, owner and signatures.
+    pub header: DraftHeader,
+    /// Other names the source gives the document (its title line, repeated headings).
+    pub aliases: Vec<String>,
     /// 目的.
     pub purpose: String,
     /// 范围.
@@ -361,8 +368,8 @@ impl Builder<'_> {
     /// Read a passage without sections whose title names a document: every sentence becomes a
     /// step.
     fn unstructured(&mut self, title_line: &str) {
-        self.draft.title = title_line.to_owned();
-        self.draft.version = default_version(self.settings.scheme);
+        self.draft.header.title = title_line.to_owned();
+        self.draft.header.version = default_version(self.settings.scheme);
         let text = &self.body.text;
         let mut steps = Vec::new();
         for (start, end) in sentences(text) {
@@ -404,7 +411,7 @@ impl Builder<'_> {
             None if !title_line.is_empty() => (title_line.to_owned(), "the title line"),
             None => (stem.to_owned(), "the file name (the source names no title)"),
         };
-        self.draft.title = title.clone();
+        self.draft.header.title = title.clone();
         let mut keys = vec![fold::key(&title)];
         for alias in std::iter::once(title_line.to_owned()).chain(titles) {
             let key = fold::key(&alias);
@@ -433,22 +440,22 @@ impl Builder<'_> {
             }),
         }
         if let Some(id) = &head.id {
-            self.draft.id = Some(id.text.clone());
+            self.draft.header.id = Some(id.text.clone());
             self.note(id.at, format!("文件编号 {} → id", id.text));
         }
-        self.draft.version = default_version(self.settings.scheme);
+        self.draft.header.version = default_version(self.settings.scheme);
         if let Some(version) = &head.version {
             match normalise_version(&version.text, self.settings.scheme) {
                 Some(v) => {
                     self.note(version.at, format!("版本 {} → version {v}", version.text));
-                    self.draft.version = v;
+                    self.draft.header.version = v;
                 }
                 None => {
                     self.note(
                         version.at,
                         format!(
                             "版本 {} does not read as a version: version {} instead",
-                            version.text, self.draft.version
+                            version.text, self.draft.header.version
                         ),
                     );
                     let text = format!("import: the source says 版本 {}", version.text);
@@ -457,7 +464,7 @@ impl Builder<'_> {
             }
         }
         if let Some(effective) = &head.effective {
-            self.draft.effective = Some(effective.text.clone());
+            self.draft.header.effective = Some(effective.text.clone());
             self.note(
                 effective.at,
                 format!("生效日期 → effective {}", effective.text),
@@ -478,7 +485,7 @@ impl Builder<'_> {
             };
             match &signature.date {
                 Some(date) => {
-                    self.draft.approval.push((
+                    self.draft.header.approval.push((
                         signature.role,
                         signature.name.clone(),
                         date.clone(),
@@ -529,7 +536,7 @@ impl Builder<'_> {
                     Code::ImportNumbering,
                     self.file,
                     pos,
-                    format!("{} in 「{}」", problem.message, self.draft.title),
+                    format!("{} in 「{}」", problem.message, self.draft.header.title),
                 )
                 .with_width(problem.written.chars().count())
                 .with_help("the YAML numbers the steps anew; check that this text sits under the right step"),
@@ -881,7 +888,7 @@ impl Builder<'_> {
         let why = match last {
             Some(section) if section.intro.is_empty() && section.items.is_empty() => Some(format!(
                 "「{}」 ends with the heading {} and nothing under it",
-                self.draft.title,
+                self.draft.header.title,
                 section_name(section)
             )),
             Some(section)
@@ -894,7 +901,7 @@ impl Builder<'_> {
             }
             _ if has_stops && !text.ends_with(SENTENCE_ENDS) => Some(format!(
                 "「{}」 stops mid-sentence: 「{}」",
-                self.draft.title,
+                self.draft.header.title,
                 last_words(text)
             )),
             _ => None,
@@ -917,7 +924,7 @@ impl Builder<'_> {
                 Lang::ZhHans => "simplified Chinese",
             };
             self.note(0, format!("the text is in {name}"));
-            self.draft.lang = Some(lang);
+            self.draft.header.lang = Some(lang);
         }
     }
 }
@@ -947,7 +954,7 @@ pub fn mark_copies(drafts: &mut [&mut Draft]) {
             let (a, b) = (&sets[earlier], &sets[later]);
             let shared = a.intersection(b).count();
             if shared >= 3 && shared * 2 >= a.len().min(b.len()) {
-                let (title, lines) = (drafts[earlier].title.clone(), drafts[earlier].lines);
+                let (title, lines) = (drafts[earlier].header.title.clone(), drafts[earlier].lines);
                 let draft = &mut drafts[later];
                 draft.notes.push(Note {
                     line: draft.lines.0,

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use crate::edit::{double_quoted, is_line_break};
 use crate::import::outline::FormDraft;
-use crate::import::structure::{Draft, DraftStep, RecordDraft};
+use crate::import::structure::{Draft, DraftHeader, DraftStep, RecordDraft};
 use crate::model::Lang;
 
 /// What goes into the first lines of the file besides the draft.
@@ -30,12 +30,12 @@ const BLOCK_AFTER: usize = 40;
 /// Write a draft as procedure YAML.
 pub fn render(draft: &Draft, frame: Frame<'_>) -> String {
     let mut y = Yaml::default();
-    y.frame(frame, &draft.title);
+    y.frame(frame, &draft.header.title);
     y.comments(0, draft, "version");
-    y.line(0, &format!("version: {}", scalar(&draft.version)));
+    y.line(0, &format!("version: {}", scalar(&draft.header.version)));
     y.comments(0, draft, "status");
     y.line(0, "status: draft");
-    y.effective_owner_lang(draft.effective.as_ref(), draft.owner.as_ref(), draft.lang);
+    y.effective_owner_lang(&draft.header);
     if !draft.aliases.is_empty() {
         y.line(0, "aliases:");
         for alias in &draft.aliases {
@@ -43,7 +43,7 @@ pub fn render(draft: &Draft, frame: Frame<'_>) -> String {
         }
     }
     y.comments(0, draft, "approval");
-    y.approval(&draft.approval);
+    y.approval(&draft.header.approval);
     y.comments(0, draft, "purpose");
     y.field(0, "purpose", &draft.purpose);
     y.comments(0, draft, "scope");
@@ -104,12 +104,12 @@ pub fn render(draft: &Draft, frame: Frame<'_>) -> String {
 /// Write a form draft as form YAML.
 pub fn render_form(form: &FormDraft, frame: Frame<'_>) -> String {
     let mut y = Yaml::default();
-    y.frame(frame, &form.title);
-    y.line(0, &format!("version: {}", scalar(&form.version)));
+    y.frame(frame, &form.header.title);
+    y.line(0, &format!("version: {}", scalar(&form.header.version)));
     y.line(0, "status: draft");
-    y.effective_owner_lang(form.effective.as_ref(), form.owner.as_ref(), form.lang);
+    y.effective_owner_lang(&form.header);
     y.line(0, &format!("layout: {}", form.layout));
-    y.approval(&form.approval);
+    y.approval(&form.header.approval);
     if !form.instructions.is_empty() {
         y.field(0, "instructions", &form.instructions);
     }
@@ -156,19 +156,14 @@ impl Yaml {
         self.field(0, "title", title);
     }
 
-    fn effective_owner_lang(
-        &mut self,
-        effective: Option<&String>,
-        owner: Option<&String>,
-        lang: Option<Lang>,
-    ) {
-        if let Some(effective) = effective {
+    fn effective_owner_lang(&mut self, header: &DraftHeader) {
+        if let Some(effective) = &header.effective {
             self.line(0, &format!("effective: {}", scalar(effective)));
         }
-        if let Some(owner) = owner {
+        if let Some(owner) = &header.owner {
             self.field(0, "owner", owner);
         }
-        match lang {
+        match header.lang {
             Some(Lang::ZhHant) => self.line(0, "lang: zh-Hant"),
             Some(Lang::En) => self.line(0, "lang: en"),
             _ => {}
@@ -459,9 +454,13 @@ mod tests {
     #[test]
     fn a_draft_loads_as_a_procedure() {
         let draft = Draft {
-            title: "顾客沟通程序".to_owned(),
+            header: DraftHeader {
+                title: "顾客沟通程序".to_owned(),
+                version: "A/0".to_owned(),
+                approval: vec![("prepared", "张三".to_owned(), "2024-03-01".to_owned())],
+                ..DraftHeader::default()
+            },
             aliases: vec!["顾客沟通程序[59560]".to_owned()],
-            version: "A/0".to_owned(),
             purpose: "有效地处理顾客投诉,防止同类问题再次发生,并使顾客满意。".repeat(2),
             scope: String::new(),
             responsibilities: vec![("业务部".to_owned(), "业务部负责收集信息。".to_owned())],
@@ -483,7 +482,6 @@ mod tests {
                 keeper: Some("品质部".to_owned()),
                 retention: Some("3年".to_owned()),
             }],
-            approval: vec![("prepared", "张三".to_owned(), "2024-03-01".to_owned())],
             comments: vec![("scope", "import: no 范围".to_owned())],
             ..Draft::default()
         };

@@ -376,6 +376,12 @@ impl fmt::Display for Text {
 
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        /// Refuse a bare number or boolean, with a hint to quote it.
+        fn not_text<E: serde::de::Error>(found: &str, v: impl fmt::Display) -> E {
+            E::custom(format!(
+                "expected text, found the {found} {v} (write it in quotes: '{v}')"
+            ))
+        }
         struct TextVisitor;
         impl serde::de::Visitor<'_> for TextVisitor {
             type Value = Text;
@@ -389,24 +395,16 @@ impl<'de> Deserialize<'de> for Text {
                 Ok(Text(v))
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Text, E> {
-                Err(E::custom(format!(
-                    "expected text, found the number {v} (write it in quotes: '{v}')"
-                )))
+                Err(not_text("number", v))
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Text, E> {
-                Err(E::custom(format!(
-                    "expected text, found the number {v} (write it in quotes: '{v}')"
-                )))
+                Err(not_text("number", v))
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Text, E> {
-                Err(E::custom(format!(
-                    "expected text, found the number {v} (write it in quotes: '{v}')"
-                )))
+                Err(not_text("number", v))
             }
             fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Text, E> {
-                Err(E::custom(format!(
-                    "expected text, found the boolean {v} (write it in quotes: '{v}')"
-                )))
+                Err(not_text("boolean", v))
             }
             fn visit_unit<E: serde::de::Error>(self) -> Result<Text, E> {
                 Err(E::custom("expected text, found nothing (null)"))

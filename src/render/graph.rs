@@ -164,31 +164,11 @@ pub fn svg(
             };
             let radius = outer + 48.0 * (k % 3) as f64;
             angle_of.insert(f, angle);
-            let header = library.documents[f].doc.header();
-            nodes.insert(
-                Ok(f),
-                node(
-                    &header.id.value.0,
-                    &header.title.value.0,
-                    Some(header.status.value),
-                    radius,
-                    angle,
-                ),
-            );
+            nodes.insert(Ok(f), doc_node(library, f, radius, angle));
         }
     }
     for &p in &procedures {
-        let header = library.documents[p].doc.header();
-        nodes.insert(
-            Ok(p),
-            node(
-                &header.id.value.0,
-                &header.title.value.0,
-                Some(header.status.value),
-                inner,
-                angle_of[&p],
-            ),
-        );
+        nodes.insert(Ok(p), doc_node(library, p, inner, angle_of[&p]));
     }
     let edges = grouped_edges(graph);
     for (target, _, from) in &edges {
@@ -315,6 +295,18 @@ fn node(id: &str, title: &str, status: Option<Status>, radius: f64, angle: f64) 
         x: radius * angle.cos(),
         y: radius * angle.sin(),
     }
+}
+
+/// Place a document of the set on its ring, labelled with its id, title and status.
+fn doc_node(library: &Library, doc: usize, radius: f64, angle: f64) -> Node {
+    let header = library.documents[doc].doc.header();
+    node(
+        &header.id.value.0,
+        &header.title.value.0,
+        Some(header.status.value),
+        radius,
+        angle,
+    )
 }
 
 fn short(text: &str, max: usize) -> String {

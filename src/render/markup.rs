@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::cite;
+use crate::edit::backslash_quoted;
 
 /// An output language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -40,19 +41,10 @@ pub fn typst_escape(text: &str) -> String {
 
 /// Quote text as a Typst string literal, e.g. for `link("…")` or `document(title: "…")`.
 pub fn typst_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' | '\t' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    backslash_quoted(text, |out, c| match c {
+        '\r' | '\t' => out.push(' '),
+        c => out.push(c),
+    })
 }
 
 /// Escape text for HTML content and attribute values.
