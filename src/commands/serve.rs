@@ -67,25 +67,15 @@ pub fn run(settings: &ServeSettings) -> Result<(), Error> {
     let status = Arc::new(Mutex::new(Status::default()));
     let mut written: HashMap<String, [u8; 32]> = HashMap::new();
     let pdf = Arc::new(Mutex::new(PdfWorker::default()));
+    // What the first build reads is noted before it runs, and the watcher is armed before the
+    // first page is served: a save made as soon as a page shows is never taken for the old text.
+    let mut seen = snapshot(&settings.root);
     rebuild(settings, &out, &mut written, &status, &pdf);
     eprintln!(
         "serving {} at http://127.0.0.1:{port}/ (built into {}; Ctrl-C stops)",
         settings.root.display(),
         out.display()
     );
-    {
-        let out = out.clone();
-        let status = Arc::clone(&status);
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let out = out.clone();
-                let status = Arc::clone(&status);
-                std::thread::spawn(move || {
-                    let _ = handle(stream, &out, &status);
-                });
-            }
-        });
-    }
     // notify wakes the loop when a file under the set changes; the snapshot then says whether
     // a file a build reads changed. Without a watcher (or on a missed event) the loop polls.
     let (tx, rx) = std::sync::mpsc::channel();
@@ -109,7 +99,19 @@ pub fn run(settings: &ServeSettings) -> Result<(), Error> {
             POLL
         }
     };
-    let mut seen = snapshot(&settings.root);
+    {
+        let out = out.clone();
+        let status = Arc::clone(&status);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let out = out.clone();
+                let status = Arc::clone(&status);
+                std::thread::spawn(move || {
+                    let _ = handle(stream, &out, &status);
+                });
+            }
+        });
+    }
     loop {
         if rx.recv_timeout(wait).is_ok() {
             // Let the editor finish saving (a save may truncate, then write): wait until no
