@@ -17,7 +17,10 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use crate::error::Error;
 use crate::outline::{self, Section};
 use crate::render::labels::Labels;
-use crate::render::view::{FieldView, FormView, HeaderView, ProcedureView, SiteView};
+use crate::render::view::{
+    AppendixView, FieldView, FormView, HeaderView, InstructionView, ManualView, ProcedureView,
+    SiteView,
+};
 
 /// The deepest heading style written (`Heading6`); deeper steps use numbered paragraphs.
 const HEADING_STYLES: usize = 6;
@@ -34,49 +37,109 @@ pub fn procedure(site: &SiteView, doc: &ProcedureView) -> Result<Vec<u8>, Error>
     let h = &doc.header;
     let l = &h.labels;
     let mut body = Body::default();
-    body.title(h);
-    body.approval(h);
-    if !h.distribution.is_empty() {
-        body.paragraph(
-            "",
-            &[
-                run(&format!("{}{}", l["distribution"], l["colon"]), true),
-                run(&h.distribution.join(l["list_sep"]), false),
-            ]
-            .concat(),
-        );
-    }
-    body.history(h);
-
+    body.front(h);
     // The sections of the outline table, each under a Heading1 that Word numbers (1 … 7).
     for entry in &outline::PROCEDURE {
         body.heading(1, &run(l[entry.key], false));
         match entry.section {
             Section::Purpose => body.rich(&doc.purpose, None),
             Section::Scope => body.rich(&doc.scope, None),
-            Section::Responsibilities | Section::Definitions => {
-                // 3.1 department: duties; 4.1 term: definition (numbered at the list's second level).
-                let entries: Vec<(&String, &String)> = if entry.section == Section::Definitions {
-                    doc.definitions.iter().map(|d| (&d.term, &d.text)).collect()
-                } else {
-                    doc.responsibilities
-                        .iter()
-                        .map(|r| (&r.department, &r.duties))
-                        .collect()
-                };
-                if entries.is_empty() {
-                    body.paragraph("", &run(l["none"], false));
-                }
-                for (lead, text) in entries {
-                    body.rich(text, Some((1, run(&format!("{lead}{}", l["colon"]), true))));
-                }
+            Section::Responsibilities => responsibilities(&mut body, doc, l),
+            Section::Definitions => {
+                let terms = doc.definitions.iter().map(|d| (d.term.as_str(), &d.text));
+                body.leads(terms.collect(), l);
             }
             Section::Steps => steps(&mut body, doc, l),
             Section::Related => related(&mut body, doc, l),
             Section::Records => records(&mut body, doc, l),
         }
     }
+    body.appendices(&doc.appendices);
     package(site, h, &body.xml, false)
+}
+
+/// Render a work instruction as a `.docx`: the sections it shares with procedures and its own,
+/// in its order (1 目的 … 9 记录), each under a Heading1 that Word numbers.
+pub fn instruction(site: &SiteView, doc: &InstructionView) -> Result<Vec<u8>, Error> {
+    let p = &doc.outline;
+    let h = &p.header;
+    let l = &h.labels;
+    let mut body = Body::default();
+    body.front(h);
+    let section = |body: &mut Body, key: &str| body.heading(1, &run(l[key], false));
+    section(&mut body, "purpose");
+    body.rich(&p.purpose, None);
+    section(&mut body, "instruction_scope");
+    body.rich(&p.scope, None);
+    section(&mut body, "responsibilities");
+    responsibilities(&mut body, p, l);
+    section(&mut body, "equipment");
+    let rows: Vec<Vec<String>> = doc
+        .equipment
+        .iter()
+        .map(|e| {
+            let number = e.number.to_string();
+            let mut row = plain_row(&[&number, &e.name, &e.spec]);
+            row.push(inline_runs(&e.note));
+            row
+        })
+        .collect();
+    body.table_or_none(
+        l["none"],
+        &[1, 3, 3, 4],
+        &[l["serial"], l["item_name"], l["item_spec"], l["item_note"]],
+        &rows,
+    );
+    section(&mut body, "work_steps");
+    steps(&mut body, p, l);
+    for (key, points) in [("safety", &doc.safety), ("quality_points", &doc.quality)] {
+        section(&mut body, key);
+        body.leads(points.iter().map(|pt| ("", &pt.text)).collect(), l);
+    }
+    section(&mut body, "related");
+    related(&mut body, p, l);
+    section(&mut body, "records");
+    records(&mut body, p, l);
+    body.appendices(&p.appendices);
+    package(site, h, &body.xml, false)
+}
+
+/// Render the quality manual as a `.docx`: the preface, then the chapters under headings that
+/// carry their clause numbers (4, 4.1 …), each with the procedures that carry it out.
+pub fn manual(site: &SiteView, doc: &ManualView) -> Result<Vec<u8>, Error> {
+    let h = &doc.header;
+    let l = &h.labels;
+    let mut body = Body::default();
+    body.front(h);
+    body.appendices(&doc.preface);
+    for c in &doc.chapters {
+        let heading = run(&format!("{} {}", c.clause, c.title), false);
+        body.unnumbered_heading(c.depth.clamp(1, HEADING_STYLES), &heading);
+        body.rich(&c.text, None);
+        if !c.procedures.is_empty() {
+            let cited: Vec<String> = c.procedures.iter().map(|p| inline_runs(&p.text)).collect();
+            let lead = run(&format!("{}{}", l["chapter_procedures"], l["colon"]), true);
+            let sep = run(l["list_sep"], false);
+            body.paragraph("", &format!("{lead}{}", cited.join(&sep)));
+        }
+    }
+    if !doc.related.is_empty() {
+        body.unnumbered_heading(1, &run(l["related"], false));
+        for r in &doc.related {
+            body.paragraph("", &inline_runs(&r.text));
+        }
+    }
+    body.appendices(&doc.appendices);
+    package(site, h, &body.xml, false)
+}
+
+/// Write 职责 as one numbered paragraph per department (3.1 department: duties), or （无）.
+fn responsibilities(body: &mut Body, doc: &ProcedureView, l: &Labels) {
+    let duties = doc
+        .responsibilities
+        .iter()
+        .map(|r| (r.department.as_str(), &r.duties));
+    body.leads(duties.collect(), l);
 }
 
 /// Write 相关文件 as a table of number, citation and id, or （无）.
@@ -449,6 +512,57 @@ impl Body {
         for p in paragraphs {
             self.paragraph("", &p);
         }
+    }
+
+    /// A heading in Word's `Heading{level}` style without the style's numbering, for headings
+    /// that carry their own number (the manual's clauses) or none (appendices).
+    fn unnumbered_heading(&mut self, level: usize, runs: &str) {
+        self.xml.push_str(&format!(
+            "<w:p><w:pPr><w:pStyle w:val=\"Heading{level}\"/><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"0\"/></w:numPr></w:pPr>{runs}</w:p>"
+        ));
+    }
+
+    /// Numbered paragraphs at the list's second level (3.1, 4.1 …), each led by its term in bold
+    /// and a colon when it has one; （无） when there are none.
+    fn leads(&mut self, entries: Vec<(&str, &String)>, l: &Labels) {
+        if entries.is_empty() {
+            self.paragraph("", &run(l["none"], false));
+        }
+        for (lead, text) in entries {
+            let lead = if lead.is_empty() {
+                String::new()
+            } else {
+                run(&format!("{lead}{}", l["colon"]), true)
+            };
+            self.rich(text, Some((1, lead)));
+        }
+    }
+
+    /// Titled texts (附录, or the manual's preface) under unnumbered headings.
+    fn appendices(&mut self, appendices: &[AppendixView]) {
+        for a in appendices {
+            self.unnumbered_heading(1, &run(&a.title, false));
+            self.rich(&a.text, None);
+        }
+    }
+
+    /// The front of a controlled document: its title, the approval table, the distribution
+    /// and the revision history.
+    fn front(&mut self, h: &HeaderView) {
+        let l = &h.labels;
+        self.title(h);
+        self.approval(h);
+        if !h.distribution.is_empty() {
+            self.paragraph(
+                "",
+                &[
+                    run(&format!("{}{}", l["distribution"], l["colon"]), true),
+                    run(&h.distribution.join(l["list_sep"]), false),
+                ]
+                .concat(),
+            );
+        }
+        self.history(h);
     }
 
     fn title(&mut self, h: &HeaderView) {

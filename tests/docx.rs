@@ -199,8 +199,7 @@ fn word_shapes(set: &Path) -> usize {
             .as_array()
             .unwrap()
             .iter()
-            // Word output is made for procedures and forms (not the manual or instructions).
-            .filter(|d| d["kind"] == "procedure" || d["kind"] == "form")
+            // Every kind has its Word file: manual, procedures, instructions and forms.
             .all(|d| d["outputs"]["docx"]
                 .as_str()
                 .is_some_and(|p| out.join(p).is_file())),
@@ -598,4 +597,69 @@ fn forms_are_tables_of_their_fields() {
         }
     }
     assert!(registers > 0);
+}
+
+/// The quality manual and the work instruction of the shipped set in Word: the manual's
+/// chapters under headings carrying their clause numbers (not Word's list numbers), with the
+/// procedures that carry them out; the instruction's nine sections in order, under Word-numbered
+/// headings, with its equipment table and numbered safety points.
+#[test]
+fn the_manual_and_a_work_instruction_become_word_files() {
+    let (_dir, out) = build_docx(&repo());
+    let library = docctl::load::load(&repo()).unwrap();
+    let words = labels::of(library.config.lang);
+
+    let manual = paras(&part(&out.join("manual/QM-01.docx"), "word/document.xml"));
+    let headings: Vec<&Para> = manual
+        .iter()
+        .filter(|p| p.style.starts_with("Heading"))
+        .collect();
+    assert!(
+        headings.iter().any(|p| p.style == "Heading1" && p.text.starts_with("4 ")),
+        "chapter 4: {headings:?}"
+    );
+    assert!(
+        headings.iter().any(|p| p.style == "Heading2" && p.text.starts_with("4.1 ")),
+        "section 4.1: {headings:?}"
+    );
+    // The clause numbers are the text's: Word's list numbering is switched off (level 0 of no
+    // list), so the manual does not read "1 4 组织环境".
+    assert!(headings.iter().all(|p| p.level == Some(0)), "{headings:?}");
+    let cited = manual
+        .iter()
+        .find(|p| p.text.starts_with(words["chapter_procedures"]))
+        .expect("a chapter names its procedures");
+    assert!(cited.text.contains('《') && cited.text.contains('》'), "{cited:?}");
+
+    let wi = paras(&part(
+        &out.join("instructions/WI-PRD-01.docx"),
+        "word/document.xml",
+    ));
+    let sections: Vec<&str> = wi
+        .iter()
+        .filter(|p| p.style == "Heading1")
+        .map(|p| p.text.as_str())
+        .collect();
+    let keys = [
+        "purpose",
+        "instruction_scope",
+        "responsibilities",
+        "equipment",
+        "work_steps",
+        "safety",
+        "quality_points",
+        "related",
+        "records",
+    ];
+    assert_eq!(sections, keys.map(|k| words[k]), "the nine sections in order");
+    let equipment_rows = wi
+        .iter()
+        .filter(|p| p.table.is_some() && p.text == "CK6150")
+        .count();
+    assert_eq!(equipment_rows, 1, "the lathe's model in the equipment table");
+    let numbered = wi
+        .iter()
+        .filter(|p| p.style == "ListNumber" && p.level == Some(1))
+        .count();
+    assert!(numbered >= 3, "numbered responsibilities and points: {numbered}");
 }

@@ -337,15 +337,18 @@ fn render_one(
         )?;
         outputs.insert("xlsx", format!("{base}.xlsx"));
     }
-    // Word output exists for the kinds people fill in or revise in Word: procedures and forms.
     let docx = match doc {
         _ if !formats.docx => None,
         Document::Procedure(p) => Some(crate::docx::procedure(
             site_view,
             &markdown.procedure(doc, p),
         )?),
+        Document::Instruction(w) => Some(crate::docx::instruction(
+            site_view,
+            &markdown.instruction(doc, w),
+        )?),
+        Document::Manual(m) => Some(crate::docx::manual(site_view, &markdown.manual(doc, m))?),
         Document::Form(f) => Some(crate::docx::form(site_view, &markdown.form(doc, f))?),
-        Document::Manual(_) | Document::Instruction(_) => None,
     };
     if let Some(bytes) = docx {
         sink(&format!("{base}.docx"), &bytes)?;
