@@ -615,11 +615,15 @@ fn the_manual_and_a_work_instruction_become_word_files() {
         .filter(|p| p.style.starts_with("Heading"))
         .collect();
     assert!(
-        headings.iter().any(|p| p.style == "Heading1" && p.text.starts_with("4 ")),
+        headings
+            .iter()
+            .any(|p| p.style == "Heading1" && p.text.starts_with("4 ")),
         "chapter 4: {headings:?}"
     );
     assert!(
-        headings.iter().any(|p| p.style == "Heading2" && p.text.starts_with("4.1 ")),
+        headings
+            .iter()
+            .any(|p| p.style == "Heading2" && p.text.starts_with("4.1 ")),
         "section 4.1: {headings:?}"
     );
     // The clause numbers are the text's: Word's list numbering is switched off (level 0 of no
@@ -629,7 +633,10 @@ fn the_manual_and_a_work_instruction_become_word_files() {
         .iter()
         .find(|p| p.text.starts_with(words["chapter_procedures"]))
         .expect("a chapter names its procedures");
-    assert!(cited.text.contains('《') && cited.text.contains('》'), "{cited:?}");
+    assert!(
+        cited.text.contains('《') && cited.text.contains('》'),
+        "{cited:?}"
+    );
 
     let wi = paras(&part(
         &out.join("instructions/WI-PRD-01.docx"),
@@ -651,15 +658,25 @@ fn the_manual_and_a_work_instruction_become_word_files() {
         "related",
         "records",
     ];
-    assert_eq!(sections, keys.map(|k| words[k]), "the nine sections in order");
+    assert_eq!(
+        sections,
+        keys.map(|k| words[k]),
+        "the nine sections in order"
+    );
     let equipment_rows = wi
         .iter()
         .filter(|p| p.table.is_some() && p.text == "CK6150")
         .count();
-    assert_eq!(equipment_rows, 1, "the lathe's model in the equipment table");
+    assert_eq!(
+        equipment_rows, 1,
+        "the lathe's model in the equipment table"
+    );
     let numbered = wi
         .iter()
         .filter(|p| p.style == "ListNumber" && p.level == Some(1))
         .count();
-    assert!(numbered >= 3, "numbered responsibilities and points: {numbered}");
+    assert!(
+        numbered >= 3,
+        "numbered responsibilities and points: {numbered}"
+    );
 }
