@@ -85,6 +85,17 @@ impl Default for FlowSize {
     }
 }
 
+impl FlowSize {
+    /// A4 landscape with the same margins: 297 − 2 × 18 mm wide; 210 − 42 − 20 mm high less the
+    /// title line.
+    pub fn landscape() -> Self {
+        FlowSize {
+            width: 261.0 * MM,
+            page_height: 148.0 * MM - 26.0,
+        }
+    }
+}
+
 const MM: f64 = 72.0 / 25.4;
 const GAP: f64 = 20.0;
 const SLOT: f64 = 3.5;

@@ -158,18 +158,23 @@ fn crosses(a: (f64, f64), b: (f64, f64), s: &Shape) -> bool {
 
 /// Every geometric promise of a chart; returns the broken ones.
 fn problems(name: &str, c: &Chart) -> Vec<String> {
+    problems_on((PAGE_W, PAGE_H), name, c)
+}
+
+/// The same on pages of the given size (landscape: A4's sides swapped).
+fn problems_on((page_w, page_h): (f64, f64), name: &str, c: &Chart) -> Vec<String> {
     let mut out = Vec::new();
     assert!(!c.shapes.is_empty(), "{name}: no chart");
     for (i, a) in c.shapes.iter().enumerate() {
         // Inside the page's text width.
-        if a.y + a.h > PAGE_H - MARGIN_BOTTOM + EPS {
+        if a.y + a.h > page_h - MARGIN_BOTTOM + EPS {
             out.push(format!(
                 "{name}: {} runs into the bottom margin ({:.1})",
                 a.id,
                 a.y + a.h
             ));
         }
-        if a.x < MARGIN_X - EPS || a.x + a.w > PAGE_W - MARGIN_X + EPS {
+        if a.x < MARGIN_X - EPS || a.x + a.w > page_w - MARGIN_X + EPS {
             out.push(format!(
                 "{name}: {} leaves the text width ({:.1}..{:.1})",
                 a.id,
@@ -469,12 +474,13 @@ fn thirty_step_set(dir: &Path) {
     fs::write(dir.join("procedures/QP-8.5-09.yaml"), thirty_steps()).unwrap();
 }
 
-#[test]
-#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
-fn thirty_steps_in_six_lanes_fit_a4_with_decisions_and_a_loop() {
+/// The thirty-step set with `config` added to its docctl.yaml, built to PDF: (its folder, out).
+fn thirty_steps_built(config: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let set = tmp.path().join("set");
     thirty_step_set(&set);
+    let yaml = fs::read_to_string(set.join("docctl.yaml")).unwrap();
+    fs::write(set.join("docctl.yaml"), format!("{yaml}{config}")).unwrap();
     let out = tmp.path().join("out");
     let result = build(&set, &out, &["--to", "pdf"]);
     assert!(
@@ -482,6 +488,13 @@ fn thirty_steps_in_six_lanes_fit_a4_with_decisions_and_a_loop() {
         "{}",
         String::from_utf8_lossy(&result.stderr)
     );
+    (tmp, out)
+}
+
+#[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
+fn thirty_steps_in_six_lanes_fit_a4_with_decisions_and_a_loop() {
+    let (_tmp, out) = thirty_steps_built("");
     let chart = read_chart(&out, "QP-8.5-09");
     let broken = problems("QP-8.5-09", &chart);
     assert!(broken.is_empty(), "{}", broken.join("\n"));
@@ -767,4 +780,61 @@ fn by_takes_one_department_or_a_list_and_checks_each() {
         md.contains("（负责部门：行政部、品质部）"),
         "the step lists both"
     );
+}
+
+/// `flow: {landscape: true}` in docctl.yaml: the 30-step, six-lane chart is drawn on landscape
+/// A4 pages, as wide as their text (261 mm) and still readable (no overlap, every shape in its
+/// lane, text inside its box), while the pages around it stay portrait with the same header and
+/// page numbers; in the appendix too.
+#[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
+fn a_chart_can_be_drawn_on_landscape_pages() {
+    for place in ["steps", "appendix"] {
+        let (_tmp, out) =
+            thirty_steps_built(&format!("\nflow:\n  landscape: true\n  place: {place}\n"));
+        let chart = read_chart(&out, "QP-8.5-09");
+        let broken = problems_on((PAGE_H, PAGE_W), "QP-8.5-09", &chart);
+        assert!(broken.is_empty(), "{place}: {}", broken.join("\n"));
+        let chart_pages: BTreeSet<u64> = chart.shapes.iter().map(|s| s.page).collect();
+        let width: f64 = (0..6)
+            .map(|i| chart.lanes[&(*chart_pages.first().unwrap(), i)].2)
+            .sum();
+        let mm = 72.0 / 25.4;
+        assert!(
+            width > 200.0 * mm && width <= 261.0 * mm + 0.5,
+            "{place}: lanes {width} pt"
+        );
+
+        let pdf = out.join("procedures/QP-8.5-09.pdf");
+        let info = Command::new("pdfinfo")
+            .args(["-f", "1", "-l", "999"])
+            .arg(&pdf)
+            .output()
+            .expect("pdfinfo (poppler-utils) is installed");
+        let info = String::from_utf8_lossy(&info.stdout);
+        let landscape: BTreeSet<u64> = info
+            .lines()
+            .filter(|l| l.starts_with("Page") && l.contains(" size:"))
+            .filter_map(|l| {
+                let page: u64 = l.split_whitespace().nth(1)?.parse().ok()?;
+                l.contains("841.89 x 595.276").then_some(page)
+            })
+            .collect();
+        assert_eq!(
+            landscape, chart_pages,
+            "{place}: the chart's pages and only they are landscape"
+        );
+        let pages = common::pages(&pdf);
+        assert!(
+            pages > landscape.len(),
+            "{place}: portrait pages around the chart"
+        );
+        let text: String = pdftotext(&pdf).split_whitespace().collect();
+        for page in 1..=pages {
+            assert!(
+                text.contains(&format!("第{page}页共{pages}页")),
+                "{place}: page {page}: the header's page number runs through the landscape pages"
+            );
+        }
+    }
 }

@@ -135,6 +135,10 @@ pub struct FlowSettings {
     /// (附件, after 7 记录).
     #[serde(default)]
     pub place: FlowPlace,
+    /// Draw the chart on landscape A4 pages (wider lanes for many departments); the pages
+    /// around it stay portrait. Default false.
+    #[serde(default)]
+    pub landscape: bool,
 }
 
 impl Default for FlowSettings {
@@ -142,6 +146,7 @@ impl Default for FlowSettings {
         FlowSettings {
             chart: true,
             place: FlowPlace::Steps,
+            landscape: false,
         }
     }
 }

@@ -428,6 +428,8 @@ pub struct ChapterView {
 pub struct FlowView {
     /// `steps` (under 5 工作程序) or `appendix` (附件, after 7 记录).
     pub place: &'static str,
+    /// Whether the chart is drawn on landscape pages.
+    pub landscape: bool,
     /// The layout as JSON, for the Typst template (read with `json(bytes(...))`).
     pub json: String,
     /// The chart pages as inline SVG, for HTML (every text escaped).
@@ -947,11 +949,16 @@ impl<'a> ViewBuilder<'a> {
         let chart = crate::flow::layout(
             p,
             &crate::flow::FlowWords::of(labels),
-            crate::flow::FlowSize::default(),
+            if settings.landscape {
+                crate::flow::FlowSize::landscape()
+            } else {
+                crate::flow::FlowSize::default()
+            },
             &is_record,
         );
         let mut view = FlowView {
             place: settings.place.as_str(),
+            landscape: settings.landscape,
             json: String::new(),
             svg: Vec::new(),
             mermaid: String::new(),
