@@ -482,12 +482,7 @@ fn thirty_steps_built(config: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let yaml = fs::read_to_string(set.join("docctl.yaml")).unwrap();
     fs::write(set.join("docctl.yaml"), format!("{yaml}{config}")).unwrap();
     let out = tmp.path().join("out");
-    let result = build(&set, &out, &["--to", "pdf"]);
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
+    common::build_ok(&set, &out, &["--to", "pdf"]);
     (tmp, out)
 }
 
@@ -607,12 +602,7 @@ fn html_and_markdown_draw_the_same_chart_escaped() {
     let set = tmp.path().join("set");
     thirty_step_set(&set);
     let out = tmp.path().join("out");
-    let result = build(&set, &out, &["--to", "html,md"]);
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
+    common::build_ok(&set, &out, &["--to", "html,md"]);
     let html = fs::read_to_string(out.join("procedures/QP-8.5-09.html")).unwrap();
     assert!(
         html.matches("<svg class=\"flow\"").count() >= 2,
@@ -693,12 +683,7 @@ fn build_with_charts_in_an_appendix_and_one_off(
     let text = fs::read_to_string(&p2).unwrap();
     fs::write(&p2, format!("{text}flow: false\n")).unwrap();
     let out = tmp.path().join("out");
-    let result = build(&set, &out, &["--to", to]);
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
+    common::build_ok(&set, &out, &["--to", to]);
     (tmp, out)
 }
 

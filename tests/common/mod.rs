@@ -122,6 +122,16 @@ pub fn build(set: &Path, out: &Path, extra: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `build` that must succeed (its stderr is the failure message).
+pub fn build_ok(set: &Path, out: &Path, extra: &[&str]) {
+    let result = build(set, out, extra);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+}
+
 /// Run docctl in a set's folder and insist that it succeeds; return its output.
 pub fn run_in(set: &Path, args: &[&str]) -> Output {
     let out = docctl().args(args).current_dir(set).output().unwrap();
