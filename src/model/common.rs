@@ -309,13 +309,10 @@ pub struct Signature {
 #[serde(deny_unknown_fields)]
 pub struct Approval {
     /// 编制 (prepared by).
-    #[serde(default)]
     pub prepared: Option<Sp<Signature>>,
     /// 审核 (reviewed by).
-    #[serde(default)]
     pub reviewed: Option<Sp<Signature>>,
     /// 批准 (approved by).
-    #[serde(default)]
     pub approved: Option<Sp<Signature>>,
 }
 
@@ -341,10 +338,8 @@ pub struct HistoryEntry {
     /// What changed.
     pub change: Sp<Text>,
     /// Who made the change.
-    #[serde(default)]
     pub by: Option<Sp<Text>>,
     /// The change request (文件更改申请) it was made for, e.g. `CR-2026-001`.
-    #[serde(default)]
     pub request: Option<Sp<Text>>,
 }
 

@@ -14,7 +14,6 @@ pub struct Config {
     /// The company name printed in every header.
     pub company: Sp<Text>,
     /// The line printed under the company name, e.g. 质量管理体系程序文件.
-    #[serde(default)]
     pub system: Option<Sp<Text>>,
     /// Every department that may own, do, keep or receive a document.
     pub departments: Vec<Sp<Department>>,
@@ -51,7 +50,6 @@ pub struct Config {
     #[serde(default = "default_recall_days")]
     pub recall_days: u32,
     /// Who may sign what; absent: anyone may sign.
-    #[serde(default)]
     pub signers: Option<Vec<Signer>>,
     /// Whether 编制, 审核 and 批准 must be signed by three different people.
     #[serde(default)]
@@ -75,10 +73,8 @@ pub struct Numbering {
     #[serde(default = "default_instruction_pattern")]
     pub instruction: Option<Sp<Text>>,
     /// A procedure's number, e.g. `QP-{clause}-{nn}`; default: not checked.
-    #[serde(default)]
     pub procedure: Option<Sp<Text>>,
     /// A form's number, e.g. `QR-{clause}-{nn}-{nn}`; default: not checked.
-    #[serde(default)]
     pub form: Option<Sp<Text>>,
     /// The code of each department in numbers (`{dept}`), e.g. `生产部: PRD`; the code must
     /// be the owner's. Empty: any code of 2 to 6 capital letters or digits is accepted.
@@ -238,11 +234,9 @@ pub struct Signer {
     /// The name as it is written in the approval block.
     pub name: Sp<Text>,
     /// The email of their git commits, checked by `docctl check --verify-signatures`.
-    #[serde(default)]
     pub email: Option<Sp<Text>>,
     /// The fingerprint of the key they sign commits with: `SHA256:…` for an SSH key (as
     /// `ssh-keygen -lf` prints it), the hex fingerprint for a GPG key.
-    #[serde(default)]
     pub key: Option<Sp<Text>>,
     /// The signatures they may give: prepared (编制), reviewed (审核), approved (批准).
     pub roles: Vec<SignRole>,
@@ -253,10 +247,8 @@ pub struct Signer {
     #[serde(default)]
     pub kinds: Vec<Kind>,
     /// The first day they may sign.
-    #[serde(default)]
     pub from: Option<Date>,
     /// The last day they may sign.
-    #[serde(default)]
     pub until: Option<Date>,
 }
 

@@ -26,20 +26,16 @@ macro_rules! controlled_document {
             /// draft | effective | obsolete.
             pub status: $crate::model::Sp<$crate::model::Status>,
             /// 生效日期; required unless draft.
-            #[serde(default)]
             pub effective: Option<$crate::model::Sp<$crate::model::Date>>,
             /// 归口部门.
-            #[serde(default)]
             pub owner: Option<$crate::model::Sp<$crate::model::Department>>,
             /// Language: zh-Hans (default), zh-Hant or en.
-            #[serde(default)]
             pub lang: Option<$crate::model::Lang>,
             /// Former titles that still resolve (citing one warns).
             #[serde(default)]
             pub aliases: Vec<$crate::model::Sp<$crate::model::Text>>,
             $( $(#[$field_meta])* pub $field: $ty, )*
             /// 编制/审核/批准.
-            #[serde(default)]
             pub approval: Option<$crate::model::Approval>,
             /// 分发部门.
             #[serde(default)]

@@ -9,22 +9,16 @@ controlled_document! {
     /// A record form, one per file under `forms/`.
     pub struct Form {
         /// The procedure that lists this form under `records`, as a 《…》 reference.
-        #[serde(default)]
         pub procedure: Option<Sp<Text>>,
         /// 保存期限.
-        #[serde(default)]
         pub retention: Option<Sp<Text>>,
         /// register (a log table with blank rows) or sheet (one record per page).
-        #[serde(default)]
         pub layout: Option<Sp<Layout>>,
         /// Blank rows of a register.
-        #[serde(default)]
         pub rows: Option<Sp<u32>>,
         /// portrait or landscape.
-        #[serde(default)]
         pub orientation: Option<Orientation>,
         /// 填写说明: instructions printed under the form (inline Markdown).
-        #[serde(default)]
         pub instructions: Option<Sp<Text>>,
         /// The fields to fill in.
         pub fields: Vec<Field>,
@@ -66,22 +60,16 @@ pub struct Field {
     #[serde(default)]
     pub required: bool,
     /// The choices of a `choice` or `multichoice`.
-    #[serde(default)]
     pub options: Option<Vec<Sp<Text>>>,
     /// Lines of a `textarea`.
-    #[serde(default)]
     pub lines: Option<u32>,
     /// Unit printed after a `number`.
-    #[serde(default)]
     pub unit: Option<Sp<Text>>,
     /// A hint printed with the field.
-    #[serde(default)]
     pub help: Option<Sp<Text>>,
     /// Columns of a `table`.
-    #[serde(default)]
     pub columns: Option<Vec<Column>>,
     /// Rows of a `table`.
-    #[serde(default)]
     pub rows: Option<Sp<u32>>,
 }
 
@@ -97,7 +85,6 @@ pub struct Column {
     #[serde(rename = "type", default)]
     pub kind: Option<Sp<FieldType>>,
     /// The choices of a `choice` column.
-    #[serde(default)]
     pub options: Option<Vec<Sp<Text>>>,
 }
 

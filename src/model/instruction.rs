@@ -27,9 +27,7 @@ pub struct Item {
     /// Its name, e.g. 注塑机.
     pub name: Sp<Text>,
     /// Model or specification, e.g. HTF-160.
-    #[serde(default)]
     pub spec: Option<Sp<Text>>,
     /// A note: quantity, where it is kept, what to check before use.
-    #[serde(default)]
     pub note: Option<Sp<Text>>,
 }

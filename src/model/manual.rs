@@ -31,10 +31,8 @@ pub struct Chapter {
     /// The ISO 9001:2015 clause, e.g. "4" or "8.2"; the chapter's number.
     pub clause: Sp<Text>,
     /// Its heading; absent: the clause's short title in the document's language.
-    #[serde(default)]
     pub title: Option<Sp<Text>>,
     /// What the company does (Markdown).
-    #[serde(default)]
     pub text: Option<Sp<Text>>,
     /// The procedures (or instructions) that carry the clause out, as 《…》 references.
     #[serde(default)]

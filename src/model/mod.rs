@@ -1,5 +1,9 @@
 //! The documentation set's data: `docctl.yaml`, procedures, forms, the quality manual and work
 //! instructions, as serde types. No I/O.
+//!
+//! Conventions: every struct read from YAML denies unknown keys; an `Option` field is optional
+//! as it stands (serde reads a missing key as `None`), so only `Vec`, `bool` and other fields with
+//! a default carry `#[serde(default)]`.
 
 #[macro_use]
 mod controlled;

@@ -12,7 +12,6 @@ outlined_document! {
         #[serde(default)]
         pub definitions: Vec<Definition>,
         /// Draw this procedure's flow chart (流程图); overrides `flow.chart` of docctl.yaml.
-        #[serde(default)]
         pub flow: Option<bool>,
     }
 }
@@ -52,14 +51,11 @@ pub struct Responsibility {
 #[serde(deny_unknown_fields)]
 pub struct Step {
     /// A short heading.
-    #[serde(default)]
     pub title: Option<Sp<Text>>,
     /// The responsible department, or several (`by: [品质部, 生产部]`): the step's box in the flow
     /// chart spans their lanes.
-    #[serde(default)]
     pub by: Option<Sp<By>>,
     /// What is done (inline Markdown).
-    #[serde(default)]
     pub text: Option<Sp<Text>>,
     /// Sub-steps.
     #[serde(default)]
@@ -70,7 +66,6 @@ pub struct Step {
     pub next: Vec<Sp<Text>>,
     /// Flow chart: the question of a decision (a diamond after the step), whose answers are the
     /// `next` targets in order (是/否 for two).
-    #[serde(default)]
     pub when: Option<Sp<Text>>,
     /// Flow chart: this step runs alongside the step before it (drawn in the same row).
     #[serde(default)]
@@ -131,9 +126,7 @@ pub struct RecordEntry {
     /// The form, as a 《…》 reference.
     pub form: Sp<Text>,
     /// 保存部门.
-    #[serde(default)]
     pub keeper: Option<Sp<Department>>,
     /// 保存期限, e.g. 3年.
-    #[serde(default)]
     pub retention: Option<Sp<Text>>,
 }
