@@ -201,6 +201,7 @@ struct Item {
     lanes: [usize; 2],
     next: Vec<String>,
     when: Option<String>,
+    answers: Vec<String>,
     parallel: bool,
     records: Vec<String>,
 }
@@ -490,6 +491,11 @@ pub fn layout(
                     .map(|n| n.value.0.trim().to_owned())
                     .collect(),
                 when: step.when.as_ref().map(|w| w.value.0.clone()),
+                answers: step
+                    .answers
+                    .iter()
+                    .map(|a| a.value.0.trim().to_owned())
+                    .collect(),
                 parallel: step.parallel,
                 records,
             }
@@ -711,9 +717,10 @@ pub fn layout(
                 };
                 let two = targets.len() == 2;
                 for (k, t) in targets.iter().enumerate() {
-                    let label = match (two, k) {
-                        (true, 0) => words.yes.to_owned(),
-                        (true, _) => words.no.to_owned(),
+                    let label = match (it.answers.get(k), two, k) {
+                        (Some(answer), _, _) => answer.clone(),
+                        (None, true, 0) if it.answers.is_empty() => words.yes.to_owned(),
+                        (None, true, _) if it.answers.is_empty() => words.no.to_owned(),
                         _ => String::new(),
                     };
                     links.push(Link {
@@ -1001,8 +1008,14 @@ pub fn layout(
                     gap_slot(rb - 1, format!("in{}", link.to))
                 };
                 points = vec![[vx, cy], [chx, cy], [chx, gy], [bx, gy], [bx, b.y]];
+                // Beside the corner, above the arrow; an answer longer than 是/否 stays on the page.
+                let label_w: f64 = link.label.chars().map(char_width).sum::<f64>() * font;
                 label_at = [
-                    if link.exit == 1 { vx + 2.0 } else { vx - 14.0 },
+                    if link.exit == 1 {
+                        (vx + 2.0).min(size.width - label_w)
+                    } else {
+                        (vx - 2.0 - label_w).max(0.0)
+                    },
                     cy - line - 1.0,
                 ];
             } else if rb == ra + 1 {
@@ -1370,6 +1383,7 @@ mod tests {
             lanes: [0, 0],
             next: Vec::new(),
             when: None,
+            answers: Vec::new(),
             parallel: false,
             records: Vec::new(),
         };

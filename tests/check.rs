@@ -115,6 +115,7 @@ rule_tests! {
     changed_without_revision => "changed-without-revision",
     ref_suspect => "ref-suspect",
     flow_target => "flow-target",
+    flow_answers => "flow-answers",
     archive_unlisted => "archive-unlisted",
     release_missing => "release-missing",
     copy_not_recalled => "copy-not-recalled",

@@ -43,6 +43,9 @@ struct Arrow {
     kind: String,
     page: u64,
     points: Vec<(f64, f64)>,
+    /// The answer printed beside a decision's arrow, and where typst put it: (x, y, w, h).
+    label: String,
+    label_box: (f64, f64, f64, f64),
 }
 
 #[derive(Debug)]
@@ -112,6 +115,13 @@ fn read_chart(out: &Path, slug: &str) -> Chart {
                 .iter()
                 .map(|p| (f(&p[0]), f(&p[1])))
                 .collect(),
+            label: e["label"].as_str().unwrap().to_owned(),
+            label_box: (
+                f(&e["label_box"][0]),
+                f(&e["label_box"][1]),
+                f(&e["label_box"][2]),
+                f(&e["label_box"][3]),
+            ),
         })
         .collect();
     let lanes = v["lanes"]
@@ -229,6 +239,31 @@ fn problems_on((page_w, page_h): (f64, f64), name: &str, c: &Chart) -> Vec<Strin
                 "{name}: arrow {}→{} does not start and end on its shapes",
                 e.from, e.to
             ));
+        }
+        // A decision's answer: on the page's text width, clear of every shape.
+        if !e.label.is_empty() {
+            let (x, y, w, h) = e.label_box;
+            if x < MARGIN_X - EPS || x + w > page_w - MARGIN_X + EPS {
+                out.push(format!(
+                    "{name}: the answer {:?} of {}→{} leaves the text width ({x:.1}..{:.1})",
+                    e.label,
+                    e.from,
+                    e.to,
+                    x + w
+                ));
+            }
+            for s in c.shapes.iter().filter(|s| s.page == e.page) {
+                if x < s.x + s.w - EPS
+                    && s.x < x + w - EPS
+                    && y < s.y + s.h - EPS
+                    && s.y < y + h - EPS
+                {
+                    out.push(format!(
+                        "{name}: the answer {:?} of {}→{} covers {}",
+                        e.label, e.from, e.to, s.id
+                    ));
+                }
+            }
         }
         for w in e.points.windows(2) {
             if (w[0].0 - w[1].0).abs() > 0.01 && (w[0].1 - w[1].1).abs() > 0.01 {
@@ -821,5 +856,115 @@ fn a_chart_can_be_drawn_on_landscape_pages() {
                 "{place}: page {page}: the header's page number runs through the landscape pages"
             );
         }
+    }
+}
+
+/// A nonconforming-product procedure whose decisions name their answers: three ways out of a
+/// diamond in the first lane (the left one beside the page margin), two out of one in the
+/// last lane, one answer longer than the lane.
+fn answers_set(dir: &Path) {
+    copy_dir(&fixture("valid"), dir);
+    fs::write(
+        dir.join("procedures/QP-8.7-01.yaml"),
+        r#"id: QP-8.7-01
+title: 不合格品控制程序
+version: A/0
+status: effective
+effective: 2026-09-01
+owner: 品质部
+approval:
+  prepared: {name: 张三, date: 2026-08-20}
+  reviewed: {name: 李四, date: 2026-08-22}
+  approved: {name: 王五, date: 2026-08-25}
+purpose: 防止不合格品的非预期使用。
+scope: 适用于原材料、半成品和成品。
+responsibilities:
+  - {department: 品质部, duties: 判定与标识。}
+  - {department: 生产部, duties: 返工返修。}
+  - {department: 业务部, duties: 联络顾客。}
+  - {department: 总经理, duties: 批准报废。}
+steps:
+  - title: 判定不合格并隔离
+    by: 品质部
+    when: 如何处置?
+    next: ["5.2", "5.3", "5.4"]
+    answers: [返工返修, 让步接收（需顾客书面同意）, 报废]
+  - title: 返工返修后重新检验
+    by: 生产部
+    next: ["5.1"]
+  - title: 取得顾客书面同意
+    by: 业务部
+  - title: 报废申请
+    by: 总经理
+    when: 金额超过一万元?
+    next: ["5.5", end]
+    answers: [超过, 未超过]
+  - title: 总经理批准报废
+    by: 总经理
+history:
+  - {version: A/0, date: 2026-09-01, change: 首次发行, by: 张三}
+"#,
+    )
+    .unwrap();
+}
+
+#[test]
+fn decisions_print_their_answers_in_html_and_markdown() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = tmp.path().join("set");
+    answers_set(&set);
+    let out = tmp.path().join("out");
+    common::build_ok(&set, &out, &["--to", "html,md"]);
+    let md = fs::read_to_string(out.join("procedures/QP-8.7-01.md")).unwrap();
+    for edge in [
+        "n5_1_ -->|\"返工返修\"| n5_2",
+        "n5_1_ -->|\"让步接收（需顾客书面同意）\"| n5_3",
+        "n5_1_ -->|\"报废\"| n5_4",
+        "n5_4_ -->|\"超过\"| n5_5",
+        "n5_4_ -->|\"未超过\"| nend",
+    ] {
+        assert!(md.contains(edge), "Mermaid has {edge}:\n{md}");
+    }
+    assert!(!md.contains("|\"是\"|"), "named answers replace 是/否");
+    let html = fs::read_to_string(out.join("procedures/QP-8.7-01.html")).unwrap();
+    for answer in ["返工返修", "让步接收（需顾客书面同意）", "未超过"] {
+        assert!(
+            html.contains(&format!(">{answer}</text>")),
+            "SVG prints {answer}"
+        );
+    }
+}
+
+#[test]
+#[cfg_attr(docctl_no_typst, ignore = "needs typst: run scripts/setup.sh")]
+fn decisions_print_their_answers_beside_their_arrows_in_the_pdf() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = tmp.path().join("set");
+    answers_set(&set);
+    let out = tmp.path().join("out");
+    common::build_ok(&set, &out, &["--to", "pdf"]);
+    let chart = read_chart(&out, "QP-8.7-01");
+    let broken = problems("QP-8.7-01", &chart);
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+    let answers: BTreeSet<(String, String, String)> = chart
+        .arrows
+        .iter()
+        .filter(|e| !e.label.is_empty())
+        .map(|e| (e.from.clone(), e.to.clone(), e.label.clone()))
+        .collect();
+    let want: BTreeSet<(String, String, String)> = [
+        ("5.1?", "5.2", "返工返修"),
+        ("5.1?", "5.3", "让步接收（需顾客书面同意）"),
+        ("5.1?", "5.4", "报废"),
+        ("5.4?", "5.5", "超过"),
+        ("5.4?", "end", "未超过"),
+    ]
+    .iter()
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    .collect();
+    assert_eq!(answers, want);
+    let text = pdftotext(&out.join("procedures/QP-8.7-01.pdf"));
+    for answer in ["返工返修", "报废", "未超过"] {
+        assert!(text.contains(answer), "the PDF prints {answer}");
     }
 }

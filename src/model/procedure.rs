@@ -67,6 +67,11 @@ pub struct Step {
     /// Flow chart: the question of a decision (a diamond after the step), whose answers are the
     /// `next` targets in order (是/否 for two).
     pub when: Option<Sp<Text>>,
+    /// Flow chart: the decision's answers, one per `next` target in the same order (at most
+    /// three, one per free corner of the diamond), e.g. `[合格, 让步接收, 不合格]`; without them two
+    /// targets are labelled 是/否 in the document's language.
+    #[serde(default)]
+    pub answers: Vec<Sp<Text>>,
     /// Flow chart: this step runs alongside the step before it (drawn in the same row).
     #[serde(default)]
     pub parallel: bool,

@@ -1,5 +1,5 @@
 //! Flow chart rules: every `next:` target of a step names a step of the same procedure (or
-//! `end`), and not the step itself.
+//! `end`), and not the step itself; a decision's `answers:` label its targets one for one.
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Document, Step};
@@ -54,6 +54,46 @@ fn walk(steps: &[Step], prefix: &str, numbers: &[String], file: &str, out: &mut 
                 );
             }
         }
+        if let Some(d) = answers(step, &number, file) {
+            out.push(d);
+        }
         walk(&step.steps, &number, numbers, file, out);
     }
+}
+
+/// Check a step's `answers:`: they label the arrows of its decision, one per `next` target,
+/// and a diamond has three free corners.
+fn answers(step: &Step, number: &str, file: &str) -> Option<Diagnostic> {
+    let (first, last) = (step.answers.first()?, step.answers.last()?);
+    let (n, targets) = (step.answers.len(), step.next.len());
+    let (pos, message, help) = if step.when.is_none() {
+        (
+            first.pos,
+            format!("step {number} has `answers` but no `when`: answers label a decision's arrows"),
+            "add the decision's question as `when:`, or remove `answers`".to_owned(),
+        )
+    } else if n > 3 {
+        (
+            step.answers[3].pos,
+            format!("step {number}: {n} answers; a decision's diamond has three free corners"),
+            "split the decision into two, each with at most three answers".to_owned(),
+        )
+    } else if n != targets {
+        (
+            if n > targets {
+                step.answers[targets].pos
+            } else {
+                last.pos
+            },
+            format!(
+                "step {number}: {n} answer{} for {targets} `next` target{}",
+                if n == 1 { "" } else { "s" },
+                if targets == 1 { "" } else { "s" }
+            ),
+            "give one answer per `next` target, in the same order".to_owned(),
+        )
+    } else {
+        return None;
+    };
+    Some(Diagnostic::new(Code::FlowAnswers, file, pos, message).with_help(help))
 }
