@@ -738,6 +738,15 @@ fn summary(text: &str) -> String {
             .collect();
         out.push(format!("approval {}", list.join(", ")));
     }
+    // Names under 编制/审核/批准 without a date: comments above `approval`, to sign later.
+    let undated: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("# import: "))
+        .filter_map(|l| l.split_once(" (no date in the source").map(|(who, _)| who))
+        .collect();
+    if !undated.is_empty() {
+        out.push(format!("undated {}", undated.join(", ")));
+    }
     fn steps(list: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
         for (n, step) in list.as_array().into_iter().flatten().enumerate() {
             let number = format!("{prefix}.{}", n + 1);
@@ -969,10 +978,10 @@ title Supplier Evaluation and Monitoring
 version B/0
 lang en
 effective 2023-09-15
+undated Prepared by Tom Baker, Approved by Ann Lee
 steps 5.1 Supplier selection | 5.2 Evaluation | 5.3 Monitoring
 records
 related SOP-PUR-001 Purchasing | SOP-QA-010 Receiving Inspection
-appendices Document information
 ",
     ),
     (
@@ -1198,10 +1207,11 @@ title Cleaning of Production Areas
 version A/1
 lang en
 effective 2024-09-02
+undated Prepared by Priya Nair
 steps 5.1 - | 5.2 - | 5.3 - | 5.4 -
 records Room cleaning logbook / Production / 3 years
 related
-appendices Document information | Responsibilities | Materials
+appendices Responsibilities | Materials
 ",
     ),
     (
@@ -1227,10 +1237,10 @@ id QP-8.7-01
 title 不合格品控制程序
 version B/1
 approval prepared 张三 2025-03-01
+undated 审核 李四, 批准 王五
 steps 5.1 不合格品的识别 | 5.1.1 - | 5.1.2 - | 5.2 不合格品的评审 | 5.2.1 - | 5.2.2 -
 records 《不合格品报告单》 (QR-8.7-01) / 品质部 / 2年
 related 《纠正与预防措施控制程序》 | 《进料检验规范》
-appendices 文件信息
 ",
     ),
     (
@@ -1614,5 +1624,63 @@ fn a_note_after_the_records_table_is_not_a_record() {
         assert!(!records.contains(note), "the note became a record:\n{yaml}");
         assert!(yaml.contains(note), "the note is lost:\n{yaml}");
         assert!(yaml.contains(&format!("\nid: {id}\n")), "{yaml}");
+    }
+}
+
+/// Names under 编制/审核/批准 (Prepared/Reviewed/Approved by) with no date, as header tables
+/// often carry them: a signature needs its date, so each becomes a `# import:` comment above
+/// `approval` — not a signature, not a 文件信息 appendix — and the report says so.
+#[test]
+fn names_without_dates_in_a_header_table_become_comments_to_sign() {
+    let dir = tempfile::tempdir().unwrap();
+    let en = dir.path().join("purchasing.md");
+    fs::write(
+        &en,
+        "# Purchasing Procedure\n\n| Prepared by | Reviewed by | Approved by |\n|---|---|---|\n\
+         | J. Smith | A. Lee | ______ |\n\n## 1 Purpose\n\nBuy what meets requirements.\n\n\
+         ## 2 Scope\n\nProduction materials.\n\n## 3 Procedure\n\n3.1 Purchasing selects suppliers.\n",
+    )
+    .unwrap();
+    let zh = dir.path().join("采购控制程序.md");
+    fs::write(
+        &zh,
+        "| 文件编号 | QP-7.4-01 | 版本 | A/0 |\n|---|---|---|---|\n| 编制 | 张三 | 审核 | 李四 |\n\
+         | 批准 | 王五 | 生效日期 | 2024-03-01 |\n\n# 采购控制程序\n\n## 1 目的\n\n确保采购产品符合要求。\n\n\
+         ## 2 范围\n\n生产用原材料。\n\n## 3 工作程序\n\n3.1 采购部选择供应商。\n",
+    )
+    .unwrap();
+    for (source, names, absent) in [
+        (
+            &en,
+            &["Prepared by J. Smith", "Reviewed by A. Lee"][..],
+            "Approved by",
+        ),
+        (
+            &zh,
+            &["编制 张三", "审核 李四", "批准 王五"][..],
+            "文件信息",
+        ),
+    ] {
+        let out = dir.path().join(source.file_stem().unwrap());
+        let (code, stderr) = import(&[source.as_os_str(), "-o".as_ref(), out.as_os_str()]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stderr.contains("coverage: 100.0 %"), "{stderr}");
+        let file = fs::read_dir(&out).unwrap().next().unwrap().unwrap().path();
+        let yaml = fs::read_to_string(file).unwrap();
+        for name in names {
+            assert!(
+                stderr.contains(&format!("{name} has no date: left in a comment")),
+                "{stderr}"
+            );
+            let role = yaml
+                .lines()
+                .find(|l| l.starts_with(&format!("# import: {name} (no date in the source")))
+                .unwrap_or_else(|| panic!("a comment for {name}:\n{yaml}"));
+            assert!(role.contains("add approval."), "{role}");
+        }
+        assert!(!yaml.contains(absent), "{yaml}");
+        let draft = procedure(&yaml);
+        assert!(draft.approval.is_none(), "no signature without a date");
+        assert!(draft.appendices.is_empty(), "{yaml}");
     }
 }

@@ -507,6 +507,9 @@ struct Head {
     effective: Option<String>,
     owner: Option<String>,
     approval: Vec<(&'static str, String, String)>,
+    /// Names under 编制/审核/批准 without a date: (role, name). A signature needs its date, so
+    /// they become `# import:` comments above `approval`, not a signature nor an appendix.
+    undated: Vec<(&'static str, String)>,
     /// Tables or rows that fit no field: kept as an appendix.
     leftovers: Vec<Vec<Vec<String>>>,
 }
@@ -670,6 +673,16 @@ pub fn build(doc: &Doc, file: &str, stem: &str, settings: &Settings) -> Built {
         lines,
         ..Draft::default()
     };
+    for (role, label, name) in b.undated(lang, lines.0) {
+        // The name is in the YAML, as the comment above `approval`.
+        b.mapped.push(name.clone());
+        draft.comments.push((
+            "approval",
+            format!(
+                "import: {label} {name} (no date in the source: add approval.{role} when signed)"
+            ),
+        ));
+    }
     if b.head.version.is_none() {
         draft.comments.push((
             "version",
@@ -966,6 +979,32 @@ fn split_pair(text: &str) -> Option<(String, String)> {
 }
 
 impl Builder<'_> {
+    /// Take the names without a date (role, its label in the document's language, name), each
+    /// noted for the report at `line`.
+    fn undated(
+        &mut self,
+        lang: Option<Lang>,
+        line: usize,
+    ) -> Vec<(&'static str, &'static str, String)> {
+        let mut out = Vec::new();
+        for (role, name) in std::mem::take(&mut self.head.undated) {
+            let label = match (lang == Some(Lang::En), role) {
+                (true, "prepared") => "Prepared by",
+                (true, "reviewed") => "Reviewed by",
+                (true, _) => "Approved by",
+                (false, "prepared") => "编制",
+                (false, "reviewed") => "审核",
+                (false, _) => "批准",
+            };
+            self.note(
+                line,
+                format!("{label} {name} has no date: left in a comment"),
+            );
+            out.push((role, label, name));
+        }
+        out
+    }
+
     fn note(&mut self, line: usize, text: impl Into<String>) {
         self.notes.push(Note {
             line,
@@ -1107,7 +1146,7 @@ impl Builder<'_> {
         let mut leftover = false;
         for (r, row) in rows.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
-                if cell.trim().is_empty() || used.contains(&(r, c)) {
+                if is_blank(cell) || used.contains(&(r, c)) {
                     continue;
                 }
                 if is_company(cell) {
@@ -1146,11 +1185,18 @@ impl Builder<'_> {
         match l {
             Label::Prepared | Label::Reviewed | Label::Approved => {
                 let (name, date) = name_and_date(values);
-                if let (Some((nr, name)), Some((dr, date, raw))) = (name, date) {
-                    used.insert((*nr, c));
-                    used.insert((dr, c));
-                    self.mapped.push(raw.clone());
-                    self.head.approval.push((role(l), (*name).clone(), date));
+                match (name, date) {
+                    (Some((nr, name)), Some((dr, date, raw))) => {
+                        used.insert((*nr, c));
+                        used.insert((dr, c));
+                        self.mapped.push(raw.clone());
+                        self.head.approval.push((role(l), (*name).clone(), date));
+                    }
+                    (Some((nr, name)), None) if is_name(name) => {
+                        used.insert((*nr, c));
+                        self.head.undated.push((role(l), name.trim().to_owned()));
+                    }
+                    _ => {}
                 }
             }
             _ => {
@@ -1192,6 +1238,13 @@ impl Builder<'_> {
                 };
                 if let Some((name, date)) = signed {
                     self.head.approval.push((role(l), name, date));
+                    for c in from..to {
+                        used.insert((r, c));
+                    }
+                } else if let [(_, one)] = values
+                    && is_name(one)
+                {
+                    self.head.undated.push((role(l), one.trim().to_owned()));
                     for c in from..to {
                         used.insert((r, c));
                     }
@@ -1871,6 +1924,14 @@ impl Builder<'_> {
             lines,
             ..FormDraft::default()
         };
+        for (_, label, name) in self.undated(lang, lines.0) {
+            form.notes.push(Note {
+                line: lines.0,
+                text: format!(
+                    "{label} {name} has no date: not imported (sign with `docctl approve`)"
+                ),
+            });
+        }
         let mut keys: HashSet<String> = HashSet::new();
         let key = |label: &str, keys: &mut HashSet<String>| -> String {
             let mut k: String = label
@@ -2132,6 +2193,24 @@ fn signature(value: &str) -> Option<(String, String)> {
     (!name.is_empty() && iso_date(name).is_none()).then(|| (name.to_owned(), date))
 }
 
+/// Whether a cell is empty or a line to write on (`______`, `/`, `—`): nothing to keep.
+fn is_blank(cell: &str) -> bool {
+    cell.chars()
+        .all(|c| c.is_whitespace() || matches!(c, '_' | '-' | '—' | '/' | '／' | '＿'))
+}
+
+/// Whether a cell under 编制/审核/批准 reads as a person's name: short, one line, not a
+/// placeholder (`______`, `/`) and not a label.
+fn is_name(cell: &str) -> bool {
+    let cell = cell.trim();
+    let chars = cell.chars().count();
+    (1..=30).contains(&chars)
+        && !cell.contains('\n')
+        && cell.chars().any(char::is_alphabetic)
+        && label(cell).is_none()
+        && iso_date(cell).is_none()
+}
+
 fn is_company(cell: &str) -> bool {
     let lower = cell.to_lowercase();
     cell.ends_with("公司")
@@ -2266,7 +2345,8 @@ pub fn coverage(doc: &Doc, built: &Built, yaml: &str) -> Coverage {
     };
     for piece in &doc.pieces {
         let n = norm(&piece.text);
-        if n.is_empty() || furniture.contains(&n) {
+        // A line to write a name on (`______`) carries no text to keep.
+        if n.is_empty() || is_blank(&piece.text) || furniture.contains(&n) {
             continue;
         }
         let count = n.chars().count();
