@@ -175,7 +175,22 @@ impl Yaml {
             return;
         }
         self.line(0, "approval:");
+        let mut written: Vec<(&str, &str, &str)> = Vec::new();
         for (role, name, date) in approval {
+            // A role signs once: the same signature again (a header table repeated on every
+            // page) is dropped, a different one kept as a comment for the reader to decide.
+            if let Some((_, first, first_date)) = written.iter().find(|(r, _, _)| r == role) {
+                if (*first, *first_date) != (name.as_str(), date.as_str()) {
+                    self.comment(
+                        2,
+                        &format!(
+                            "import: the source signs {role} again: {name} {date} (kept {first} {first_date})"
+                        ),
+                    );
+                }
+                continue;
+            }
+            written.push((role, name, date));
             self.line(2, &format!("{role}:"));
             self.field(4, "name", name);
             self.line(4, &format!("date: {}", scalar(date)));
@@ -449,6 +464,51 @@ mod tests {
                 assert_eq!(parsed.list[0].as_str(), v, "{}", y.out);
             }
         }
+    }
+
+    /// Found by the mutation rounds (tests/mutations.rs): a source that signs a role twice
+    /// drafted `prepared:` twice, a YAML that does not load.
+    #[test]
+    fn a_role_signed_twice_is_written_once() {
+        let sign = |role, name: &str, date: &str| (role, name.to_owned(), date.to_owned());
+        let draft = Draft {
+            header: DraftHeader {
+                title: "采购程序".to_owned(),
+                version: "A/0".to_owned(),
+                approval: vec![
+                    sign("prepared", "张三", "2024-03-01"),
+                    sign("approved", "王五", "2024-03-05"),
+                    sign("prepared", "张三", "2024-03-01"),
+                    sign("prepared", "赵六", "2024-04-01"),
+                ],
+                ..DraftHeader::default()
+            },
+            purpose: "采购。".to_owned(),
+            ..Draft::default()
+        };
+        let frame = Frame {
+            id: "IMP-001",
+            schema: "../schema/procedure.schema.json",
+            source: "x.md lines 1–9",
+        };
+        let text = render(&draft, frame);
+        let p: crate::model::Procedure =
+            crate::load::parse("x.yaml", &text).unwrap_or_else(|d| panic!("{d:?}\n{text}"));
+        let approval = p.approval.expect("approval");
+        assert_eq!(approval.prepared.unwrap().value.name.as_str(), "张三");
+        assert_eq!(approval.approved.unwrap().value.name.as_str(), "王五");
+        assert_eq!(text.matches("prepared:").count(), 1, "{text}");
+        assert!(
+            text.contains(
+                "  # import: the source signs prepared again: 赵六 2024-04-01 (kept 张三 2024-03-01)"
+            ),
+            "{text}"
+        );
+        assert_eq!(
+            text.matches("signs prepared again").count(),
+            1,
+            "the same one is dropped"
+        );
     }
 
     #[test]
