@@ -3,7 +3,8 @@
 //! replaced by a hostile one, a file cut short), are checked and built to HTML and Markdown
 //! through the library, round after round. A round may report errors or fail to run (exit 1 or
 //! 2); it may not panic. The rounds are fixed by their seed, so a failure is replayed exactly.
-//! The importer gets the same treatment on the corpus sources, and must draft YAML that loads.
+//! The importer gets the same treatment on the corpus sources, Markdown, text and Word (its
+//! document.xml edited), and must draft YAML that loads.
 //! `DOCCTL_MUTATION_ROUNDS=5000` (and `DOCCTL_MUTATION_SEED=n` for other rounds) hunts longer.
 
 mod common;
@@ -160,6 +161,78 @@ fn run(args: &[&str]) -> Result<String, String> {
     }
 }
 
+/// How many rounds a test runs: its default, or `DOCCTL_MUTATION_ROUNDS`.
+fn rounds(default: usize) -> usize {
+    std::env::var("DOCCTL_MUTATION_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// A character boundary at or before `at`.
+fn boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The outcomes of a test's rounds by kind ("check errors", "passed" …), and the defects found.
+#[derive(Default)]
+struct Tally {
+    outcomes: std::collections::BTreeMap<String, usize>,
+    defects: Vec<String>,
+}
+
+impl Tally {
+    /// Count a round's outcome under `label`; a panic, or an outcome `defect` accepts, is a
+    /// defect, reported with `context` (the round, its seed, the file).
+    fn count(
+        &mut self,
+        label: &str,
+        result: Result<String, String>,
+        context: impl Fn() -> String,
+        defect: fn(&str) -> bool,
+    ) {
+        match result {
+            Ok(outcome) => {
+                if std::env::var_os("DOCCTL_MUTATION_SHOW").is_some() {
+                    eprintln!("{}: {outcome}", context());
+                }
+                if defect(&outcome) {
+                    self.defects.push(format!("{}: {outcome}", context()));
+                }
+                let kind = outcome.split(':').next().unwrap_or_default();
+                *self.outcomes.entry(format!("{label}{kind}")).or_default() += 1;
+            }
+            Err(message) => self.defects.push(format!("{}: {message}", context())),
+        }
+    }
+
+    /// Import `file` without writing, and count the outcome.
+    fn import(&mut self, file: &Path, context: impl Fn() -> String, defect: fn(&str) -> bool) {
+        let out = file.with_extension("out");
+        let args = [
+            "docctl",
+            "import",
+            file.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--dry-run",
+        ];
+        self.count("", run(&args), context, defect);
+    }
+
+    /// Fail on any defect, or when fewer than `least` rounds passed.
+    fn assert_sound(&self, least: usize, what: &str) {
+        assert!(self.defects.is_empty(), "{}", self.defects.join("\n\n"));
+        let passed = self.outcomes.get("passed").copied().unwrap_or(0);
+        assert!(passed >= least, "{what}: {:?}", self.outcomes);
+        eprintln!("{what}: {:?}", self.outcomes);
+    }
+}
+
 #[test]
 fn mutated_files_of_the_shipped_set_never_panic() {
     let tmp = tempfile::tempdir().unwrap();
@@ -185,16 +258,12 @@ fn mutated_files_of_the_shipped_set_never_panic() {
     let out = tmp.path().join("out");
     let out = out.to_str().unwrap().to_owned();
 
-    let mut panics = Vec::new();
-    let mut outcomes = std::collections::BTreeMap::<String, usize>::new();
-    let setting = |name: &str, default: usize| {
-        std::env::var(name)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    };
-    let rounds = setting("DOCCTL_MUTATION_ROUNDS", 240);
-    let base = setting("DOCCTL_MUTATION_SEED", 0) as u64;
+    let mut tally = Tally::default();
+    let rounds = rounds(240);
+    let base: u64 = std::env::var("DOCCTL_MUTATION_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     for round in 0..rounds {
         let seed = 0x9E37_79B9_7F4A_7C15_u64
             ^ (base * 1_000_003 + round as u64 + 1).wrapping_mul(0x2545_F491);
@@ -229,30 +298,31 @@ fn mutated_files_of_the_shipped_set_never_panic() {
             ]);
         }
         for args in commands {
-            match run(&args) {
-                Ok(outcome) => {
-                    let kind = outcome.split(':').next().unwrap_or_default();
-                    *outcomes.entry(format!("{} {kind}", args[1])).or_default() += 1;
-                }
-                Err(message) => panics.push(format!(
-                    "round {round} (seed {seed:#x}), `{}` on {}: {message}\n--- the file ---\n{text}",
+            let context = || {
+                format!(
+                    "round {round} (seed {seed:#x}), `{}` on {}\n--- the file ---\n{text}",
                     args[1],
                     file.strip_prefix(&set).unwrap().display()
-                )),
-            }
+                )
+            };
+            tally.count(&format!("{} ", args[1]), run(&args), context, |_| false);
         }
         fs::write(file, &original).unwrap();
     }
-    assert!(panics.is_empty(), "{}", panics.join("\n\n"));
-    // The mutations bite: most rounds find errors, and some still pass.
+    // The mutations bite: many rounds find errors, and some still pass.
+    let outcomes = &tally.outcomes;
     let errors = outcomes.get("check errors").copied().unwrap_or(0)
         + outcomes.get("check failed").copied().unwrap_or(0);
     assert!(errors >= rounds / 3, "{outcomes:?}");
     assert!(
+        outcomes.get("check passed").copied().unwrap_or(0) > 0,
+        "{outcomes:?}"
+    );
+    assert!(
         outcomes.get("build errors").copied().unwrap_or(0) > 0,
         "{outcomes:?}"
     );
-    eprintln!("mutation rounds: {outcomes:?}");
+    tally.assert_sound(0, "mutation rounds of the set");
 }
 
 /// Lines that open sections, steps, tables and signatures in the sources `import` reads.
@@ -299,14 +369,8 @@ fn mutated_sources_never_panic_the_importer() {
         .collect();
     sources.push(repo().join("tests/fixtures/import/000_6c6fca84e08ef85a.txt"));
     sources.sort();
-    let out = tmp.path().join("out");
-    let out = out.to_str().unwrap().to_owned();
-    let mut panics = Vec::new();
-    let mut outcomes = std::collections::BTreeMap::<String, usize>::new();
-    let rounds = std::env::var("DOCCTL_MUTATION_ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(200usize);
+    let mut tally = Tally::default();
+    let rounds = rounds(200);
     for round in 0..rounds {
         let seed = 0x2545_F491_4F6C_DD1D_u64 ^ (round as u64 + 1).wrapping_mul(0x9E37_79B9);
         let mut rng = Rng(seed);
@@ -336,38 +400,129 @@ fn mutated_sources_never_panic_the_importer() {
         let name = source.file_name().unwrap().to_string_lossy().into_owned();
         let file = tmp.path().join(&name);
         fs::write(&file, &text).unwrap();
-        let path = file.to_str().unwrap().to_owned();
-        let args = [
-            "docctl",
-            "import",
-            path.as_str(),
-            "-o",
-            out.as_str(),
-            "--dry-run",
-        ];
-        match run(&args) {
-            Ok(outcome) => {
-                // A text file is always readable, so exit 2 here is docctl's own failure (a
-                // draft that would not load: two `prepared:` once, found by these rounds).
-                if outcome.starts_with("failed") {
-                    panics.push(format!(
-                        "round {round} (seed {seed:#x}), import of mutated {name}: {outcome}\n--- the file ---\n{text}"
-                    ));
-                }
-                *outcomes
-                    .entry(outcome.split(':').next().unwrap_or_default().to_owned())
-                    .or_default() += 1;
-            }
-            Err(message) => panics.push(format!(
-                "round {round} (seed {seed:#x}), import of mutated {name}: {message}\n--- the file ---\n{text}"
-            )),
-        }
+        let context =
+            || format!("round {round} (seed {seed:#x}), {name}\n--- the file ---\n{text}");
+        // A text file is always readable, so exit 2 here is docctl's own failure (a draft that
+        // would not load: two `prepared:` once, found by these rounds).
+        tally.import(&file, context, |outcome| outcome.starts_with("failed"));
         fs::remove_file(&file).unwrap();
     }
-    assert!(panics.is_empty(), "{}", panics.join("\n\n"));
-    assert!(
-        outcomes.get("passed").copied().unwrap_or(0) > rounds / 2,
-        "{outcomes:?}"
-    );
-    eprintln!("import mutation rounds: {outcomes:?}");
+    tally.assert_sound(rounds / 2, "mutation rounds of Markdown and text sources");
+}
+
+/// Edits a Word file's XML the way other tools leave it: a paragraph deleted, doubled or moved,
+/// a run's text replaced by a hostile value, a list level or style changed, the XML cut short.
+fn mutate_docx_xml(xml: &str, rng: &mut Rng) -> String {
+    let paragraphs: Vec<(usize, usize)> = xml
+        .match_indices("<w:p>")
+        .chain(xml.match_indices("<w:p "))
+        .filter_map(|(start, _)| {
+            xml[start..]
+                .find("</w:p>")
+                .map(|end| (start, start + end + "</w:p>".len()))
+        })
+        .collect();
+    let texts: Vec<usize> = xml
+        .match_indices("<w:t>")
+        .chain(xml.match_indices("<w:t "))
+        .map(|(i, _)| i)
+        .collect();
+    match rng.below(6) {
+        0 | 1 if !paragraphs.is_empty() => {
+            let (a, b) = paragraphs[rng.below(paragraphs.len())];
+            if rng.below(2) == 0 {
+                format!("{}{}", &xml[..a], &xml[b..])
+            } else {
+                format!("{}{}{}", &xml[..b], &xml[a..b], &xml[b..])
+            }
+        }
+        2 if paragraphs.len() >= 2 => {
+            let (a, b) = paragraphs[rng.below(paragraphs.len())];
+            let (c, _) = paragraphs[rng.below(paragraphs.len())];
+            let moved = &xml[a..b];
+            let rest = format!("{}{}", &xml[..a], &xml[b..]);
+            let at = if c > a { c - (b - a) } else { c };
+            let at = boundary(&rest, at);
+            format!("{}{moved}{}", &rest[..at], &rest[at..])
+        }
+        3 if !texts.is_empty() => {
+            // The text of one run, as an XML-escaped hostile value.
+            let start = texts[rng.below(texts.len())];
+            let Some(open_end) = xml[start..].find('>').map(|i| start + i + 1) else {
+                return xml.to_owned();
+            };
+            let Some(close) = xml[open_end..].find("</w:t>").map(|i| open_end + i) else {
+                return xml.to_owned();
+            };
+            let value = HOSTILE[rng.below(HOSTILE.len())]
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
+            format!("{}{value}{}", &xml[..open_end], &xml[close..])
+        }
+        4 => {
+            // A list level or a style that does not exist.
+            let (from, to) = [
+                ("w:ilvl w:val=\"0\"", "w:ilvl w:val=\"9\""),
+                ("w:ilvl w:val=\"1\"", "w:ilvl w:val=\"-1\""),
+                ("w:numId w:val=\"1\"", "w:numId w:val=\"999\""),
+                ("w:pStyle w:val=\"Heading1\"", "w:pStyle w:val=\"\""),
+                ("w:pStyle w:val=\"Heading2\"", "w:pStyle w:val=\"Heading9\""),
+                ("<w:tc>", "<w:tc><w:tc>"),
+                ("</w:tr>", ""),
+            ][rng.below(7)];
+            xml.replacen(from, to, 1 + rng.below(3))
+        }
+        _ => {
+            let at = boundary(xml, rng.below(xml.len()));
+            xml[..at].to_owned()
+        }
+    }
+}
+
+#[test]
+fn mutated_word_files_never_panic_the_importer() {
+    use std::io::{Read, Write};
+    let tmp = tempfile::tempdir().unwrap();
+    let mut sources: Vec<PathBuf> = fs::read_dir(repo().join("tests/fixtures/import/docx"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "docx"))
+        .collect();
+    sources.sort();
+    assert!(sources.len() >= 10, "{sources:?}");
+    let mut tally = Tally::default();
+    let rounds = rounds(150);
+    for round in 0..rounds {
+        let seed = 0x6A09_E667_F3BC_C908_u64 ^ (round as u64 + 1).wrapping_mul(0xBB67_AE85);
+        let mut rng = Rng(seed);
+        let source = &sources[rng.below(sources.len())];
+        let mut archive = zip::ZipArchive::new(fs::File::open(source).unwrap()).unwrap();
+        let name = source.file_name().unwrap().to_string_lossy().into_owned();
+        let file = tmp.path().join(&name);
+        let mut writer = zip::ZipWriter::new(fs::File::create(&file).unwrap());
+        for i in 0..archive.len() {
+            let mut entry = archive.by_index(i).unwrap();
+            let entry_name = entry.name().to_owned();
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            if entry_name == "word/document.xml" {
+                let mut xml = String::from_utf8(bytes).unwrap();
+                for _ in 0..1 + rng.below(3) {
+                    xml = mutate_docx_xml(&xml, &mut rng);
+                }
+                bytes = xml.into_bytes();
+            }
+            writer
+                .start_file(entry_name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            writer.write_all(&bytes).unwrap();
+        }
+        writer.finish().unwrap();
+        let context = || format!("round {round} (seed {seed:#x}), {name}");
+        // Exit 2 is right for XML cut short; a draft that does not load is a bug.
+        tally.import(&file, context, |outcome| outcome.contains("does not load"));
+        fs::remove_file(&file).unwrap();
+    }
+    tally.assert_sound(rounds / 3, "mutation rounds of Word files");
 }
