@@ -91,7 +91,16 @@ pub fn check(form: &Form, file: &str, text: &str) -> Vec<Diagnostic> {
                 Code::RecordField,
                 file,
                 pos,
-                format!("the form has no field `{}`", parts[0]),
+                if parts[0].is_empty() {
+                    format!(
+                        "`{name}` names no field: a key is `field`, `field.row` (a register) or \
+                         `table.row.column`"
+                    )
+                } else if parts[0] == name {
+                    format!("the form has no field `{name}`")
+                } else {
+                    format!("`{name}`: the form has no field `{}`", parts[0])
+                },
             );
             if let Some(best) = crate::suggest::closest(parts[0], known.iter().copied()) {
                 diagnostic = diagnostic.with_help(format!("did you mean `{best}`?"));

@@ -368,7 +368,7 @@ fn record_check_validates_against_the_form() {
     let bad = dir.path().join("bad.json");
     fs::write(
         &bad,
-        "{\"form\": \"QR-8.2-01-01\", \"version\": \"A/0\", \"values\": {\n  \"number\": \"CA-002\",\n  \"issued\": \"2026-13-45\",\n  \"kind\": \"其他\",\n  \"quantity\": \"三件\",\n  \"probelm\": \"x\"\n}}",
+        "{\"form\": \"QR-8.2-01-01\", \"version\": \"A/0\", \"values\": {\n  \"number\": \"CA-002\",\n  \"issued\": \"2026-13-45\",\n  \"kind\": \"其他\",\n  \"quantity\": \"三件\",\n  \"probelm\": \"x\",\n  \".1\": \"x\"\n}}",
     )
     .unwrap();
     let out = docctl()
@@ -399,6 +399,10 @@ fn record_check_validates_against_the_form() {
         "{stderr}"
     );
     assert!(stderr.contains("the required field `problem`"), "{stderr}");
+    assert!(
+        stderr.contains("`.1` names no field: a key is `field`"),
+        "a key without its field's name: {stderr}"
+    );
 }
 
 #[test]

@@ -526,3 +526,111 @@ fn mutated_word_files_never_panic_the_importer() {
     }
     tally.assert_sound(rounds / 3, "mutation rounds of Word files");
 }
+
+/// JSON values and keys a record saved by hand, by an old form or by another tool may hold.
+const RECORD_VALUES: &[&str] = &[
+    "null",
+    "[]",
+    "{}",
+    "\"\"",
+    "0",
+    "-0",
+    "1e999",
+    "-1e-999",
+    "123456789012345678901234567890",
+    "true",
+    "\"2026-02-30\"",
+    "\"2026-13-45\"",
+    "\"\\u0000\"",
+    "\"\\ud800\"",
+    "[null]",
+    "[\"纠正措施\", \"纠正措施\"]",
+    "{\"a\": {\"b\": []}}",
+    "\"#panic(\\\"x\\\")\"",
+];
+
+const RECORD_KEYS: &[&str] = &[
+    "",
+    ".",
+    "actions",
+    "actions.",
+    "actions.0.action",
+    "actions.1",
+    "actions.1.",
+    "actions..action",
+    "actions.99999999999999999999.action",
+    "actions.-1.due",
+    "actions.1.action.x",
+    "number.1",
+    "Number",
+    "问题",
+];
+
+#[test]
+fn mutated_records_never_panic_record_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = common::fixture("forms");
+    let set = set.to_str().unwrap().to_owned();
+    let good = r#"{"form": "QR-8.2-01-01", "version": "A/0", "values": {"number": "CA-001", "issued": "2026-11-27", "kind": "纠正措施", "sources": ["顾客投诉"], "quantity": 3, "repeat": false, "problem": "外观不良", "actions.1.action": "返工", "actions.1.due": "2026-12-01"}}"#;
+    let mut tally = Tally::default();
+    let rounds = rounds(200);
+    for round in 0..rounds {
+        let seed = 0x3C6E_F372_FE94_F82B_u64 ^ (round as u64 + 1).wrapping_mul(0xA54F_F53A);
+        let mut rng = Rng(seed);
+        let mut record: serde_json::Value = serde_json::from_str(good).unwrap();
+        for _ in 0..1 + rng.below(3) {
+            let value: serde_json::Value =
+                serde_json::from_str(RECORD_VALUES[rng.below(RECORD_VALUES.len())])
+                    .unwrap_or(serde_json::Value::Null);
+            let choice = rng.below(5);
+            let pick = rng.below(64);
+            if let Some(values) = record
+                .get_mut("values")
+                .and_then(|v| v.as_object_mut())
+                .filter(|v| !v.is_empty() && choice < 3)
+            {
+                let keys: Vec<String> = values.keys().cloned().collect();
+                let key = keys[pick % keys.len()].clone();
+                match choice {
+                    0 => {
+                        values.insert(key, value);
+                    }
+                    1 => {
+                        let key = RECORD_KEYS[pick % RECORD_KEYS.len()];
+                        values.insert(key.to_owned(), value);
+                    }
+                    _ => {
+                        values.remove(&key);
+                    }
+                }
+            } else if let Some(top) = record.as_object_mut().filter(|_| choice == 3) {
+                top.insert(["form", "version", "values"][pick % 3].to_owned(), value);
+            } else {
+                record = value;
+            }
+        }
+        let mut text = serde_json::to_string_pretty(&record).unwrap();
+        if rng.below(6) == 0 {
+            let at = boundary(&text, rng.below(text.len()));
+            text.truncate(at);
+        }
+        let file = tmp.path().join(format!("record-{round}.json"));
+        fs::write(&file, &text).unwrap();
+        let args = [
+            "docctl",
+            "record",
+            "check",
+            "QR-8.2-01-01",
+            file.to_str().unwrap(),
+            "--dir",
+            set.as_str(),
+        ];
+        let context = || format!("round {round} (seed {seed:#x})\n--- the record ---\n{text}");
+        tally.count("", run(&args), context, |_| false);
+    }
+    // Most mutations break the record; the untouched shape still passes now and then.
+    let errors = tally.outcomes.get("errors").copied().unwrap_or(0)
+        + tally.outcomes.get("failed").copied().unwrap_or(0);
+    assert!(errors >= rounds / 2, "{:?}", tally.outcomes);
+    tally.assert_sound(1, "mutation rounds of records");
+}
