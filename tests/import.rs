@@ -1684,3 +1684,81 @@ fn names_without_dates_in_a_header_table_become_comments_to_sign() {
         assert!(draft.appendices.is_empty(), "{yaml}");
     }
 }
+
+/// Many procedures sign at the end, under the records: `编制：张三 2024-01-05　审核：…` (or
+/// `Approved by: M. Chen, 2025-02-20`) is the approval, not a record or a step; a step that
+/// merely starts with 批准： stays a step.
+#[test]
+fn a_signature_line_at_the_end_is_the_approval() {
+    let dir = tempfile::tempdir().unwrap();
+    let zh = dir.path().join("仓库管理程序.md");
+    fs::write(
+        &zh,
+        "# 仓库管理程序\n\n文件编号：QP-7.1-05\n\n## 1 目的\n\n规范仓库物料的收发存。\n\n## 2 范围\n\n公司仓库。\n\n\
+         ## 3 工作程序\n\n3.1 物料入库前由品质部检验。\n\n3.2 批准：由总经理批准后发布。\n\n## 4 记录\n\n《物料收发登记表》\n\n\
+         编制：张三 2024-01-05　审核：李四 2024-01-06　批准：王五 2024-01-08\n",
+    )
+    .unwrap();
+    let en = dir.path().join("warehouse.md");
+    fs::write(
+        &en,
+        "# Warehouse Procedure\n\nDocument No.: WH-SOP-002\n\n## 1 Purpose\n\nControl stock.\n\n## 2 Scope\n\nThe warehouse.\n\n\
+         ## 3 Procedure\n\n3.1 Receive goods against the purchase order.\n\n## 4 Records\n\n- Goods receipt log\n\n\
+         Prepared by: J. Smith, 2025-02-10\n\nApproved by: M. Chen, 2025-02-20\n",
+    )
+    .unwrap();
+    for (source, signed, steps, records) in [
+        (
+            &zh,
+            &[
+                ("prepared", "张三"),
+                ("reviewed", "李四"),
+                ("approved", "王五"),
+            ][..],
+            2,
+            1,
+        ),
+        (
+            &en,
+            &[("prepared", "J. Smith"), ("approved", "M. Chen")][..],
+            1,
+            1,
+        ),
+    ] {
+        let out = dir.path().join(source.file_stem().unwrap());
+        let (code, stderr) = import(&[source.as_os_str(), "-o".as_ref(), out.as_os_str()]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stderr.contains("coverage: 100.0 %"), "{stderr}");
+        let file = fs::read_dir(&out).unwrap().next().unwrap().unwrap().path();
+        let yaml = fs::read_to_string(file).unwrap();
+        let p = procedure(&yaml);
+        let approval = p.approval.as_ref().expect("the approval");
+        for (role, name) in signed {
+            let signature = match *role {
+                "prepared" => &approval.prepared,
+                "reviewed" => &approval.reviewed,
+                _ => &approval.approved,
+            };
+            assert_eq!(
+                signature.as_ref().map(|s| s.value.name.as_str()),
+                Some(*name),
+                "{yaml}"
+            );
+        }
+        assert_eq!(p.steps.len(), steps, "{yaml}");
+        assert_eq!(p.records.len(), records, "{yaml}");
+    }
+    assert!(
+        fs::read_to_string(
+            fs::read_dir(dir.path().join("仓库管理程序"))
+                .unwrap()
+                .next()
+                .unwrap()
+                .unwrap()
+                .path()
+        )
+        .unwrap()
+        .contains("批准：由总经理批准后发布。"),
+        "a step starting with 批准： stays a step"
+    );
+}

@@ -497,7 +497,7 @@ pub struct Built {
 }
 
 /// The header: what the header and approval tables and the title say.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 struct Head {
     id: Option<String>,
     title: Option<String>,
@@ -591,6 +591,20 @@ pub fn build(doc: &Doc, file: &str, stem: &str, settings: &Settings) -> Built {
                 .count();
             if roles >= 2 && b.header_table(rows) {
                 consumed.insert(i);
+            }
+        } else if let Block::Para { plain, .. } = block {
+            // A signature line at the end (`编制：张三 2024-01-05　审核：…`), as many procedures
+            // sign: taken when it holds signatures and nothing else.
+            let (saved, mapped, signed) = (b.head.clone(), b.mapped.len(), b.head.approval.len());
+            if b.header_line(plain) {
+                let mut rest = b.head.clone();
+                rest.approval.truncate(signed);
+                if b.head.approval.len() > signed && rest == saved {
+                    consumed.insert(i);
+                } else {
+                    b.head = saved;
+                    b.mapped.truncate(mapped);
+                }
             }
         }
     }
