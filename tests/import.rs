@@ -542,6 +542,16 @@ fn import_text(name: &str, contents: &str) -> BTreeMap<String, String> {
     import_one(&path).1
 }
 
+/// Import one source into `out`, which must succeed with all of its text in the one draft;
+/// return the report and the draft.
+fn import_whole(source: &Path, out: &Path) -> (String, String) {
+    let (code, stderr) = import(&[source.as_os_str(), "-o".as_ref(), out.as_os_str()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("coverage: 100.0 %"), "{stderr}");
+    let file = fs::read_dir(out).unwrap().next().unwrap().unwrap().path();
+    (stderr, fs::read_to_string(file).unwrap())
+}
+
 /// Parse a draft.
 fn procedure(text: &str) -> Procedure {
     docctl::load::parse("draft.yaml", text).unwrap_or_else(|d| panic!("{d:?}\n{text}"))
@@ -1561,11 +1571,7 @@ fn signature_lines_with_a_comma_before_the_date() {
     )
     .unwrap();
     let out = dir.path().join("procedures");
-    let (code, stderr) = import(&[source.as_os_str(), "-o".as_ref(), out.as_os_str()]);
-    assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("coverage: 100.0 %"), "{stderr}");
-    let file = fs::read_dir(&out).unwrap().next().unwrap().unwrap().path();
-    let yaml = fs::read_to_string(file).unwrap();
+    let (_, yaml) = import_whole(&source, &out);
     assert!(
         yaml.contains("name: J. Smith\n") && yaml.contains("name: M. Chen\n"),
         "{yaml}"
@@ -1608,11 +1614,7 @@ fn a_note_after_the_records_table_is_not_a_record() {
         (&zh, "供应商调查表", "记录由采购部存档", "QP-7.4-01"),
     ] {
         let out = dir.path().join(format!("out-{}", record.len()));
-        let (code, stderr) = import(&[source.as_os_str(), "-o".as_ref(), out.as_os_str()]);
-        assert_eq!(code, 0, "{stderr}");
-        assert!(stderr.contains("coverage: 100.0 %"), "{stderr}");
-        let file = fs::read_dir(&out).unwrap().next().unwrap().unwrap().path();
-        let yaml = fs::read_to_string(file).unwrap();
+        let (_, yaml) = import_whole(source, &out);
         let records = yaml.split("\nrecords:\n").nth(1).expect("a records list");
         let records: String = records
             .lines()
@@ -1662,11 +1664,7 @@ fn names_without_dates_in_a_header_table_become_comments_to_sign() {
         ),
     ] {
         let out = dir.path().join(source.file_stem().unwrap());
-        let (code, stderr) = import(&[source.as_os_str(), "-o".as_ref(), out.as_os_str()]);
-        assert_eq!(code, 0, "{stderr}");
-        assert!(stderr.contains("coverage: 100.0 %"), "{stderr}");
-        let file = fs::read_dir(&out).unwrap().next().unwrap().unwrap().path();
-        let yaml = fs::read_to_string(file).unwrap();
+        let (stderr, yaml) = import_whole(source, &out);
         for name in names {
             assert!(
                 stderr.contains(&format!("{name} has no date: left in a comment")),
@@ -1726,11 +1724,7 @@ fn a_signature_line_at_the_end_is_the_approval() {
         ),
     ] {
         let out = dir.path().join(source.file_stem().unwrap());
-        let (code, stderr) = import(&[source.as_os_str(), "-o".as_ref(), out.as_os_str()]);
-        assert_eq!(code, 0, "{stderr}");
-        assert!(stderr.contains("coverage: 100.0 %"), "{stderr}");
-        let file = fs::read_dir(&out).unwrap().next().unwrap().unwrap().path();
-        let yaml = fs::read_to_string(file).unwrap();
+        let (_, yaml) = import_whole(source, &out);
         let p = procedure(&yaml);
         let approval = p.approval.as_ref().expect("the approval");
         for (role, name) in signed {
