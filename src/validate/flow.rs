@@ -64,6 +64,19 @@ fn walk(steps: &[Step], prefix: &str, numbers: &[String], file: &str, out: &mut 
 /// Check a step's `answers:`: they label the arrows of its decision, one per `next` target,
 /// and a diamond has three free corners.
 fn answers(step: &Step, number: &str, file: &str) -> Option<Diagnostic> {
+    if let Some(when) = step.when.as_ref().filter(|_| step.next.len() < 2) {
+        // A decision with one way on is a question nobody answers: `next` was forgotten.
+        let message = format!(
+            "step {number} asks `{}` but names {} way on: a decision needs two or more `next` targets",
+            when.value.as_str(),
+            if step.next.is_empty() { "no" } else { "one" }
+        );
+        return Some(
+            Diagnostic::new(Code::FlowAnswers, file, when.pos, message)
+                .with_width(when.value.as_str().chars().count())
+                .with_help("add `next: [\"5.x\", \"5.y\"]`, one target per answer (是, 否 …), or remove `when`"),
+        );
+    }
     let (first, last) = (step.answers.first()?, step.answers.last()?);
     let (n, targets) = (step.answers.len(), step.next.len());
     let (pos, message, help) = if step.when.is_none() {
