@@ -1756,3 +1756,63 @@ fn a_signature_line_at_the_end_is_the_approval() {
         "a step starting with 批准： stays a step"
     );
 }
+
+/// A 管理制度 (management rules) as Chinese companies write them beside their procedures:
+/// 第一章 总则 … 第X章 附则 chapters of 第X条 articles, typed as plain paragraphs or as headings.
+/// 总则 gives purpose and scope (the article that says 适用于 is the scope), 职责 the departments,
+/// 管理内容 the steps (each article one step, its 第X条 kept for citations), 附则 an appendix.
+/// Before: a one-field form holding the whole text.
+#[test]
+fn management_rules_in_chapters_and_articles_become_a_procedure() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "# 供应商管理制度\n\n第一章 总则\n\n第一条 为规范供应商的选择、评价和管理，确保采购物资质量，特制定本制度。\n\n\
+                第二条 本制度适用于公司所有生产性物料供应商。\n\n第二章 职责\n\n第三条 采购部负责供应商的开发、选择和日常管理。\n\n\
+                第四条 品质部负责供应商的质量评价。\n\n第三章 管理内容\n\n第五条 新供应商须填写《供应商调查表》，经品质部评审合格后列入《合格供方名录》。\n\n\
+                第六条 采购部每年对供应商进行一次综合评价。\n\n第四章 附则\n\n第七条 本制度自发布之日起施行。\n";
+    let headings = text
+        .replace("\n第一章 ", "\n## 第一章 ")
+        .replace("\n第二章 ", "\n## 第二章 ")
+        .replace("\n第三章 ", "\n## 第三章 ")
+        .replace("\n第四章 ", "\n## 第四章 ");
+    for (name, source) in [
+        ("paragraphs.md", text.to_owned()),
+        ("headings.md", headings),
+    ] {
+        let path = dir.path().join(name);
+        fs::write(&path, &source).unwrap();
+        let out = dir.path().join(name.replace(".md", ""));
+        let (stderr, yaml) = import_whole(&path, &out);
+        let p = procedure(&yaml);
+        assert!(
+            p.purpose.as_str().contains("特制定本制度"),
+            "{name}: {yaml}"
+        );
+        assert!(
+            p.scope.as_str().contains("适用于公司所有生产性物料供应商"),
+            "{name}: {yaml}"
+        );
+        let departments: Vec<&str> = p
+            .responsibilities
+            .iter()
+            .map(|r| r.department.value.0.as_str())
+            .collect();
+        assert_eq!(departments, ["采购部", "品质部"], "{name}: {yaml}");
+        assert_eq!(p.steps.len(), 2, "{name}: {yaml}");
+        assert!(
+            p.steps[0]
+                .text
+                .as_ref()
+                .unwrap()
+                .as_str()
+                .starts_with("第五条 新供应商"),
+            "{name}: {yaml}"
+        );
+        assert_eq!(p.appendices.len(), 1, "{name}: {yaml}");
+        assert_eq!(p.appendices[0].title.as_str(), "附则", "{name}: {yaml}");
+        assert_eq!(
+            p.appendices[0].text.as_str(),
+            "第七条 本制度自发布之日起施行。"
+        );
+        assert!(!stderr.contains("import-numbering"), "{name}: {stderr}");
+    }
+}

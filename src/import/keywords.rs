@@ -80,6 +80,16 @@ use SectionKind::{
 /// start of a sentence (`目的 以公司…`, as in the seed).
 const KEYWORDS: &[(&str, SectionKind, bool)] = &[
     ("目的和范围", PurposeScope, false),
+    // 管理制度 (management rules) in 第X章 chapters: 总则 holds purpose and scope, then the rules.
+    ("总则", PurposeScope, false),
+    ("總則", PurposeScope, false),
+    ("管理内容", Steps, false),
+    ("管理內容", Steps, false),
+    ("管理要求", Steps, false),
+    ("管理規定", Steps, false),
+    ("管理规定", Steps, false),
+    ("具体规定", Steps, false),
+    ("具體規定", Steps, false),
     ("目的与范围", PurposeScope, false),
     ("目的及范围", PurposeScope, false),
     ("目的與範圍", PurposeScope, false),

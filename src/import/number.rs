@@ -743,8 +743,13 @@ fn chinese(rest: &str) -> Option<(u32, Option<ListStyle>, usize)> {
         let len = numeral_len(after)?;
         let value = chinese_value(&after[..len])?;
         let tail = &after[len..];
-        if tail.starts_with(['章', '节']) {
+        if tail.starts_with(['章', '节', '節']) {
             return Some((value, None, '第'.len_utf8() + len + '章'.len_utf8()));
+        }
+        // 第三条 (an article of a 管理制度): a numbered item inside its chapter.
+        if tail.starts_with(['条', '條']) {
+            let end = '第'.len_utf8() + len + '条'.len_utf8();
+            return Some((value, Some(ListStyle::Arabic), end));
         }
         return None;
     }

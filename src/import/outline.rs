@@ -32,6 +32,10 @@ const SECTION_WORDS: &[(Kind, &[&str])] = &[
             "purposeandscope",
             "purposescope",
             "objectiveandscope",
+            // 管理制度 (rules in 第X章/第X条): 总则 holds purpose and scope.
+            "总则",
+            "總則",
+            "generalprovisions",
         ],
     ),
     (
@@ -105,6 +109,13 @@ const SECTION_WORDS: &[(Kind, &[&str])] = &[
     (
         Kind::Steps,
         &[
+            "管理内容",
+            "管理內容",
+            "管理要求",
+            "管理规定",
+            "管理規定",
+            "具体规定",
+            "具體規定",
             "工作程序",
             "作业内容",
             "作業內容",
@@ -180,6 +191,10 @@ const SECTION_WORDS: &[(Kind, &[&str])] = &[
             "attachment",
             "attachments",
             "annex",
+            // The closing chapter of a 管理制度 (第X章 附则: when it takes effect, who interprets).
+            "附则",
+            "附則",
+            "supplementaryprovisions",
         ],
     ),
 ];
@@ -759,8 +774,17 @@ pub fn build(doc: &Doc, file: &str, stem: &str, settings: &Settings) -> Built {
         }
         // What a section holds beyond its entries stays, as an appendix under its heading.
         let rest = match kind {
-            Some(Kind::Purpose | Kind::PurposeScope) => {
+            Some(Kind::Purpose) => {
                 append(&mut draft.purpose, &flatten(content));
+                Vec::new()
+            }
+            Some(Kind::PurposeScope) => {
+                // 目的和范围, 总则: the sentence that says what it applies to is the scope.
+                let (scope, purpose): (Vec<&Block>, Vec<&Block>) = content.iter().partition(
+                    |block| matches!(block, Block::Para { plain, .. } if says_scope(plain)),
+                );
+                append(&mut draft.purpose, &flatten(&purpose));
+                append(&mut draft.scope, &flatten(&scope));
                 Vec::new()
             }
             Some(Kind::Scope) => {
@@ -916,6 +940,18 @@ fn form_title(title: &str) -> bool {
             .any(|w| lower.ends_with(w))
 }
 
+/// Whether a paragraph says what the document applies to (its scope): `本制度适用于…`,
+/// `适用范围：…`, `This procedure applies to …`.
+fn says_scope(plain: &str) -> bool {
+    let text = typed_number(plain).map_or(plain.to_owned(), |(_, rest)| rest);
+    let head: String = text.chars().take(12).collect();
+    head.contains("适用于")
+        || head.contains("適用於")
+        || head.contains("适用范围")
+        || head.contains("適用範圍")
+        || text.to_lowercase().contains(" applies to ")
+}
+
 /// Blocks as Markdown: headings bold, tables as tables.
 fn flatten(blocks: &[&Block]) -> String {
     let mut out: Vec<String> = Vec::new();
@@ -925,8 +961,10 @@ fn flatten(blocks: &[&Block]) -> String {
                 Some(n) => format!("**{n} {text}**"),
                 None => format!("**{text}**"),
             },
+            // A typed number is in the text already; Word's own numbering is not.
             Block::Para {
                 number: Some(n),
+                typed: false,
                 text,
                 ..
             } => format!("{n} {text}"),
