@@ -1774,13 +1774,25 @@ fn management_rules_in_chapters_and_articles_become_a_procedure() {
         .replace("\n第二章 ", "\n## 第二章 ")
         .replace("\n第三章 ", "\n## 第三章 ")
         .replace("\n第四章 ", "\n## 第四章 ");
+    // The same in Word: Normal paragraphs under a Title, as a minimal .docx.
+    let body: String = text
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| match l.strip_prefix("# ") {
+            Some(title) => format!(
+                "<w:p><w:pPr><w:pStyle w:val=\"Title\"/></w:pPr><w:r><w:t>{title}</w:t></w:r></w:p>"
+            ),
+            None => format!("<w:p><w:r><w:t>{l}</w:t></w:r></w:p>"),
+        })
+        .collect();
     for (name, source) in [
-        ("paragraphs.md", text.to_owned()),
-        ("headings.md", headings),
+        ("paragraphs.md", text.as_bytes().to_vec()),
+        ("headings.md", headings.into_bytes()),
+        ("word.docx", minimal_docx(&body)),
     ] {
         let path = dir.path().join(name);
         fs::write(&path, &source).unwrap();
-        let out = dir.path().join(name.replace(".md", ""));
+        let out = dir.path().join(name.replace('.', "-"));
         let (stderr, yaml) = import_whole(&path, &out);
         let p = procedure(&yaml);
         assert!(
@@ -1815,4 +1827,32 @@ fn management_rules_in_chapters_and_articles_become_a_procedure() {
         );
         assert!(!stderr.contains("import-numbering"), "{name}: {stderr}");
     }
+}
+
+/// A .docx of the given `<w:body>` paragraphs and nothing else (no styles, no numbering).
+fn minimal_docx(body: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    let parts = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#.to_owned(),
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#.to_owned(),
+        ),
+        (
+            "word/document.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+            ),
+        ),
+    ];
+    for (name, text) in parts {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
 }

@@ -8,7 +8,7 @@ use std::io::Read as _;
 
 use quick_xml::events::{BytesStart, Event};
 
-use crate::import::blocks::{Block, Doc, Piece, is_title, typed_number};
+use crate::import::blocks::{Block, Doc, Piece, is_article, is_title, typed_number};
 
 /// Largest XML part read: a zip bomb must not fill the memory.
 const MAX_XML_BYTES: u64 = 256 * 1024 * 1024;
@@ -540,6 +540,10 @@ pub fn read(bytes: &[u8]) -> Result<Doc, String> {
             .filter(|(n, rest)| para.text.contains('\t') || n.contains('.') && is_title(rest))
         {
             doc.blocks.push(numbered(n, true, rest));
+        } else if let Some((n, _)) = typed_number(&text).filter(|_| is_article(&text)) {
+            // `第五条 …`, an article of a 管理制度: one numbered item, its marker kept in the
+            // text (as the Markdown reader keeps it) so that citations of it still read.
+            doc.blocks.push(numbered(n, true, text));
         } else {
             doc.blocks.push(Block::Para {
                 line,
