@@ -717,11 +717,12 @@ pub fn layout(
                 };
                 let two = targets.len() == 2;
                 for (k, t) in targets.iter().enumerate() {
-                    let label = match (it.answers.get(k), two, k) {
-                        (Some(answer), _, _) => answer.clone(),
-                        (None, true, 0) if it.answers.is_empty() => words.yes.to_owned(),
-                        (None, true, _) if it.answers.is_empty() => words.no.to_owned(),
-                        _ => String::new(),
+                    let label = if !it.answers.is_empty() {
+                        it.answers.get(k).cloned().unwrap_or_default()
+                    } else if two {
+                        [words.yes, words.no][k.min(1)].to_owned()
+                    } else {
+                        String::new()
                     };
                     links.push(Link {
                         from: diamond.clone(),

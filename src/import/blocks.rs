@@ -126,17 +126,6 @@ pub fn markdown_table(rows: &[Vec<String>]) -> String {
     out.trim_end().to_owned()
 }
 
-/// Whether a paragraph is an article of a 管理制度: `第五条 …` (第 + Chinese or Arabic numerals + 条).
-pub fn is_article(text: &str) -> bool {
-    let Some(after) = text.trim_start().strip_prefix('第') else {
-        return false;
-    };
-    let rest = after.trim_start_matches(|c: char| {
-        c.is_ascii_digit() || "〇零一二三四五六七八九十百".contains(c)
-    });
-    rest.len() < after.len() && rest.starts_with(['条', '條'])
-}
-
 /// Split a typed section number off a text: `5.4.3 Text`, `1. Purpose`, `3)`? no — only
 /// dotted decimal numbers, followed by a space, a tab or a full-width space; and the Chinese
 /// section numbers `一、目的`, `第一章 目的` (read as 1), and articles `第五条 …` (read as 5).

@@ -8,7 +8,8 @@ use std::io::Read as _;
 
 use quick_xml::events::{BytesStart, Event};
 
-use crate::import::blocks::{Block, Doc, Piece, is_article, is_title, typed_number};
+use crate::import::blocks::{Block, Doc, Piece, is_title, typed_number};
+use crate::import::number::is_article;
 
 /// Largest XML part read: a zip bomb must not fill the memory.
 const MAX_XML_BYTES: u64 = 256 * 1024 * 1024;

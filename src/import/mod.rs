@@ -24,6 +24,19 @@ pub mod structure;
 pub mod yaml;
 
 pub use guess::short;
+
+/// The word for a signing role (`prepared`, `reviewed`, `approved`) in import's comments and
+/// report: 编制/审核/批准, or `Prepared by` … for an English source.
+pub(crate) fn role_word(role: &str, english: bool) -> &'static str {
+    match (english, role) {
+        (true, "prepared") => "Prepared by",
+        (true, "reviewed") => "Reviewed by",
+        (true, _) => "Approved by",
+        (false, "prepared") => "编制",
+        (false, "reviewed") => "审核",
+        (false, _) => "批准",
+    }
+}
 pub use read::{Source, SourceKind, read};
 pub use split::{Line, Passage, split};
 pub use structure::{Draft, DraftStep, Outcome, RecordDraft, Settings, Skipped, build};

@@ -731,7 +731,15 @@ pub(crate) fn chinese_section(text: &str) -> Option<(u32, &str)> {
     (!rest.is_empty()).then_some((value, rest))
 }
 
-/// Read `一、` (a section or a list), `第一章` (a section), `(一)`, `(1)`, `(a)`.
+/// Whether a paragraph is an article of a 管理制度: `第五条 …` (a `第` number read as a list
+/// item, which only 条 is).
+pub(crate) fn is_article(text: &str) -> bool {
+    let text = text.trim_start();
+    text.starts_with('第') && matches!(chinese(text), Some((_, Some(_), _)))
+}
+
+/// Read `一、` (a section or a list), `第一章` (a section), `第三条` (an article), `(一)`, `(1)`,
+/// `(a)`.
 fn chinese(rest: &str) -> Option<(u32, Option<ListStyle>, usize)> {
     let numeral_len = |s: &str| {
         s.char_indices()

@@ -702,8 +702,12 @@ pub fn build(doc: &Doc, file: &str, stem: &str, settings: &Settings) -> Built {
         lines,
         ..Draft::default()
     };
-    for (role, label, name) in b.undated(lang, lines.0) {
+    for (role, label, name) in b.undated(lang) {
         // The name is in the YAML, as the comment above `approval`.
+        b.note(
+            lines.0,
+            format!("{label} {name} has no date: left in a comment"),
+        );
         b.mapped.push(name.clone());
         draft.comments.push((
             "approval",
@@ -1031,30 +1035,18 @@ fn split_pair(text: &str) -> Option<(String, String)> {
 }
 
 impl Builder<'_> {
-    /// Take the names without a date (role, its label in the document's language, name), each
-    /// noted for the report at `line`.
-    fn undated(
-        &mut self,
-        lang: Option<Lang>,
-        line: usize,
-    ) -> Vec<(&'static str, &'static str, String)> {
-        let mut out = Vec::new();
-        for (role, name) in std::mem::take(&mut self.head.undated) {
-            let label = match (lang == Some(Lang::En), role) {
-                (true, "prepared") => "Prepared by",
-                (true, "reviewed") => "Reviewed by",
-                (true, _) => "Approved by",
-                (false, "prepared") => "编制",
-                (false, "reviewed") => "审核",
-                (false, _) => "批准",
-            };
-            self.note(
-                line,
-                format!("{label} {name} has no date: left in a comment"),
-            );
-            out.push((role, label, name));
-        }
-        out
+    /// Take the names without a date: (role, its word in the document's language, name).
+    fn undated(&mut self, lang: Option<Lang>) -> Vec<(&'static str, &'static str, String)> {
+        std::mem::take(&mut self.head.undated)
+            .into_iter()
+            .map(|(role, name)| {
+                (
+                    role,
+                    crate::import::role_word(role, lang == Some(Lang::En)),
+                    name,
+                )
+            })
+            .collect()
     }
 
     fn note(&mut self, line: usize, text: impl Into<String>) {
@@ -1976,7 +1968,7 @@ impl Builder<'_> {
             lines,
             ..FormDraft::default()
         };
-        for (_, label, name) in self.undated(lang, lines.0) {
+        for (_, label, name) in self.undated(lang) {
             form.notes.push(Note {
                 line: lines.0,
                 text: format!(

@@ -478,11 +478,7 @@ impl Builder<'_> {
             self.comment("status", text);
         }
         for signature in &head.signatures {
-            let label = match signature.role {
-                "prepared" => "编制",
-                "reviewed" => "审核",
-                _ => "批准",
-            };
+            let label = crate::import::role_word(signature.role, false);
             match &signature.date {
                 Some(date) => {
                     self.draft.header.approval.push((
